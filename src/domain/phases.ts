@@ -1,0 +1,45 @@
+import { fail, ok, type Result } from './result.ts';
+
+/** The three phases of the menu "Verkiezingsproces" (domain.md §3). */
+export const PHASES = [1, 2, 3] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const PHASE_LABELS: Record<Phase, string> = {
+  1: 'Instellen verkiezingsgegevens',
+  2: 'Invoeren stemmen',
+  3: 'Definitief maken & PV gebiedsuitslag',
+};
+
+/** What the phase-transition rules need to know about the installation's state. */
+export interface PhaseFacts {
+  readonly current: Phase;
+  readonly definitionImported: boolean;
+  readonly candidateListsImported: boolean;
+  /** Phase 3 only: every municipality complete and nothing open. Filled in by phase 2's issue. */
+  readonly allCountsComplete: boolean;
+}
+
+export type PhaseError = 'phase.same' | 'phase.skip' | 'phase.not_ready';
+
+/** May the election leader move from `facts.current` to `target`? */
+export function checkPhaseChange(facts: PhaseFacts, target: Phase): Result<Phase, PhaseError> {
+  if (target === facts.current) return fail('phase.same', `Fase ${target} is al actief.`);
+  if (Math.abs(target - facts.current) > 1) {
+    return fail('phase.skip', `U kunt niet direct van fase ${facts.current} naar fase ${target} gaan.`);
+  }
+  if (target === 2 && target > facts.current) {
+    if (!facts.definitionImported) {
+      return fail('phase.not_ready', 'De verkiezingsdefinitie is nog niet geïmporteerd.');
+    }
+    if (!facts.candidateListsImported) {
+      return fail('phase.not_ready', 'De kandidatenlijsten zijn nog niet geïmporteerd.');
+    }
+  }
+  if (target === 3 && target > facts.current && !facts.allCountsComplete) {
+    return fail(
+      'phase.not_ready',
+      'Nog niet alle gemeenten hebben een afgeronde eerste en tweede invoer zonder openstaande verschillen.',
+    );
+  }
+  return ok(target);
+}
