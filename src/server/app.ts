@@ -1,0 +1,220 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { can } from '../domain/permissions.ts';
+import type { AppContext } from './context.ts';
+import { ApiError, sanitizeFileName, type AnyRoute, type SessionUser, type UploadedFile } from './http.ts';
+import { allRoutes } from './routes/index.ts';
+import { SESSION_COOKIE, lookupSession, touchSession } from './sessions.ts';
+
+const zodNl = z.locales.nl();
+
+/** Dutch 400 message for a zod failure. */
+function validationError(where: string, error: z.ZodError): ApiError {
+  const issues = error.issues.map((i) => {
+    const at = i.path.length ? `${i.path.join('.')}: ` : '';
+    return `${at}${i.message}`;
+  });
+  return new ApiError(400, 'request.invalid', `Ongeldige invoer (${where}): ${issues.join('; ')}`, JSON.stringify(error.issues));
+}
+
+function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value, { error: zodNl.localeError });
+  if (!r.success) throw validationError(where, r.error);
+  return r.data;
+}
+
+const sessionUsers = new WeakMap<FastifyRequest, SessionUser>();
+
+export function sessionUserOf(req: FastifyRequest): SessionUser | null {
+  return sessionUsers.get(req) ?? null;
+}
+
+function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+}
+
+function errorBody(code: string, message: string, detail?: string, extra?: Record<string, unknown>) {
+  return { error: { code, message, ...(detail === undefined ? {} : { detail }), ...(extra ?? {}) } };
+}
+
+export interface BuildAppOptions {
+  /** Folder with the built UI (index.html + assets); default dist/ui in the repository. */
+  readonly uiDir?: string;
+  /** Fastify logger instance (pino); default the context's logger. */
+  readonly routes?: readonly AnyRoute[];
+}
+
+export const DEFAULT_UI_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'dist', 'ui');
+
+const UI_MISSING_TEXT =
+  'De gebruikersinterface is nog niet gebouwd. Voer "npm run build" uit in de map van het programma en start de server opnieuw.\n';
+
+export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const routes = opts.routes ?? allRoutes;
+  const app = Fastify({
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    disableRequestLogging: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
+
+  // JSON parser that accepts an empty body (bodyless POSTs still send Content-Type: application/json).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError(400, 'request.json', 'De gegevens in het verzoek zijn geen geldige JSON.'), undefined);
+    }
+  });
+
+  // CSRF: state-changing requests must be JSON or multipart, and a present Origin must match Host.
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
+    const type = (req.headers['content-type'] ?? '').toLowerCase();
+    if (!type.startsWith('application/json') && !type.startsWith('multipart/form-data')) {
+      throw new ApiError(
+        415,
+        'request.content_type',
+        'Dit verzoek moet gegevens als JSON of als bestandsupload (multipart/form-data) sturen.',
+        `content-type: ${type || '(none)'}`,
+      );
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      let originHost: string | null = null;
+      try {
+        originHost = new URL(origin).host;
+      } catch {
+        originHost = null;
+      }
+      if (originHost === null || originHost !== req.headers.host) {
+        throw new ApiError(403, 'request.origin', 'Dit verzoek komt van een andere website en is geweigerd.', `origin ${origin}, host ${req.headers.host}`);
+      }
+    }
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (error instanceof ApiError) {
+      if (error.status === 401) clearSessionCookie(reply);
+      return reply.code(error.status).send(errorBody(error.code, error.message, error.detail, error.extra));
+    }
+    const code = error.code ?? '';
+    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply
+        .code(413)
+        .send(errorBody('upload.too_large', 'Het bestand is te groot om te importeren.', error.message));
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send(errorBody('request.content_type', 'Dit soort gegevens wordt niet ondersteund.', error.message));
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply
+        .code(error.statusCode)
+        .send(errorBody('request.invalid', 'Het verzoek is ongeldig.', `${code} ${error.message}`.trim()));
+    }
+    req.log.error({ err: error }, 'interne fout');
+    return reply
+      .code(500)
+      .send(errorBody('internal', 'Er ging iets mis in de server. De fout is vastgelegd in het logbestand.'));
+  });
+
+  for (const def of routes) registerRoute(app, ctx, def);
+
+  // The UI: static files with SPA fallback.
+  const uiDir = opts.uiDir ?? DEFAULT_UI_DIR;
+  const uiIndex = path.join(uiDir, 'index.html');
+  const uiBuilt = existsSync(uiIndex);
+  if (uiBuilt) {
+    await app.register(fastifyStatic, { root: uiDir, wildcard: true, index: 'index.html' });
+  } else {
+    app.get('/', async (_req, reply) => reply.type('text/plain; charset=utf-8').send(UI_MISSING_TEXT));
+  }
+  app.setNotFoundHandler(async (req, reply) => {
+    const url = req.url.split('?')[0] ?? '';
+    if (url === '/api' || url.startsWith('/api/')) {
+      return reply.code(404).send(errorBody('not_found', 'Deze functie bestaat niet.', `${req.method} ${url}`));
+    }
+    if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+      if (!uiBuilt) return reply.type('text/plain; charset=utf-8').send(UI_MISSING_TEXT);
+      return reply.type('text/html; charset=utf-8').send(readFileSync(uiIndex));
+    }
+    return reply.code(404).type('text/plain; charset=utf-8').send('Niet gevonden.\n');
+  });
+
+  return app;
+}
+
+function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): void {
+  app.route({
+    method: def.method,
+    url: def.url,
+    onRequest: async (req, reply) => {
+      if (def.access === 'public') return;
+      const now = ctx.clock();
+      const found = lookupSession(ctx, req.cookies[SESSION_COOKIE], now);
+      if (found.kind !== 'ok') {
+        clearSessionCookie(reply);
+        throw found.kind === 'expired'
+          ? new ApiError(401, 'session.expired', 'Uw sessie is verlopen. Log opnieuw in.')
+          : new ApiError(401, 'session.none', 'U bent niet ingelogd.');
+      }
+      const user = found.user;
+      if (!def.passive) touchSession(ctx, user.sessionHash, now);
+      sessionUsers.set(req, user);
+      if (user.mustChangePassword && !def.duringPasswordChange) {
+        throw new ApiError(403, 'password.change_required', 'U moet eerst uw wachtwoord wijzigen.');
+      }
+      if (def.access !== 'session' && !can(user.role, def.access)) {
+        throw new ApiError(403, 'permission.denied', 'U heeft geen toestemming voor deze handeling.', `needs ${def.access}`);
+      }
+    },
+    handler: async (req, reply) => {
+      const params = parseWith(def.params, req.params, 'pad');
+      const query = parseWith(def.query, req.query, 'zoekparameters');
+      let body: unknown = undefined;
+      let file: UploadedFile | null = null;
+      if (def.multipart) {
+        if (!req.isMultipart()) {
+          throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected multipart/form-data');
+        }
+        const part = await req.file({ limits: { fileSize: def.multipart.maxBytes, files: 1 } });
+        if (!part || part.fieldname !== 'file') {
+          throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected one field "file"');
+        }
+        const bytes = await part.toBuffer();
+        if (part.file.truncated || bytes.length > def.multipart.maxBytes) {
+          throw new ApiError(413, 'upload.too_large', 'Het bestand is te groot om te importeren.');
+        }
+        file = { fileName: sanitizeFileName(part.filename), bytes };
+      } else if (def.body) {
+        body = parseWith(def.body, req.body, 'gegevens');
+      }
+      const result = await def.handler({
+        ctx,
+        req,
+        reply,
+        user: sessionUserOf(req),
+        body,
+        params,
+        query,
+        file,
+        now: ctx.clock(),
+      });
+      if (reply.sent) return reply;
+      if (def.status) reply.code(def.status);
+      return result;
+    },
+  });
+}

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './db/database.ts';
+
+/**
+ * The audit log: an append-only hash chain in the table audit_log.
+ * hash = sha256(prev_hash + canonical JSON of { id, at, userId, username, role, action, details }).
+ * Callers write the record inside the same transaction as the change it describes.
+ */
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface Actor {
+  readonly id: number | null;
+  readonly username: string | null;
+  readonly role: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, username: null, role: null };
+
+/** JSON with object keys sorted recursively; no whitespace. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('non-finite number in audit record');
+    return JSON.stringify(value ?? null);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  role: string | null;
+  action: string;
+  details_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function recordHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+  let details: unknown;
+  try {
+    details = JSON.parse(row.details_json);
+  } catch {
+    details = row.details_json;
+  }
+  const canonical = canonicalJson({
+    id: row.id,
+    at: row.at,
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    action: row.action,
+    details,
+  });
+  return createHash('sha256').update(prevHash + canonical, 'utf8').digest('hex');
+}
+
+/** Append a record. Must be called inside the transaction of the change (better-sqlite3 is synchronous). */
+export function writeAudit(db: Db, at: Date, actor: Actor, action: string, details: Record<string, unknown> = {}): void {
+  const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+    | { id: number; hash: string }
+    | undefined;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const row = {
+    id: (last?.id ?? 0) + 1,
+    at: at.toISOString(),
+    user_id: actor.id,
+    username: actor.username,
+    role: actor.role,
+    action,
+    details_json: canonicalJson(details),
+  };
+  const hash = recordHash(prevHash, row);
+  db.prepare(
+    `INSERT INTO audit_log (id, at, user_id, username, role, action, details_json, prev_hash, hash)
+     VALUES (@id, @at, @user_id, @username, @role, @action, @details_json, @prev_hash, @hash)`,
+  ).run({ ...row, prev_hash: prevHash, hash });
+}
+
+export interface ChainStatus {
+  readonly intact: boolean;
+  readonly firstBrokenId: number | null;
+}
+
+/** Recompute the whole chain. */
+export function verifyChain(db: Db): ChainStatus {
+  let prev = GENESIS_HASH;
+  let expectedId = 1;
+  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+    if (row.id !== expectedId || row.prev_hash !== prev || recordHash(prev, row) !== row.hash) {
+      return { intact: false, firstBrokenId: row.id };
+    }
+    prev = row.hash;
+    expectedId++;
+  }
+  return { intact: true, firstBrokenId: null };
+}
+
+export interface AuditRecord {
+  readonly id: number;
+  readonly at: string;
+  readonly userId: number | null;
+  readonly username: string | null;
+  readonly role: string | null;
+  readonly action: string;
+  readonly details: unknown;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+function toRecord(row: AuditRow): AuditRecord {
+  let details: unknown;
+  try {
+    details = JSON.parse(row.details_json);
+  } catch {
+    details = row.details_json;
+  }
+  return {
+    id: row.id,
+    at: row.at,
+    userId: row.user_id,
+    username: row.username,
+    role: row.role,
+    action: row.action,
+    details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Newest first. */
+export function listAudit(db: Db, limit: number, before: number | null): AuditRecord[] {
+  const rows = (
+    before === null
+      ? db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
+      : db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
+  ) as AuditRow[];
+  return rows.map(toRecord);
+}
+
+function csvField(value: string): string {
+  return /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The whole log as CSV (UTF-8 with BOM, separator ';', CRLF), oldest first. */
+export function auditCsv(db: Db): string {
+  const lines = ['id;tijdstip;gebruiker_id;gebruikersnaam;rol;actie;details;vorige_hash;hash'];
+  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+    lines.push(
+      [
+        String(row.id),
+        row.at,
+        row.user_id === null ? '' : String(row.user_id),
+        row.username ?? '',
+        row.role ?? '',
+        row.action,
+        row.details_json,
+        row.prev_hash,
+        row.hash,
+      ]
+        .map(csvField)
+        .join(';'),
+    );
+  }
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}

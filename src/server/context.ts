@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Db } from './db/database.ts';
+import type { PasswordHasher } from './password-hash.ts';
+
+export interface RandomSource {
+  /** Cryptographically secure uniform integer in [0, max). */
+  randomInt(max: number): number;
+  randomBytes(n: number): Buffer;
+}
+
+export interface ServerConfig {
+  readonly idleTimeoutSeconds: number;
+  readonly maxSessionSeconds: number;
+  /** Upload staging lifetime. */
+  readonly uploadTtlSeconds: number;
+  /** Failures before throttling starts, and the first wait. */
+  readonly throttleFreeFailures: number;
+  readonly throttleBaseSeconds: number;
+  readonly throttleMaxSeconds: number;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  idleTimeoutSeconds: 15 * 60,
+  maxSessionSeconds: 12 * 60 * 60,
+  uploadTtlSeconds: 60 * 60,
+  throttleFreeFailures: 4,
+  throttleBaseSeconds: 30,
+  throttleMaxSeconds: 15 * 60,
+};
+
+/** Everything a route handler may use; no globals. */
+export interface AppContext {
+  readonly db: Db;
+  readonly clock: () => Date;
+  readonly random: RandomSource;
+  readonly hasher: PasswordHasher;
+  readonly config: ServerConfig;
+  readonly dataDir: string;
+  readonly keysDir: string;
+  readonly log: Logger;
+  readonly version: string;
+  /** A stored hash for a password nobody has: verified against for unknown users (equal timing). */
+  readonly dummyHash: string;
+  /** In-progress key generation (one at a time). */
+  keyGenerationRunning: boolean;
+}

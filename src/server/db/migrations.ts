@@ -1,0 +1,152 @@
+/**
+ * Numbered schema migrations, applied in order; `PRAGMA user_version` holds the number of the last
+ * applied migration. Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: instance, users, sessions, throttling, uploads, election, keys, audit log
+  `
+  CREATE TABLE instance (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    created_at TEXT NOT NULL,
+    phase INTEGER NOT NULL DEFAULT 1 CHECK (phase IN (1, 2, 3))
+  );
+
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    full_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('beheerder', 'verkiezingsleider', 'invoer', 'alleen_lezen')),
+    password_hash TEXT NOT NULL,
+    must_change_password INTEGER NOT NULL DEFAULT 1 CHECK (must_change_password IN (0, 1)),
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  CREATE TABLE login_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure_at TEXT NOT NULL
+  );
+
+  CREATE TABLE uploads (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('definition', 'candidate_lists', 'municipality_key')),
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    hash TEXT NOT NULL,
+    context_json TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+
+  CREATE TABLE election (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    election_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    subcategory TEXT NOT NULL,
+    election_date TEXT NOT NULL,
+    nomination_date TEXT,
+    number_of_seats INTEGER NOT NULL,
+    preference_threshold INTEGER NOT NULL,
+    kieskring_number INTEGER NOT NULL,
+    kieskring_name TEXT NOT NULL,
+    definition_file_name TEXT NOT NULL,
+    definition_hash TEXT NOT NULL,
+    definition_bytes BLOB NOT NULL,
+    definition_json TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id)
+  );
+
+  CREATE TABLE regions (
+    category TEXT NOT NULL CHECK (category IN ('STAAT', 'KIESKRING', 'GEMEENTE')),
+    number INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    superior_category TEXT,
+    superior_number INTEGER,
+    committee_category TEXT,
+    committee_name TEXT,
+    PRIMARY KEY (category, number)
+  );
+
+  CREATE TABLE candidate_lists_file (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    file_name TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    contest_id TEXT NOT NULL,
+    contest_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id)
+  );
+
+  CREATE TABLE affiliations (
+    list_number INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    publish_gender INTEGER NOT NULL CHECK (publish_gender IN (0, 1)),
+    belongs_to_set INTEGER
+  );
+
+  CREATE TABLE candidates (
+    list_number INTEGER NOT NULL REFERENCES affiliations(list_number) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    initials TEXT NOT NULL,
+    first_name TEXT,
+    prefix TEXT,
+    last_name TEXT NOT NULL,
+    gender TEXT,
+    locality TEXT,
+    PRIMARY KEY (list_number, position)
+  );
+
+  CREATE TABLE own_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    subject TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    not_after TEXT NOT NULL,
+    certificate_pem TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    private_key_file TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES users(id)
+  );
+
+  CREATE TABLE municipality_keys (
+    code TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    not_after TEXT NOT NULL,
+    certificate_pem TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id)
+  );
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user_id INTEGER,
+    username TEXT,
+    role TEXT,
+    action TEXT NOT NULL,
+    details_json TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,105 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Permission, Role } from '../domain/permissions.ts';
+import type { Failure } from '../domain/result.ts';
+import type { AppContext } from './context.ts';
+
+/** An expected HTTP failure with a Dutch message; turned into `{ error: { code, message, detail } }`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly detail?: string,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  static from(status: number, failure: Failure, extra?: Record<string, unknown>): ApiError {
+    return new ApiError(status, failure.code, failure.message, failure.detail, extra);
+  }
+}
+
+/** Who may call a route: nobody needs a session ('public'), any logged-in user ('session'), or a permission. */
+export type Access = 'public' | 'session' | Permission;
+
+export interface SessionUser {
+  readonly id: number;
+  readonly username: string;
+  readonly fullName: string;
+  readonly role: Role;
+  readonly mustChangePassword: boolean;
+  readonly disabled: boolean;
+  /** SHA-256 (hex) of the session token. */
+  readonly sessionHash: string;
+  readonly sessionCreatedAt: string;
+  readonly lastSeenAt: string;
+}
+
+export interface UploadedFile {
+  /** Sanitized for display; never used as a path. */
+  readonly fileName: string;
+  readonly bytes: Buffer;
+}
+
+export interface HandlerArgs<B, P, Q> {
+  readonly ctx: AppContext;
+  readonly req: FastifyRequest;
+  readonly reply: FastifyReply;
+  /** Set for every route whose access is not 'public'. */
+  readonly user: SessionUser | null;
+  readonly body: B;
+  readonly params: P;
+  readonly query: Q;
+  /** Set for multipart routes. */
+  readonly file: UploadedFile | null;
+  readonly now: Date;
+}
+
+export interface RouteDef<
+  B extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+> {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly access: Access;
+  readonly summary: string;
+  readonly tag: string;
+  readonly body?: B;
+  readonly params?: P;
+  readonly query?: Q;
+  /** multipart/form-data with one field `file` of at most maxBytes. */
+  readonly multipart?: { readonly maxBytes: number };
+  /** Allowed while the user must change the password. */
+  readonly duringPasswordChange?: boolean;
+  /** Does not reset the idle timer (GET /api/session). */
+  readonly passive?: boolean;
+  /** Response status on success (default 200). */
+  readonly status?: number;
+  /** Non-JSON response type for the OpenAPI document (e.g. 'text/csv'). */
+  readonly produces?: string;
+  readonly handler: (args: HandlerArgs<z.output<B>, z.output<P>, z.output<Q>>) => unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any>;
+
+export function route<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  def: RouteDef<B, P, Q>,
+): AnyRoute {
+  return def as AnyRoute;
+}
+
+/** Upload size limits. */
+export const MAX_EML_BYTES = 10 * 1024 * 1024;
+export const MAX_CERTIFICATE_BYTES = 64 * 1024;
+
+/** A file name as data: last path component, no control characters, at most 200 characters. */
+export function sanitizeFileName(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean === '' || clean === '.' || clean === '..' ? 'bestand' : clean;
+}

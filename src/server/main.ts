@@ -1,0 +1,209 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { checkPasswordPolicy } from '../domain/passwords.ts';
+import { buildApp } from './app.ts';
+import { SYSTEM_ACTOR, writeAudit } from './audit.ts';
+import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig } from './context.ts';
+import { openDatabase, StartupError, type Db } from './db/database.ts';
+import { scryptHasher, type PasswordHasher } from './password-hash.ts';
+
+export { buildApp } from './app.ts';
+export { StartupError } from './db/database.ts';
+
+export interface StartServerOptions {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  /** File with the initial admin password (then it is not printed). */
+  readonly adminPasswordFile?: string;
+  readonly clock?: () => Date;
+  readonly random?: RandomSource;
+  readonly idleTimeoutSeconds?: number;
+  /** Suppress the startup line on stdout (the one-time admin password is still printed). */
+  readonly quiet?: boolean;
+  /** Where terminal output goes (default process.stdout). */
+  readonly print?: (text: string) => void;
+  /** Password hasher (default scrypt); tests may wrap it to count calls. */
+  readonly hasher?: PasswordHasher;
+  /** Folder with the built UI (default dist/ui). */
+  readonly uiDir?: string;
+  /** Further configuration overrides (throttling, session lifetime). */
+  readonly config?: Partial<ServerConfig>;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export const DB_FILE = 'uitslag.sqlite';
+
+const secureRandom: RandomSource = { randomInt: (max) => randomInt(max), randomBytes: (n) => randomBytes(n) };
+
+function programVersion(): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'package.json'), 'utf8'),
+    ) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Create the data directory layout; refuse clearly when it is not writable. */
+function prepareDataDir(dataDir: string): { logsDir: string; keysDir: string } {
+  const logsDir = path.join(dataDir, 'logs');
+  const keysDir = path.join(dataDir, 'keys');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+    const probe = path.join(dataDir, `.schrijftest-${process.pid}`);
+    writeFileSync(probe, 'ok');
+    rmSync(probe);
+    mkdirSync(logsDir, { recursive: true });
+    mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new StartupError(
+      `De gegevensmap ${dataDir} is niet beschrijfbaar; de server start niet. Kies een andere map of pas de rechten aan. (${(e as Error).message})`,
+    );
+  }
+  return { logsDir, keysDir };
+}
+
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+
+export function generateInitialPassword(random: RandomSource): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let s = '';
+    for (let i = 0; i < 4; i++) s += PASSWORD_ALPHABET[random.randomInt(PASSWORD_ALPHABET.length)];
+    groups.push(s);
+  }
+  return groups.join('-');
+}
+
+function passwordBanner(password: string): string {
+  const lines = [
+    'EENMALIG WACHTWOORD VOOR DE BEHEERDER',
+    '',
+    `Gebruikersnaam: admin`,
+    `Wachtwoord:     ${password}`,
+    '',
+    'Dit wachtwoord wordt maar één keer getoond. Noteer het en wijzig',
+    'het bij de eerste keer inloggen.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 4;
+  const bar = '='.repeat(width);
+  return ['', bar, ...lines.map((l) => `  ${l}`), bar, ''].join('\n') + '\n';
+}
+
+/** First start: instance row and user admin. Returns the password to print, or null. */
+async function initialise(
+  db: Db,
+  now: Date,
+  hasher: PasswordHasher,
+  random: RandomSource,
+  adminPasswordFile: string | undefined,
+): Promise<string | null> {
+  const exists = db.prepare('SELECT 1 FROM instance WHERE id = 1').get();
+  if (exists) return null;
+  let password: string;
+  let fromFile = false;
+  if (adminPasswordFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(adminPasswordFile, 'utf8');
+    } catch (e) {
+      throw new StartupError(`Het wachtwoordbestand ${adminPasswordFile} kan niet worden gelezen. (${(e as Error).message})`);
+    }
+    password = text.replace(/\r?\n$/, '');
+    const policy = checkPasswordPolicy('admin', password);
+    if (!policy.ok) throw new StartupError(`Het wachtwoord in ${adminPasswordFile} is niet toegestaan: ${policy.message}`);
+    fromFile = true;
+  } else {
+    password = generateInitialPassword(random);
+  }
+  const hash = await hasher.hash(password);
+  db.transaction(() => {
+    db.prepare('INSERT INTO instance (id, created_at, phase) VALUES (1, ?, 1)').run(now.toISOString());
+    const info = db
+      .prepare(
+        `INSERT INTO users (username, full_name, role, password_hash, must_change_password, disabled, created_at)
+         VALUES ('admin', 'Beheerder', 'beheerder', ?, 1, 0, ?)`,
+      )
+      .run(hash, now.toISOString());
+    writeAudit(db, now, SYSTEM_ACTOR, 'installation.create', {});
+    writeAudit(db, now, SYSTEM_ACTOR, 'user.create', {
+      userId: Number(info.lastInsertRowid),
+      username: 'admin',
+      role: 'beheerder',
+      passwordSource: fromFile ? 'file' : 'printed',
+    });
+  })();
+  return fromFile ? null : password;
+}
+
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const dataDir = path.resolve(opts.dataDir);
+  const clock = opts.clock ?? (() => new Date());
+  const random = opts.random ?? secureRandom;
+  const hasher = opts.hasher ?? scryptHasher();
+  const print = opts.print ?? ((text: string) => void process.stdout.write(text));
+  const { logsDir, keysDir } = prepareDataDir(dataDir);
+
+  const destination = pino.destination({ dest: path.join(logsDir, 'uitslag.log'), sync: true, mkdir: true });
+  const log = pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }, destination);
+
+  const db = openDatabase(path.join(dataDir, DB_FILE));
+  let app;
+  try {
+    const printedPassword = await initialise(db, clock(), hasher, random, opts.adminPasswordFile);
+    const ctx: AppContext = {
+      db,
+      clock,
+      random,
+      hasher,
+      config: {
+        ...DEFAULT_CONFIG,
+        ...(opts.config ?? {}),
+        ...(opts.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: opts.idleTimeoutSeconds } : {}),
+      },
+      dataDir,
+      keysDir,
+      log,
+      version: programVersion(),
+      dummyHash: await hasher.hash(random.randomBytes(18).toString('base64')),
+      keyGenerationRunning: false,
+    };
+    app = await buildApp(ctx, opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {});
+    await app.listen({ port: opts.port, host: opts.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+    const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    log.info({ url, dataDir }, 'server gestart');
+    if (printedPassword !== null) print(passwordBanner(printedPassword));
+    if (!opts.quiet) print(`uitslag ${ctx.version} draait op ${url} (gegevensmap ${dataDir})\n`);
+    const running = app;
+    return {
+      url,
+      port,
+      async close() {
+        await running.close();
+        db.close();
+        destination.flushSync();
+      },
+    };
+  } catch (e) {
+    if (app) await app.close().catch(() => undefined);
+    db.close();
+    if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError(`Poort ${opts.port} is al in gebruik; kies een andere poort.`);
+    }
+    throw e;
+  }
+}

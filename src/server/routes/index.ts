@@ -1,0 +1,27 @@
+import type { AnyRoute } from '../http.ts';
+import { route } from '../http.ts';
+import { openApiDocument } from '../openapi.ts';
+import { sessionRoutes } from './session.ts';
+import { userRoutes } from './users.ts';
+
+const publicRoutes: AnyRoute[] = [
+  route({
+    method: 'GET',
+    url: '/api/health',
+    access: 'public',
+    tag: 'algemeen',
+    summary: 'Draait de server?',
+    handler: ({ ctx }) => ({ ok: true, version: ctx.version }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/openapi.json',
+    access: 'public',
+    tag: 'algemeen',
+    summary: 'Dit OpenAPI-document.',
+    handler: ({ ctx }) => openApiDocument(allRoutes, ctx.version),
+  }),
+];
+
+/** The single route table: every /api route with its access rule. Tests enumerate it. */
+export const allRoutes: readonly AnyRoute[] = [...publicRoutes, ...sessionRoutes, ...userRoutes];

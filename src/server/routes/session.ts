@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { checkPasswordPolicy } from '../../domain/passwords.ts';
+import { permissionsOf } from '../../domain/permissions.ts';
+import { writeAudit } from '../audit.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError, route, type SessionUser } from '../http.ts';
+import {
+  SESSION_COOKIE,
+  clearFailures,
+  createSession,
+  getUser,
+  idleSecondsLeft,
+  recordFailure,
+  throttleRemaining,
+  userDto,
+  type UserRow,
+} from '../sessions.ts';
+
+const LoginBody = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+
+const PasswordBody = z.object({
+  currentPassword: z.string().min(1).max(1000),
+  newPassword: z.string().min(1).max(1000),
+});
+
+function sessionInfo(ctx: AppContext, user: SessionUser, lastSeenAt: string, now: Date) {
+  return {
+    user: userDto(user),
+    permissions: permissionsOf(user.role),
+    idleTimeoutSeconds: ctx.config.idleTimeoutSeconds,
+    idleSecondsLeft: idleSecondsLeft(ctx, lastSeenAt, user.sessionCreatedAt, now),
+  };
+}
+
+const LOGIN_FAILED = 'Onbekende gebruikersnaam of onjuist wachtwoord.';
+
+export const sessionRoutes = [
+  route({
+    method: 'POST',
+    url: '/api/login',
+    access: 'public',
+    tag: 'sessie',
+    summary: 'Inloggen; zet het sessiecookie uitslag_sessie.',
+    body: LoginBody,
+    handler: async ({ ctx, req, reply, body, now }) => {
+      const userKey = `user:${body.username.trim().toLowerCase()}`;
+      const addrKey = `addr:${req.ip}`;
+      const wait = Math.max(throttleRemaining(ctx, userKey, now), throttleRemaining(ctx, addrKey, now));
+      if (wait > 0) {
+        ctx.db.transaction(() =>
+          writeAudit(ctx.db, now, { id: null, username: body.username.slice(0, 100), role: null }, 'login.throttled', {
+            address: req.ip,
+            retryAfterSeconds: wait,
+          }),
+        )();
+        reply.header('retry-after', String(wait));
+        throw new ApiError(
+          429,
+          'login.throttled',
+          `Te veel mislukte inlogpogingen. Probeer het over ${wait} seconden opnieuw.`,
+          undefined,
+          { retryAfterSeconds: wait },
+        );
+      }
+      const user = ctx.db.prepare('SELECT * FROM users WHERE username = ?').get(body.username.trim()) as
+        | UserRow
+        | undefined;
+      // Always run scrypt, also for unknown users, so timing does not reveal which names exist.
+      const passwordOk = await ctx.hasher.verify(body.password, user?.password_hash ?? ctx.dummyHash);
+      const t = ctx.clock();
+      if (!user || !passwordOk || user.disabled === 1) {
+        const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
+        ctx.db.transaction(() => {
+          recordFailure(ctx, userKey, t);
+          recordFailure(ctx, addrKey, t);
+          writeAudit(
+            ctx.db,
+            t,
+            user ? { id: user.id, username: user.username, role: user.role } : { id: null, username: body.username.slice(0, 100), role: null },
+            'login.failed',
+            { reason, address: req.ip },
+          );
+        })();
+        throw new ApiError(401, 'login.failed', LOGIN_FAILED);
+      }
+      const token = ctx.db.transaction(() => {
+        clearFailures(ctx, userKey);
+        writeAudit(ctx.db, t, { id: user.id, username: user.username, role: user.role }, 'login', { address: req.ip });
+        return createSession(ctx, user.id, t);
+      })();
+      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: false });
+      return { user: userDto(user) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/logout',
+    access: 'session',
+    duringPasswordChange: true,
+    tag: 'sessie',
+    summary: 'Uitloggen; verwijdert de sessie.',
+    handler: ({ ctx, reply, user, now }) => {
+      const u = user!;
+      ctx.db.transaction(() => {
+        ctx.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(u.sessionHash);
+        writeAudit(ctx.db, now, { id: u.id, username: u.username, role: u.role }, 'logout');
+      })();
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+      return { ok: true };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/session',
+    access: 'session',
+    duringPasswordChange: true,
+    passive: true,
+    tag: 'sessie',
+    summary: 'De huidige sessie (zet de inactiviteitstimer niet terug).',
+    handler: ({ ctx, user, now }) => sessionInfo(ctx, user!, user!.lastSeenAt, now),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/session/extend',
+    access: 'session',
+    duringPasswordChange: true,
+    tag: 'sessie',
+    summary: 'Verleng de sessie (zet de inactiviteitstimer terug).',
+    handler: ({ ctx, user, now }) => sessionInfo(ctx, user!, now.toISOString(), now),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/password',
+    access: 'session',
+    duringPasswordChange: true,
+    tag: 'sessie',
+    summary: 'Wijzig het eigen wachtwoord.',
+    body: PasswordBody,
+    handler: async ({ ctx, user, body }) => {
+      const u = user!;
+      const row = getUser(ctx, u.id)!;
+      const currentOk = await ctx.hasher.verify(body.currentPassword, row.password_hash);
+      if (!currentOk) throw new ApiError(422, 'password.wrong', 'Het huidige wachtwoord is onjuist.');
+      const policy = checkPasswordPolicy(u.username, body.newPassword);
+      if (!policy.ok) throw ApiError.from(422, policy);
+      if (body.newPassword === body.currentPassword) {
+        throw new ApiError(422, 'password.policy', 'Het nieuwe wachtwoord moet verschillen van het huidige.');
+      }
+      const hash = await ctx.hasher.hash(body.newPassword);
+      const t = ctx.clock();
+      ctx.db.transaction(() => {
+        ctx.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, u.id);
+        // Other sessions of this user end; the current one stays.
+        ctx.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?').run(u.id, u.sessionHash);
+        writeAudit(ctx.db, t, { id: u.id, username: u.username, role: u.role }, 'password.change');
+      })();
+      return { ok: true };
+    },
+  }),
+];

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { checkPasswordPolicy, checkUsername } from '../../domain/passwords.ts';
+import { ROLES } from '../../domain/permissions.ts';
+import { writeAudit, type Actor } from '../audit.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError, route, type SessionUser } from '../http.ts';
+import { getUser, userDto, type UserRow } from '../sessions.ts';
+
+const IdParams = z.object({ id: z.coerce.number().int().positive() });
+
+const CreateBody = z.object({
+  username: z.string().min(1).max(100),
+  fullName: z.string().trim().min(1).max(200),
+  role: z.enum(ROLES),
+  initialPassword: z.string().min(1).max(1000),
+});
+
+const ResetBody = z.object({ initialPassword: z.string().min(1).max(1000) });
+
+function actor(u: SessionUser): Actor {
+  return { id: u.id, username: u.username, role: u.role };
+}
+
+function mustFind(ctx: AppContext, id: number): UserRow {
+  const row = getUser(ctx, id);
+  if (!row) throw new ApiError(404, 'user.not_found', 'Deze gebruiker bestaat niet.');
+  return row;
+}
+
+export const userRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/users',
+    access: 'users.manage',
+    tag: 'gebruikers',
+    summary: 'Alle gebruikers.',
+    handler: ({ ctx }) => ({
+      users: (ctx.db.prepare('SELECT * FROM users ORDER BY username COLLATE NOCASE').all() as UserRow[]).map(userDto),
+    }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/users',
+    access: 'users.manage',
+    tag: 'gebruikers',
+    summary: 'Maak een gebruiker aan met een startwachtwoord (te wijzigen bij de eerste keer inloggen).',
+    body: CreateBody,
+    status: 201,
+    handler: async ({ ctx, user, body }) => {
+      const username = body.username.trim();
+      const nameOk = checkUsername(username);
+      if (!nameOk.ok) throw ApiError.from(400, nameOk);
+      const policy = checkPasswordPolicy(username, body.initialPassword);
+      if (!policy.ok) throw ApiError.from(422, policy);
+      if (ctx.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
+        throw new ApiError(409, 'user.exists', `Er bestaat al een gebruiker met de naam ${username}.`);
+      }
+      const hash = await ctx.hasher.hash(body.initialPassword);
+      const now = ctx.clock();
+      const id = ctx.db.transaction(() => {
+        if (ctx.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
+          throw new ApiError(409, 'user.exists', `Er bestaat al een gebruiker met de naam ${username}.`);
+        }
+        const info = ctx.db
+          .prepare(
+            `INSERT INTO users (username, full_name, role, password_hash, must_change_password, disabled, created_at)
+             VALUES (?, ?, ?, ?, 1, 0, ?)`,
+          )
+          .run(username, body.fullName, body.role, hash, now.toISOString());
+        const newId = Number(info.lastInsertRowid);
+        writeAudit(ctx.db, now, actor(user!), 'user.create', {
+          userId: newId,
+          username,
+          fullName: body.fullName,
+          role: body.role,
+        });
+        return newId;
+      })();
+      return { user: userDto(getUser(ctx, id)!) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/users/:id/disable',
+    access: 'users.manage',
+    tag: 'gebruikers',
+    summary: 'Blokkeer een gebruiker; zijn sessies eindigen.',
+    params: IdParams,
+    handler: ({ ctx, user, params, now }) => {
+      const me = user!;
+      ctx.db.transaction(() => {
+        const target = mustFind(ctx, params.id);
+        if (target.id === me.id) {
+          throw new ApiError(409, 'user.self', 'U kunt uw eigen account niet blokkeren.');
+        }
+        if (target.role === 'beheerder' && target.disabled === 0) {
+          const active = ctx.db
+            .prepare(`SELECT COUNT(*) AS n FROM users WHERE role = 'beheerder' AND disabled = 0`)
+            .get() as { n: number };
+          if (active.n <= 1) {
+            throw new ApiError(409, 'user.last_admin', 'De laatste actieve beheerder kan niet worden geblokkeerd.');
+          }
+        }
+        ctx.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(target.id);
+        ctx.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(target.id);
+        writeAudit(ctx.db, now, actor(me), 'user.disable', { userId: target.id, username: target.username });
+      })();
+      return { user: userDto(getUser(ctx, params.id)!) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/users/:id/enable',
+    access: 'users.manage',
+    tag: 'gebruikers',
+    summary: 'Deblokkeer een gebruiker.',
+    params: IdParams,
+    handler: ({ ctx, user, params, now }) => {
+      ctx.db.transaction(() => {
+        const target = mustFind(ctx, params.id);
+        ctx.db.prepare('UPDATE users SET disabled = 0 WHERE id = ?').run(target.id);
+        writeAudit(ctx.db, now, actor(user!), 'user.enable', { userId: target.id, username: target.username });
+      })();
+      return { user: userDto(getUser(ctx, params.id)!) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/users/:id/reset-password',
+    access: 'users.manage',
+    tag: 'gebruikers',
+    summary: 'Geef een gebruiker een nieuw startwachtwoord (te wijzigen bij de volgende keer inloggen); zijn sessies eindigen.',
+    params: IdParams,
+    body: ResetBody,
+    handler: async ({ ctx, user, params, body }) => {
+      const target = mustFind(ctx, params.id);
+      const policy = checkPasswordPolicy(target.username, body.initialPassword);
+      if (!policy.ok) throw ApiError.from(422, policy);
+      const hash = await ctx.hasher.hash(body.initialPassword);
+      const now = ctx.clock();
+      ctx.db.transaction(() => {
+        ctx.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?').run(hash, target.id);
+        ctx.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(target.id);
+        ctx.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(`user:${target.username.toLowerCase()}`);
+        writeAudit(ctx.db, now, actor(user!), 'user.reset_password', { userId: target.id, username: target.username });
+      })();
+      return { user: userDto(getUser(ctx, params.id)!) };
+    },
+  }),
+];

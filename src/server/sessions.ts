@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import type { Role } from '../domain/permissions.ts';
+import type { AppContext } from './context.ts';
+import type { SessionUser } from './http.ts';
+
+export const SESSION_COOKIE = 'uitslag_sessie';
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  full_name: string;
+  role: Role;
+  password_hash: string;
+  must_change_password: number;
+  disabled: number;
+  created_at: string;
+}
+
+export interface UserDto {
+  id: number;
+  username: string;
+  fullName: string;
+  role: Role;
+  mustChangePassword: boolean;
+  disabled: boolean;
+}
+
+export function userDto(row: UserRow | SessionUser): UserDto {
+  if ('full_name' in row) {
+    return {
+      id: row.id,
+      username: row.username,
+      fullName: row.full_name,
+      role: row.role,
+      mustChangePassword: row.must_change_password === 1,
+      disabled: row.disabled === 1,
+    };
+  }
+  return {
+    id: row.id,
+    username: row.username,
+    fullName: row.fullName,
+    role: row.role,
+    mustChangePassword: row.mustChangePassword,
+    disabled: row.disabled,
+  };
+}
+
+export function getUser(ctx: AppContext, id: number): UserRow | undefined {
+  return ctx.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+}
+
+/** Create a session; returns the token for the cookie (only its SHA-256 is stored). */
+export function createSession(ctx: AppContext, userId: number, now: Date): string {
+  const token = ctx.random.randomBytes(32).toString('base64url');
+  ctx.db
+    .prepare('INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)')
+    .run(sha256Hex(token), userId, now.toISOString(), now.toISOString());
+  return token;
+}
+
+export type SessionLookup =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'ok'; readonly user: SessionUser };
+
+/** Find the session for a cookie value; expired sessions and those of disabled users are deleted. */
+export function lookupSession(ctx: AppContext, token: string | undefined, now: Date): SessionLookup {
+  if (!token || token.length > 200) return { kind: 'none' };
+  const hash = sha256Hex(token);
+  const row = ctx.db
+    .prepare(
+      `SELECT s.token_hash, s.created_at AS s_created, s.last_seen_at, u.*
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
+    )
+    .get(hash) as (UserRow & { token_hash: string; s_created: string; last_seen_at: string }) | undefined;
+  if (!row) return { kind: 'none' };
+  const idle = (now.getTime() - Date.parse(row.last_seen_at)) / 1000;
+  const age = (now.getTime() - Date.parse(row.s_created)) / 1000;
+  if (row.disabled === 1 || idle > ctx.config.idleTimeoutSeconds || age > ctx.config.maxSessionSeconds) {
+    ctx.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    return { kind: 'expired' };
+  }
+  return {
+    kind: 'ok',
+    user: {
+      id: row.id,
+      username: row.username,
+      fullName: row.full_name,
+      role: row.role,
+      mustChangePassword: row.must_change_password === 1,
+      disabled: row.disabled === 1,
+      sessionHash: hash,
+      sessionCreatedAt: row.s_created,
+      lastSeenAt: row.last_seen_at,
+    },
+  };
+}
+
+export function touchSession(ctx: AppContext, sessionHash: string, now: Date): void {
+  ctx.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.toISOString(), sessionHash);
+}
+
+export function idleSecondsLeft(ctx: AppContext, lastSeenAt: string, createdAt: string, now: Date): number {
+  const idleLeft = ctx.config.idleTimeoutSeconds - (now.getTime() - Date.parse(lastSeenAt)) / 1000;
+  const absLeft = ctx.config.maxSessionSeconds - (now.getTime() - Date.parse(createdAt)) / 1000;
+  return Math.max(0, Math.floor(Math.min(idleLeft, absLeft)));
+}
+
+// ---- login throttling (per user name and per remote address) ----
+
+interface ThrottleRow {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+}
+
+/** Seconds to wait after `failures` failures (0 = none). */
+export function throttleWait(ctx: AppContext, failures: number): number {
+  const { throttleFreeFailures: free, throttleBaseSeconds: base, throttleMaxSeconds: max } = ctx.config;
+  if (failures <= free) return 0;
+  return Math.min(max, base * 2 ** (failures - free - 1));
+}
+
+/** Seconds the caller must still wait for this key (0 = may try). Old failures are forgotten after the max wait. */
+export function throttleRemaining(ctx: AppContext, key: string, now: Date): number {
+  const row = ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
+  if (!row) return 0;
+  const since = (now.getTime() - Date.parse(row.last_failure_at)) / 1000;
+  const wait = throttleWait(ctx, row.failures);
+  return Math.max(0, Math.ceil(wait - since));
+}
+
+export function recordFailure(ctx: AppContext, key: string, now: Date): void {
+  const row = ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
+  const since = row ? (now.getTime() - Date.parse(row.last_failure_at)) / 1000 : 0;
+  // Forget failures after a long quiet period (twice the maximum wait).
+  const failures = row && since < 2 * ctx.config.throttleMaxSeconds ? row.failures + 1 : 1;
+  ctx.db
+    .prepare(
+      `INSERT INTO login_throttle (key, failures, last_failure_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at`,
+    )
+    .run(key, failures, now.toISOString());
+}
+
+export function clearFailures(ctx: AppContext, key: string): void {
+  ctx.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(key);
+}
