@@ -1,0 +1,204 @@
+/**
+ * The UI's only door to the server: a small fetch wrapper around the JSON API (docs/api.md).
+ * Expected failures are values (house rule 2): every call resolves to a `Result` whose failure
+ * carries the server's Dutch `message`. A 401 on any call but login tells the app that the
+ * session is gone; a 403 `password.change_required` that the password must be changed first.
+ */
+import { fail, ok, type Failure, type Success } from '../domain/result.ts';
+import type { Permission, Role } from '../domain/permissions.ts';
+
+export interface User {
+  id: number | string;
+  username: string;
+  fullName: string;
+  role: Role;
+  mustChangePassword: boolean;
+  disabled: boolean;
+}
+
+export interface Session {
+  user: User;
+  permissions: Permission[];
+  idleTimeoutSeconds: number;
+  idleSecondsLeft: number;
+}
+
+export interface Election {
+  id: string;
+  name: string;
+  category: string;
+  electionDate: string;
+  numberOfSeats: number;
+  stemgebied: { category: 'KIESKRING'; number: number | string; name: string };
+  definition: { fileName: string; hash: string };
+  candidateLists: null | { fileName: string; hash: string; lists: number; candidates: number };
+}
+
+export interface ElectionState {
+  election: Election | null;
+  phase: number;
+}
+
+export interface DefinitionPreview {
+  uploadId: string;
+  fileName: string;
+  hash: string;
+  electionId: string;
+  name: string;
+  electionDate: string;
+  numberOfSeats: number;
+  kieskringen: { number: number | string; name: string }[];
+}
+
+export interface CandidateListsPreview {
+  uploadId: string;
+  fileName: string;
+  maskedHash: string;
+  hiddenGroups: [number, number];
+  contestId: string | number;
+  contestName: string;
+  lists: number;
+  candidates: number;
+}
+
+export interface KeyInfo {
+  subject: string;
+  fingerprint: string;
+  notAfter: string;
+  importedAt: string;
+}
+
+export interface Municipality {
+  number: number | string;
+  code: string;
+  name: string;
+  key: KeyInfo | null;
+}
+
+export interface Regions {
+  kieskring: { number: number | string; name: string };
+  municipalities: Municipality[];
+}
+
+export interface ListSummary {
+  listNumber: number;
+  name: string;
+  type: string;
+  publishGender: boolean;
+  candidates: number;
+}
+
+export interface Candidate {
+  position: number;
+  name: string;
+  initials: string;
+  firstName: string | null;
+  prefix: string | null;
+  lastName: string;
+  gender: string | null;
+  locality: string | null;
+}
+
+export interface OwnKey {
+  subject: string;
+  fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  fileName: string;
+}
+
+export interface KeyPreview {
+  uploadId: string;
+  subject: string;
+  fingerprint: string;
+  notBefore: string;
+  notAfter: string;
+  importable: boolean;
+  reasons: string[];
+}
+
+export interface PhaseInfo {
+  number: number;
+  label: string;
+  active: boolean;
+  canActivate: boolean;
+  reason: string | null;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  username: string | null;
+  role: string | null;
+  action: string;
+  details: unknown;
+  hash: string;
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  chain: { intact: boolean; firstBrokenId: number | null };
+}
+
+export interface ApiFailure extends Failure {
+  readonly status: number;
+}
+
+export type ApiResult<T> = Success<T> | ApiFailure;
+
+type Listener = (event: 'unauthorized' | 'password_change_required' | 'activity') => void;
+let listener: Listener = () => {};
+
+/** The app registers one listener for session events (expired session, activity for the idle timer). */
+export function onApiEvent(l: Listener): void {
+  listener = l;
+}
+
+function failure(status: number, code: string, message: string, detail?: string): ApiFailure {
+  return { ...fail(code, message, detail), status };
+}
+
+async function send<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (body instanceof FormData) {
+    init.body = body;
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    return failure(0, 'network', 'De server is niet bereikbaar. Controleer of het programma nog draait.', String(e));
+  }
+  let data: unknown = null;
+  const text = await response.text();
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (response.ok) {
+    if (path !== '/api/session') listener('activity');
+    return ok(data as T);
+  }
+  const err = (data as { error?: { code?: string; message?: string; detail?: string } } | null)?.error;
+  const code = err?.code ?? `http.${response.status}`;
+  const message = err?.message ?? `Er ging iets mis (foutcode ${response.status}).`;
+  if (response.status === 401 && path !== '/api/login' && path !== '/api/password') listener('unauthorized');
+  if (response.status === 403 && code === 'password.change_required') listener('password_change_required');
+  return failure(response.status, code, message, err?.detail);
+}
+
+export const api = {
+  get: <T>(path: string) => send<T>('GET', path),
+  post: <T>(path: string, body: unknown = {}) => send<T>('POST', path, body),
+  upload: <T>(path: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return send<T>('POST', path, form);
+  },
+};

@@ -1,0 +1,215 @@
+/** Small shared building blocks: messages, confirmation dialog, hash codes, file fields, dates. */
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { Permission } from '../domain/permissions.ts';
+import { hashGroups } from '../domain/hashcode.ts';
+import type { ApiFailure, ElectionState, Session } from './api.ts';
+
+export interface AppContextValue {
+  session: Session;
+  can: (p: Permission) => boolean;
+  election: ElectionState | null;
+  refreshElection: () => Promise<void>;
+}
+
+export const AppContext = createContext<AppContextValue | null>(null);
+
+export function useApp(): AppContextValue {
+  const ctx = useContext(AppContext);
+  if (ctx === null) throw new Error('useApp outside AppContext');
+  return ctx;
+}
+
+export function ErrorMessage({ error }: { error: ApiFailure | string | null | undefined }) {
+  if (error === null || error === undefined) return null;
+  const text = typeof error === 'string' ? error : error.message;
+  return (
+    <div className="message error" role="alert">
+      {text}
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <div className="message success" role="status">
+      {children}
+    </div>
+  );
+}
+
+/** The page title; receives focus on a new screen so screen readers and keyboards start at the top. */
+export function PageTitle({ children }: { children: ReactNode }) {
+  return <h1 tabIndex={-1}>{children}</h1>;
+}
+
+export interface ConfirmOptions {
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+}
+
+/**
+ * `const [confirm, dialog] = useConfirm()`; render `dialog`, then `if (await confirm({...}))`.
+ * Uses the native modal <dialog> (focus trapped, Esc cancels).
+ */
+export function useConfirm(): [(o: ConfirmOptions) => Promise<boolean>, ReactNode] {
+  const [state, setState] = useState<{ options: ConfirmOptions; resolve: (v: boolean) => void } | null>(null);
+  const confirm = (options: ConfirmOptions) =>
+    new Promise<boolean>((resolve) => setState({ options, resolve }));
+  const close = (v: boolean) => {
+    state?.resolve(v);
+    setState(null);
+  };
+  const dialog = state ? <ConfirmDialog {...state.options} onClose={close} /> : null;
+  return [confirm, dialog];
+}
+
+function ConfirmDialog(props: ConfirmOptions & { onClose: (confirmed: boolean) => void }) {
+  return (
+    <Modal title={props.title} onCancel={() => props.onClose(false)}>
+      <div className="dialog-body">{props.body}</div>
+      <div className="actions">
+        <button type="button" className="secondary" autoFocus={props.danger} onClick={() => props.onClose(false)}>
+          Annuleren
+        </button>
+        <button
+          type="button"
+          autoFocus={!props.danger}
+          className={props.danger ? 'danger' : 'primary'}
+          onClick={() => props.onClose(true)}
+        >
+          {props.confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** A modal dialog (native <dialog> with showModal: focus stays inside, Esc cancels). */
+export function Modal(props: { title: string; onCancel: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    const focusedBefore = document.activeElement as HTMLElement | null;
+    return () => focusedBefore?.focus?.();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="modal"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+    </dialog>
+  );
+}
+
+/** A SHA-256 hash code in 16 groups of 4, large and monospaced. */
+export function HashCode({ hex, label }: { hex: string; label?: string }) {
+  const groups = /^[0-9a-fA-F]{64}$/.test(hex) ? hashGroups(hex) : hex.split(/\s+/);
+  return (
+    <div className="hash" aria-label={label ?? 'Hashcode'} data-hash={groups.join(' ')}>
+      {groups.map((g, i) => (
+        <span key={i} className="hash-group">
+          {g}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A labelled file input that reports the chosen file. */
+export function FileField(props: {
+  label: string;
+  accept?: string;
+  disabled?: boolean;
+  onFile: (file: File) => void;
+  autoFocus?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="file"
+        accept={props.accept}
+        disabled={props.disabled}
+        autoFocus={props.autoFocus}
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          if (file) props.onFile(file);
+        }}
+      />
+    </div>
+  );
+}
+
+const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '';
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00` : value);
+  return Number.isNaN(d.getTime()) ? value : dateFormat.format(d);
+}
+
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : dateTimeFormat.format(d);
+}
+
+/** Definition list helper for "label: value" summaries. */
+export function Facts({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Load data on mount (and when `deps` change); returns [data, error, reload]. */
+export function useLoad<T>(
+  load: () => Promise<{ ok: true; value: T } | ApiFailure>,
+  deps: unknown[] = [],
+): [T | null, ApiFailure | null, () => void] {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void load().then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setData(r.value);
+        setError(null);
+      } else setError(r);
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  return [data, error, () => setTick((t) => t + 1)];
+}

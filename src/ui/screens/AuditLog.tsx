@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import { api, type ApiFailure, type AuditPage, type AuditRecord } from '../api.ts';
+import { ErrorMessage, PageTitle, formatDateTime } from '../components.tsx';
+import { ROLE_LABELS, isRole } from '../../domain/permissions.ts';
+
+const PAGE = 100;
+
+/** "Auditlog": newest first, the integrity of the hash chain, export as CSV. */
+export function AuditLog() {
+  const [records, setRecords] = useState<AuditRecord[]>([]);
+  const [chain, setChain] = useState<AuditPage['chain'] | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [more, setMore] = useState(false);
+  const [loading, setLoading] = useState(false);
+
+  async function load(before: number | null) {
+    setLoading(true);
+    const q = before === null ? `?limit=${PAGE}` : `?limit=${PAGE}&before=${before}`;
+    const r = await api.get<AuditPage>(`/api/audit${q}`);
+    setLoading(false);
+    if (!r.ok) return setError(r);
+    setError(null);
+    setChain(r.value.chain);
+    setRecords((old) => (before === null ? r.value.records : [...old, ...r.value.records]));
+    setMore(r.value.records.length === PAGE);
+  }
+
+  useEffect(() => {
+    void load(null);
+  }, []);
+
+  const last = records[records.length - 1];
+  return (
+    <>
+      <PageTitle>Auditlog</PageTitle>
+      <ErrorMessage error={error} />
+      {chain ? (
+        chain.intact ? (
+          <div className="message success" role="status">
+            De keten van het auditlog is intact: geen regel is gewijzigd of verwijderd.
+          </div>
+        ) : (
+          <div className="message error" role="alert">
+            De keten van het auditlog is verbroken vanaf regel {chain.firstBrokenId}. Het auditlog is mogelijk gewijzigd.
+            Waarschuw de verkiezingsleider.
+          </div>
+        )
+      ) : null}
+      <div className="actions left">
+        <a className="button secondary" href="/api/audit/export" download>
+          Exporteren (CSV)
+        </a>
+        <button type="button" className="secondary" onClick={() => void load(null)} disabled={loading}>
+          Vernieuwen
+        </button>
+      </div>
+      <table className="audit">
+        <caption className="sr-only">Auditlog</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              Nr.
+            </th>
+            <th scope="col">Tijd</th>
+            <th scope="col">Gebruiker</th>
+            <th scope="col">Rol</th>
+            <th scope="col">Actie</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.id}>
+              <td className="num">{r.id}</td>
+              <td className="nowrap">{formatDateTime(r.at)}</td>
+              <td>{r.username ?? '—'}</td>
+              <td>{r.role && isRole(r.role) ? ROLE_LABELS[r.role] : (r.role ?? '—')}</td>
+              <td className="mono">{r.action}</td>
+              <td className="details">{formatDetails(r.details)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {more && last ? (
+        <div className="actions left">
+          <button type="button" className="secondary" disabled={loading} onClick={() => void load(last.id)}>
+            Oudere regels tonen
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function formatDetails(details: unknown): string {
+  if (details === null || details === undefined) return '';
+  if (typeof details === 'string') return details;
+  if (typeof details === 'object' && !Array.isArray(details)) {
+    return Object.entries(details as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join('; ');
+  }
+  return JSON.stringify(details);
+}

@@ -1,0 +1,57 @@
+import { useEffect } from 'react';
+import { HashCode, Facts, PageTitle, formatDate, useApp } from '../components.tsx';
+import { href, navigate } from '../router.ts';
+
+/**
+ * Overview. A beheerder without an election lands on "Aanmaken verkiezing" (guide step 2), and
+ * without candidate lists on "Importeren kandidatenlijsten" (guide step 3).
+ */
+export function Home() {
+  const { election, can } = useApp();
+  const e = election?.election;
+  useEffect(() => {
+    if (!election || !can('election.import')) return;
+    if (election.election === null) navigate('/verkiezing/aanmaken');
+    else if (election.election.candidateLists === null) navigate('/verkiezing/kandidatenlijsten/importeren');
+  }, [election, can]);
+
+  if (!election) return <p>Laden…</p>;
+  if (!e) {
+    return (
+      <>
+        <PageTitle>Overzicht</PageTitle>
+        <p>Er is nog geen verkiezing ingesteld. Een beheerder moet eerst de verkiezingsdefinitie importeren.</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <PageTitle>Overzicht</PageTitle>
+      <Facts
+        rows={[
+          ['Verkiezing', `${e.name} (${e.id})`],
+          ['Verkiezingsdatum', formatDate(e.electionDate)],
+          ['Aantal zetels', String(e.numberOfSeats)],
+          ['Stemgebied', `Kieskring ${e.stemgebied.number} ${e.stemgebied.name}`],
+          ['Actieve fase', <a href={href('/verkiezingsproces')}>Fase {election.phase}</a>],
+          [
+            'Kandidatenlijsten',
+            e.candidateLists
+              ? `${e.candidateLists.lists} lijsten, ${e.candidateLists.candidates} kandidaten`
+              : 'Nog niet geïmporteerd',
+          ],
+        ]}
+      />
+      <h2>Hashcode verkiezingsdefinitie</h2>
+      <p className="hint">{e.definition.fileName}</p>
+      <HashCode hex={e.definition.hash} label="Hashcode verkiezingsdefinitie" />
+      {e.candidateLists ? (
+        <>
+          <h2>Hashcode kandidatenlijsten</h2>
+          <p className="hint">{e.candidateLists.fileName}</p>
+          <HashCode hex={e.candidateLists.hash} label="Hashcode kandidatenlijsten" />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,199 @@
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import { api, type ApiFailure, type CandidateListsPreview, type Election } from '../api.ts';
+import { ErrorMessage, Facts, FileField, HashCode, PageTitle, useApp } from '../components.tsx';
+import { href, navigate } from '../router.ts';
+import { NotAllowed } from './CreateElection.tsx';
+
+/**
+ * "Importeren kandidatenlijsten": upload the 230b; the hash code is shown with two groups hidden,
+ * which the user types from the published hash code. A wrong attempt discards the upload; the
+ * same file is then checked again and two new groups are asked.
+ */
+export function ImportCandidateLists() {
+  const { election, refreshElection, can } = useApp();
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<CandidateListsPreview | null>(null);
+  const [groups, setGroups] = useState<[string, string]>(['', '']);
+  const [error, setError] = useState<ApiFailure | string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [fileKey, setFileKey] = useState(0);
+  const firstGroup = useRef<HTMLInputElement>(null);
+
+  async function load(f: File, keepError = false) {
+    if (!keepError) setError(null);
+    setPreview(null);
+    setGroups(['', '']);
+    setBusy(true);
+    const r = await api.upload<CandidateListsPreview>('/api/election/candidate-lists/preview', f);
+    setBusy(false);
+    if (!r.ok) {
+      setError(r);
+      setFile(null);
+      setFileKey((k) => k + 1);
+      return;
+    }
+    setPreview(r.value);
+    setTimeout(() => firstGroup.current?.focus(), 0);
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!preview || !file) return;
+    const typed = groups.map((g) => g.replace(/\s+/g, '').toUpperCase());
+    if (typed.some((g) => !/^[0-9A-F]{4}$/.test(g))) {
+      setError('Een hashcode-groep bestaat uit precies 4 tekens (0-9, A-F). Vul beide groepen in.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const r = await api.post<{ election: Election }>('/api/election/candidate-lists/confirm', {
+      uploadId: preview.uploadId,
+      groups: typed,
+    });
+    setBusy(false);
+    if (r.ok) {
+      await refreshElection();
+      navigate('/verkiezing/publieke-sleutel');
+      return;
+    }
+    setError(r);
+    if (r.code === 'hash.mismatch' || r.code === 'upload.unknown' || r.status === 404 || r.status === 410) {
+      // The server discarded this upload: check the same file again, with two new hidden groups.
+      await load(file, true);
+    }
+  }
+
+  if (!can('election.import')) return <NotAllowed />;
+  const e = election?.election;
+  if (election && !e) {
+    return (
+      <>
+        <PageTitle>Importeren kandidatenlijsten</PageTitle>
+        <div className="message info" role="status">
+          Importeer eerst de verkiezingsdefinitie via <a href={href('/verkiezing/aanmaken')}>Aanmaken verkiezing</a>.
+        </div>
+      </>
+    );
+  }
+  if (e?.candidateLists) {
+    return (
+      <>
+        <PageTitle>Importeren kandidatenlijsten</PageTitle>
+        <div className="message info" role="status">
+          De kandidatenlijsten zijn al geïmporteerd ({e.candidateLists.lists} lijsten, {e.candidateLists.candidates}{' '}
+          kandidaten, bestand {e.candidateLists.fileName}).
+        </div>
+        <p>
+          <a href={href('/verkiezing/kandidatenlijsten')}>Tonen kandidatenlijsten</a>
+        </p>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageTitle>Importeren kandidatenlijsten</PageTitle>
+      <p>
+        Kies het kandidatenlijstenbestand (EML 230b) van uw kieskring
+        {e ? (
+          <>
+            , bijvoorbeeld <code>Kandidatenlijsten_{e.id}_{e.stemgebied.name.replace(/ /g, '_')}.eml.xml</code>
+          </>
+        ) : null}
+        .
+      </p>
+      <FileField
+        key={fileKey}
+        label="Bestand met kandidatenlijsten"
+        accept=".xml,.eml.xml"
+        autoFocus
+        disabled={busy}
+        onFile={(f) => {
+          setFile(f);
+          void load(f);
+        }}
+      />
+      {busy && !preview ? <p role="status">Bestand wordt gecontroleerd…</p> : null}
+      <ErrorMessage error={error} />
+      {preview ? (
+        <form onSubmit={submit} className="form">
+          <Facts
+            rows={[
+              ['Bestand', preview.fileName],
+              ['Kieskring', `${preview.contestId} ${preview.contestName}`],
+              ['Aantal lijsten', String(preview.lists)],
+              ['Aantal kandidaten', String(preview.candidates)],
+            ]}
+          />
+          <h2>Hashcode</h2>
+          <p>
+            Controleer de hashcode met de hashcode die de Kiesraad heeft gepubliceerd en vul de twee ontbrekende groepen
+            in (groep {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
+          </p>
+          <MaskedHash
+            masked={preview.maskedHash}
+            hidden={preview.hiddenGroups}
+            values={groups}
+            onChange={setGroups}
+            firstRef={firstGroup}
+          />
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Importeren
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </>
+  );
+}
+
+function MaskedHash(props: {
+  masked: string;
+  hidden: [number, number];
+  values: [string, string];
+  onChange: (v: [string, string]) => void;
+  firstRef: RefObject<HTMLInputElement | null>;
+}) {
+  const groups = props.masked.trim().split(/\s+/);
+  const second = useRef<HTMLInputElement>(null);
+  return (
+    <div className="hash masked" aria-label="Hashcode met twee ontbrekende groepen">
+      {groups.map((g, i) => {
+        const slot = props.hidden.indexOf(i);
+        if (slot === -1) {
+          return (
+            <span key={i} className="hash-group">
+              {g}
+            </span>
+          );
+        }
+        const id = `hash-group-${i + 1}`;
+        return (
+          <span key={i} className="hash-group hidden-group">
+            <input
+              id={id}
+              ref={slot === 0 ? props.firstRef : second}
+              className="group-input"
+              maxLength={4}
+              size={4}
+              autoComplete="off"
+              spellCheck={false}
+              value={props.values[slot]}
+              onChange={(e) => {
+                const v = e.target.value.toUpperCase();
+                const next: [string, string] = [...props.values];
+                next[slot] = v;
+                props.onChange(next);
+                if (slot === 0 && v.replace(/\s+/g, '').length === 4) second.current?.focus();
+              }}
+            />
+            <label htmlFor={id} className="group-label">
+              groep {i + 1}
+            </label>
+          </span>
+        );
+      })}
+    </div>
+  );
+}

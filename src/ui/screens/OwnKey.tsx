@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import { api, type ApiFailure, type OwnKey as OwnKeyInfo } from '../api.ts';
+import { ErrorMessage, Facts, Notice, PageTitle, formatDate, useApp, useLoad } from '../components.tsx';
+import { navigate } from '../router.ts';
+import { NotAllowed } from './CreateElection.tsx';
+
+const CERTIFICATE_URL = '/api/keys/own/certificate';
+
+/**
+ * "Ophalen (downloaden) publieke sleutel" (guide step 4): the key pair is made once (at the first
+ * click), then the certificate is downloaded to be carried to the Kiesraad on a USB stick.
+ */
+export function OwnKey() {
+  const { can, election } = useApp();
+  const [data, loadError, reload] = useLoad(() => api.get<{ key: OwnKeyInfo | null }>('/api/keys/own'));
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [downloaded, setDownloaded] = useState(false);
+
+  async function download() {
+    setError(null);
+    if (data && data.key === null) {
+      setBusy(true);
+      const r = await api.post('/api/keys/own');
+      setBusy(false);
+      if (!r.ok && r.status !== 409) return setError(r);
+      reload();
+    }
+    const a = document.createElement('a');
+    a.href = CERTIFICATE_URL;
+    a.download = '';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setDownloaded(true);
+  }
+
+  if (!can('keys.own')) return <NotAllowed />;
+  const key = data?.key ?? null;
+  const noElection = election !== null && election.election === null;
+  return (
+    <>
+      <PageTitle>Ophalen (downloaden) publieke sleutel</PageTitle>
+      <p>
+        Download de publieke sleutel van deze installatie en breng het bestand met een USB-stick naar een computer met
+        internet. Upload het daar op het platform Samenwerkruimte “Publieke Sleutel”. De geheime sleutel blijft op deze
+        computer.
+      </p>
+      <ErrorMessage error={loadError ?? error} />
+      {noElection ? (
+        <div className="message info" role="status">
+          Er is nog geen verkiezing aangemaakt. Importeer eerst de verkiezingsdefinitie.
+        </div>
+      ) : null}
+      {key ? (
+        <Facts
+          rows={[
+            ['Onderwerp (subject)', <span className="mono">{key.subject}</span>],
+            ['Vingerafdruk (SHA-256)', <span className="mono fingerprint">{key.fingerprint}</span>],
+            ['Geldig van', formatDate(key.notBefore)],
+            ['Geldig tot', formatDate(key.notAfter)],
+            ['Bestandsnaam', key.fileName],
+          ]}
+        />
+      ) : data ? (
+        <p className="hint">Het sleutelpaar wordt aangemaakt bij de eerste keer ophalen. Dat duurt enkele seconden.</p>
+      ) : null}
+      {busy ? <p role="status">Sleutelpaar wordt aangemaakt…</p> : null}
+      {downloaded ? <Notice>De publieke sleutel is gedownload. Bewaar het bestand op de USB-stick.</Notice> : null}
+      <div className="actions">
+        <button type="button" className="primary" disabled={busy || !data || noElection} onClick={() => void download()}>
+          Ophalen (downloaden)
+        </button>
+        <button type="button" className="secondary" disabled={!key} onClick={() => navigate('/verkiezing/stemgebieden')}>
+          Verder
+        </button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import { api, type ApiFailure, type PhaseInfo } from '../api.ts';
+import { ErrorMessage, Notice, PageTitle, useApp, useConfirm, useLoad } from '../components.tsx';
+
+const ACTIVATE_LABEL: Record<number, string> = {
+  1: 'Terug naar fase Instellen verkiezingsgegevens',
+  2: 'Activeren steminvoer fase',
+  3: 'Definitief maken & PV gebiedsuitslag',
+};
+
+/** "Verkiezingsproces": the three phases; the verkiezingsleider moves between them. */
+export function Phases() {
+  const { can, refreshElection } = useApp();
+  const [data, loadError, reload] = useLoad(() => api.get<{ phase: number; phases: PhaseInfo[] }>('/api/phase'));
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirm, dialog] = useConfirm();
+  const mayChange = can('phase.change');
+
+  async function activate(p: PhaseInfo) {
+    if (!data) return;
+    setError(null);
+    setNotice(null);
+    const back = p.number < data.phase;
+    const yes = await confirm({
+      title: ACTIVATE_LABEL[p.number] ?? `Fase ${p.number} activeren`,
+      body:
+        p.number === 2 && !back ? (
+          <>
+            <p>
+              Bevestig dat alle stemgebieden (gemeenten), partijen en kandidatenlijsten goed zijn ingevoerd. Daarna
+              kunnen gebruikers met de rol invoer de stemmen invoeren.
+            </p>
+            <p>Zolang de steminvoer fase actief is, kan een beheerder de verkiezingsgegevens niet meer wijzigen.</p>
+          </>
+        ) : back ? (
+          <p>
+            U gaat terug naar fase {p.number} “{p.label}”. Wat in fase {data.phase} is gedaan, kan daardoor ongeldig
+            worden. Weet u het zeker?
+          </p>
+        ) : (
+          <p>
+            U activeert fase {p.number} “{p.label}”.
+          </p>
+        ),
+      confirmLabel: ACTIVATE_LABEL[p.number] ?? 'Activeren',
+      danger: back,
+    });
+    if (!yes) return;
+    setBusy(true);
+    const r = await api.post<{ phase: number }>('/api/phase', { target: p.number });
+    setBusy(false);
+    if (!r.ok) setError(r);
+    else setNotice(`Fase ${r.value.phase} “${p.label}” is actief.`);
+    reload();
+    await refreshElection();
+  }
+
+  return (
+    <>
+      <PageTitle>Verkiezingsproces</PageTitle>
+      <ErrorMessage error={loadError ?? error} />
+      {notice ? <Notice>{notice}</Notice> : null}
+      {data ? (
+        <ol className="phases">
+          {data.phases.map((p) => (
+            <li key={p.number} className={p.active ? 'phase active' : 'phase'} aria-current={p.active ? 'step' : undefined}>
+              <h2>
+                Fase {p.number} ‘{p.label}’
+              </h2>
+              <p className="phase-status">{p.active ? 'Actief' : p.number < data.phase ? 'Afgerond' : 'Nog niet actief'}</p>
+              {mayChange && !p.active ? (
+                <>
+                  <button
+                    type="button"
+                    className={p.number < data.phase ? 'secondary' : 'primary'}
+                    disabled={busy || !p.canActivate}
+                    aria-describedby={p.reason ? `phase-reason-${p.number}` : undefined}
+                    onClick={() => void activate(p)}
+                  >
+                    {ACTIVATE_LABEL[p.number] ?? `Fase ${p.number} activeren`}
+                  </button>
+                </>
+              ) : null}
+              {!p.active && !p.canActivate && p.reason ? (
+                <p className="hint reason" id={`phase-reason-${p.number}`}>
+                  {p.reason}
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {!mayChange ? <p className="hint">Alleen de verkiezingsleider kan naar een andere fase gaan.</p> : null}
+      {dialog}
+    </>
+  );
+}

@@ -1,0 +1,245 @@
+import { useState } from 'react';
+import { api, type ApiFailure, type KeyInfo, type KeyPreview, type Regions as RegionsData } from '../api.ts';
+import {
+  ErrorMessage,
+  Facts,
+  FileField,
+  Notice,
+  PageTitle,
+  formatDate,
+  formatDateTime,
+  useApp,
+  useConfirm,
+  useLoad,
+} from '../components.tsx';
+import { href, navigate } from '../router.ts';
+
+/** "Tonen stemgebieden": the kieskring's municipalities and the status of their public keys. */
+export function Regions() {
+  const { can } = useApp();
+  const [data, error] = useLoad(() => api.get<RegionsData>('/api/election/regions'));
+  const withKey = data?.municipalities.filter((m) => m.key !== null).length ?? 0;
+  return (
+    <>
+      <PageTitle>Tonen stemgebieden</PageTitle>
+      <ErrorMessage error={error} />
+      {data ? (
+        <>
+          <p>
+            Kieskring {data.kieskring.number} {data.kieskring.name}: {data.municipalities.length} gemeenten, waarvan{' '}
+            {withKey} met een geïmporteerde publieke sleutel.
+          </p>
+          <table>
+            <caption className="sr-only">Gemeenten in kieskring {data.kieskring.name}</caption>
+            <thead>
+              <tr>
+                {can('keys.import') ? <th scope="col">Menu</th> : null}
+                <th scope="col">Code</th>
+                <th scope="col">Gemeente</th>
+                <th scope="col">Publieke sleutel</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.municipalities.map((m) => (
+                <tr key={m.code} data-code={m.code}>
+                  {can('keys.import') ? (
+                    <td>
+                      <a
+                        className="button secondary small"
+                        href={href(`/verkiezing/stemgebieden/${encodeURIComponent(m.code)}/publieke-sleutel`)}
+                        aria-label={`Importeren publieke sleutel ${m.name}`}
+                      >
+                        Importeren publieke sleutel
+                      </a>
+                    </td>
+                  ) : null}
+                  <td className="num">{m.code}</td>
+                  <td>{m.name}</td>
+                  <td>
+                    {m.key ? (
+                      <span className="status ok">
+                        Geïmporteerd · <span className="mono">{shortFingerprint(m.key.fingerprint)}</span>
+                      </span>
+                    ) : (
+                      <span className="status none">Geen sleutel</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function shortFingerprint(fp: string): string {
+  const clean = fp.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
+  return clean.length > 16 ? `${clean.slice(0, 8)}…${clean.slice(-8)}` : fp;
+}
+
+/** "Importeren publieke sleutel" for one municipality. */
+export function ImportRegionKey({ code }: { code: string }) {
+  const { can } = useApp();
+  const [regions, loadError, reload] = useLoad(() => api.get<RegionsData>('/api/election/regions'));
+  const [preview, setPreview] = useState<KeyPreview | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [imported, setImported] = useState<KeyInfo | null>(null);
+  const [fileKey, setFileKey] = useState(0);
+  const [confirm, dialog] = useConfirm();
+  const municipality = regions?.municipalities.find((m) => m.code === code) ?? null;
+
+  async function onFile(file: File) {
+    setError(null);
+    setPreview(null);
+    setImported(null);
+    setBusy(true);
+    const r = await api.upload<KeyPreview>(
+      `/api/election/regions/${encodeURIComponent(code)}/key/preview`,
+      file,
+    );
+    setBusy(false);
+    if (!r.ok) {
+      setError(r);
+      setFileKey((k) => k + 1);
+    } else setPreview(r.value);
+  }
+
+  async function doImport() {
+    if (!preview || !municipality) return;
+    const replace = municipality.key !== null;
+    if (replace) {
+      const yes = await confirm({
+        title: 'Publieke sleutel vervangen',
+        body: (
+          <>
+            <p>
+              Voor {municipality.name} is al een publieke sleutel geïmporteerd (vingerafdruk{' '}
+              <span className="mono">{municipality.key!.fingerprint}</span>).
+            </p>
+            <p>
+              Wilt u deze vervangen door de nieuwe sleutel (vingerafdruk{' '}
+              <span className="mono">{preview.fingerprint}</span>)? Dit wordt vastgelegd in het auditlog.
+            </p>
+          </>
+        ),
+        confirmLabel: 'Vervangen',
+        danger: true,
+      });
+      if (!yes) return;
+    }
+    setBusy(true);
+    setError(null);
+    const r = await api.post<{ key: KeyInfo }>(`/api/election/regions/${encodeURIComponent(code)}/key/confirm`, {
+      uploadId: preview.uploadId,
+      replace,
+    });
+    setBusy(false);
+    if (!r.ok) return setError(r);
+    setImported(r.value.key);
+    setPreview(null);
+    setFileKey((k) => k + 1);
+    reload();
+  }
+
+  const title = `Importeren publieke sleutel${municipality ? ` ${municipality.name}` : ''}`;
+  if (!can('keys.import')) {
+    return (
+      <>
+        <PageTitle>{title}</PageTitle>
+        <ErrorMessage error="U hebt met uw rol geen toegang tot dit scherm." />
+      </>
+    );
+  }
+  return (
+    <>
+      <PageTitle>{title}</PageTitle>
+      <ErrorMessage error={loadError} />
+      {regions && !municipality ? <ErrorMessage error={`Gemeente met code ${code} hoort niet bij deze kieskring.`} /> : null}
+      {municipality ? (
+        <>
+          <Facts
+            rows={[
+              ['Gemeente', `${municipality.name} (code ${municipality.code})`],
+              [
+                'Huidige sleutel',
+                municipality.key ? (
+                  <>
+                    <span className="mono fingerprint">{municipality.key.fingerprint}</span>, geïmporteerd op{' '}
+                    {formatDateTime(municipality.key.importedAt)}
+                  </>
+                ) : (
+                  'Geen sleutel'
+                ),
+              ],
+            ]}
+          />
+          {imported ? (
+            <Notice>
+              De publieke sleutel van {municipality.name} is geïmporteerd (vingerafdruk{' '}
+              <span className="mono">{imported.fingerprint}</span>).
+            </Notice>
+          ) : null}
+          <FileField
+            key={fileKey}
+            label="Bestand met publieke sleutel"
+            accept=".crt,.pem,.cer"
+            autoFocus
+            disabled={busy}
+            onFile={(f) => void onFile(f)}
+          />
+        </>
+      ) : null}
+      <ErrorMessage error={error} />
+      {preview ? (
+        <section aria-label="Gegevens van de sleutel">
+          <Facts
+            rows={[
+              ['Onderwerp (subject)', <span className="mono">{preview.subject}</span>],
+              ['Vingerafdruk (SHA-256)', <span className="mono fingerprint">{preview.fingerprint}</span>],
+              ['Geldig van', formatDate(preview.notBefore)],
+              ['Geldig tot', formatDate(preview.notAfter)],
+            ]}
+          />
+          {preview.reasons.length > 0 ? (
+            <div className={`message ${preview.importable ? 'info' : 'error'}`} id="key-reasons">
+              <p>
+                {preview.importable
+                  ? 'Let op:'
+                  : 'Deze sleutel kan niet worden geïmporteerd voor deze gemeente:'}
+              </p>
+              <ul>
+                {preview.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
+              Terug
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || !preview.importable}
+              aria-describedby={preview.reasons.length > 0 ? 'key-reasons' : undefined}
+              onClick={() => void doImport()}
+            >
+              Importeren
+            </button>
+          </div>
+        </section>
+      ) : (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
+            Terug naar stemgebieden
+          </button>
+        </div>
+      )}
+      {dialog}
+    </>
+  );
+}
