@@ -1,0 +1,646 @@
+/**
+ * Streaming reader of EML 510 count files (510b gemeente, 510c kieskring, 510d CSB).
+ *
+ * Fed in chunks (Buffer/Uint8Array/string) from a Buffer or a stream; never builds a DOM, so a
+ * 70 MB file costs only the numbers it holds. The reader refuses DOCTYPE (and with it any entity
+ * declaration), checks namespaces, the element structure it knows, and numbers; every expected
+ * failure is a Result with a Dutch message.
+ *
+ * Supported: vote blocks whose candidates carry `CandidateIdentifier@Id` (510b, 510c). A 510d as
+ * published by the Kiesraad identifies candidates by ShortCode only; such a file is refused with
+ * a clear message (not needed by HSB or gemeente).
+ */
+
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { fail, ok, type Failure, type Result } from '../domain/result.ts';
+import type { CandidateVotes, ListVotes, UncountedEntry, VoteCounts } from '../domain/counts.ts';
+
+export const NS_EML = 'urn:oasis:names:tc:evs:schema:eml';
+export const NS_KR = 'http://www.kiesraad.nl/extensions';
+export const NS_DS = 'http://www.w3.org/2000/09/xmldsig#';
+
+export type Eml510Kind = '510b' | '510c' | '510d';
+
+export interface Eml510Header {
+  readonly kind: Eml510Kind;
+  readonly transactionId: string | null;
+  readonly authorityId: string;
+  readonly authorityName: string;
+  readonly issueDate: string | null;
+  readonly creationDateTime: string | null;
+  readonly canonicalizationMethod: string | null;
+  readonly election: {
+    readonly id: string;
+    readonly name: string | null;
+    readonly category: string;
+    readonly subcategory: string | null;
+    readonly domain: { readonly id: string | null; readonly name: string } | null;
+    readonly date: string | null;
+  };
+  readonly contest: { readonly id: string; readonly name: string | null };
+}
+
+export interface ReportingUnitCounts {
+  /** ReportingUnitIdentifier@Id, e.g. 'HSB5::0034' or '0668::SB1'. */
+  readonly id: string;
+  /** The element's text, e.g. 'Almere' or 'Stembureau Gemeentehuis (postcode: 6658 AG)'. */
+  readonly name: string;
+  readonly counts: VoteCounts;
+}
+
+/** The RegisteredName of each list as written in a vote block (in block order). */
+export interface ListName {
+  readonly listNumber: number;
+  readonly name: string;
+}
+
+export interface Eml510 {
+  readonly header: Eml510Header;
+  /** TotalVotes; null when the contest has a single ReportingUnitVotes and no TotalVotes. */
+  readonly total: VoteCounts | null;
+  readonly units: readonly ReportingUnitCounts[];
+  /** List names as written in the first vote block. */
+  readonly listNames: readonly ListName[];
+}
+
+export interface Eml510Handlers {
+  /** Called once, before the first vote block. */
+  onHeader?(header: Eml510Header): void;
+  onTotal?(counts: VoteCounts): void;
+  onUnit?(unit: ReportingUnitCounts): void;
+}
+
+export type Eml510ErrorCode = 'eml_xml_ongeldig' | 'eml_doctype' | 'eml_soort' | 'eml_structuur' | 'eml_getal';
+
+const KINDS: readonly string[] = ['510b', '510c', '510d'];
+
+/** Allowed children per parent (keys: EML local name, 'kr:x', 'ds:x'). */
+const CHILDREN: Record<string, readonly string[]> = {
+  '#root': ['EML'],
+  EML: ['TransactionId', 'ManagingAuthority', 'IssueDate', 'kr:CreationDateTime', 'ds:CanonicalizationMethod', 'Count'],
+  ManagingAuthority: ['AuthorityIdentifier', 'AuthorityAddress'],
+  Count: ['EventIdentifier', 'Election'],
+  Election: ['ElectionIdentifier', 'Contests'],
+  ElectionIdentifier: ['ElectionName', 'ElectionCategory', 'kr:ElectionSubcategory', 'kr:ElectionDomain', 'kr:ElectionDate'],
+  Contests: ['Contest'],
+  Contest: ['ContestIdentifier', 'TotalVotes', 'ReportingUnitVotes'],
+  ContestIdentifier: ['ContestName'],
+  TotalVotes: ['Selection', 'Cast', 'TotalCounted', 'RejectedVotes', 'UncountedVotes'],
+  ReportingUnitVotes: [
+    'ReportingUnitIdentifier',
+    'Selection',
+    'Cast',
+    'TotalCounted',
+    'RejectedVotes',
+    'UncountedVotes',
+    'kr:ReportingUnitInvestigations',
+  ],
+  Selection: ['AffiliationIdentifier', 'Candidate', 'ValidVotes'],
+  AffiliationIdentifier: ['RegisteredName'],
+  Candidate: ['CandidateIdentifier', 'CandidateFullName', 'Gender', 'QualifyingAddress'],
+};
+/** Elements whose whole subtree is accepted and ignored. */
+const SKIP = new Set(['AuthorityAddress', 'kr:ReportingUnitInvestigations', 'CandidateFullName', 'Gender', 'QualifyingAddress', 'CandidateIdentifier']);
+
+function keyOf(tag: SaxesTagNS): string {
+  switch (tag.uri) {
+    case NS_EML:
+      return tag.local;
+    case NS_KR:
+      return `kr:${tag.local}`;
+    case NS_DS:
+      return `ds:${tag.local}`;
+    default:
+      return `{${tag.uri}}${tag.local}`;
+  }
+}
+
+function attr(tag: SaxesTagNS, name: string): string | null {
+  const a = tag.attributes[name];
+  return a === undefined || a.uri !== '' ? null : a.value;
+}
+
+interface BlockBuilder {
+  unitId: string | null;
+  unitName: string | null;
+  cast: number | null;
+  totalCounted: number | null;
+  ongeldig: number | null;
+  blanco: number | null;
+  uncounted: UncountedEntry[];
+  lists: { listNumber: number; total: number; candidates: CandidateVotes[] }[];
+  names: ListName[];
+  // current selection
+  selAffiliation: number | null;
+  selAffiliationName: string | null;
+  selCandidate: number | null;
+  selVotes: number | null;
+}
+
+function newBlock(): BlockBuilder {
+  return {
+    unitId: null,
+    unitName: null,
+    cast: null,
+    totalCounted: null,
+    ongeldig: null,
+    blanco: null,
+    uncounted: [],
+    lists: [],
+    names: [],
+    selAffiliation: null,
+    selAffiliationName: null,
+    selCandidate: null,
+    selVotes: null,
+  };
+}
+
+class Stop extends Error {
+  constructor(readonly failure: Failure<Eml510ErrorCode>) {
+    super(failure.message);
+  }
+}
+
+/**
+ * A push reader: `write` chunks, then `end`. Handlers are called as blocks complete. After the
+ * first failure every further call returns that failure.
+ */
+export class Eml510StreamReader {
+  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private failure: Failure<Eml510ErrorCode> | null = null;
+  private readonly stack: string[] = ['#root'];
+  private skipDepth = 0;
+  private text = '';
+  private textWanted = false;
+
+  // header
+  private kind: Eml510Kind | null = null;
+  private transactionId: string | null = null;
+  private authorityId: string | null = null;
+  private authorityName: string | null = null;
+  private issueDate: string | null = null;
+  private creationDateTime: string | null = null;
+  private c14nMethod: string | null = null;
+  private electionId: string | null = null;
+  private electionName: string | null = null;
+  private electionCategory: string | null = null;
+  private electionSubcategory: string | null = null;
+  private electionDomain: { id: string | null; name: string } | null = null;
+  private electionDomainId: string | null = null;
+  private electionDate: string | null = null;
+  private contestId: string | null = null;
+  private contestName: string | null = null;
+  private contests = 0;
+  private header: Eml510Header | null = null;
+
+  private block: BlockBuilder | null = null;
+  private rejectedReason: string | null = null;
+  private uncountedReason: string | null = null;
+  private totalSeen = false;
+  private unitsSeen = 0;
+  private readonly unitIds = new Set<string>();
+  private rootClosed = false;
+
+  constructor(private readonly handlers: Eml510Handlers = {}) {
+    this.parser = new SaxesParser({ xmlns: true, position: true });
+    this.parser.on('doctype', () => {
+      throw new Stop(
+        fail('eml_doctype', 'Het bestand bevat een DOCTYPE-declaratie; dat is niet toegestaan in een EML-bestand.', 'DOCTYPE refused'),
+      );
+    });
+    this.parser.on('opentag', (tag) => this.open(tag));
+    this.parser.on('closetag', (tag) => this.close(tag));
+    this.parser.on('text', (t) => this.onText(t));
+    this.parser.on('cdata', (t) => this.onText(t));
+    this.parser.on('error', (e) => {
+      throw new Stop(fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message));
+    });
+  }
+
+  /** Feed a chunk. */
+  write(chunk: Uint8Array | string): Result<void, Eml510ErrorCode> {
+    if (this.failure) return this.failure;
+    try {
+      const s = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+      this.parser.write(s);
+      return ok(undefined);
+    } catch (e) {
+      return this.catchFailure(e);
+    }
+  }
+
+  /** Finish; returns the header and how many blocks were read. */
+  end(): Result<{ header: Eml510Header; total: boolean; units: number }, Eml510ErrorCode> {
+    if (this.failure) return this.failure;
+    try {
+      const rest = this.decoder.decode();
+      if (rest) this.parser.write(rest);
+      this.parser.close();
+      if (!this.rootClosed || this.header === null) {
+        this.stop('eml_structuur', 'Het bestand is onvolledig: er ontbreken gegevens of de stemmen.', 'document ended early');
+      }
+      if (!this.totalSeen && this.unitsSeen === 0) this.stop('eml_structuur', 'Het bestand bevat geen stemmen.', 'no vote block');
+      return ok({ header: this.header!, total: this.totalSeen, units: this.unitsSeen });
+    } catch (e) {
+      return this.catchFailure(e);
+    }
+  }
+
+  private catchFailure(e: unknown): Failure<Eml510ErrorCode> {
+    if (e instanceof Stop) {
+      this.failure = e.failure;
+    } else if (e instanceof TypeError && /encoded data|decode/i.test(e.message)) {
+      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige UTF-8-tekst.', e.message);
+    } else if (e instanceof Error && !(e instanceof RangeError)) {
+      // saxes throws plain Errors for malformed XML
+      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message);
+    } else {
+      throw e;
+    }
+    return this.failure;
+  }
+
+  private where(): string {
+    return `regel ${this.parser.line}, kolom ${this.parser.column}`;
+  }
+
+  private stop(code: Eml510ErrorCode, message: string, detail?: string): never {
+    throw new Stop(fail(code, message, detail ?? `line ${this.parser.line}, column ${this.parser.column}`));
+  }
+
+  private unexpected(key: string, parent: string): never {
+    const show = (k: string) => `<${k.replace(/^\{[^}]*\}/, '')}>`;
+    this.stop(
+      'eml_structuur',
+      `Onverwacht element ${show(key)} in ${parent === '#root' ? 'het bestand' : show(parent)} (${this.where()}).`,
+      `unexpected element ${key} in ${parent} at line ${this.parser.line}`,
+    );
+  }
+
+  private number(s: string, what: string): number {
+    const t = s.trim();
+    if (!/^[0-9]{1,15}$/.test(t)) {
+      this.stop('eml_getal', `Ongeldig getal bij ${what}: "${t.slice(0, 20)}" (${this.where()}).`, `bad number "${t.slice(0, 40)}"`);
+    }
+    return Number(t);
+  }
+
+  private required(tag: SaxesTagNS, name: string): string {
+    const v = attr(tag, name);
+    if (v === null) {
+      this.stop('eml_structuur', `Het attribuut ${name} ontbreekt bij <${tag.local}> (${this.where()}).`, `missing @${name} on ${tag.name}`);
+    }
+    return v;
+  }
+
+  private onText(t: string): void {
+    if (this.skipDepth > 0) return;
+    if (this.textWanted) this.text += t;
+    else if (t.trim() !== '') {
+      this.stop('eml_structuur', `Onverwachte tekst in <${this.stack[this.stack.length - 1]}> (${this.where()}).`, 'unexpected text');
+    }
+  }
+
+  private open(tag: SaxesTagNS): void {
+    if (this.skipDepth > 0) {
+      this.skipDepth++;
+      return;
+    }
+    const key = keyOf(tag);
+    const parent = this.stack[this.stack.length - 1]!;
+    const allowed = CHILDREN[parent];
+    if (this.textWanted || allowed === undefined || !allowed.includes(key)) this.unexpected(key, parent);
+    this.stack.push(key);
+    this.text = '';
+    this.textWanted = false;
+
+    switch (key) {
+      case 'EML': {
+        const id = attr(tag, 'Id');
+        if (id === null || !KINDS.includes(id)) {
+          this.stop('eml_soort', `Dit is geen EML 510-telbestand (soort: ${id ?? 'onbekend'}).`, `EML@Id=${id}`);
+        }
+        this.kind = id as Eml510Kind;
+        break;
+      }
+      case 'AuthorityIdentifier':
+        this.authorityId = this.required(tag, 'Id');
+        this.textWanted = true;
+        break;
+      case 'ds:CanonicalizationMethod':
+        this.c14nMethod = attr(tag, 'Algorithm');
+        break;
+      case 'ElectionIdentifier':
+        this.electionId = this.required(tag, 'Id');
+        break;
+      case 'kr:ElectionDomain':
+        this.electionDomainId = attr(tag, 'Id');
+        this.textWanted = true;
+        break;
+      case 'Contest':
+        this.contests++;
+        if (this.contests > 1) {
+          this.stop('eml_structuur', 'Het bestand bevat meer dan één Contest; dat wordt niet ondersteund.', 'multiple Contest');
+        }
+        break;
+      case 'ContestIdentifier':
+        this.contestId = this.required(tag, 'Id');
+        break;
+      case 'TotalVotes':
+      case 'ReportingUnitVotes':
+        this.emitHeader();
+        if (key === 'TotalVotes' && (this.totalSeen || this.unitsSeen > 0)) this.unexpected(key, parent);
+        this.block = newBlock();
+        break;
+      case 'ReportingUnitIdentifier':
+        if (this.block!.unitId !== null || this.block!.lists.length > 0) this.unexpected(key, parent);
+        this.block!.unitId = this.required(tag, 'Id');
+        this.textWanted = true;
+        break;
+      case 'Selection': {
+        const b = this.block!;
+        if (b.cast !== null || b.totalCounted !== null || b.ongeldig !== null || b.blanco !== null || b.uncounted.length) {
+          this.unexpected(key, parent);
+        }
+        b.selAffiliation = null;
+        b.selAffiliationName = null;
+        b.selCandidate = null;
+        b.selVotes = null;
+        break;
+      }
+      case 'AffiliationIdentifier': {
+        const b = this.block!;
+        if (b.selAffiliation !== null || b.selCandidate !== null) this.unexpected(key, parent);
+        b.selAffiliation = this.number(this.required(tag, 'Id'), 'AffiliationIdentifier');
+        break;
+      }
+      case 'Candidate': {
+        const b = this.block!;
+        if (b.selAffiliation !== null || b.selCandidate !== null) this.unexpected(key, parent);
+        b.selCandidate = -1; // set by CandidateIdentifier (skipped subtree, handled here via open)
+        break;
+      }
+      case 'CandidateIdentifier': {
+        const id = attr(tag, 'Id');
+        if (id === null) {
+          this.stop(
+            'eml_structuur',
+            `Een kandidaat heeft geen volgnummer (CandidateIdentifier zonder Id, ${this.where()}); dit soort bestand wordt niet ondersteund.`,
+            'CandidateIdentifier without Id (ShortCode only)',
+          );
+        }
+        this.block!.selCandidate = this.number(id, 'CandidateIdentifier');
+        break;
+      }
+      case 'RegisteredName':
+      case 'ValidVotes':
+      case 'Cast':
+      case 'TotalCounted':
+      case 'TransactionId':
+      case 'IssueDate':
+      case 'kr:CreationDateTime':
+      case 'ElectionName':
+      case 'ElectionCategory':
+      case 'kr:ElectionSubcategory':
+      case 'kr:ElectionDate':
+      case 'ContestName':
+        this.textWanted = true;
+        break;
+      case 'RejectedVotes':
+        this.rejectedReason = this.required(tag, 'ReasonCode');
+        if (this.rejectedReason !== 'ongeldig' && this.rejectedReason !== 'blanco') {
+          this.stop('eml_structuur', `Onbekende reden bij RejectedVotes: "${this.rejectedReason}" (${this.where()}).`, 'bad RejectedVotes@ReasonCode');
+        }
+        this.textWanted = true;
+        break;
+      case 'UncountedVotes':
+        this.uncountedReason = this.required(tag, 'ReasonCode');
+        this.textWanted = true;
+        break;
+    }
+    if (SKIP.has(key)) this.skipDepth = 1;
+  }
+
+  private close(tag: SaxesTagNS): void {
+    if (this.skipDepth > 1) {
+      this.skipDepth--;
+      return;
+    }
+    this.skipDepth = 0;
+    const key = this.stack.pop()!;
+    const text = this.text;
+    this.text = '';
+    this.textWanted = false;
+    void tag;
+    const b = this.block;
+    switch (key) {
+      case 'EML':
+        this.rootClosed = true;
+        break;
+      case 'TransactionId':
+        this.transactionId = text;
+        break;
+      case 'AuthorityIdentifier':
+        this.authorityName = text;
+        break;
+      case 'IssueDate':
+        this.issueDate = text;
+        break;
+      case 'kr:CreationDateTime':
+        this.creationDateTime = text;
+        break;
+      case 'ElectionName':
+        this.electionName = text;
+        break;
+      case 'ElectionCategory':
+        this.electionCategory = text;
+        break;
+      case 'kr:ElectionSubcategory':
+        this.electionSubcategory = text;
+        break;
+      case 'kr:ElectionDomain':
+        this.electionDomain = { id: this.electionDomainId, name: text };
+        break;
+      case 'kr:ElectionDate':
+        this.electionDate = text;
+        break;
+      case 'ContestName':
+        this.contestName = text;
+        break;
+      case 'ReportingUnitIdentifier':
+        b!.unitName = text;
+        break;
+      case 'RegisteredName':
+        b!.selAffiliationName = text;
+        break;
+      case 'ValidVotes':
+        if (b!.selVotes !== null) this.unexpected(key, 'Selection');
+        b!.selVotes = this.number(text, 'ValidVotes');
+        break;
+      case 'Selection':
+        this.closeSelection(b!);
+        break;
+      case 'Cast':
+        if (b!.cast !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
+        b!.cast = this.number(text, 'Cast');
+        break;
+      case 'TotalCounted':
+        if (b!.cast === null || b!.totalCounted !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
+        b!.totalCounted = this.number(text, 'TotalCounted');
+        break;
+      case 'RejectedVotes': {
+        const n = this.number(text, `RejectedVotes "${this.rejectedReason}"`);
+        if (b!.totalCounted === null || b!.uncounted.length > 0) this.unexpected(key, this.stack[this.stack.length - 1]!);
+        if (this.rejectedReason === 'ongeldig') {
+          if (b!.ongeldig !== null) this.stop('eml_structuur', `RejectedVotes "ongeldig" komt twee keer voor (${this.where()}).`);
+          b!.ongeldig = n;
+        } else {
+          if (b!.blanco !== null) this.stop('eml_structuur', `RejectedVotes "blanco" komt twee keer voor (${this.where()}).`);
+          b!.blanco = n;
+        }
+        break;
+      }
+      case 'UncountedVotes': {
+        const reason = this.uncountedReason!;
+        const n = this.number(text, `UncountedVotes "${reason}"`);
+        if (b!.ongeldig === null || b!.blanco === null) this.unexpected(key, this.stack[this.stack.length - 1]!);
+        if (b!.uncounted.some((u) => u.reason === reason)) {
+          this.stop('eml_structuur', `UncountedVotes "${reason}" komt twee keer voor (${this.where()}).`);
+        }
+        b!.uncounted.push({ reason, count: n });
+        break;
+      }
+      case 'TotalVotes':
+      case 'ReportingUnitVotes':
+        this.closeBlock(key, b!);
+        this.block = null;
+        break;
+    }
+  }
+
+  private closeSelection(b: BlockBuilder): void {
+    if (b.selVotes === null) {
+      this.stop('eml_structuur', `Een Selection zonder ValidVotes (${this.where()}).`, 'Selection without ValidVotes');
+    }
+    if (b.selAffiliation !== null) {
+      const listNumber = b.selAffiliation;
+      if (b.lists.some((l) => l.listNumber === listNumber)) {
+        this.stop('eml_structuur', `Lijst ${listNumber} komt twee keer voor in hetzelfde stemmenblok (${this.where()}).`);
+      }
+      b.lists.push({ listNumber, total: b.selVotes, candidates: [] });
+      b.names.push({ listNumber, name: b.selAffiliationName ?? '' });
+    } else if (b.selCandidate !== null && b.selCandidate >= 0) {
+      const list = b.lists[b.lists.length - 1];
+      if (list === undefined) {
+        this.stop('eml_structuur', `Stemmen op een kandidaat vóór de eerste lijst (${this.where()}).`, 'candidate before affiliation');
+      }
+      const position = b.selCandidate;
+      if (list.candidates.some((c) => c.position === position)) {
+        this.stop('eml_structuur', `Kandidaat ${position} van lijst ${list.listNumber} komt twee keer voor (${this.where()}).`);
+      }
+      list.candidates.push({ position, votes: b.selVotes });
+    } else {
+      this.stop('eml_structuur', `Een Selection zonder lijst of kandidaat (${this.where()}).`, 'empty Selection');
+    }
+  }
+
+  private closeBlock(key: string, b: BlockBuilder): void {
+    const what = key === 'TotalVotes' ? 'het totaal (TotalVotes)' : `stembureau/gebied ${b.unitId ?? '?'}`;
+    if (b.cast === null || b.totalCounted === null || b.ongeldig === null || b.blanco === null) {
+      this.stop(
+        'eml_structuur',
+        `Bij ${what} ontbreekt Cast, TotalCounted of een RejectedVotes (ongeldig en blanco) (${this.where()}).`,
+        'incomplete vote block',
+      );
+    }
+    const counts: VoteCounts = {
+      cast: b.cast,
+      totalCounted: b.totalCounted,
+      rejected: { ongeldig: b.ongeldig, blanco: b.blanco },
+      uncounted: b.uncounted,
+      lists: b.lists as ListVotes[],
+    };
+    if (this.listNames === null) this.listNames = b.names;
+    if (key === 'TotalVotes') {
+      this.totalSeen = true;
+      this.handlers.onTotal?.(counts);
+    } else {
+      if (b.unitId === null) {
+        this.stop('eml_structuur', `Een ReportingUnitVotes zonder ReportingUnitIdentifier (${this.where()}).`);
+      }
+      if (this.unitIds.has(b.unitId)) {
+        this.stop('eml_structuur', `Het gebied ${b.unitId} komt twee keer voor (${this.where()}).`, 'duplicate reporting unit');
+      }
+      this.unitIds.add(b.unitId);
+      this.unitsSeen++;
+      this.handlers.onUnit?.({ id: b.unitId, name: b.unitName ?? '', counts });
+    }
+  }
+
+  /** List names of the first vote block (available after it is read). */
+  listNames: ListName[] | null = null;
+
+  private emitHeader(): void {
+    if (this.header !== null) return;
+    const missing = (what: string): never =>
+      this.stop('eml_structuur', `In de kop van het bestand ontbreekt: ${what}.`, `missing ${what}`);
+    if (this.authorityId === null || this.authorityName === null) missing('ManagingAuthority/AuthorityIdentifier');
+    if (this.electionId === null) missing('ElectionIdentifier');
+    if (this.electionCategory === null) missing('ElectionCategory');
+    if (this.contestId === null) missing('ContestIdentifier');
+    this.header = {
+      kind: this.kind!,
+      transactionId: this.transactionId,
+      authorityId: this.authorityId!,
+      authorityName: this.authorityName!,
+      issueDate: this.issueDate,
+      creationDateTime: this.creationDateTime,
+      canonicalizationMethod: this.c14nMethod,
+      election: {
+        id: this.electionId!,
+        name: this.electionName,
+        category: this.electionCategory!,
+        subcategory: this.electionSubcategory,
+        domain: this.electionDomain,
+        date: this.electionDate,
+      },
+      contest: { id: this.contestId!, name: this.contestName },
+    };
+    this.handlers.onHeader?.(this.header);
+  }
+}
+
+/** Chunk size used when feeding a Buffer. */
+const CHUNK = 1 << 16;
+
+/**
+ * Read a whole EML 510 file (Buffer or stream of chunks), keeping every vote block.
+ * For huge files where the blocks need not be kept, use `Eml510StreamReader` with handlers.
+ */
+export async function readEml510(
+  source: Uint8Array | AsyncIterable<Uint8Array | string>,
+): Promise<Result<Eml510, Eml510ErrorCode>> {
+  let total: VoteCounts | null = null;
+  const units: ReportingUnitCounts[] = [];
+  const reader = new Eml510StreamReader({
+    onTotal: (c) => {
+      total = c;
+    },
+    onUnit: (u) => units.push(u),
+  });
+  if (source instanceof Uint8Array) {
+    for (let i = 0; i < source.length; i += CHUNK) {
+      const r = reader.write(source.subarray(i, i + CHUNK));
+      if (!r.ok) return r;
+    }
+  } else {
+    for await (const chunk of source) {
+      const r = reader.write(chunk);
+      if (!r.ok) return r;
+    }
+  }
+  const end = reader.end();
+  if (!end.ok) return end;
+  return ok({ header: end.value.header, total, units, listNames: reader.listNames ?? [] });
+}
