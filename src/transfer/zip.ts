@@ -1,0 +1,337 @@
+/**
+ * Transfer zips (domain.md §7): `Telling_<ElectionId>_gemeente_<Name>.zip` holding exactly the
+ * `.eml.xml` and its detached signature `<eml name>.signature`.
+ *
+ * Writing is deterministic: fixed entry order, fixed modification time (given, or 1980-01-01),
+ * DOS timestamps only (no Info-ZIP extended timestamp), fixed file modes.
+ *
+ * Reading is defensive: the input is an untrusted upload. Entry names are checked on the raw
+ * bytes (no path separators, no '..', no absolute paths, no backslashes), the number of entries
+ * is limited, encrypted entries are refused, and sizes are enforced while inflating (a zip bomb
+ * cannot make us allocate more than the limit, whatever its headers claim). Nothing is written
+ * to disk.
+ */
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { fileNamePart } from '../domain/election.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
+
+export interface TransferZipEntry {
+  readonly name: string;
+  readonly data: Buffer;
+}
+
+/** 1980-01-01 00:00 (the DOS epoch), used when no time is given. */
+export const DEFAULT_ZIP_MTIME = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
+
+/**
+ * A Date whose *local* getters return the Europe/Amsterdam wall-clock time of the instant, so
+ * the DOS timestamps yazl writes do not depend on the time zone of the machine.
+ */
+class AmsterdamWallClock extends Date {
+  private readonly parts: Record<string, number>;
+  constructor(instant: Date) {
+    super(instant.getTime());
+    const fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Amsterdam',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    this.parts = Object.fromEntries(
+      fmt
+        .formatToParts(instant)
+        .filter((p) => p.type !== 'literal')
+        .map((p) => [p.type, Number(p.value)]),
+    );
+  }
+  override getFullYear(): number {
+    return this.parts.year!;
+  }
+  override getMonth(): number {
+    return this.parts.month! - 1;
+  }
+  override getDate(): number {
+    return this.parts.day!;
+  }
+  override getHours(): number {
+    return this.parts.hour!;
+  }
+  override getMinutes(): number {
+    return this.parts.minute!;
+  }
+  override getSeconds(): number {
+    return this.parts.second!;
+  }
+}
+
+/** Write a zip of the given entries (in the given order). Throws on unsafe names (a bug). */
+export function writeTransferZip(
+  entries: readonly TransferZipEntry[],
+  options: { mtime?: Date } = {},
+): Promise<Buffer> {
+  const mtime = new AmsterdamWallClock(options.mtime ?? DEFAULT_ZIP_MTIME);
+  const names = new Set<string>();
+  for (const e of entries) {
+    const problem = nameProblem(e.name);
+    if (problem) throw new Error(`unsafe zip entry name ${JSON.stringify(e.name)}: ${problem}`);
+    if (names.has(e.name)) throw new Error(`duplicate zip entry name ${e.name}`);
+    names.add(e.name);
+  }
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const e of entries) {
+      zip.addBuffer(e.data, e.name, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true });
+    }
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.end();
+  });
+}
+
+/** 'Telling_TK2021_gemeente_Zwolle.zip' (name in file-name form, see fileNamePart). */
+export function transferZipName(
+  electionId: string,
+  level: 'gemeente' | 'kieskring' | 'kiesraad',
+  name: string,
+): string {
+  return `Telling_${electionId}_${level}_${fileNamePart(name)}.zip`;
+}
+
+/** The EML file name inside that zip: 'Telling_TK2021_gemeente_Zwolle.eml.xml'. */
+export function transferEmlName(electionId: string, level: 'gemeente' | 'kieskring', name: string): string {
+  return `Telling_${electionId}_${level}_${fileNamePart(name)}.eml.xml`;
+}
+
+export const SIGNATURE_SUFFIX = '.signature';
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+export interface TransferZipLimits {
+  /** Maximum uncompressed size of the .eml.xml. */
+  readonly maxEmlBytes: number;
+  /** Maximum uncompressed size of the .signature. */
+  readonly maxSignatureBytes: number;
+}
+
+export const DEFAULT_TRANSFER_ZIP_LIMITS: TransferZipLimits = {
+  maxEmlBytes: 64 * 1024 * 1024,
+  maxSignatureBytes: 256 * 1024,
+};
+
+export interface TransferZipContents {
+  readonly emlName: string;
+  readonly eml: Buffer;
+  readonly signature: Buffer;
+}
+
+export type ZipError =
+  | 'zip.not-zip'
+  | 'zip.bad-name'
+  | 'zip.too-many-entries'
+  | 'zip.unexpected-entry'
+  | 'zip.duplicate'
+  | 'zip.missing-eml'
+  | 'zip.missing-signature'
+  | 'zip.signature-name'
+  | 'zip.too-large'
+  | 'zip.encrypted';
+
+/** Why a name is unsafe or not a plain file name (null when fine). */
+function nameProblem(name: string): string | null {
+  if (name.length === 0) return 'lege naam';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'stuurtekens in de naam';
+  if (name.includes('\\')) return 'backslash in de naam';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'absoluut pad';
+  if (name.split(/[/\\]/).some((seg) => seg === '..' || seg === '.')) return "'..' of '.' in het pad";
+  if (name.endsWith('/')) return 'map';
+  if (name.includes('/')) return 'bestand in een map';
+  return null;
+}
+
+function decodeName(raw: Buffer, utf8Flag: boolean): string {
+  const utf8 = raw.toString('utf8');
+  if (utf8Flag || Buffer.from(utf8, 'utf8').equals(raw)) return utf8;
+  return raw.toString('latin1');
+}
+
+const EXPECTED =
+  'Verwacht wordt een zip met precies twee bestanden: het .eml.xml-bestand en de bijbehorende .eml.xml.signature.';
+
+function openZip(buf: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(
+      buf,
+      { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false },
+      (err, zip) => (err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip)),
+    );
+  });
+}
+
+class ZipFailure extends Error {
+  constructor(readonly failure: ReturnType<typeof fail<ZipError>>) {
+    super(failure.message);
+  }
+}
+
+function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, name: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(err ?? new Error('no stream'));
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let done = false;
+      stream.on('data', (c: Buffer) => {
+        if (done) return;
+        total += c.length;
+        if (total > limit) {
+          done = true;
+          stream.destroy();
+          reject(new ZipFailure(fail('zip.too-large', `Het bestand ${name} in de zip is te groot (meer dan ${limit} bytes).`, 'limit exceeded while inflating')));
+          return;
+        }
+        chunks.push(c);
+      });
+      stream.on('error', (e) => {
+        if (!done) {
+          done = true;
+          reject(e);
+        }
+      });
+      stream.on('end', () => {
+        if (!done) {
+          done = true;
+          resolve(Buffer.concat(chunks));
+        }
+      });
+    });
+  });
+}
+
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise((resolve, reject) => {
+    const onEntry = (e: yauzl.Entry) => {
+      cleanup();
+      resolve(e);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+    };
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
+}
+
+/**
+ * Read a transfer zip: exactly one `<x>.eml.xml` and one `<x>.eml.xml.signature`, nothing else.
+ */
+export async function readTransferZip(
+  buf: Buffer,
+  limits: TransferZipLimits = DEFAULT_TRANSFER_ZIP_LIMITS,
+): Promise<Result<TransferZipContents, ZipError>> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(buf);
+  } catch (e) {
+    return fail('zip.not-zip', 'Het bestand is geen (geldig) zip-bestand.', (e as Error).message);
+  }
+  try {
+    if (zip.entryCount > 2) {
+      return fail('zip.too-many-entries', `De zip bevat ${zip.entryCount} bestanden. ${EXPECTED}`);
+    }
+    // First pass: names and header checks for all entries, before inflating anything.
+    const entries: { name: string; entry: yauzl.Entry }[] = [];
+    for (;;) {
+      let entry: yauzl.Entry | null;
+      try {
+        entry = await nextEntry(zip);
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (/encrypt/i.test(msg)) return fail('zip.encrypted', 'De zip bevat versleutelde bestanden; dat wordt niet ondersteund.', msg);
+        return fail('zip.not-zip', 'Het zip-bestand is beschadigd.', msg);
+      }
+      if (!entry) break;
+      const raw = entry.fileName as unknown as Buffer;
+      const name = decodeName(raw, (entry.generalPurposeBitFlag & 0x800) !== 0);
+      const problem = nameProblem(name);
+      if (problem) {
+        return fail('zip.bad-name', `De zip bevat een onveilige of onverwachte bestandsnaam "${name}" (${problem}). ${EXPECTED}`);
+      }
+      if (entries.some((e) => e.name === name)) {
+        return fail('zip.duplicate', `De zip bevat het bestand "${name}" meer dan eens.`);
+      }
+      if (entry.isEncrypted()) {
+        return fail('zip.encrypted', `Het bestand "${name}" in de zip is versleuteld; dat wordt niet ondersteund.`);
+      }
+      entries.push({ name, entry });
+    }
+
+    const emls = entries.filter((e) => e.name.toLowerCase().endsWith('.eml.xml'));
+    const sigs = entries.filter((e) => e.name.toLowerCase().endsWith(SIGNATURE_SUFFIX));
+    const other = entries.filter((e) => !emls.includes(e) && !sigs.includes(e));
+    if (other.length > 0) {
+      return fail('zip.unexpected-entry', `De zip bevat een onverwacht bestand "${other[0]!.name}". ${EXPECTED}`);
+    }
+    const eml = emls[0];
+    if (!eml || emls.length !== 1) return fail('zip.missing-eml', `De zip bevat geen .eml.xml-bestand. ${EXPECTED}`);
+    const sig = sigs[0];
+    if (!sig || sigs.length !== 1) {
+      return fail('zip.missing-signature', `De zip bevat geen handtekening (${eml.name}${SIGNATURE_SUFFIX}). ${EXPECTED}`);
+    }
+    if (sig.name !== eml.name + SIGNATURE_SUFFIX) {
+      return fail(
+        'zip.signature-name',
+        `De handtekening "${sig.name}" hoort niet bij "${eml.name}"; verwacht wordt "${eml.name}${SIGNATURE_SUFFIX}".`,
+      );
+    }
+    for (const [e, limit] of [
+      [eml, limits.maxEmlBytes],
+      [sig, limits.maxSignatureBytes],
+    ] as const) {
+      if (e.entry.uncompressedSize > limit) {
+        return fail('zip.too-large', `Het bestand ${e.name} in de zip is te groot (meer dan ${limit} bytes).`, `header says ${e.entry.uncompressedSize}`);
+      }
+    }
+
+    // Second pass: inflate with the limits enforced on the actual bytes.
+    const read = async (e: { name: string; entry: yauzl.Entry }, limit: number): Promise<Buffer> =>
+      readEntryData(zip, e.entry, limit, e.name);
+    let emlData: Buffer;
+    let sigData: Buffer;
+    try {
+      emlData = await read(eml, limits.maxEmlBytes);
+      sigData = await read(sig, limits.maxSignatureBytes);
+    } catch (e) {
+      if (e instanceof ZipFailure) return e.failure;
+      const msg = (e as Error).message;
+      if (/too many bytes/i.test(msg)) {
+        return fail('zip.too-large', 'Een bestand in de zip is groter dan de zip zelf opgeeft (mogelijk een zip-bom).', msg);
+      }
+      return fail('zip.not-zip', 'Het zip-bestand is beschadigd.', msg);
+    }
+    return ok({ emlName: eml.name, eml: emlData, signature: sigData });
+  } finally {
+    zip.close();
+  }
+}
