@@ -29,6 +29,7 @@ import {
 } from '../domain/counts.ts';
 import { municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
+import { C14N_WITH_COMMENTS } from './c14n.ts';
 import { XmlWriter } from './xmlwriter.ts';
 
 export const EML_NAMESPACES: readonly (readonly [string, string])[] = [
@@ -38,7 +39,6 @@ export const EML_NAMESPACES: readonly (readonly [string, string])[] = [
   ['xmlns:xal', 'urn:oasis:names:tc:ciq:xsdschema:xAL:2.0'],
   ['xmlns:xnl', 'urn:oasis:names:tc:ciq:xsdschema:xNL:2.0'],
 ];
-export const C14N_WITH_COMMENTS = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments';
 
 export interface ElectionIdentifierInput {
   /** e.g. 'TK2021' */

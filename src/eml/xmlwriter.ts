@@ -4,34 +4,12 @@
  * order given (callers give namespace declarations first, then attributes in canonical order),
  * text and attribute values escaped as C14N does. Output is UTF-8, collected in chunks.
  *
- * Note: src/eml/c14n.ts (another module) also exports escapeText/escapeAttr for canonicalising
- * existing documents; the two are kept identical by the tests of both.
+ * Escaping is that of src/eml/c14n.ts (the canonicaliser), so both produce the same bytes.
  */
 
-/** C14N text escaping: & < > and CR. */
-export function escapeText(s: string): string {
-  return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
-}
+import { escapeAttr, escapeText } from './c14n.ts';
 
-/** C14N attribute-value escaping: & < " TAB LF CR. */
-export function escapeAttr(s: string): string {
-  return s.replace(/[&<"\t\n\r]/g, (c) => {
-    switch (c) {
-      case '&':
-        return '&amp;';
-      case '<':
-        return '&lt;';
-      case '"':
-        return '&quot;';
-      case '\t':
-        return '&#x9;';
-      case '\n':
-        return '&#xA;';
-      default:
-        return '&#xD;';
-    }
-  });
-}
+export { escapeAttr, escapeText };
 
 export type Attributes = readonly (readonly [name: string, value: string])[];
 

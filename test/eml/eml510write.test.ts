@@ -12,7 +12,14 @@ import {
 } from '../../src/eml/eml510write.ts';
 import { XmlWriter, escapeAttr, escapeText } from '../../src/eml/xmlwriter.ts';
 import { HSB_510C_REASONS, NOT_IN_510C, sumCounts, type VoteCounts } from '../../src/domain/counts.ts';
-import { minimalCandidateLists } from './eml510support.ts';
+import { readCandidateLists } from '../../src/eml/eml230b.ts';
+import type { CandidateLists } from '../../src/domain/election.ts';
+
+function candidateLists(file: string): CandidateLists {
+  const r = readCandidateLists(readFileSync(file));
+  if (!r.ok) assert.fail(`${file}: ${r.message}`);
+  return r.value;
+}
 
 const KIESKRINGEN = ['Amsterdam', 'Assen', 'Groningen', 'Leeuwarden', 'Lelystad', 'Zwolle', 's-Gravenhage'];
 
@@ -44,7 +51,7 @@ for (const k of KIESKRINGEN) {
     const file = eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`);
     const official = readFileSync(file);
     const v = await read(file);
-    const lists = minimalCandidateLists(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`));
+    const lists = candidateLists(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`));
     const municipalities = v.units.map((u) => {
       const m = /^HSB\d+::(\d{4})$/.exec(u.id);
       assert.ok(m, u.id);
@@ -65,7 +72,7 @@ for (const k of KIESKRINGEN) {
 test('510c can be streamed in chunks; the result is the same bytes', async () => {
   const file = eml('tk2021', 'Telling_TK2021_kieskring_Lelystad.eml.xml');
   const v = await read(file);
-  const lists = minimalCandidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
+  const lists = candidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
   const chunks: Buffer[] = [];
   const r = writeEml510c(
     {
@@ -95,7 +102,7 @@ for (const [label, file, election, listsFile, municipality] of [
     const v = await read(file);
     // No TK2023 230b is available: derive the lists' shape (numbers, names, positions) from the file itself.
     const lists = listsFile
-      ? minimalCandidateLists(listsFile)
+      ? candidateLists(listsFile)
       : {
           electionId: election.id,
           electionName: election.name,
@@ -149,7 +156,7 @@ test('reason rule: the level set plus any reason present; 510c never writes A or
 });
 
 test('writer refuses counts that do not fit the candidate lists', () => {
-  const lists = minimalCandidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
+  const lists = candidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
   const base = {
     election: { id: 'TK2021', name: 'x', category: 'TK', subcategory: 'TK', date: '2021-03-17' },
     kieskring: { number: 5, name: 'Lelystad' },
