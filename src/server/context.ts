@@ -13,8 +13,11 @@ export interface ServerConfig {
   readonly maxSessionSeconds: number;
   /** Upload staging lifetime. */
   readonly uploadTtlSeconds: number;
-  /** Failures before throttling starts, and the first wait. */
+  /** Failures per user name before throttling starts. */
   readonly throttleFreeFailures: number;
+  /** Failures per remote address (over all user names) before throttling starts. */
+  readonly throttleFreeFailuresPerAddress: number;
+  /** The first wait; it doubles with every further failure up to the maximum. */
   readonly throttleBaseSeconds: number;
   readonly throttleMaxSeconds: number;
 }
@@ -24,6 +27,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxSessionSeconds: 12 * 60 * 60,
   uploadTtlSeconds: 60 * 60,
   throttleFreeFailures: 4,
+  throttleFreeFailuresPerAddress: 10,
   throttleBaseSeconds: 30,
   throttleMaxSeconds: 15 * 60,
 };

@@ -119,9 +119,10 @@ interface ThrottleRow {
   last_failure_at: string;
 }
 
-/** Seconds to wait after `failures` failures (0 = none). */
-export function throttleWait(ctx: AppContext, failures: number): number {
-  const { throttleFreeFailures: free, throttleBaseSeconds: base, throttleMaxSeconds: max } = ctx.config;
+/** Seconds to wait after `failures` failures for this key ('user:…' or 'addr:…'; 0 = none). */
+export function throttleWait(ctx: AppContext, key: string, failures: number): number {
+  const { throttleBaseSeconds: base, throttleMaxSeconds: max } = ctx.config;
+  const free = key.startsWith('addr:') ? ctx.config.throttleFreeFailuresPerAddress : ctx.config.throttleFreeFailures;
   if (failures <= free) return 0;
   return Math.min(max, base * 2 ** (failures - free - 1));
 }
@@ -131,7 +132,7 @@ export function throttleRemaining(ctx: AppContext, key: string, now: Date): numb
   const row = ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
   if (!row) return 0;
   const since = (now.getTime() - Date.parse(row.last_failure_at)) / 1000;
-  const wait = throttleWait(ctx, row.failures);
+  const wait = throttleWait(ctx, key, row.failures);
   return Math.max(0, Math.ceil(wait - since));
 }
 

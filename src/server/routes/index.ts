@@ -1,6 +1,10 @@
 import type { AnyRoute } from '../http.ts';
 import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
+import { auditRoutes } from './audit.ts';
+import { electionRoutes } from './election.ts';
+import { keyRoutes } from './keys.ts';
+import { phaseRoutes } from './phase.ts';
 import { sessionRoutes } from './session.ts';
 import { userRoutes } from './users.ts';
 
@@ -24,4 +28,12 @@ const publicRoutes: AnyRoute[] = [
 ];
 
 /** The single route table: every /api route with its access rule. Tests enumerate it. */
-export const allRoutes: readonly AnyRoute[] = [...publicRoutes, ...sessionRoutes, ...userRoutes];
+export const allRoutes: readonly AnyRoute[] = [
+  ...publicRoutes,
+  ...sessionRoutes,
+  ...userRoutes,
+  ...electionRoutes,
+  ...keyRoutes,
+  ...phaseRoutes,
+  ...auditRoutes,
+];

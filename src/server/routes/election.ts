@@ -1,0 +1,386 @@
+import { z } from 'zod';
+import { candidateDisplayName, kieskringen, municipalityCode, municipalitiesOf, type CandidateLists } from '../../domain/election.ts';
+import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { writeAudit } from '../audit.ts';
+import type { AppContext } from '../context.ts';
+import { emlReaders } from '../eml-adapter.ts';
+import { ApiError, MAX_EML_BYTES, route } from '../http.ts';
+import {
+  actorOf,
+  candidateListsFile,
+  currentPhase,
+  definitionOf,
+  electionDto,
+  electionRow,
+  requireElection,
+} from '../state.ts';
+import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
+
+const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
+
+const DefinitionConfirmBody = z.object({
+  uploadId: UploadId,
+  hashConfirmed: z.literal(true),
+  kieskring: z.number().int().positive(),
+});
+
+const ListsConfirmBody = z.object({
+  uploadId: UploadId,
+  groups: z.tuple([z.string().max(20), z.string().max(20)]),
+});
+
+const ListParams = z.object({ listNumber: z.coerce.number().int().positive() });
+
+/** The definition may be (re)imported only in phase 1 and before anything depends on it. */
+function checkDefinitionReplaceable(ctx: AppContext): void {
+  if (currentPhase(ctx) !== 1) {
+    throw new ApiError(409, 'phase.wrong', 'De verkiezingsdefinitie kan alleen in fase 1 worden geïmporteerd.');
+  }
+  if (candidateListsFile(ctx)) {
+    throw new ApiError(
+      409,
+      'election.definition_locked',
+      'De kandidatenlijsten zijn al geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
+    );
+  }
+  const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) AS n').get() as {
+    n: number;
+  };
+  if (keys.n > 0) {
+    throw new ApiError(
+      409,
+      'election.definition_locked',
+      'Er zijn al sleutels aangemaakt of geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
+    );
+  }
+}
+
+function checkListsReplaceable(ctx: AppContext): void {
+  requireElection(ctx);
+  if (currentPhase(ctx) !== 1) {
+    throw new ApiError(409, 'phase.wrong', 'De kandidatenlijsten kunnen alleen in fase 1 worden geïmporteerd.');
+  }
+}
+
+function countCandidates(lists: CandidateLists): number {
+  return lists.affiliations.reduce((n, a) => n + a.candidates.length, 0);
+}
+
+export const electionRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/election',
+    access: 'election.view',
+    tag: 'verkiezing',
+    summary: 'De geïmporteerde verkiezing en de huidige fase.',
+    handler: ({ ctx }) => ({ election: electionDto(ctx), phase: currentPhase(ctx) }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/election/definition/preview',
+    access: 'election.import',
+    tag: 'verkiezing',
+    summary: 'Upload een verkiezingsdefinitie (EML 110a); toont hashcode en kieskringen, importeert nog niets.',
+    multipart: { maxBytes: MAX_EML_BYTES },
+    handler: async ({ ctx, user, file, now }) => {
+      checkDefinitionReplaceable(ctx);
+      const eml = await emlReaders();
+      const f = file!;
+      const def = eml.readElectionDefinition(f.bytes);
+      if (!def.ok) throw ApiError.from(422, def);
+      const hash = eml.emlHash(f.bytes);
+      if (!hash.ok) throw ApiError.from(422, hash);
+      const uploadId = stageUpload(ctx, 'definition', user!, f, hash.value.hex, {}, now);
+      return {
+        uploadId,
+        fileName: f.fileName,
+        hash: formatHash(hash.value.hex),
+        electionId: def.value.id,
+        name: def.value.name,
+        category: def.value.category,
+        electionDate: def.value.electionDate,
+        numberOfSeats: def.value.numberOfSeats,
+        kieskringen: kieskringen(def.value)
+          .map((k) => ({ number: k.number, name: k.name }))
+          .sort((a, b) => a.number - b.number),
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/election/definition/confirm',
+    access: 'election.import',
+    tag: 'verkiezing',
+    summary: 'Importeer de verkiezingsdefinitie na bevestiging van de hashcode, met de gekozen kieskring.',
+    body: DefinitionConfirmBody,
+    handler: async ({ ctx, user, body, now }) => {
+      const upload = findUpload(ctx, body.uploadId, 'definition', user!, now);
+      const eml = await emlReaders();
+      const parsed = eml.readElectionDefinition(upload.bytes);
+      if (!parsed.ok) throw ApiError.from(422, parsed);
+      const def = parsed.value;
+      const kieskring = kieskringen(def).find((k) => k.number === body.kieskring);
+      if (!kieskring) {
+        throw new ApiError(422, 'election.kieskring_unknown', `Kieskring ${body.kieskring} komt niet voor in deze verkiezingsdefinitie.`);
+      }
+      ctx.db.transaction(() => {
+        checkDefinitionReplaceable(ctx);
+        const previous = electionRow(ctx);
+        ctx.db.prepare('DELETE FROM regions').run();
+        ctx.db.prepare('DELETE FROM election').run();
+        ctx.db
+          .prepare(
+            `INSERT INTO election (id, election_id, name, category, subcategory, election_date, nomination_date,
+               number_of_seats, preference_threshold, kieskring_number, kieskring_name, definition_file_name,
+               definition_hash, definition_bytes, definition_json, imported_at, imported_by)
+             VALUES (1, @id, @name, @category, @subcategory, @electionDate, @nominationDate, @numberOfSeats,
+               @preferenceThreshold, @kieskringNumber, @kieskringName, @fileName, @hash, @bytes, @json, @at, @by)`,
+          )
+          .run({
+            id: def.id,
+            name: def.name,
+            category: def.category,
+            subcategory: def.subcategory,
+            electionDate: def.electionDate,
+            nominationDate: def.nominationDate,
+            numberOfSeats: def.numberOfSeats,
+            preferenceThreshold: def.preferenceThreshold,
+            kieskringNumber: kieskring.number,
+            kieskringName: kieskring.name,
+            fileName: upload.file_name,
+            hash: upload.hash,
+            bytes: upload.bytes,
+            json: JSON.stringify(def),
+            at: now.toISOString(),
+            by: user!.id,
+          });
+        const insert = ctx.db.prepare(
+          `INSERT INTO regions (category, number, name, superior_category, superior_number, committee_category, committee_name)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        );
+        for (const r of def.regions) {
+          insert.run(r.category, r.number, r.name, r.superiorCategory, r.superiorNumber, r.committeeCategory, r.committeeName);
+        }
+        writeAudit(ctx.db, now, actorOf(user!), previous ? 'election.definition.replace' : 'election.definition.import', {
+          fileName: upload.file_name,
+          hash: formatHash(upload.hash),
+          electionId: def.id,
+          kieskring: kieskring.number,
+          kieskringName: kieskring.name,
+          hashConfirmed: true,
+          ...(previous ? { previousHash: formatHash(previous.definition_hash) } : {}),
+        });
+        deleteUpload(ctx, upload.id);
+      })();
+      return { election: electionDto(ctx) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/election/candidate-lists/preview',
+    access: 'election.import',
+    tag: 'verkiezing',
+    summary: 'Upload de kandidatenlijsten (EML 230b); toont de hashcode met twee verborgen groepen.',
+    multipart: { maxBytes: MAX_EML_BYTES },
+    handler: async ({ ctx, user, file, now }) => {
+      checkListsReplaceable(ctx);
+      const election = requireElection(ctx);
+      const eml = await emlReaders();
+      const f = file!;
+      const lists = eml.readCandidateLists(f.bytes);
+      if (!lists.ok) throw ApiError.from(422, lists);
+      const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, lists.value);
+      if (!match.ok) throw ApiError.from(422, match);
+      const hash = eml.emlHash(f.bytes);
+      if (!hash.ok) throw ApiError.from(422, hash);
+      const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
+      const uploadId = stageUpload(ctx, 'candidate_lists', user!, f, hash.value.hex, { hiddenGroups: hidden }, now);
+      return {
+        uploadId,
+        fileName: f.fileName,
+        maskedHash: maskedHash(hash.value.hex, hidden),
+        hiddenGroups: hidden,
+        electionId: lists.value.electionId,
+        contestId: lists.value.contestId,
+        contestName: lists.value.contestName,
+        lists: lists.value.affiliations.length,
+        candidates: countCandidates(lists.value),
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/election/candidate-lists/confirm',
+    access: 'election.import',
+    tag: 'verkiezing',
+    summary: 'Importeer de kandidatenlijsten na het intypen van de twee verborgen hashcode-groepen.',
+    body: ListsConfirmBody,
+    handler: async ({ ctx, user, body, now }) => {
+      const upload = findUpload(ctx, body.uploadId, 'candidate_lists', user!, now);
+      const { hiddenGroups } = JSON.parse(upload.context_json) as { hiddenGroups: [number, number] };
+      const check = confirmHiddenGroups(upload.hash, hiddenGroups, body.groups);
+      if (!check.ok) {
+        if (check.code === 'hash.format') throw ApiError.from(400, check);
+        // Wrong groups: discard the upload (a new attempt gets fresh hidden groups) and log the attempt.
+        ctx.db.transaction(() => {
+          deleteUpload(ctx, upload.id);
+          writeAudit(ctx.db, now, actorOf(user!), 'election.candidate_lists.hash_mismatch', {
+            fileName: upload.file_name,
+            hiddenGroups: hiddenGroups.map((i) => i + 1),
+          });
+        })();
+        throw ApiError.from(422, check);
+      }
+      checkListsReplaceable(ctx);
+      const election = requireElection(ctx);
+      const eml = await emlReaders();
+      const parsed = eml.readCandidateLists(upload.bytes);
+      if (!parsed.ok) throw ApiError.from(422, parsed);
+      const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, parsed.value);
+      if (!match.ok) throw ApiError.from(422, match);
+      const lists = parsed.value;
+      ctx.db.transaction(() => {
+        checkListsReplaceable(ctx);
+        const previous = candidateListsFile(ctx);
+        ctx.db.prepare('DELETE FROM candidates').run();
+        ctx.db.prepare('DELETE FROM affiliations').run();
+        ctx.db.prepare('DELETE FROM candidate_lists_file').run();
+        ctx.db
+          .prepare(
+            `INSERT INTO candidate_lists_file (id, file_name, hash, bytes, contest_id, contest_name, imported_at, imported_by)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(upload.file_name, upload.hash, upload.bytes, lists.contestId, lists.contestName, now.toISOString(), user!.id);
+        const insA = ctx.db.prepare(
+          'INSERT INTO affiliations (list_number, name, type, publish_gender, belongs_to_set) VALUES (?, ?, ?, ?, ?)',
+        );
+        const insC = ctx.db.prepare(
+          `INSERT INTO candidates (list_number, position, initials, first_name, prefix, last_name, gender, locality)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        for (const a of lists.affiliations) {
+          insA.run(a.listNumber, a.registeredName, a.type, a.publishGender ? 1 : 0, a.belongsToSet);
+          for (const c of a.candidates) {
+            insC.run(a.listNumber, c.position, c.initials, c.firstName, c.prefix, c.lastName, c.gender, c.locality);
+          }
+        }
+        writeAudit(ctx.db, now, actorOf(user!), previous ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
+          fileName: upload.file_name,
+          hash: formatHash(upload.hash),
+          contestId: lists.contestId,
+          lists: lists.affiliations.length,
+          candidates: countCandidates(lists),
+          ...(previous ? { previousHash: formatHash(previous.hash) } : {}),
+        });
+        deleteUpload(ctx, upload.id);
+      })();
+      return { election: electionDto(ctx) };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/election/regions',
+    access: 'election.view',
+    tag: 'verkiezing',
+    summary: 'De kieskring en zijn gemeenten, met hun geïmporteerde sleutels.',
+    handler: ({ ctx }) => {
+      const e = requireElection(ctx);
+      const keys = new Map(
+        (
+          ctx.db.prepare('SELECT code, subject, fingerprint, not_after, imported_at FROM municipality_keys').all() as {
+            code: string;
+            subject: string;
+            fingerprint: string;
+            not_after: string;
+            imported_at: string;
+          }[]
+        ).map((k) => [k.code, k]),
+      );
+      return {
+        kieskring: { number: e.kieskring_number, name: e.kieskring_name },
+        municipalities: municipalitiesOf(definitionOf(e), e.kieskring_number).map((m) => {
+          const code = municipalityCode(m.number);
+          const k = keys.get(code);
+          return {
+            number: m.number,
+            code,
+            name: m.name,
+            key: k ? { subject: k.subject, fingerprint: k.fingerprint, notAfter: k.not_after, importedAt: k.imported_at } : null,
+          };
+        }),
+      };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/election/lists',
+    access: 'election.view',
+    tag: 'verkiezing',
+    summary: 'De kandidatenlijsten (partijen) met het aantal kandidaten.',
+    handler: ({ ctx }) => {
+      requireElection(ctx);
+      const rows = ctx.db
+        .prepare(
+          `SELECT a.list_number, a.name, a.type, a.publish_gender, COUNT(c.position) AS candidates
+           FROM affiliations a LEFT JOIN candidates c ON c.list_number = a.list_number
+           GROUP BY a.list_number ORDER BY a.list_number`,
+        )
+        .all() as { list_number: number; name: string; type: string; publish_gender: number; candidates: number }[];
+      return {
+        lists: rows.map((r) => ({
+          listNumber: r.list_number,
+          name: r.name,
+          type: r.type,
+          publishGender: r.publish_gender === 1,
+          candidates: r.candidates,
+        })),
+      };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/election/lists/:listNumber/candidates',
+    access: 'election.view',
+    tag: 'verkiezing',
+    summary: 'De kandidaten van één lijst.',
+    params: ListParams,
+    handler: ({ ctx, params }) => {
+      const a = ctx.db.prepare('SELECT * FROM affiliations WHERE list_number = ?').get(params.listNumber) as
+        | { list_number: number; name: string; type: string; publish_gender: number }
+        | undefined;
+      if (!a) throw new ApiError(404, 'list.not_found', `Lijst ${params.listNumber} bestaat niet.`);
+      const cands = ctx.db
+        .prepare('SELECT * FROM candidates WHERE list_number = ? ORDER BY position')
+        .all(params.listNumber) as {
+        position: number;
+        initials: string;
+        first_name: string | null;
+        prefix: string | null;
+        last_name: string;
+        gender: string | null;
+        locality: string | null;
+      }[];
+      return {
+        list: { listNumber: a.list_number, name: a.name, type: a.type, publishGender: a.publish_gender === 1, candidates: cands.length },
+        candidates: cands.map((c) => ({
+          position: c.position,
+          name: candidateDisplayName({
+            position: c.position,
+            initials: c.initials,
+            firstName: c.first_name,
+            prefix: c.prefix,
+            lastName: c.last_name,
+            gender: null,
+            locality: c.locality,
+          }),
+          initials: c.initials,
+          firstName: c.first_name,
+          prefix: c.prefix,
+          lastName: c.last_name,
+          gender: c.gender,
+          locality: c.locality,
+        })),
+      };
+    },
+  }),
+];

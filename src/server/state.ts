@@ -1,0 +1,97 @@
+import type { ElectionDefinition } from '../domain/election.ts';
+import { formatHash } from '../domain/hashcode.ts';
+import type { Phase } from '../domain/phases.ts';
+import type { AppContext } from './context.ts';
+import { ApiError, type SessionUser } from './http.ts';
+import type { Actor } from './audit.ts';
+
+export interface ElectionRow {
+  election_id: string;
+  name: string;
+  category: string;
+  subcategory: string;
+  election_date: string;
+  nomination_date: string | null;
+  number_of_seats: number;
+  preference_threshold: number;
+  kieskring_number: number;
+  kieskring_name: string;
+  definition_file_name: string;
+  definition_hash: string;
+  definition_json: string;
+  imported_at: string;
+}
+
+export interface CandidateListsFileRow {
+  file_name: string;
+  hash: string;
+  contest_id: string;
+  contest_name: string;
+  imported_at: string;
+}
+
+export function actorOf(u: SessionUser): Actor {
+  return { id: u.id, username: u.username, role: u.role };
+}
+
+export function currentPhase(ctx: AppContext): Phase {
+  const row = ctx.db.prepare('SELECT phase FROM instance WHERE id = 1').get() as { phase: Phase } | undefined;
+  return row?.phase ?? 1;
+}
+
+export function electionRow(ctx: AppContext): ElectionRow | undefined {
+  return ctx.db
+    .prepare(
+      `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
+              preference_threshold, kieskring_number, kieskring_name, definition_file_name, definition_hash,
+              definition_json, imported_at
+       FROM election WHERE id = 1`,
+    )
+    .get() as ElectionRow | undefined;
+}
+
+export function requireElection(ctx: AppContext): ElectionRow {
+  const e = electionRow(ctx);
+  if (!e) throw new ApiError(409, 'election.none', 'Er is nog geen verkiezingsdefinitie geïmporteerd.');
+  return e;
+}
+
+export function definitionOf(e: ElectionRow): ElectionDefinition {
+  return JSON.parse(e.definition_json) as ElectionDefinition;
+}
+
+export function candidateListsFile(ctx: AppContext): CandidateListsFileRow | undefined {
+  return ctx.db
+    .prepare('SELECT file_name, hash, contest_id, contest_name, imported_at FROM candidate_lists_file WHERE id = 1')
+    .get() as CandidateListsFileRow | undefined;
+}
+
+export function electionDto(ctx: AppContext) {
+  const e = electionRow(ctx);
+  if (!e) return null;
+  const cl = candidateListsFile(ctx);
+  const counts = ctx.db
+    .prepare('SELECT (SELECT COUNT(*) FROM affiliations) AS lists, (SELECT COUNT(*) FROM candidates) AS candidates')
+    .get() as { lists: number; candidates: number };
+  return {
+    id: e.election_id,
+    name: e.name,
+    category: e.category,
+    subcategory: e.subcategory,
+    electionDate: e.election_date,
+    nominationDate: e.nomination_date,
+    numberOfSeats: e.number_of_seats,
+    preferenceThreshold: e.preference_threshold,
+    stemgebied: { category: 'KIESKRING' as const, number: e.kieskring_number, name: e.kieskring_name },
+    definition: { fileName: e.definition_file_name, hash: formatHash(e.definition_hash), importedAt: e.imported_at },
+    candidateLists: cl
+      ? {
+          fileName: cl.file_name,
+          hash: formatHash(cl.hash),
+          importedAt: cl.imported_at,
+          lists: counts.lists,
+          candidates: counts.candidates,
+        }
+      : null,
+  };
+}
