@@ -1,0 +1,74 @@
+/**
+ * Browser test helpers: one headless Chromium per test file (playwright-core with the system
+ * /usr/bin/chromium), pages against the real server from test/support/server.ts.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from '../support/paths.ts';
+
+export const CHROMIUM = process.env.UITSLAG_CHROMIUM ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The UI must be built (npm run build) before the browser tests; `npm test` does that. */
+export function assertUiBuilt(): void {
+  if (!existsSync(path.join(ROOT, 'dist', 'ui', 'index.html'))) {
+    throw new Error('dist/ui/index.html ontbreekt: draai eerst `npm run build` (vite build).');
+  }
+}
+
+/** A fresh page in its own context (own cookies = own session), Dutch locale. */
+export async function newPage(browser: Browser, baseURL: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, locale: 'nl-NL', acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  return page;
+}
+
+/** Log in on the login screen; waits until the login form is gone. */
+export async function login(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Gebruikersnaam').fill(username);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.getByRole('button', { name: 'Inloggen' }).waitFor({ state: 'detached' });
+}
+
+/** On the forced "Nieuw wachtwoord instellen" screen: set a new password. */
+export async function changePassword(page: Page, current: string, next: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Nieuw wachtwoord instellen' }).waitFor();
+  await page.getByLabel('Huidig wachtwoord').fill(current);
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(next);
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill(next);
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await page.getByRole('navigation', { name: 'Hoofdmenu' }).waitFor();
+}
+
+/** Optional screenshots while developing: set UITSLAG_SCREENSHOTS to a folder. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.UITSLAG_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** The visible texts of the main menu's links. */
+export async function menuItems(page: Page): Promise<string[]> {
+  const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+  await nav.waitFor();
+  return (await nav.getByRole('link').allTextContents()).map((t) => t.trim());
+}
