@@ -188,7 +188,8 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<Ap
   const err = (data as { error?: { code?: string; message?: string; detail?: string } } | null)?.error;
   const code = err?.code ?? `http.${response.status}`;
   const message = err?.message ?? `Er ging iets mis (foutcode ${response.status}).`;
-  if (response.status === 401 && path !== '/api/login' && path !== '/api/password') listener('unauthorized');
+  // The app checks GET /api/session itself; any other 401 means the session is gone.
+  if (response.status === 401 && !['/api/login', '/api/password', '/api/session'].includes(path)) listener('unauthorized');
   if (response.status === 403 && code === 'password.change_required') listener('password_change_required');
   return failure(response.status, code, message, err?.detail);
 }

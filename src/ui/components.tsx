@@ -126,7 +126,10 @@ export function HashCode({ hex, label }: { hex: string; label?: string }) {
   );
 }
 
-/** A labelled file input that reports the chosen file. */
+/**
+ * A labelled file input that reports the chosen file. The native input is visually hidden (its
+ * button text follows the browser's language) and replaced by a Dutch button; it keeps its label.
+ */
 export function FileField(props: {
   label: string;
   accept?: string;
@@ -135,20 +138,33 @@ export function FileField(props: {
   autoFocus?: boolean;
 }) {
   const id = useId();
+  const labelId = useId();
+  const [name, setName] = useState<string | null>(null);
   return (
     <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        type="file"
-        accept={props.accept}
-        disabled={props.disabled}
-        autoFocus={props.autoFocus}
-        onChange={(e) => {
-          const file = e.currentTarget.files?.[0];
-          if (file) props.onFile(file);
-        }}
-      />
+      <span className="label" id={labelId}>
+        {props.label}
+      </span>
+      <div className="file-row">
+        <input
+          id={id}
+          type="file"
+          className="file-input"
+          aria-labelledby={labelId}
+          accept={props.accept}
+          disabled={props.disabled}
+          autoFocus={props.autoFocus}
+          onChange={(e) => {
+            const file = e.currentTarget.files?.[0];
+            setName(file?.name ?? null);
+            if (file) props.onFile(file);
+          }}
+        />
+        <label htmlFor={id} className={`button secondary${props.disabled ? ' disabled' : ''}`} aria-hidden="true">
+          Bestand kiezen…
+        </label>
+        <span className="file-name">{name ?? 'Geen bestand gekozen'}</span>
+      </div>
     </div>
   );
 }

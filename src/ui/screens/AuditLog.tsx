@@ -56,6 +56,14 @@ export function AuditLog() {
       </div>
       <table className="audit">
         <caption className="sr-only">Auditlog</caption>
+        <colgroup>
+          <col style={{ width: '4rem' }} />
+          <col style={{ width: '11.5rem' }} />
+          <col style={{ width: '8rem' }} />
+          <col style={{ width: '9.5rem' }} />
+          <col style={{ width: '17rem' }} />
+          <col />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col" className="num">
@@ -76,7 +84,9 @@ export function AuditLog() {
               <td>{r.username ?? '—'}</td>
               <td>{r.role && isRole(r.role) ? ROLE_LABELS[r.role] : (r.role ?? '—')}</td>
               <td className="mono">{r.action}</td>
-              <td className="details">{formatDetails(r.details)}</td>
+              <td className="details">
+                <AuditDetails details={r.details} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -92,13 +102,19 @@ export function AuditLog() {
   );
 }
 
-function formatDetails(details: unknown): string {
-  if (details === null || details === undefined) return '';
-  if (typeof details === 'string') return details;
-  if (typeof details === 'object' && !Array.isArray(details)) {
-    return Object.entries(details as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-      .join('; ');
+function AuditDetails({ details }: { details: unknown }) {
+  if (details === null || details === undefined) return null;
+  if (typeof details !== 'object' || Array.isArray(details)) {
+    return <>{typeof details === 'string' ? details : JSON.stringify(details)}</>;
   }
-  return JSON.stringify(details);
+  const entries = Object.entries(details as Record<string, unknown>);
+  return (
+    <ul className="kv">
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          <span className="k">{k}</span> {typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}
+        </li>
+      ))}
+    </ul>
+  );
 }
