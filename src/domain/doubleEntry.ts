@@ -1,0 +1,297 @@
+/**
+ * The double-entry ("four-eyes") state machine of one municipality's totals (domain.md §5.4-5.5,
+ * guide steps 7-9). Pure: the server loads the state, applies an action, and stores the new state
+ * together with the audit record in one transaction.
+ *
+ *   empty ──claim──▶ first_in_progress ──submit──▶ first_done ──claim──▶ second_in_progress
+ *     │                     │ (errors, confirmed)                              │ submit
+ *     └──import (leader)──▶ first_done        first_with_errors           equal│   │different (confirmed)
+ *                                                                             ▼   ▼
+ *                                                                      complete  differences ──resolve──▶ …
+ */
+
+import { checkEntry, hasErrors, unacknowledgedWarnings, type CheckContext, type CheckResult } from './checks.ts';
+import { differingFields, type EntryForm, type FieldId } from './entry.ts';
+import { can, type Role } from './permissions.ts';
+import { fail, ok, type Result } from './result.ts';
+
+export interface UserRef {
+  readonly id: number;
+  readonly username: string;
+  readonly role: Role;
+}
+
+export interface Draft {
+  readonly by: UserRef;
+  /** Work in progress (null right after claiming); saved on every page so nothing is lost. */
+  readonly form: EntryForm | null;
+}
+
+export interface EntryRecord {
+  readonly by: UserRef;
+  readonly source: 'typed' | 'import';
+  readonly form: EntryForm;
+  /** Warning codes the typist (or importer) acknowledged. */
+  readonly acknowledged: readonly string[];
+}
+
+export type UnitState =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'first_in_progress'; readonly draft: Draft }
+  | { readonly kind: 'first_with_errors'; readonly first: EntryRecord }
+  | { readonly kind: 'first_done'; readonly first: EntryRecord }
+  | { readonly kind: 'second_in_progress'; readonly first: EntryRecord; readonly draft: Draft }
+  | { readonly kind: 'differences'; readonly first: EntryRecord; readonly second: EntryRecord }
+  | { readonly kind: 'complete'; readonly first: EntryRecord; readonly second: EntryRecord };
+
+export type UnitStateKind = UnitState['kind'];
+
+export const EMPTY: UnitState = { kind: 'empty' };
+
+export type Action =
+  | { readonly type: 'claim'; readonly user: UserRef }
+  | { readonly type: 'save'; readonly user: UserRef; readonly form: EntryForm }
+  | {
+      readonly type: 'submit';
+      readonly user: UserRef;
+      readonly form: EntryForm;
+      readonly acknowledged: readonly string[];
+      /** First entry: the typist confirms the paper really has these errors (goes to the election leader). */
+      readonly confirmErrors?: boolean;
+      /** Second entry: "Bevestigen steminvoer" after "Eerste en tweede steminvoer zijn niet identiek". */
+      readonly confirmDifferent?: boolean;
+    }
+  | { readonly type: 'release'; readonly user: UserRef }
+  | { readonly type: 'import'; readonly user: UserRef; readonly form: EntryForm; readonly acknowledged: readonly string[] }
+  | { readonly type: 'delete'; readonly user: UserRef }
+  | { readonly type: 'resolve'; readonly user: UserRef; readonly choice: 'first' | 'second' | 'delete_both' };
+
+/** What happened, for the UI's notices and the audit log. */
+export type Outcome =
+  | { readonly kind: 'claimed'; readonly entry: 1 | 2 }
+  | { readonly kind: 'saved' }
+  | { readonly kind: 'released' }
+  /** Nothing completed: the typist must first look at these checks (the draft is kept). */
+  | { readonly kind: 'needs_attention'; readonly checks: readonly CheckResult[]; readonly blocking: 'errors' | 'warnings' | 'empty' }
+  /** Second entry differs from the first; the typist may correct or confirm. */
+  | { readonly kind: 'not_identical'; readonly fields: readonly FieldId[] }
+  | { readonly kind: 'first_done'; readonly source: 'typed' | 'import' }
+  | { readonly kind: 'first_with_errors' }
+  | { readonly kind: 'complete' }
+  | { readonly kind: 'differences'; readonly fields: readonly FieldId[] }
+  | { readonly kind: 'deleted' }
+  | { readonly kind: 'resolved'; readonly choice: 'first' | 'second' | 'delete_both' };
+
+export interface Transition {
+  readonly state: UnitState;
+  readonly outcome: Outcome;
+}
+
+export type EntryError =
+  | 'entry.forbidden'
+  | 'entry.claimed'
+  | 'entry.same_user'
+  | 'entry.wrong_state'
+  | 'entry.not_owner'
+  | 'entry.import_invalid';
+
+function typist(user: UserRef): Result<true, EntryError> {
+  return can(user.role, 'counts.enter')
+    ? ok(true)
+    : fail('entry.forbidden', 'Alleen gebruikers met de rol invoer kunnen stemaantallen invoeren.');
+}
+
+function leader(user: UserRef, permission: 'counts.resolve' | 'counts.import'): Result<true, EntryError> {
+  return can(user.role, permission)
+    ? ok(true)
+    : fail('entry.forbidden', 'Alleen de verkiezingsleider kan dit doen.');
+}
+
+function claimedBy(draft: Draft): Result<never, EntryError> {
+  return fail('entry.claimed', `Deze gemeente wordt al ingevoerd door ${draft.by.username}.`);
+}
+
+function wrongState(what: string): Result<never, EntryError> {
+  return fail('entry.wrong_state', what);
+}
+
+/** The draft currently being typed, if any. */
+export function currentDraft(s: UnitState): Draft | null {
+  return s.kind === 'first_in_progress' || s.kind === 'second_in_progress' ? s.draft : null;
+}
+
+/** Apply one action. Checks are run here so that the state machine alone decides completion. */
+export function applyAction(s: UnitState, a: Action, ctx: CheckContext = {}): Result<Transition, EntryError> {
+  switch (a.type) {
+    case 'claim': {
+      const r = typist(a.user);
+      if (!r.ok) return r;
+      if (s.kind === 'empty') return ok({ state: { kind: 'first_in_progress', draft: { by: a.user, form: null } }, outcome: { kind: 'claimed', entry: 1 } });
+      if (s.kind === 'first_done') {
+        if (s.first.by.id === a.user.id) {
+          return fail(
+            'entry.same_user',
+            s.first.source === 'import'
+              ? 'U heeft het tellingbestand van deze gemeente geïmporteerd; de tweede invoer moet door een andere gebruiker worden gedaan.'
+              : 'U heeft de eerste invoer van deze gemeente gedaan; de tweede invoer moet door een andere gebruiker worden gedaan.',
+          );
+        }
+        return ok({ state: { kind: 'second_in_progress', first: s.first, draft: { by: a.user, form: null } }, outcome: { kind: 'claimed', entry: 2 } });
+      }
+      const d = currentDraft(s);
+      if (d !== null) {
+        if (d.by.id === a.user.id) {
+          return ok({ state: s, outcome: { kind: 'claimed', entry: s.kind === 'first_in_progress' ? 1 : 2 } });
+        }
+        return claimedBy(d);
+      }
+      return wrongState(stateMessage(s));
+    }
+    case 'save': {
+      const r = typist(a.user);
+      if (!r.ok) return r;
+      const d = currentDraft(s);
+      if (d === null) return wrongState('Er is geen invoer in behandeling voor deze gemeente.');
+      if (d.by.id !== a.user.id) return claimedBy(d);
+      return ok({ state: withDraft(s, { by: a.user, form: a.form }), outcome: { kind: 'saved' } });
+    }
+    case 'submit': {
+      const r = typist(a.user);
+      if (!r.ok) return r;
+      const d = currentDraft(s);
+      if (d === null) return wrongState('Er is geen invoer in behandeling voor deze gemeente.');
+      if (d.by.id !== a.user.id) return claimedBy(d);
+      const kept = withDraft(s, { by: a.user, form: a.form });
+      const checks = checkEntry(a.form, ctx);
+      if (checks.some((c) => c.code === 'F.100' || c.code === 'F.101')) {
+        return ok({ state: kept, outcome: { kind: 'needs_attention', checks, blocking: 'empty' } });
+      }
+      const record: EntryRecord = { by: a.user, source: 'typed', form: a.form, acknowledged: [...a.acknowledged] };
+      if (s.kind === 'first_in_progress') {
+        if (hasErrors(checks)) {
+          if (!a.confirmErrors) return ok({ state: kept, outcome: { kind: 'needs_attention', checks, blocking: 'errors' } });
+          return ok({ state: { kind: 'first_with_errors', first: record }, outcome: { kind: 'first_with_errors' } });
+        }
+        if (unacknowledgedWarnings(checks, a.acknowledged).length > 0) {
+          return ok({ state: kept, outcome: { kind: 'needs_attention', checks, blocking: 'warnings' } });
+        }
+        return ok({ state: { kind: 'first_done', first: record }, outcome: { kind: 'first_done', source: 'typed' } });
+      }
+      // second entry
+      const first = (s as Extract<UnitState, { kind: 'second_in_progress' }>).first;
+      const fields = differingFields(first.form, a.form);
+      if (fields.length === 0) {
+        if (unacknowledgedWarnings(checks, a.acknowledged).length > 0) {
+          return ok({ state: kept, outcome: { kind: 'needs_attention', checks, blocking: 'warnings' } });
+        }
+        return ok({ state: { kind: 'complete', first, second: record }, outcome: { kind: 'complete' } });
+      }
+      if (!a.confirmDifferent) return ok({ state: kept, outcome: { kind: 'not_identical', fields } });
+      return ok({ state: { kind: 'differences', first, second: record }, outcome: { kind: 'differences', fields } });
+    }
+    case 'release': {
+      const d = currentDraft(s);
+      if (d === null) return wrongState('Er is geen invoer in behandeling om vrij te geven.');
+      if (d.by.id !== a.user.id) {
+        const r = leader(a.user, 'counts.resolve');
+        if (!r.ok) return fail('entry.not_owner', `Deze invoer is van ${d.by.username}; alleen de verkiezingsleider kan haar vrijgeven.`);
+      }
+      const state: UnitState = s.kind === 'second_in_progress' ? { kind: 'first_done', first: s.first } : EMPTY;
+      return ok({ state, outcome: { kind: 'released' } });
+    }
+    case 'import': {
+      const r = leader(a.user, 'counts.import');
+      if (!r.ok) return r;
+      if (s.kind !== 'empty') {
+        const d = currentDraft(s);
+        return wrongState(
+          d !== null
+            ? `Deze gemeente wordt al handmatig ingevoerd door ${d.by.username}; importeren kan alleen zolang er geen invoer is.`
+            : 'Deze gemeente heeft al een invoer; importeren kan alleen zolang er geen invoer is. Verwijder eerst de bestaande invoer.',
+        );
+      }
+      const checks = checkEntry(a.form, ctx);
+      if (hasErrors(checks)) {
+        return fail(
+          'entry.import_invalid',
+          `De telling in het bestand klopt niet: ${checks.filter((c) => c.severity === 'error').map((c) => c.message).join(' ')}`,
+          checks.map((c) => c.code).join(','),
+        );
+      }
+      const open = unacknowledgedWarnings(checks, a.acknowledged);
+      if (open.length > 0) {
+        return fail(
+          'entry.import_invalid',
+          `Bevestig eerst de waarschuwingen: ${open.map((c) => `${c.code} ${c.message}`).join(' ')}`,
+          open.map((c) => c.code).join(','),
+        );
+      }
+      const first: EntryRecord = { by: a.user, source: 'import', form: a.form, acknowledged: [...a.acknowledged] };
+      return ok({ state: { kind: 'first_done', first }, outcome: { kind: 'first_done', source: 'import' } });
+    }
+    case 'delete': {
+      const r = leader(a.user, 'counts.resolve');
+      if (!r.ok) return r;
+      if (s.kind === 'first_done' || s.kind === 'first_with_errors' || s.kind === 'complete') {
+        return ok({ state: EMPTY, outcome: { kind: 'deleted' } });
+      }
+      if (s.kind === 'differences') return wrongState('Kies bij verschillen tussen eerste en tweede invoer een van de oplossingen.');
+      const d = currentDraft(s);
+      if (d !== null) return wrongState(`Deze gemeente wordt nog ingevoerd door ${d.by.username}; geef de invoer eerst vrij.`);
+      return wrongState('Er is geen invoer om te verwijderen.');
+    }
+    case 'resolve': {
+      const r = leader(a.user, 'counts.resolve');
+      if (!r.ok) return r;
+      if (s.kind !== 'differences') return wrongState('Er zijn geen verschillen op te lossen voor deze gemeente.');
+      const state: UnitState =
+        a.choice === 'first'
+          ? { kind: 'first_done', first: s.first }
+          : a.choice === 'second'
+            ? { kind: 'first_done', first: s.second }
+            : EMPTY;
+      return ok({ state, outcome: { kind: 'resolved', choice: a.choice } });
+    }
+  }
+}
+
+function withDraft(s: UnitState, draft: Draft): UnitState {
+  if (s.kind === 'first_in_progress') return { kind: 'first_in_progress', draft };
+  if (s.kind === 'second_in_progress') return { kind: 'second_in_progress', first: s.first, draft };
+  return s;
+}
+
+function stateMessage(s: UnitState): string {
+  switch (s.kind) {
+    case 'complete':
+      return 'De invoer van deze gemeente is al afgerond.';
+    case 'differences':
+      return 'De eerste en tweede invoer verschillen; de verkiezingsleider moet dit eerst oplossen.';
+    case 'first_with_errors':
+      return 'De eerste invoer bevat fouten; de verkiezingsleider moet dit eerst beoordelen.';
+    default:
+      return 'Deze actie kan nu niet.';
+  }
+}
+
+/** The final totals of a complete municipality, or null. */
+export function completedForm(s: UnitState): EntryForm | null {
+  return s.kind === 'complete' ? s.first.form : null;
+}
+
+/** Status indicator of the overview (guide step 7). */
+export type Indicator = 'geen_invoer' | 'invoer_aanwezig' | 'waarschuwing' | 'afgerond';
+
+export function indicator(s: UnitState): Indicator {
+  switch (s.kind) {
+    case 'empty':
+      return 'geen_invoer';
+    case 'complete':
+      return 'afgerond';
+    case 'differences':
+    case 'first_with_errors':
+      return 'waarschuwing';
+    default:
+      return 'invoer_aanwezig';
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * One data entry of a municipality's totals (domain.md §5.2): the fields of the municipality's PV
+ * as typed (or imported). Fields may be empty (null) while the typist works: an empty field is never
+ * silently a number. Converting a complete entry to `VoteCounts` gives the EML/aggregation form.
+ */
+
+import type { CandidateLists } from './election.ts';
+import type { UncountedEntry, VoteCounts } from './counts.ts';
+import { uncountedValue } from './counts.ts';
+
+export type Num = number | null;
+
+/** The scalar fields of the form, with their PV letters. */
+export const SCALAR_FIELDS = [
+  { key: 'Z', label: 'Aantal kiesgerechtigden', reason: null },
+  { key: 'A', label: 'Geldige stempassen', reason: 'geldige stempassen' },
+  { key: 'B', label: 'Geldige volmachtbewijzen', reason: 'geldige volmachtbewijzen' },
+  { key: 'C', label: 'Geldige kiezerspassen', reason: 'geldige kiezerspassen' },
+  { key: 'D', label: 'Toegelaten kiezers (A + B + C)', reason: 'toegelaten kiezers' },
+  { key: 'E', label: 'Totaal geldige stemmen op lijsten', reason: null },
+  { key: 'F', label: 'Blanco stemmen', reason: null },
+  { key: 'G', label: 'Ongeldige stemmen', reason: null },
+  { key: 'H', label: 'Aangetroffen stembiljetten (E + F + G)', reason: null },
+  { key: 'I', label: 'Meer getelde stembiljetten', reason: 'meer getelde stembiljetten' },
+  { key: 'J', label: 'Minder getelde stembiljetten', reason: 'minder getelde stembiljetten' },
+  { key: 'K', label: 'Meegenomen stembiljetten', reason: 'meegenomen stembiljetten' },
+  { key: 'L', label: 'Te weinig uitgereikte stembiljetten', reason: 'te weinig uitgereikte stembiljetten' },
+  { key: 'M', label: 'Te veel uitgereikte stembiljetten', reason: 'te veel uitgereikte stembiljetten' },
+  { key: 'N', label: 'Geen verklaring', reason: 'geen verklaring' },
+  { key: 'O', label: 'Andere verklaring', reason: 'andere verklaring' },
+  { key: 'P1', label: 'Kwijtgeraakte stembiljetten', reason: 'kwijtgeraakte stembiljetten' },
+  { key: 'P2', label: 'Te veel briefstembiljetten', reason: 'te veel briefstembiljetten' },
+  { key: 'P3', label: 'Geen briefstembiljetten', reason: 'geen briefstembiljetten' },
+] as const;
+
+export type ScalarKey = (typeof SCALAR_FIELDS)[number]['key'];
+
+/** Fields that must be filled in (0 typed explicitly) before an entry can be completed. */
+export const REQUIRED_SCALARS: readonly ScalarKey[] = ['Z', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+/** The "differences" section (I..O and the postal reasons): empty counts as 0. */
+export const DIFFERENCE_SCALARS: readonly ScalarKey[] = ['I', 'J', 'K', 'L', 'M', 'N', 'O', 'P1', 'P2', 'P3'];
+
+export interface ListEntry {
+  readonly listNumber: number;
+  readonly total: Num;
+  /** Votes by candidate, index = position - 1. */
+  readonly candidates: readonly Num[];
+}
+
+export interface EntryForm {
+  readonly scalars: Readonly<Record<ScalarKey, Num>>;
+  readonly lists: readonly ListEntry[];
+}
+
+/** Field ids used by checks and the UI: 'Z', 'A', ..., 'list.3', 'list.3.7' (list 3, candidate 7). */
+export type FieldId = string;
+
+export function listFieldId(listNumber: number): FieldId {
+  return `list.${listNumber}`;
+}
+
+export function candidateFieldId(listNumber: number, position: number): FieldId {
+  return `list.${listNumber}.${position}`;
+}
+
+/** Largest number accepted in any field: far above any real municipality or kieskring. */
+export const MAX_COUNT = 999_999_999;
+
+export function isValidCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= MAX_COUNT;
+}
+
+/** An empty form of the shape of the candidate lists (every field empty). */
+export function emptyForm(lists: Pick<CandidateLists, 'affiliations'>): EntryForm {
+  const scalars = Object.fromEntries(SCALAR_FIELDS.map((f) => [f.key, null])) as Record<ScalarKey, Num>;
+  return {
+    scalars,
+    lists: lists.affiliations.map((a) => ({
+      listNumber: a.listNumber,
+      total: null,
+      candidates: a.candidates.map(() => null),
+    })),
+  };
+}
+
+/** Does the form have exactly the lists and candidates of the candidate lists? */
+export function formMatchesLists(form: EntryForm, lists: Pick<CandidateLists, 'affiliations'>): boolean {
+  if (form.lists.length !== lists.affiliations.length) return false;
+  return lists.affiliations.every((a, i) => {
+    const l = form.lists[i];
+    return l !== undefined && l.listNumber === a.listNumber && l.candidates.length === a.candidates.length;
+  });
+}
+
+/** The fields that must be filled in but are empty, in form order. */
+export function emptyRequiredFields(form: EntryForm): FieldId[] {
+  const out: FieldId[] = [];
+  for (const k of REQUIRED_SCALARS) if (form.scalars[k] === null) out.push(k);
+  for (const l of form.lists) {
+    if (l.total === null) out.push(listFieldId(l.listNumber));
+    l.candidates.forEach((v, i) => {
+      if (v === null) out.push(candidateFieldId(l.listNumber, i + 1));
+    });
+  }
+  return out;
+}
+
+/** Fields holding a value that is not a whole number in [0, MAX_COUNT]. */
+export function invalidFields(form: EntryForm): FieldId[] {
+  const out: FieldId[] = [];
+  for (const f of SCALAR_FIELDS) {
+    const v = form.scalars[f.key];
+    if (v !== null && !isValidCount(v)) out.push(f.key);
+  }
+  for (const l of form.lists) {
+    if (l.total !== null && !isValidCount(l.total)) out.push(listFieldId(l.listNumber));
+    l.candidates.forEach((v, i) => {
+      if (v !== null && !isValidCount(v)) out.push(candidateFieldId(l.listNumber, i + 1));
+    });
+  }
+  return out;
+}
+
+/** Field-by-field differences between two entries (for W.001 and the side-by-side view). */
+export function differingFields(a: EntryForm, b: EntryForm): FieldId[] {
+  const out: FieldId[] = [];
+  for (const f of SCALAR_FIELDS) if ((a.scalars[f.key] ?? 0) !== (b.scalars[f.key] ?? 0)) out.push(f.key);
+  const bLists = new Map(b.lists.map((l) => [l.listNumber, l]));
+  for (const la of a.lists) {
+    const lb = bLists.get(la.listNumber);
+    if (lb === undefined || la.total !== lb.total) out.push(listFieldId(la.listNumber));
+    const n = Math.max(la.candidates.length, lb?.candidates.length ?? 0);
+    for (let i = 0; i < n; i++) {
+      if ((la.candidates[i] ?? null) !== (lb?.candidates[i] ?? null)) out.push(candidateFieldId(la.listNumber, i + 1));
+    }
+  }
+  for (const lb of b.lists) if (!a.lists.some((l) => l.listNumber === lb.listNumber)) out.push(listFieldId(lb.listNumber));
+  return out;
+}
+
+export function formsEqual(a: EntryForm, b: EntryForm): boolean {
+  return differingFields(a, b).length === 0;
+}
+
+/**
+ * The counts of a complete form (every required field filled; difference fields empty = 0).
+ * All reasons the HSB knows are present, so nothing typed is lost.
+ */
+export function formToCounts(form: EntryForm): VoteCounts {
+  const v = (k: ScalarKey): number => form.scalars[k] ?? 0;
+  const uncounted: UncountedEntry[] = [];
+  for (const f of SCALAR_FIELDS) if (f.reason !== null) uncounted.push({ reason: f.reason, count: v(f.key) });
+  return {
+    cast: v('Z'),
+    totalCounted: v('E'),
+    rejected: { ongeldig: v('G'), blanco: v('F') },
+    uncounted,
+    lists: form.lists.map((l) => ({
+      listNumber: l.listNumber,
+      total: l.total ?? 0,
+      candidates: l.candidates.map((votes, i) => ({ position: i + 1, votes: votes ?? 0 })),
+    })),
+  };
+}
+
+/**
+ * The form for counts read from a count file (510b TotalVotes) in the shape of the candidate lists:
+ * H is derived (E + F + G); absent reasons become 0 for the difference section and null for A..D
+ * (so a missing required value shows as empty, never as an invented number).
+ */
+export function countsToForm(counts: VoteCounts, lists: Pick<CandidateLists, 'affiliations'>): EntryForm {
+  const scalars = {} as Record<ScalarKey, Num>;
+  for (const f of SCALAR_FIELDS) {
+    if (f.reason === null) continue;
+    const value = uncountedValue(counts, f.reason);
+    scalars[f.key] = value ?? ((REQUIRED_SCALARS as readonly string[]).includes(f.key) ? null : 0);
+  }
+  scalars.Z = counts.cast;
+  scalars.E = counts.totalCounted;
+  scalars.F = counts.rejected.blanco;
+  scalars.G = counts.rejected.ongeldig;
+  scalars.H = counts.totalCounted + counts.rejected.blanco + counts.rejected.ongeldig;
+  const byList = new Map(counts.lists.map((l) => [l.listNumber, l]));
+  return {
+    scalars,
+    lists: lists.affiliations.map((a) => {
+      const l = byList.get(a.listNumber);
+      const votes = new Map((l?.candidates ?? []).map((c) => [c.position, c.votes]));
+      return {
+        listNumber: a.listNumber,
+        total: l?.total ?? 0,
+        candidates: a.candidates.map((c) => votes.get(c.position) ?? 0),
+      };
+    }),
+  };
+}
