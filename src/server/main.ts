@@ -158,7 +158,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const destination = pino.destination({ dest: path.join(logsDir, 'uitslag.log'), sync: true, mkdir: true });
   const log = pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }, destination);
 
-  const db = openDatabase(path.join(dataDir, DB_FILE));
+  let db: Db;
+  try {
+    db = openDatabase(path.join(dataDir, DB_FILE));
+  } catch (e) {
+    destination.destroy();
+    throw e;
+  }
   let app;
   try {
     const printedPassword = await initialise(db, clock(), hasher, random, opts.adminPasswordFile);
@@ -196,11 +202,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await running.close();
         db.close();
         destination.flushSync();
+        destination.end();
       },
     };
   } catch (e) {
     if (app) await app.close().catch(() => undefined);
     db.close();
+    destination.destroy();
     if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError(`Poort ${opts.port} is al in gebruik; kies een andere poort.`);
     }
