@@ -70,7 +70,7 @@ class AmsterdamWallClock extends Date {
 }
 
 /** Write a zip of the given entries (in the given order). Throws on unsafe names (a bug). */
-export function writeTransferZip(
+export async function writeTransferZip(
   entries: readonly TransferZipEntry[],
   options: { mtime?: Date } = {},
 ): Promise<Buffer> {
@@ -293,10 +293,16 @@ export async function readTransferZip(
     if (other.length > 0) {
       return fail('zip.unexpected-entry', `De zip bevat een onverwacht bestand "${other[0]!.name}". ${EXPECTED}`);
     }
+    if (emls.length > 1) {
+      return fail('zip.unexpected-entry', `De zip bevat meer dan één .eml.xml-bestand. ${EXPECTED}`);
+    }
+    if (sigs.length > 1) {
+      return fail('zip.unexpected-entry', `De zip bevat meer dan één handtekening. ${EXPECTED}`);
+    }
     const eml = emls[0];
-    if (!eml || emls.length !== 1) return fail('zip.missing-eml', `De zip bevat geen .eml.xml-bestand. ${EXPECTED}`);
+    if (!eml) return fail('zip.missing-eml', `De zip bevat geen .eml.xml-bestand. ${EXPECTED}`);
     const sig = sigs[0];
-    if (!sig || sigs.length !== 1) {
+    if (!sig) {
       return fail('zip.missing-signature', `De zip bevat geen handtekening (${eml.name}${SIGNATURE_SUFFIX}). ${EXPECTED}`);
     }
     if (sig.name !== eml.name + SIGNATURE_SUFFIX) {

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
+import { readTransferZip, transferEmlName, transferZipName, writeTransferZip } from '../../src/transfer/zip.ts';
+import { eml } from '../support/paths.ts';
+import { craftZip, type CraftEntry } from './craft.ts';
+
+const NAME = 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml';
+const content = readFileSync(eml('tk2023', NAME));
+const signature = Buffer.from('0\x82 pretend signature bytes');
+const good = (): CraftEntry[] => [
+  { name: NAME, data: content },
+  { name: NAME + '.signature', data: signature },
+];
+
+async function refused(zip: Buffer, code: string, limits?: { maxEmlBytes: number; maxSignatureBytes: number }) {
+  const r = await readTransferZip(zip, limits);
+  assert.equal(r.ok, false, `accepted, expected ${code}`);
+  assert.equal(!r.ok && r.code, code, !r.ok ? r.message : '');
+  assert.ok(!r.ok && r.message.length > 10);
+  return r;
+}
+
+describe('transfer zip names', () => {
+  it('follows the Telling_<id>_<level>_<Name> pattern', () => {
+    assert.equal(transferZipName('TK2021', 'gemeente', 'Zwolle'), 'Telling_TK2021_gemeente_Zwolle.zip');
+    assert.equal(transferZipName('TK2021', 'kieskring', "'s-Gravenhage"), 'Telling_TK2021_kieskring_s-Gravenhage.zip');
+    assert.equal(transferZipName('TK2025', 'gemeente', 'West Maas en Waal'), 'Telling_TK2025_gemeente_West_Maas_en_Waal.zip');
+    assert.equal(transferZipName('TK2021', 'kiesraad', 'Lelystad'), 'Telling_TK2021_kiesraad_Lelystad.zip');
+    assert.equal(transferEmlName('TK2023', 'gemeente', 'Aa en Hunze'), NAME);
+  });
+});
+
+describe('writeTransferZip', () => {
+  const entries = () => [
+    { name: NAME, data: content },
+    { name: NAME + '.signature', data: signature },
+  ];
+
+  it('is deterministic, also across time zones, and round-trips', async () => {
+    const mtime = new Date('2023-11-22T21:15:00Z');
+    const a = await writeTransferZip(entries(), { mtime });
+    const oldTz = process.env.TZ;
+    let b: Buffer;
+    try {
+      process.env.TZ = 'America/New_York';
+      b = await writeTransferZip(entries(), { mtime });
+    } finally {
+      if (oldTz === undefined) delete process.env.TZ;
+      else process.env.TZ = oldTz;
+    }
+    assert.ok(a.equals(b), 'same bytes in another time zone');
+    assert.ok(a.equals(await writeTransferZip(entries(), { mtime })));
+    assert.ok(!a.equals(await writeTransferZip(entries(), { mtime: new Date('2023-11-22T21:17:00Z') })));
+    const r = await readTransferZip(a);
+    assert.ok(r.ok, !r.ok ? r.message : '');
+    assert.equal(r.value.emlName, NAME);
+    assert.ok(r.value.eml.equals(content));
+    assert.ok(r.value.signature.equals(signature));
+  });
+
+  it('is a normal zip for other tools (Amsterdam wall-clock time)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'uitslag-zip-'));
+    try {
+      const file = path.join(dir, 'x.zip');
+      writeFileSync(file, await writeTransferZip(entries(), { mtime: new Date('2023-11-22T21:15:00Z') }));
+      const listing = execFileSync('unzip', ['-l', file], { encoding: 'utf8' });
+      assert.match(listing, new RegExp(`2023-11-22 22:15\\s+${NAME}\\n`));
+      assert.match(listing, /2 files/);
+      execFileSync('unzip', ['-tq', file]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses unsafe names (a programming error)', async () => {
+    await assert.rejects(writeTransferZip([{ name: '../x.eml.xml', data: content }]));
+    await assert.rejects(writeTransferZip([{ name: 'a/x.eml.xml', data: content }]));
+  });
+});
+
+describe('readTransferZip', () => {
+  it('accepts a well-formed crafted zip (stored or deflated)', async () => {
+    assert.ok((await readTransferZip(craftZip(good()))).ok);
+    assert.ok((await readTransferZip(craftZip(good().map((e) => ({ ...e, method: 0 as const }))))).ok);
+  });
+
+  it('refuses what is not a zip', async () => {
+    await refused(Buffer.alloc(0), 'zip.not-zip');
+    await refused(content, 'zip.not-zip');
+    const zip = craftZip(good());
+    await refused(zip.subarray(0, zip.length - 30), 'zip.not-zip');
+  });
+
+  it('refuses path tricks: .., absolute paths, backslashes, directories, nested paths', async () => {
+    const sig = { name: NAME + '.signature', data: signature };
+    for (const name of [
+      `../${NAME}`,
+      `/etc/${NAME}`,
+      `C:/${NAME}`,
+      `map\\${NAME}`,
+      'map/',
+      `map/${NAME}`,
+      `./${NAME}`,
+      `x\u0000${NAME}`,
+    ]) {
+      const r = await refused(craftZip([{ name, data: content }, sig]), 'zip.bad-name');
+      assert.match(!r.ok ? r.message : '', /onveilige/);
+    }
+    // The signature entry is checked just as strictly.
+    await refused(craftZip([{ name: NAME, data: content }, { name: `../${NAME}.signature`, data: signature }]), 'zip.bad-name');
+  });
+
+  it('refuses more entries than expected, unexpected entries and duplicates', async () => {
+    const r = await refused(craftZip([...good(), { name: 'leesmij.txt', data: Buffer.from('x') }]), 'zip.too-many-entries');
+    assert.match(!r.ok ? r.message : '', /3 bestanden/);
+    await refused(craftZip([{ name: NAME, data: content }, { name: 'leesmij.txt', data: Buffer.from('x') }]), 'zip.unexpected-entry');
+    await refused(craftZip([{ name: NAME, data: content }, { name: NAME, data: content }]), 'zip.duplicate');
+    await refused(craftZip([{ name: 'a.eml.xml.signature', data: signature }, { name: 'b.eml.xml.signature', data: signature }]), 'zip.unexpected-entry');
+  });
+
+  it('refuses a missing .eml.xml or .signature, or a signature for another file', async () => {
+    await refused(craftZip([{ name: NAME + '.signature', data: signature }]), 'zip.missing-eml');
+    await refused(craftZip([{ name: NAME, data: content }]), 'zip.missing-signature');
+    await refused(craftZip([]), 'zip.missing-eml');
+    await refused(
+      craftZip([{ name: NAME, data: content }, { name: 'Telling_TK2023_gemeente_Assen.eml.xml.signature', data: signature }]),
+      'zip.signature-name',
+    );
+    await refused(
+      craftZip([{ name: 'a.eml.xml', data: content }, { name: 'b.eml.xml', data: content }]),
+      'zip.unexpected-entry',
+    );
+  });
+
+  it('refuses entries over the size limit, by header and while inflating (zip bomb)', async () => {
+    const limits = { maxEmlBytes: 1024 * 1024, maxSignatureBytes: 1024 };
+    const bomb = Buffer.alloc(20 * 1024 * 1024); // 20 MiB of zeros deflates to ~20 KiB
+    assert.ok(deflateRawSync(bomb).length < 64 * 1024);
+    // Honest header: refused before inflating.
+    await refused(craftZip([{ name: NAME, data: bomb }, { name: NAME + '.signature', data: signature }]), 'zip.too-large', limits);
+    // Lying header (claims 1000 bytes): refused while inflating.
+    const r = await refused(
+      craftZip([{ name: NAME, data: bomb, declaredSize: 1000 }, { name: NAME + '.signature', data: signature }]),
+      'zip.too-large',
+      limits,
+    );
+    assert.ok(!r.ok && r.detail);
+    // Lying header under a generous limit: the real size is still enforced.
+    await refused(
+      craftZip([{ name: NAME, data: bomb, declaredSize: 1000 }, { name: NAME + '.signature', data: signature }]),
+      'zip.too-large',
+      { maxEmlBytes: 64 * 1024 * 1024, maxSignatureBytes: 1024 },
+    );
+    // The signature has its own (small) limit.
+    await refused(
+      craftZip([{ name: NAME, data: content }, { name: NAME + '.signature', data: Buffer.alloc(2048) }]),
+      'zip.too-large',
+      limits,
+    );
+    // The real file fits the default limits.
+    assert.ok((await readTransferZip(craftZip(good()))).ok);
+  });
+
+  it('refuses encrypted entries', async () => {
+    await refused(craftZip([{ name: NAME, data: content, flags: 0x801 }, { name: NAME + '.signature', data: signature }]), 'zip.encrypted');
+  });
+
+  it('reads non-UTF-8-flagged ASCII names and UTF-8 names', async () => {
+    const name = 'Telling_TK2021_gemeente_Súdwest-Fryslân.eml.xml';
+    const r = await readTransferZip(craftZip([{ name, data: content }, { name: name + '.signature', data: signature }]));
+    assert.ok(r.ok);
+    assert.equal(r.value.emlName, name);
+    const plain = await readTransferZip(craftZip(good().map((e) => ({ ...e, flags: 0 }))));
+    assert.ok(plain.ok);
+  });
+});
