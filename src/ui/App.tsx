@@ -179,6 +179,11 @@ function Shell(props: {
     [session, election, props.refreshElection],
   );
   const mainRef = useRef<HTMLElement>(null);
+  const { refreshElection } = props;
+  useEffect(() => {
+    // Someone else may have moved the phase or imported something: refresh on every new screen.
+    void refreshElection();
+  }, [path, refreshElection]);
   useEffect(() => {
     // A new screen: put the keyboard at its start (the first field, else the title).
     const main = mainRef.current;

@@ -132,6 +132,10 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
   it('beheerder importeert de verkiezingsdefinitie (110a) na controle van de hashcode', async () => {
     const page = admin;
     await page.getByRole('link', { name: 'Aanmaken verkiezing' }).click();
+    // The wrong kind of file (a 230b): refused with a message, nothing to confirm.
+    await page.getByLabel('Bestand met verkiezingsdefinitie').setInputFiles(CANDIDATES);
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Importeren' }).count(), 0);
     await page.getByLabel('Bestand met verkiezingsdefinitie').setInputFiles(DEFINITION);
     const hash = page.getByLabel('Hashcode verkiezingsdefinitie');
     await hash.waitFor();
@@ -161,7 +165,13 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     const page = admin;
     const groups = sha256(CANDIDATES).match(/.{4}/g)!;
     const fileInput = page.getByLabel('Bestand met kandidatenlijsten');
+    // Another kieskring's lists: refused, naming what was expected.
+    await fileInput.setInputFiles(eml('tk2021', 'Kandidatenlijsten_TK2021_Zwolle.eml.xml'));
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /Lelystad|5/);
+    assert.equal(await page.locator('.group-input').count(), 0);
     await fileInput.setInputFiles(CANDIDATES);
+    await page.getByRole('alert').waitFor({ state: 'detached' });
 
     const readHidden = async (): Promise<number[]> => {
       await page.locator('.group-label').first().waitFor();
@@ -371,7 +381,7 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await page.getByText('De keten van het auditlog is intact').waitFor();
     const text = await page.getByRole('table').innerText();
     assert.match(text, /leider/);
-    await screenshot(page, '12-auditlog');
+    await screenshot(page, '12-auditlog', false);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Exporteren (CSV)' }).click(),

@@ -59,11 +59,11 @@ export async function changePassword(page: Page, current: string, next: string):
 }
 
 /** Optional screenshots while developing: set UITSLAG_SCREENSHOTS to a folder. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   const dir = process.env.UITSLAG_SCREENSHOTS;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
 }
 
 /** The visible texts of the main menu's links. */

@@ -57,11 +57,11 @@ export function AuditLog() {
       <table className="audit">
         <caption className="sr-only">Auditlog</caption>
         <colgroup>
-          <col style={{ width: '4rem' }} />
-          <col style={{ width: '11.5rem' }} />
-          <col style={{ width: '8rem' }} />
-          <col style={{ width: '9.5rem' }} />
-          <col style={{ width: '17rem' }} />
+          <col style={{ width: '3em' }} />
+          <col style={{ width: '12.5em' }} />
+          <col style={{ width: '7em' }} />
+          <col style={{ width: '10em' }} />
+          <col style={{ width: '13em' }} />
           <col />
         </colgroup>
         <thead>

@@ -69,7 +69,7 @@ export function Users() {
                 <td>{ROLE_LABELS[u.role] ?? u.role}</td>
                 <td>
                   {u.disabled ? 'Uitgeschakeld' : 'Actief'}
-                  {u.mustChangePassword ? ' · moet wachtwoord wijzigen' : ''}
+                  {u.mustChangePassword ? <div className="hint">moet wachtwoord wijzigen</div> : null}
                 </td>
                 <td className="row-actions">
                   {u.username !== session.user.username ? (
