@@ -46,7 +46,23 @@ describe('keys', () => {
 
   test('own key: created once (RSA-4096, 0600 on disk), downloadable as PEM', async () => {
     assert.deepEqual((await admin.get('/api/keys/own')).json.key, null);
-    const r = await admin.post('/api/keys/own');
+    const pending = admin.post('/api/keys/own');
+    let settled = false;
+    void pending.then(() => (settled = true));
+    // While the key is generated, other requests are answered and a second generation is refused.
+    let sawGenerating = false;
+    while (!settled && !sawGenerating) {
+      const g = await admin.get('/api/keys/own');
+      assert.equal(g.status, 200);
+      sawGenerating = g.json.generating === true && !settled;
+      if (!sawGenerating) await new Promise((res) => setTimeout(res, 10));
+    }
+    assert.ok(sawGenerating, 'the server answered during key generation');
+    const busy = await admin.post('/api/keys/own');
+    assert.equal(busy.status, 409);
+    // (key.exists only if generation finished in the few milliseconds since the poll)
+    assert.ok(['key.busy', 'key.exists'].includes(busy.json.error.code), busy.text);
+    const r = await pending;
     assert.equal(r.status, 201, r.text);
     assert.match(r.json.key.subject, /CN=Hoofdstembureau Lelystad, UID=HSB5$/);
     assert.equal(r.json.key.fileName, 'public_key_uitslag_tk2021-hoofdstembureau_lelystad.crt');
