@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -50,7 +51,7 @@ export interface BuildAppOptions {
   readonly routes?: readonly AnyRoute[];
 }
 
-export const DEFAULT_UI_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'dist', 'ui');
+export const DEFAULT_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'ui');
 
 const UI_MISSING_TEXT =
   'De gebruikersinterface is nog niet gebouwd. Voer "npm run build" uit in de map van het programma en start de server opnieuw.\n';

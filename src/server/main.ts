@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { checkPasswordPolicy } from '../domain/passwords.ts';
 import { buildApp } from './app.ts';
@@ -46,7 +47,7 @@ const secureRandom: RandomSource = { randomInt: (max) => randomInt(max), randomB
 function programVersion(): string {
   try {
     const pkg = JSON.parse(
-      readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'package.json'), 'utf8'),
+      readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8'),
     ) as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
