@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type DefinitionPreview, type Election } from '../api.ts';
-import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, useApp } from '../components.tsx';
+import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 
 /** "Aanmaken verkiezing": upload the 110a, check its hash code, choose the stemgebied, import. */
@@ -12,6 +12,7 @@ export function CreateElection() {
   const [hashConfirmed, setHashConfirmed] = useState(false);
   const [kieskring, setKieskring] = useState('');
   const [fileKey, setFileKey] = useState(0);
+  const [confirm, dialog] = useConfirm();
 
   async function onFile(file: File) {
     setError(null);
@@ -30,6 +31,21 @@ export function CreateElection() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!preview || !hashConfirmed || kieskring === '') return;
+    const current = election?.election;
+    if (current) {
+      const yes = await confirm({
+        title: 'Verkiezingsdefinitie vervangen',
+        body: (
+          <p>
+            De huidige verkiezingsdefinitie ({current.name}, kieskring {current.stemgebied.number}{' '}
+            {current.stemgebied.name}) wordt vervangen door {preview.name}. Dit wordt vastgelegd in het auditlog.
+          </p>
+        ),
+        confirmLabel: 'Vervangen',
+        danger: true,
+      });
+      if (!yes) return;
+    }
     setBusy(true);
     setError(null);
     const r = await api.post<{ election: Election }>('/api/election/definition/confirm', {
@@ -45,7 +61,9 @@ export function CreateElection() {
 
   if (!can('election.import')) return <NotAllowed />;
   const existing = election?.election;
-  if (existing) {
+  // A re-import (to correct the choice) is possible in phase 1 until lists or keys exist.
+  const locked = existing ? existing.candidateLists !== null || election?.phase !== 1 : false;
+  if (existing && locked) {
     return (
       <>
         <PageTitle>Aanmaken verkiezing</PageTitle>
@@ -63,6 +81,13 @@ export function CreateElection() {
   return (
     <>
       <PageTitle>Aanmaken verkiezing</PageTitle>
+      {existing ? (
+        <div className="message info" role="status">
+          De verkiezing {existing.name} is al aangemaakt voor kieskring {existing.stemgebied.number}{' '}
+          {existing.stemgebied.name}. Zolang er nog geen kandidatenlijsten en sleutels zijn, kunt u de
+          verkiezingsdefinitie opnieuw importeren; de huidige wordt dan vervangen.
+        </div>
+      ) : null}
       <p>
         Kies het bestand met de verkiezingsdefinitie (EML 110a), bijvoorbeeld{' '}
         <code>Verkiezingsdefinitie_TK2021.eml.xml</code>. Er wordt nog niets geïmporteerd: u controleert eerst de
@@ -125,6 +150,7 @@ export function CreateElection() {
           ) : null}
         </form>
       ) : null}
+      {dialog}
     </>
   );
 }

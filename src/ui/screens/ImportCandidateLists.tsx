@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { api, type ApiFailure, type CandidateListsPreview, type Election } from '../api.ts';
-import { ErrorMessage, Facts, FileField, HashCode, PageTitle, useApp } from '../components.tsx';
+import { ErrorMessage, Facts, FileField, PageTitle, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
 
@@ -18,6 +18,7 @@ export function ImportCandidateLists() {
   const [busy, setBusy] = useState(false);
   const [fileKey, setFileKey] = useState(0);
   const firstGroup = useRef<HTMLInputElement>(null);
+  const [confirm, dialog] = useConfirm();
 
   async function load(f: File, keepError = false) {
     if (!keepError) setError(null);
@@ -43,6 +44,21 @@ export function ImportCandidateLists() {
     if (typed.some((g) => !/^[0-9A-F]{4}$/.test(g))) {
       setError('Een hashcode-groep bestaat uit precies 4 tekens (0-9, A-F). Vul beide groepen in.');
       return;
+    }
+    const current = election?.election?.candidateLists;
+    if (current) {
+      const yes = await confirm({
+        title: 'Kandidatenlijsten vervangen',
+        body: (
+          <p>
+            De kandidatenlijsten zijn al geïmporteerd ({current.fileName}). Wilt u ze vervangen door{' '}
+            {preview.fileName}? Dit wordt vastgelegd in het auditlog.
+          </p>
+        ),
+        confirmLabel: 'Vervangen',
+        danger: true,
+      });
+      if (!yes) return;
     }
     setBusy(true);
     setError(null);
@@ -75,7 +91,7 @@ export function ImportCandidateLists() {
       </>
     );
   }
-  if (e?.candidateLists) {
+  if (e?.candidateLists && election?.phase !== 1) {
     return (
       <>
         <PageTitle>Importeren kandidatenlijsten</PageTitle>
@@ -93,6 +109,13 @@ export function ImportCandidateLists() {
   return (
     <>
       <PageTitle>Importeren kandidatenlijsten</PageTitle>
+      {e?.candidateLists ? (
+        <div className="message info" role="status">
+          De kandidatenlijsten zijn al geïmporteerd ({e.candidateLists.lists} lijsten, {e.candidateLists.candidates}{' '}
+          kandidaten, bestand {e.candidateLists.fileName}). In fase 1 kunt u ze opnieuw importeren; de huidige
+          worden dan vervangen.
+        </div>
+      ) : null}
       <p>
         Kies het kandidatenlijstenbestand (EML 230b) van uw kieskring
         {e ? (
@@ -144,6 +167,7 @@ export function ImportCandidateLists() {
           </div>
         </form>
       ) : null}
+      {dialog}
     </>
   );
 }

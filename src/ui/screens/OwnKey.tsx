@@ -10,6 +10,21 @@ const CERTIFICATE_URL = '/api/keys/own/certificate';
  * "Ophalen (downloaden) publieke sleutel" (guide step 4): the key pair is made once (at the first
  * click), then the certificate is downloaded to be carried to the Kiesraad on a USB stick.
  */
+async function waitForKey(): Promise<{ ok: true } | ApiFailure> {
+  for (let i = 0; i < 120; i++) {
+    const r = await api.get<{ key: OwnKeyInfo | null; generating?: boolean }>('/api/keys/own');
+    if (!r.ok) return r;
+    if (r.value.key !== null) return { ok: true };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return {
+    ok: false,
+    status: 0,
+    code: 'key.timeout',
+    message: 'Het aanmaken van het sleutelpaar duurt te lang. Probeer het opnieuw.',
+  };
+}
+
 export function OwnKey() {
   const { can, election } = useApp();
   const [data, loadError, reload] = useLoad(() => api.get<{ key: OwnKeyInfo | null }>('/api/keys/own'));
@@ -22,9 +37,15 @@ export function OwnKey() {
     if (data && data.key === null) {
       setBusy(true);
       const r = await api.post('/api/keys/own');
+      if (!r.ok && !(r.status === 409 && (r.code === 'key.exists' || r.code === 'key.busy'))) {
+        setBusy(false);
+        return setError(r);
+      }
+      // Generation takes a few seconds (or was already running): wait until the key exists.
+      const ready = await waitForKey();
       setBusy(false);
-      if (!r.ok && r.status !== 409) return setError(r);
       reload();
+      if (!ready.ok) return setError(ready);
     }
     const a = document.createElement('a');
     a.href = CERTIFICATE_URL;
