@@ -209,9 +209,9 @@ function Shell(props: {
         <div className="context">
           {e ? (
             <>
-              <span>{e.name}</span>
+              <span title={e.name}>{e.name}</span>
               <span className="sep">·</span>
-              <span>
+              <span title={`Kieskring ${e.stemgebied.number} ${e.stemgebied.name}`}>
                 Kieskring {e.stemgebied.number} {e.stemgebied.name}
               </span>
             </>
