@@ -6,15 +6,29 @@
 export type RegionCategory = 'STAAT' | 'KIESKRING' | 'GEMEENTE';
 
 export interface Region {
-  /** As in the 110a: municipality numbers are NOT zero-padded there (e.g. 14). */
+  /**
+   * As in the 110a: municipality numbers are NOT zero-padded there (e.g. 14). The one STAAT region
+   * may be written without a number (TK2023); it is then 1, as TK2021 numbers it.
+   */
   readonly number: number;
   readonly category: RegionCategory;
   readonly name: string;
   readonly superiorNumber: number | null;
   readonly superiorCategory: RegionCategory | null;
-  /** e.g. 'CSB', 'HSB', 'GSB'; null when the region has no committee element. */
+  /**
+   * e.g. 'CSB', 'HSB', 'PSB'; null when the region has no committee element. A region can have more than
+   * one (kieskring 12 's-Gravenhage has the CSB and its HSB): this is the one of the region's own level
+   * (STAAT: CSB, KIESKRING: HSB, GEMEENTE: PSB) if present, else the first; all are in `committees`.
+   */
   readonly committeeCategory: string | null;
   readonly committeeName: string | null;
+  /** All kr:Committee elements of the region, in file order (as read from a 110a). */
+  readonly committees?: readonly Committee[];
+}
+
+export interface Committee {
+  readonly category: string;
+  readonly name: string | null;
 }
 
 export interface ElectionDefinition {
@@ -32,6 +46,7 @@ export interface ElectionDefinition {
   readonly regions: readonly Region[];
 }
 
+/** EML's GenderType male / female / unknown; 'unknown' (the X marker) is read as 'x'. null: not given. */
 export type Gender = 'male' | 'female' | 'x' | null;
 
 export interface Candidate {
@@ -43,6 +58,8 @@ export interface Candidate {
   readonly lastName: string;
   readonly gender: Gender;
   readonly locality: string | null;
+  /** ISO country code for a candidate living abroad (xal:CountryNameCode, e.g. 'BE'); null or absent otherwise. */
+  readonly countryCode?: string | null;
 }
 
 export interface Affiliation {

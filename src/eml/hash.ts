@@ -1,0 +1,106 @@
+import { createHash, type Hash } from 'node:crypto';
+import { fail, ok, type Result } from '../domain/result.ts';
+import { C14N_OMIT_COMMENTS, C14N_WITH_COMMENTS, createC14nHandler } from './c14n.ts';
+import { DS_NS } from './kind.ts';
+import { attributeValue, readXml, tooLargeFailure, type XmlHandler } from './xml.ts';
+
+/** Lower-case hex SHA-256 of the bytes. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export interface EmlHash {
+  /** Lower-case hex SHA-256 (format for users with formatHash from src/domain/hashcode.ts). */
+  readonly hex: string;
+  /** True when the hash is over the canonical form (the file carries ds:CanonicalizationMethod). */
+  readonly canonical: boolean;
+}
+
+export interface EmlHashOptions {
+  /** Refuse larger files (default 256 MB). */
+  readonly maxBytes?: number;
+}
+
+export const DEFAULT_HASH_MAX_BYTES = 256 * 1024 * 1024;
+
+const MARKER = Buffer.from('CanonicalizationMethod');
+
+/** Buffers output pieces and feeds the hash in blocks, so no large string is ever built. */
+class HashSink {
+  private pending = '';
+  constructor(private readonly hash: Hash) {}
+  write = (piece: string): void => {
+    this.pending += piece;
+    if (this.pending.length >= 1 << 16) this.flush();
+  };
+  flush(): void {
+    if (this.pending) this.hash.update(this.pending, 'utf8');
+    this.pending = '';
+  }
+}
+
+interface C14nPass {
+  readonly hex: string;
+  /** The Algorithm of the first ds:CanonicalizationMethod, or null when the document has none. */
+  readonly algorithm: string | null;
+  readonly hadComments: boolean;
+}
+
+/** One streaming pass: canonicalize into a hash and note the CanonicalizationMethod. */
+function canonicalPass(bytes: Uint8Array, withComments: boolean, maxBytes: number): Result<C14nPass> {
+  const hash = createHash('sha256');
+  const sink = new HashSink(hash);
+  const c14n = createC14nHandler(sink.write, { withComments });
+  let algorithm: string | null = null;
+  let hadComments = false;
+  const handler: XmlHandler = {
+    startElement(tag) {
+      if (algorithm === null && tag.uri === DS_NS && tag.local === 'CanonicalizationMethod') {
+        algorithm = attributeValue(tag, 'Algorithm')?.trim() ?? '';
+      }
+      return c14n.startElement!(tag);
+    },
+    endElement: c14n.endElement!,
+    text: c14n.text!,
+    comment(text, depth) {
+      hadComments = true;
+      return c14n.comment!(text, depth);
+    },
+  };
+  const result = readXml(bytes, handler, { maxBytes });
+  if (!result.ok) return result;
+  sink.flush();
+  return ok({ hex: hash.digest('hex'), algorithm, hadComments });
+}
+
+/**
+ * The hash of an EML file (domain.md §6): files carrying ds:CanonicalizationMethod are hashed over their
+ * canonical form (C14N 1.0, with comments unless the method says otherwise); other files over their raw
+ * bytes. A file in which the text "CanonicalizationMethod" does not occur at all is hashed raw without
+ * being parsed (so any file has a raw hash); one in which it occurs must be well-formed, safe XML.
+ * The canonical form streams into the hash; for files that are canonical already (all OSV output)
+ * it equals the raw hash.
+ */
+export function emlHash(bytes: Buffer, options: EmlHashOptions = {}): Result<EmlHash> {
+  const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
+  if (bytes.length > maxBytes) {
+    return tooLargeFailure(maxBytes);
+  }
+  if (bytes.indexOf(MARKER) < 0) return ok({ hex: sha256Hex(bytes), canonical: false });
+
+  const first = canonicalPass(bytes, true, maxBytes);
+  if (!first.ok) return first;
+  const { algorithm } = first.value;
+  if (algorithm === null) return ok({ hex: sha256Hex(bytes), canonical: false });
+  if (algorithm === C14N_WITH_COMMENTS) return ok({ hex: first.value.hex, canonical: true });
+  if (algorithm === C14N_OMIT_COMMENTS) {
+    if (!first.value.hadComments) return ok({ hex: first.value.hex, canonical: true });
+    const second = canonicalPass(bytes, false, maxBytes);
+    return second.ok ? ok({ hex: second.value.hex, canonical: true }) : second;
+  }
+  return fail(
+    'eml.c14n_algorithm',
+    'Het bestand vraagt om een onbekende canonicalisatiemethode; de hashcode kan niet worden berekend.',
+    `unsupported ds:CanonicalizationMethod Algorithm ${JSON.stringify(algorithm)}`,
+  );
+}
