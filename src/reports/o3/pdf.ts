@@ -1,0 +1,210 @@
+/**
+ * PV model O 3 as PDF/A-2b, rendered by Typst from the report model (model.ts). The template is
+ * fixed; the model travels as JSON through `sys.inputs` (see ../typst.ts), so no user or EML text
+ * is ever interpreted as markup.
+ *
+ * Layout: A4; footer on every page with the creation date, "pagina x van y" and the 510c's
+ * SHA-256 (16 groups); a preview ("Concept") has a diagonal watermark and no hash. Tables repeat
+ * their header row on every page.
+ */
+
+import type { Result } from '../../domain/result.ts';
+import { typstPdf, type TypstError } from '../typst.ts';
+import type { O3Model } from './model.ts';
+
+/** Lists per table in the appendix "stemmen per lijst per gemeente" (keeps A4 portrait readable). */
+export const LISTS_PER_APPENDIX_TABLE = 8;
+
+export const O3_TEMPLATE = String.raw`
+#let d = json(bytes(sys.inputs.data))
+#let c = d.createdAtIso
+#let n(x) = if x == none { [–] } else { str(x) }
+#set document(
+  title: d.title + " – " + d.election.name + " – kieskring " + str(d.kieskring.number) + " " + d.kieskring.name,
+  author: "Hoofdstembureau " + d.kieskring.name,
+  date: datetime(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second),
+)
+#set text(font: "Libertinus Serif", size: 10pt, lang: "nl")
+#set par(justify: false)
+#set page(
+  paper: "a4",
+  margin: (left: 2cm, right: 2cm, top: 2cm, bottom: 2.6cm),
+  footer: context {
+    set text(size: 8pt)
+    line(length: 100%, stroke: 0.4pt)
+    v(-4pt)
+    grid(
+      columns: (1fr, auto),
+      row-gutter: 3pt,
+      [Aangemaakt: #d.createdAt #if d.concept [ – CONCEPT, niet definitief]],
+      align(right)[pagina #counter(page).display() van #counter(page).final().first()],
+      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML 510c): #d.hash] else [Geen hashcode: concept]],
+    )
+  },
+  background: if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
+)
+#set table(stroke: 0.4pt + luma(140), inset: (x: 4pt, y: 3pt))
+#let th(..xs) = table.header(repeat: true, ..xs.pos().map(x => strong(x)))
+#show heading.where(level: 1): set text(size: 12pt)
+#show heading.where(level: 2): set text(size: 10.5pt)
+#set heading(numbering: none)
+
+#let kv(rows) = table(
+  columns: (1fr, auto),
+  stroke: 0.4pt + luma(140),
+  align: (left, right),
+  ..rows.map(r => (r.at(0), r.at(1))).flatten(),
+)
+
+#align(center)[
+  #text(size: 9pt)[Model O 3]\
+  #text(size: 15pt, weight: "bold")[#d.title]\
+  #v(2pt)
+  #text(size: 11pt)[#d.election.name]\
+  #text(size: 11pt)[Kieskring #str(d.kieskring.number) #d.kieskring.name]
+]
+#v(6pt)
+
+= 1. Verkiezing
+#kv((
+  ([Verkiezing], [#d.election.name]),
+  ([Datum van de stemming], [#d.election.dateText]),
+))
+
+= 2. Zitting van het hoofdstembureau
+#kv((
+  ([Plaats], [#d.session.place]),
+  ([Datum], [#d.session.date]),
+  ([Tijd], [#d.session.time]),
+  ([Kieskring], [#str(d.kieskring.number) – #d.kieskring.name]),
+  ([Aantal kiesgerechtigden], [#str(d.eligibleVoters)]),
+))
+
+= 3. Aantal uitgebrachte stemmen
+#kv((
+  ([Geldige stemmen op kandidaten (E)], [#str(d.votes.valid)]),
+  ([Blanco stemmen (F)], [#str(d.votes.blank)]),
+  ([Ongeldige stemmen (G)], [#str(d.votes.invalid)]),
+  ([Totaal aantal getelde stembiljetten (H = E + F + G)], [#str(d.votes.total)]),
+))
+
+== Stemmen per lijst
+#table(
+  columns: (auto, 1fr, auto),
+  align: (left, left, right),
+  th([Lijst], [Aanduiding], [Stemmen]),
+  ..d.lists.map(l => ([#str(l.listNumber)], [#l.name], [#str(l.total)])).flatten(),
+  table.cell(colspan: 2)[*Totaal geldige stemmen*], [*#str(d.votes.valid)*],
+)
+
+#for l in d.lists [
+  #block(breakable: true)[
+    == Lijst #str(l.listNumber) – #l.name
+    #table(
+      columns: (auto, 1fr, auto),
+      align: (right, left, right),
+      th([Nr.], [Naam kandidaat], [Stemmen]),
+      ..l.candidates.map(k => ([#str(k.position)], [#k.name], [#str(k.votes)])).flatten(),
+      table.cell(colspan: 2)[*Totaal lijst #str(l.listNumber)*], [*#str(l.total)*],
+    )
+  ]
+]
+
+= 4. Verschillen tussen toegelaten kiezers en getelde stembiljetten
+#kv((
+  ([Aantal toegelaten kiezers (D)], [#n(d.differences.admittedVoters)]),
+  ([Aantal getelde stembiljetten (H)], [#str(d.differences.ballotsFound)]),
+  ([Meer getelde stembiljetten dan toegelaten kiezers (I)], [#str(d.differences.more)]),
+  ([Minder getelde stembiljetten dan toegelaten kiezers (J)], [#str(d.differences.fewer)]),
+))
+#v(4pt)
+Verklaringen voor de verschillen:
+#table(
+  columns: (auto, 1fr, auto),
+  align: (left, left, right),
+  th([], [Verklaring], [Aantal]),
+  ..d.differences.explanations.map(e => ([#e.letter], [#e.label], [#str(e.count)])).flatten(),
+)
+#if d.differences.municipalities.len() > 0 [
+  Gemeenten met een verschil:
+  #table(
+    columns: (auto, 1fr, auto, auto),
+    align: (left, left, right, right),
+    th([Code], [Gemeente], [Meer (I)], [Minder (J)]),
+    ..d.differences.municipalities.map(m => ([#m.code], [#m.name], [#str(m.more)], [#str(m.fewer)])).flatten(),
+  )
+] else [Er zijn geen gemeenten met een verschil.]
+
+= 5. Volmachtbewijzen en kiezerspassen
+#kv((
+  ([Aantal geldige volmachtbewijzen (B)], [#str(d.proxies.proxyVotes)]),
+  ([Aantal geldige kiezerspassen (C)], [#str(d.proxies.voterPasses)]),
+))
+
+= 6. Bezwaren van aanwezige kiezers
+#if d.objections.none [Er zijn geen bezwaren ingebracht.] else [Er zijn bezwaren ingebracht: zie bijlage 1.]
+#if d.remarks != "" [
+  == Overige opmerkingen
+  #d.remarks
+]
+
+= 7. Leden van het hoofdstembureau
+#if d.members.len() == 0 [Geen leden ingevuld.] else [
+  #table(
+    columns: (1fr, auto),
+    th([Naam], [Functie]),
+    ..d.members.map(m => ([#m.name], [#m.role])).flatten(),
+  )
+]
+
+= 8. Ondertekening
+Aldus vastgesteld en ondertekend te #d.session.place op #d.session.date.
+#v(6pt)
+#table(
+  columns: (1fr, 1fr),
+  stroke: none,
+  row-gutter: 18pt,
+  ..d.members.map(m => block(breakable: false)[#line(length: 90%, stroke: 0.4pt)#m.name #if m.role != "" [(#m.role)]]),
+)
+
+#if not d.objections.none [
+  #pagebreak()
+  = Bijlage 1: Bezwaren van aanwezige kiezers
+  #for p in d.objections.text.split("\n") [#p \ ]
+]
+
+#pagebreak()
+= Bijlage 2: Totalen per gemeente
+#set text(size: 8pt)
+#table(
+  columns: (auto, 1fr, auto, auto, auto, auto, auto, auto, auto, auto, auto),
+  align: (left, left) + (right,) * 9,
+  th([Code], [Gemeente], [Kiesger.], [Volm. (B)], [K.pas (C)], [Geldig (E)], [Blanco (F)], [Ongeldig (G)], [Totaal (H)], [Meer (I)], [Minder (J)]),
+  ..d.municipalities.map(m => (
+    [#m.code], [#m.name], [#str(m.eligible)], [#n(m.proxies)], [#n(m.voterPasses)], [#str(m.valid)],
+    [#str(m.blank)], [#str(m.invalid)], [#str(m.ballots)], [#n(m.more)], [#n(m.fewer)],
+  )).flatten(),
+  table.cell(colspan: 2)[*Kieskring*], [*#str(d.eligibleVoters)*], [*#str(d.proxies.proxyVotes)*], [*#str(d.proxies.voterPasses)*],
+  [*#str(d.votes.valid)*], [*#str(d.votes.blank)*], [*#str(d.votes.invalid)*], [*#str(d.votes.total)*],
+  [*#str(d.differences.more)*], [*#str(d.differences.fewer)*],
+)
+
+#let per = ${LISTS_PER_APPENDIX_TABLE}
+== Stemmen per lijst per gemeente
+#for start in range(0, d.lists.len(), step: per) [
+  #let ls = d.lists.slice(start, calc.min(start + per, d.lists.len()))
+  #table(
+    columns: (auto, 1fr) + (auto,) * ls.len(),
+    align: (left, left) + (right,) * ls.len(),
+    th([Code], [Gemeente], ..ls.map(l => [Lijst #str(l.listNumber)])),
+    ..d.municipalities.map(m => ([#m.code], [#m.name], ..range(start, start + ls.len()).map(i => [#str(m.listTotals.at(i))]))).flatten(),
+    table.cell(colspan: 2)[*Kieskring*], ..ls.map(l => [*#str(l.total)*]),
+  )
+  #v(6pt)
+]
+`;
+
+/** Render the O 3 model to a PDF/A-2b document. */
+export function o3Pdf(model: O3Model): Result<Buffer, TypstError> {
+  return typstPdf(O3_TEMPLATE, model);
+}

@@ -1,0 +1,68 @@
+/**
+ * PDF rendering with Typst (@myriaddreamin/typst-ts-node-compiler, native, offline).
+ *
+ * Data never gets spliced into markup: the template is a fixed string and the data is passed as
+ * one JSON string through `sys.inputs` (read in the template with `json(bytes(sys.inputs.data))`).
+ * Strings from JSON are inserted as text, so quotes, brackets, `#`, `*`, `_`, `$`, `@`, `<` in
+ * names are never interpreted as markup.
+ *
+ * Determinism: the template sets the document date itself (`set document(date: ...)`, from
+ * injected data, never `auto`), so no wall clock enters the PDF; the XMP document/instance ids
+ * Typst writes are derived from the content. Fonts: Typst's embedded fonts (Libertinus Serif is
+ * used by our templates) are always available; the compiler also scans the system's fonts, which
+ * matters only for glyphs Libertinus lacks (fallback), so the bytes are the same on machines with
+ * the same program version and, for such glyphs, the same fonts.
+ *
+ * PDF/A: exported as PDF/A-2b (XMP `pdfaid:part` 2, conformance B), which embeds every font.
+ */
+
+import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { fail, ok, type Result } from '../domain/result.ts';
+
+let compiler: NodeCompiler | null = null;
+
+function theCompiler(): NodeCompiler {
+  compiler ??= NodeCompiler.create();
+  return compiler;
+}
+
+export type TypstError = 'pdf_maken_mislukt';
+
+export interface TypstPdfOptions {
+  /** PDF standard, default 'a-2b' (PDF/A-2b). */
+  readonly pdfStandard?: string;
+}
+
+function diagnostics(e: unknown): string {
+  if (e === null || e === undefined) return '';
+  try {
+    const d = (e as { shortDiagnostics?: unknown }).shortDiagnostics;
+    return JSON.stringify(d ?? e).slice(0, 2000);
+  } catch {
+    return String(e);
+  }
+}
+
+/**
+ * Compile a Typst template with `data` (any JSON value) available as `sys.inputs.data`, to PDF.
+ * A compile failure is returned as a value (it is a bug in a template or an impossible input,
+ * but the user must get a clear message rather than a crash).
+ */
+export function typstPdf(template: string, data: unknown, options: TypstPdfOptions = {}): Result<Buffer, TypstError> {
+  const c = theCompiler();
+  const args = { mainFileContent: template, inputs: { data: JSON.stringify(data) } };
+  const compiled = c.compile(args);
+  const doc = compiled.result;
+  if (compiled.hasError() || doc === null) {
+    return fail('pdf_maken_mislukt', 'Het maken van de PDF is mislukt.', diagnostics(compiled.takeDiagnostics() ?? compiled.takeError()));
+  }
+  try {
+    const pdf = c.pdf(doc, { pdfStandard: options.pdfStandard ?? 'a-2b' });
+    return ok(Buffer.from(pdf));
+  } catch (e) {
+    return fail('pdf_maken_mislukt', 'Het maken van de PDF is mislukt.', e instanceof Error ? e.message : String(e));
+  } finally {
+    // Keep the global memo cache from growing across many documents.
+    c.evictCache(10);
+  }
+}
