@@ -1,11 +1,11 @@
 /**
  * The application shell: session (login, forced password change, idle timeout), menus that show
- * only what the role may do, and the routes of phase 1.
+ * only what the role may do, and the routes of phases 1 and 2.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ROLE_LABELS, type Permission } from '../domain/permissions.ts';
 import { api, onApiEvent, type ElectionState, type Session } from './api.ts';
-import { AppContext, ErrorMessage, type AppContextValue } from './components.tsx';
+import { AppContext, ErrorMessage, Toasts, type AppContextValue } from './components.tsx';
 import { href, match, navigate, useRoute } from './router.ts';
 import { ChangePassword, Login } from './screens/Login.tsx';
 import { Home } from './screens/Home.tsx';
@@ -17,6 +17,10 @@ import { ImportRegionKey, Regions } from './screens/Regions.tsx';
 import { Candidates, CandidateLists, Parties } from './screens/Lists.tsx';
 import { Phases } from './screens/Phases.tsx';
 import { AuditLog } from './screens/AuditLog.tsx';
+import { CountsStatus, Projector } from './screens/CountsStatus.tsx';
+import { CountDetail } from './screens/CountDetail.tsx';
+import { CountImport } from './screens/CountImport.tsx';
+import { CountEntry } from './screens/CountEntry.tsx';
 
 const IDLE_MESSAGE = 'U bent automatisch afgemeld omdat u enige tijd niet actief was. Meld u opnieuw aan.';
 const EXPIRED_MESSAGE = 'Uw sessie is verlopen. Meld u opnieuw aan.';
@@ -126,6 +130,8 @@ interface MenuItem {
   label: string;
   path: string;
   permission: Permission;
+  /** Not shown to roles that have this permission (they get another item for the same screen). */
+  unless?: Permission;
 }
 
 const MENUS: { title: string; items: MenuItem[] }[] = [
@@ -142,6 +148,14 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
       { label: 'Tonen stemgebieden', path: '/verkiezing/stemgebieden', permission: 'election.view' },
       { label: 'Tonen partijen', path: '/verkiezing/partijen', permission: 'election.view' },
       { label: 'Tonen kandidatenlijsten', path: '/verkiezing/kandidatenlijsten', permission: 'election.view' },
+    ],
+  },
+  {
+    title: 'Steminvoer',
+    items: [
+      { label: 'Invoer stemmen', path: '/steminvoer', permission: 'counts.enter' },
+      { label: 'Invoeren stemmen status', path: '/steminvoer', permission: 'election.view', unless: 'users.manage' },
+      { label: 'Importeren steminvoer', path: '/steminvoer/importeren', permission: 'counts.import' },
     ],
   },
   {
@@ -197,8 +211,17 @@ function Shell(props: {
 
   const phase = election?.phase;
   const e = election?.election;
+  if (path === '/presentatie') {
+    // Projector mode: full screen, no menus (the public session).
+    return (
+      <AppContext.Provider value={ctx}>
+        <Projector />
+      </AppContext.Provider>
+    );
+  }
   return (
     <AppContext.Provider value={ctx}>
+      <Toasts />
       <a className="skip" href="#main" onClick={(ev) => (ev.preventDefault(), mainRef.current?.focus())}>
         Naar de inhoud
       </a>
@@ -234,7 +257,13 @@ function Shell(props: {
       <div className="layout">
         <nav aria-label="Hoofdmenu" className="menu">
           {MENUS.map((menu) => {
-            const items = menu.items.filter((i) => ctx.can(i.permission));
+            const items = menu.items.filter(
+              (i, n, all) =>
+                ctx.can(i.permission) &&
+                !(i.unless && ctx.can(i.unless)) &&
+                // one link per screen
+                all.findIndex((j) => j.path === i.path && ctx.can(j.permission) && !(j.unless && ctx.can(j.unless))) === n,
+            );
             if (items.length === 0) return null;
             return (
               <section key={menu.title}>
@@ -273,6 +302,10 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/verkiezing/kandidatenlijsten') return <CandidateLists />;
   if ((m = match('/verkiezing/kandidatenlijsten/:n', path))) return <Candidates listNumber={m.n!} />;
   if (path === '/verkiezingsproces') return <Phases />;
+  if (path === '/steminvoer') return <CountsStatus />;
+  if (path === '/steminvoer/importeren') return <CountImport />;
+  if ((m = match('/steminvoer/gemeente/:code', path))) return <CountDetail code={m.code!} />;
+  if ((m = match('/steminvoer/gemeente/:code/invoer', path))) return <CountEntry code={m.code!} />;
   if (path === '/administratie/gebruikers') return <Users />;
   if (path === '/administratie/gebruikers/nieuw') return <CreateUser />;
   if (path === '/administratie/auditlog') return <AuditLog />;

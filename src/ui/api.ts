@@ -6,6 +6,9 @@
  */
 import { fail, ok, type Failure, type Success } from '../domain/result.ts';
 import type { Permission, Role } from '../domain/permissions.ts';
+import type { CheckResult } from '../domain/checks.ts';
+import type { EntryForm, FieldId } from '../domain/entry.ts';
+import type { Indicator, UnitStateKind } from '../domain/doubleEntry.ts';
 
 export interface User {
   id: number | string;
@@ -140,6 +143,114 @@ export interface AuditPage {
   chain: { intact: boolean; firstBrokenId: number | null };
 }
 
+// ---- Phase 2: steminvoer (docs/api.md "Phase 2: Steminvoer") ----
+
+export type { CheckResult, EntryForm, FieldId, Indicator, UnitStateKind };
+
+export interface FormShape {
+  scalars: { key: string; label: string; required: boolean; section: 'kiezers' | 'stemmen' | 'verschillen' }[];
+  lists: { listNumber: number; name: string; candidates: { position: number; name: string }[] }[];
+}
+
+export interface EntryInfo {
+  username: string;
+  source?: 'typed' | 'import';
+  at: string;
+}
+
+export interface ClaimInfo {
+  username: string;
+  entry: 1 | 2;
+  since: string;
+}
+
+export interface MunicipalityStatus {
+  code: string;
+  number: number | string;
+  name: string;
+  state: UnitStateKind;
+  indicator: Indicator;
+  first: EntryInfo | null;
+  second: EntryInfo | null;
+  claimedBy: ClaimInfo | null;
+  warnings: string[];
+  updatedAt: string | null;
+}
+
+export interface CountsStatus {
+  phase: number;
+  total: number;
+  complete: number;
+  byIndicator: Record<Indicator, number>;
+  municipalities: MunicipalityStatus[];
+}
+
+export type CountAction = 'claim' | 'continue' | 'release' | 'delete' | 'resolve' | 'import';
+
+export interface HistoryItem {
+  at: string;
+  username: string | null;
+  role: string | null;
+  action: string;
+  details: unknown;
+}
+
+export interface MunicipalityDetail {
+  municipality: { code: string; number: number | string; name: string };
+  state: UnitStateKind;
+  indicator: Indicator;
+  first: EntryInfo | null;
+  second: EntryInfo | null;
+  claimedBy: ClaimInfo | null;
+  checks: CheckResult[];
+  history: HistoryItem[];
+  actions: CountAction[];
+}
+
+export interface Claim {
+  entry: 1 | 2;
+  form: EntryForm;
+}
+
+export type SubmitOutcome =
+  | { kind: 'needs_attention'; blocking: 'empty' | 'errors' | 'warnings'; checks?: CheckResult[] }
+  | { kind: 'not_identical'; fields: FieldId[] }
+  | { kind: 'first_done'; source?: 'typed' | 'import' }
+  | { kind: 'first_with_errors' }
+  | { kind: 'complete' }
+  | { kind: 'differences'; fields?: FieldId[] };
+
+export interface SubmitResult {
+  outcome: SubmitOutcome;
+  state: UnitStateKind;
+  checks: CheckResult[];
+}
+
+export interface Difference {
+  id: FieldId;
+  label: string;
+  first: number | null;
+  second: number | null;
+}
+
+export interface ImportPreview {
+  uploadId: string;
+  fileName: string;
+  municipality: { code: string; name: string };
+  maskedHash: string;
+  hiddenGroups: [number, number];
+  signer: { subject: string; fingerprint: string } | null;
+  embeddedMatchesTrusted: boolean | null;
+  checks: CheckResult[];
+}
+
+export interface ImportJob {
+  stage: 'verifying' | 'reading' | 'checking' | 'storing' | 'ready' | 'failed';
+  progress: number;
+  error?: { code: string; message: string; detail?: string };
+  preview?: ImportPreview;
+}
+
 export interface ApiFailure extends Failure {
   readonly status: number;
 }
@@ -158,7 +269,7 @@ function failure(status: number, code: string, message: string, detail?: string)
   return { ...fail(code, message, detail), status };
 }
 
-async function send<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+async function send<T>(method: string, path: string, body?: unknown, quiet = false): Promise<ApiResult<T>> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (body instanceof FormData) {
     init.body = body;
@@ -182,7 +293,7 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<Ap
     }
   }
   if (response.ok) {
-    if (path !== '/api/session') listener('activity');
+    if (path !== '/api/session' && !quiet) listener('activity');
     return ok(data as T);
   }
   const err = (data as { error?: { code?: string; message?: string; detail?: string } } | null)?.error;
@@ -196,7 +307,13 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<Ap
 
 export const api = {
   get: <T>(path: string) => send<T>('GET', path),
+  /**
+   * A GET for automatic refreshes: not counted as user activity by the local idle timer (when the
+   * timer runs out, the app asks the server, which decides whether the session is still alive).
+   */
+  poll: <T>(path: string) => send<T>('GET', path, undefined, true),
   post: <T>(path: string, body: unknown = {}) => send<T>('POST', path, body),
+  put: <T>(path: string, body: unknown = {}) => send<T>('PUT', path, body),
   upload: <T>(path: string, file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);

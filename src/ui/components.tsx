@@ -1,5 +1,5 @@
 /** Small shared building blocks: messages, confirmation dialog, hash codes, file fields, dates. */
-import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import type { Permission } from '../domain/permissions.ts';
 import { hashGroups } from '../domain/hashcode.ts';
 import type { ApiFailure, ElectionState, Session } from './api.ts';
@@ -228,4 +228,174 @@ export function useLoad<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return [data, error, () => setTick((t) => t + 1)];
+}
+
+/** A hash code with two groups hidden, each replaced by an input the user types from the published code. */
+export function MaskedHash(props: {
+  masked: string;
+  hidden: [number, number];
+  values: [string, string];
+  onChange: (v: [string, string]) => void;
+  firstRef: RefObject<HTMLInputElement | null>;
+}) {
+  const groups = props.masked.trim().split(/\s+/);
+  const second = useRef<HTMLInputElement>(null);
+  return (
+    <div className="hash masked" aria-label="Hashcode met twee ontbrekende groepen">
+      {groups.map((g, i) => {
+        const slot = props.hidden.indexOf(i);
+        if (slot === -1) {
+          return (
+            <span key={i} className="hash-group">
+              {g}
+            </span>
+          );
+        }
+        const id = `hash-group-${i + 1}`;
+        return (
+          <span key={i} className="hash-group hidden-group">
+            <input
+              id={id}
+              ref={slot === 0 ? props.firstRef : second}
+              className="group-input"
+              maxLength={4}
+              size={4}
+              autoComplete="off"
+              spellCheck={false}
+              value={props.values[slot]}
+              onChange={(e) => {
+                const v = e.target.value.toUpperCase();
+                const next: [string, string] = [...props.values];
+                next[slot] = v;
+                props.onChange(next);
+                if (slot === 0 && v.replace(/\s+/g, '').length === 4) second.current?.focus();
+              }}
+            />
+            <label htmlFor={id} className="group-label">
+              groep {i + 1}
+            </label>
+          </span>
+        );
+      })}
+    </div>
+  );
+}
+
+/** A refusal: the Dutch message, and the technical detail for IT staff behind a disclosure. */
+export function RefusalMessage({ error }: { error: ApiFailure | { message: string; detail?: string } | null | undefined }) {
+  if (!error) return null;
+  const detail = 'detail' in error ? error.detail : undefined;
+  const code = 'code' in error ? (error as { code?: string }).code : undefined;
+  return (
+    <div className="message error" role="alert">
+      <p>{error.message}</p>
+      {detail || code ? (
+        <details className="technical">
+          <summary>Technische details</summary>
+          <pre>{[code ? `Code: ${code}` : null, detail ?? null].filter(Boolean).join('\n')}</pre>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+// ---- Notices top right ("meldingen rechtsboven", guide step 8) ----
+
+export interface Toast {
+  id: number;
+  kind: 'success' | 'warning';
+  text: string;
+}
+
+let toasts: Toast[] = [];
+let toastId = 0;
+const toastListeners = new Set<() => void>();
+function emitToasts() {
+  for (const l of toastListeners) l();
+}
+
+/** Show a notice top right; it stays about 12 seconds (or until closed). */
+export function showToast(kind: Toast['kind'], text: string, ms = 12_000): void {
+  const id = ++toastId;
+  toasts = [...toasts, { id, kind, text }];
+  emitToasts();
+  setTimeout(() => dismissToast(id), ms);
+}
+
+export function dismissToast(id: number): void {
+  toasts = toasts.filter((t) => t.id !== id);
+  emitToasts();
+}
+
+export function Toasts() {
+  const list = useSyncExternalStore(
+    (l) => {
+      toastListeners.add(l);
+      return () => void toastListeners.delete(l);
+    },
+    () => toasts,
+  );
+  return (
+    <div className="toasts" role="status" aria-live="polite">
+      {list.map((t) => (
+        <div key={t.id} className={`toast ${t.kind}`} data-kind={t.kind}>
+          <span>{t.text}</span>
+          <button type="button" className="toast-close" aria-label="Melding sluiten" onClick={() => dismissToast(t.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+// ---- Confirmation with a reason (resolutions are logged with who and why) ----
+
+export interface ReasonOptions {
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+}
+
+/** `const [ask, dialog] = useReason()`; `const reason = await ask({...})` is null when cancelled. */
+export function useReason(): [(o: ReasonOptions) => Promise<string | null>, ReactNode] {
+  const [state, setState] = useState<{ options: ReasonOptions; resolve: (v: string | null) => void } | null>(null);
+  const ask = (options: ReasonOptions) => new Promise<string | null>((resolve) => setState({ options, resolve }));
+  const close = (v: string | null) => {
+    state?.resolve(v);
+    setState(null);
+  };
+  const dialog = state ? <ReasonDialog {...state.options} onClose={close} /> : null;
+  return [ask, dialog];
+}
+
+function ReasonDialog(props: ReasonOptions & { onClose: (reason: string | null) => void }) {
+  const [reason, setReason] = useState('');
+  const id = useId();
+  const ok = reason.trim().length >= 3;
+  return (
+    <Modal title={props.title} onCancel={() => props.onClose(null)}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ok) props.onClose(reason.trim());
+        }}
+      >
+        <div className="dialog-body">{props.body}</div>
+        <div className="field">
+          <label htmlFor={id}>Reden (wordt vastgelegd in het auditlog)</label>
+          <textarea id={id} rows={3} value={reason} autoFocus onChange={(e) => setReason(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={() => props.onClose(null)}>
+            Annuleren
+          </button>
+          <button type="submit" className={props.danger ? 'danger' : 'primary'} disabled={!ok}>
+            {props.confirmLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
 }

@@ -1,6 +1,6 @@
-import { useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type CandidateListsPreview, type Election } from '../api.ts';
-import { ErrorMessage, Facts, FileField, PageTitle, useApp, useConfirm } from '../components.tsx';
+import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
 
@@ -169,55 +169,5 @@ export function ImportCandidateLists() {
       ) : null}
       {dialog}
     </>
-  );
-}
-
-function MaskedHash(props: {
-  masked: string;
-  hidden: [number, number];
-  values: [string, string];
-  onChange: (v: [string, string]) => void;
-  firstRef: RefObject<HTMLInputElement | null>;
-}) {
-  const groups = props.masked.trim().split(/\s+/);
-  const second = useRef<HTMLInputElement>(null);
-  return (
-    <div className="hash masked" aria-label="Hashcode met twee ontbrekende groepen">
-      {groups.map((g, i) => {
-        const slot = props.hidden.indexOf(i);
-        if (slot === -1) {
-          return (
-            <span key={i} className="hash-group">
-              {g}
-            </span>
-          );
-        }
-        const id = `hash-group-${i + 1}`;
-        return (
-          <span key={i} className="hash-group hidden-group">
-            <input
-              id={id}
-              ref={slot === 0 ? props.firstRef : second}
-              className="group-input"
-              maxLength={4}
-              size={4}
-              autoComplete="off"
-              spellCheck={false}
-              value={props.values[slot]}
-              onChange={(e) => {
-                const v = e.target.value.toUpperCase();
-                const next: [string, string] = [...props.values];
-                next[slot] = v;
-                props.onChange(next);
-                if (slot === 0 && v.replace(/\s+/g, '').length === 4) second.current?.focus();
-              }}
-            />
-            <label htmlFor={id} className="group-label">
-              groep {i + 1}
-            </label>
-          </span>
-        );
-      })}
-    </div>
   );
 }

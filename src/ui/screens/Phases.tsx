@@ -70,7 +70,8 @@ export function Phases() {
                 Fase {p.number} ‘{p.label}’
               </h2>
               <p className="phase-status">{p.active ? 'Actief' : p.number < data.phase ? 'Afgerond' : 'Nog niet actief'}</p>
-              {mayChange && !p.active ? (
+              {/* Going forward: the button appears only when the server says the phase may be activated. */}
+              {mayChange && !p.active && (p.number < data.phase || p.canActivate) ? (
                 <>
                   <button
                     type="button"

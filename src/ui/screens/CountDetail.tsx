@@ -1,0 +1,292 @@
+import { useState } from 'react';
+import { api, type ApiFailure, type Difference, type FormShape, type MunicipalityDetail } from '../api.ts';
+import {
+  ErrorMessage,
+  Facts,
+  PageTitle,
+  formatDateTime,
+  showToast,
+  useApp,
+  useConfirm,
+  useLoad,
+  useReason,
+} from '../components.tsx';
+import { IndicatorIcon, STATE_LABELS, fieldLabel, usePolling } from '../counts.tsx';
+import { href } from '../router.ts';
+
+const HISTORY_LABELS: Record<string, string> = {
+  'count.claim': 'Invoer gestart',
+  'count.save': 'Tussentijds opgeslagen',
+  'count.submit': 'Invoer opgeslagen',
+  'count.release': 'Invoer vrijgegeven',
+  'count.import': 'Tellingbestand geïmporteerd',
+  'count.delete': 'Steminvoer verwijderd',
+  'count.resolve': 'Verschillen opgelost',
+};
+
+const CHOICE_LABELS = {
+  first: 'Eerste invoer overnemen',
+  second: 'Tweede invoer overnemen',
+  delete_both: 'Verwijder eerste en tweede invoer',
+} as const;
+
+/**
+ * One municipality: its entries (who, when, import or typed), checks, history and the actions this
+ * user may take now (from the server's `actions`): entering, releasing a claim, deleting an entry,
+ * resolving differences (guide step 9).
+ */
+export function CountDetail({ code }: { code: string }) {
+  const { can } = useApp();
+  const [data, error, reload] = usePolling(() => api.poll<MunicipalityDetail>(`/api/counts/${encodeURIComponent(code)}`), 5000, [code]);
+  const [shape] = useLoad(() => api.get<FormShape>('/api/counts/form-shape'));
+  const mayResolve = can('counts.resolve');
+  const hasDiff = data?.state === 'differences' && mayResolve;
+  const [diff, diffError] = useLoad(
+    () =>
+      hasDiff
+        ? api.get<{ fields: Difference[] }>(`/api/counts/${encodeURIComponent(code)}/differences`)
+        : Promise.resolve({ ok: true as const, value: null }),
+    [hasDiff, code, data?.second?.at],
+  );
+  const [actionError, setActionError] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [askReason, reasonDialog] = useReason();
+  const [confirm, confirmDialog] = useConfirm();
+
+  async function run(path: string, body: unknown, done: string) {
+    setBusy(true);
+    setActionError(null);
+    const r = await api.post<{ state: string }>(`/api/counts/${encodeURIComponent(code)}/${path}`, body);
+    setBusy(false);
+    if (!r.ok) {
+      setActionError(r);
+      return;
+    }
+    showToast('success', done);
+    reload();
+  }
+
+  async function release() {
+    if (!data) return;
+    const yes = await confirm({
+      title: 'Invoer vrijgeven',
+      body: (
+        <p>
+          {data.claimedBy ? `${data.claimedBy.username} is bezig met de ${data.claimedBy.entry === 1 ? 'eerste' : 'tweede'} invoer. ` : ''}
+          Na het vrijgeven kan een andere gebruiker deze invoer opnieuw beginnen; wat nog niet is afgerond, vervalt.
+        </p>
+      ),
+      confirmLabel: 'Invoer vrijgeven',
+      danger: true,
+    });
+    if (yes) await run('release', {}, `De invoer van ${data.municipality.name} is vrijgegeven.`);
+  }
+
+  async function remove() {
+    if (!data) return;
+    const reason = await askReason({
+      title: 'Verwijder steminvoer',
+      body: (
+        <p>
+          De invoer van {data.municipality.name} wordt verwijderd. Daarna moet de gemeente opnieuw worden ingevoerd (of het
+          tellingbestand opnieuw worden geïmporteerd).
+        </p>
+      ),
+      confirmLabel: 'Verwijder steminvoer',
+      danger: true,
+    });
+    if (reason !== null) await run('delete', { reason }, `De steminvoer van ${data.municipality.name} is verwijderd.`);
+  }
+
+  async function resolve(choice: keyof typeof CHOICE_LABELS) {
+    if (!data) return;
+    const body =
+      choice === 'delete_both' ? (
+        <p>Beide invoeren worden verwijderd. De eerste en tweede steminvoer van {data.municipality.name} moeten opnieuw worden ingevoerd.</p>
+      ) : (
+        <p>
+          De {choice === 'first' ? 'eerste' : 'tweede'} invoer wordt de eerste invoer; de andere vervalt. Daarna doet een andere
+          gebruiker opnieuw de tweede invoer.
+        </p>
+      );
+    const reason = await askReason({ title: CHOICE_LABELS[choice], body, confirmLabel: CHOICE_LABELS[choice], danger: choice === 'delete_both' });
+    if (reason !== null) await run('resolve', { choice, reason }, `${CHOICE_LABELS[choice]}: uitgevoerd voor ${data.municipality.name}.`);
+  }
+
+  const name = data?.municipality.name ?? code;
+  const a = data?.actions ?? [];
+  return (
+    <>
+      <p className="crumbs">
+        <a href={href('/steminvoer')}>Invoeren stemmen status</a>
+      </p>
+      <PageTitle>Gemeente {name}</PageTitle>
+      <ErrorMessage error={error} />
+      {data ? (
+        <>
+          <div className="detail-status">
+            <IndicatorIcon indicator={data.indicator} />
+            <span className="state-text">{STATE_LABELS[data.state]}</span>
+          </div>
+          <Facts
+            rows={[
+              ['Gemeente', `${data.municipality.number} ${data.municipality.name} (${data.municipality.code})`],
+              [
+                'Eerste invoer',
+                data.first
+                  ? `${data.first.source === 'import' ? 'Geïmporteerd tellingbestand' : 'Ingevoerd'} door ${data.first.username}, ${formatDateTime(data.first.at)}`
+                  : '—',
+              ],
+              ['Tweede invoer', data.second ? `Ingevoerd door ${data.second.username}, ${formatDateTime(data.second.at)}` : '—'],
+              [
+                'Nu bezig',
+                data.claimedBy
+                  ? `${data.claimedBy.entry === 1 ? 'Eerste' : 'Tweede'} invoer door ${data.claimedBy.username} (sinds ${formatDateTime(data.claimedBy.since)})`
+                  : '—',
+              ],
+            ]}
+          />
+          <ErrorMessage error={actionError} />
+
+          {a.includes('claim') || a.includes('continue') || a.includes('import') ? (
+            <div className="actions left">
+              {a.includes('claim') || a.includes('continue') ? (
+                <a className="button primary" href={href(`/steminvoer/gemeente/${encodeURIComponent(code)}/invoer`)}>
+                  {a.includes('continue') ? 'Verder met invoer' : 'Invoeren'}
+                </a>
+              ) : null}
+              {a.includes('import') ? (
+                <a className="button secondary" href={href('/steminvoer/importeren')}>
+                  Importeren steminvoer
+                </a>
+              ) : null}
+            </div>
+          ) : null}
+
+          {data.checks.length > 0 ? (
+            <>
+              <h2>Controles</h2>
+              <ul className="checks">
+                {data.checks.map((c) => (
+                  <li key={c.code} className={`check ${c.severity}`} data-code={c.code}>
+                    <span className="check-code">{c.code}</span>{' '}
+                    <span className="check-kind">{c.severity === 'error' ? 'Fout' : 'Waarschuwing'}</span>
+                    <p>{c.message}</p>
+                    {c.fields.length > 0 && c.fields.length <= 12 ? (
+                      <p className="hint">Velden: {c.fields.map((f) => fieldLabel(shape, f)).join('; ')}</p>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+
+          {hasDiff ? (
+            <section aria-labelledby="diff-title">
+              <h2 id="diff-title">Verschillen tussen eerste en tweede invoer</h2>
+              <ErrorMessage error={diffError} />
+              {diff ? (
+                <table className="diff-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Veld</th>
+                      <th scope="col" className="num">
+                        Eerste invoer
+                      </th>
+                      <th scope="col" className="num">
+                        Tweede invoer
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {diff.fields.map((f) => (
+                      <tr key={f.id} data-field={f.id}>
+                        <td>{f.label || fieldLabel(shape, f.id)}</td>
+                        <td className="num">{f.first ?? 'leeg'}</td>
+                        <td className="num">{f.second ?? 'leeg'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
+              {a.includes('resolve') ? (
+                <div className="actions left">
+                  <button type="button" className="primary" disabled={busy} onClick={() => void resolve('first')}>
+                    {CHOICE_LABELS.first}
+                  </button>
+                  <button type="button" className="primary" disabled={busy} onClick={() => void resolve('second')}>
+                    {CHOICE_LABELS.second}
+                  </button>
+                  <button type="button" className="danger" disabled={busy} onClick={() => void resolve('delete_both')}>
+                    {CHOICE_LABELS.delete_both}
+                  </button>
+                </div>
+              ) : null}
+            </section>
+          ) : null}
+
+          <h2>Geschiedenis</h2>
+          {data.history.length === 0 ? (
+            <p className="hint">Nog niets gebeurd.</p>
+          ) : (
+            <table className="history">
+              <thead>
+                <tr>
+                  <th scope="col">Tijdstip</th>
+                  <th scope="col">Gebruiker</th>
+                  <th scope="col">Actie</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.history.map((h, i) => (
+                  <tr key={i}>
+                    <td className="nowrap">{formatDateTime(h.at)}</td>
+                    <td>{h.username ?? '—'}</td>
+                    <td>{HISTORY_LABELS[h.action] ?? h.action}</td>
+                    <td>
+                      <HistoryDetails details={h.details} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+
+          {a.includes('release') || a.includes('delete') ? (
+            <div className="actions left bottom-actions">
+              {a.includes('release') ? (
+                <button type="button" className="secondary" disabled={busy} onClick={() => void release()}>
+                  Invoer vrijgeven
+                </button>
+              ) : null}
+              {a.includes('delete') ? (
+                <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+                  Verwijder steminvoer
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      ) : null}
+      {reasonDialog}
+      {confirmDialog}
+    </>
+  );
+}
+
+function HistoryDetails({ details }: { details: unknown }) {
+  if (details === null || details === undefined) return null;
+  if (typeof details !== 'object') return <>{String(details)}</>;
+  const entries = Object.entries(details as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object');
+  if (entries.length === 0) return null;
+  return (
+    <ul className="kv">
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          <span className="k">{k}</span> {String(v)}
+        </li>
+      ))}
+    </ul>
+  );
+}

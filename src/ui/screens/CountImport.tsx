@@ -1,0 +1,190 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, type ApiFailure, type ImportJob, type ImportPreview } from '../api.ts';
+import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, RefusalMessage, showToast, useApp } from '../components.tsx';
+import { navigate } from '../router.ts';
+import { NotAllowed } from './CreateElection.tsx';
+
+const STAGES: { key: ImportJob['stage']; label: string }[] = [
+  { key: 'verifying', label: 'Handtekening controleren' },
+  { key: 'reading', label: 'Bestand lezen' },
+  { key: 'checking', label: 'Telling controleren' },
+];
+
+type Refusal = { code?: string; message: string; detail?: string };
+
+/**
+ * "Importeren steminvoer" (guide step 7): the election leader uploads a municipality's signed count
+ * file; the server verifies it in the background (progress per stage), then the leader checks the
+ * signer and the hash code (typing the two hidden groups) and acknowledges any warnings.
+ */
+export function CountImport() {
+  const { can, election } = useApp();
+  const [fileKey, setFileKey] = useState(0);
+  const [job, setJob] = useState<{ id: string; state: ImportJob } | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | ApiFailure | null>(null);
+  const [error, setError] = useState<ApiFailure | string | null>(null);
+  const [groups, setGroups] = useState<[string, string]>(['', '']);
+  const [acknowledged, setAcknowledged] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const firstGroup = useRef<HTMLInputElement>(null);
+  const preview: ImportPreview | null = job?.state.stage === 'ready' ? (job.state.preview ?? null) : null;
+
+  // Poll the background job until it is ready or failed.
+  const jobId = job?.id;
+  const running = job !== null && job.state.stage !== 'ready' && job.state.stage !== 'failed';
+  useEffect(() => {
+    if (!jobId || !running) return;
+    let live = true;
+    const t = setInterval(async () => {
+      const r = await api.poll<ImportJob>(`/api/counts/import/${encodeURIComponent(jobId)}`);
+      if (!live) return;
+      if (!r.ok) {
+        setRefusal(r);
+        setJob(null);
+        return;
+      }
+      setJob({ id: jobId, state: r.value });
+      if (r.value.stage === 'failed') setRefusal(r.value.error ?? { message: 'Het bestand is geweigerd.' });
+      if (r.value.stage === 'ready') setTimeout(() => firstGroup.current?.focus(), 0);
+    }, 400);
+    return () => {
+      live = false;
+      clearInterval(t);
+    };
+  }, [jobId, running]);
+
+  async function upload(f: File) {
+    setRefusal(null);
+    setError(null);
+    setJob(null);
+    setGroups(['', '']);
+    setAcknowledged([]);
+    const r = await api.upload<{ jobId: string }>('/api/counts/import', f);
+    if (!r.ok) {
+      setRefusal(r);
+      setFileKey((k) => k + 1);
+      return;
+    }
+    setJob({ id: r.value.jobId, state: { stage: 'verifying', progress: 0 } });
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!preview) return;
+    const typed = groups.map((g) => g.replace(/\s+/g, '').toUpperCase());
+    if (typed.some((g) => !/^[0-9A-F]{4}$/.test(g))) {
+      setError('Een hashcode-groep bestaat uit precies 4 tekens (0-9, A-F). Vul beide groepen in.');
+      return;
+    }
+    const warnings = preview.checks.filter((c) => c.severity === 'warning');
+    if (warnings.some((w) => !acknowledged.includes(w.code))) {
+      setError('Bevestig eerst elke waarschuwing door het vakje aan te vinken.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const r = await api.post<{ state: string }>('/api/counts/import/confirm', {
+      uploadId: preview.uploadId,
+      groups: typed,
+      acknowledged,
+    });
+    setBusy(false);
+    if (r.ok) {
+      showToast('success', `Het tellingbestand van ${preview.municipality.name} is geïmporteerd als eerste invoer.`);
+      navigate(`/steminvoer/gemeente/${encodeURIComponent(preview.municipality.code)}`);
+      return;
+    }
+    if (r.code === 'hash.format') {
+      setError(r);
+      return;
+    }
+    // The upload is gone (wrong groups or another refusal): start again with the file.
+    setRefusal(r);
+    setJob(null);
+    setFileKey((k) => k + 1);
+  }
+
+  if (!can('counts.import')) return <NotAllowed />;
+  const stageIndex = job ? STAGES.findIndex((s) => s.key === job.state.stage) : -1;
+  return (
+    <>
+      <PageTitle>Importeren steminvoer</PageTitle>
+      {election && election.phase !== 2 ? (
+        <div className="message info" role="status">
+          Importeren kan alleen in de steminvoer fase (fase 2).
+        </div>
+      ) : null}
+      <p>
+        Kies het tellingbestand van de gemeente (bestandsnaam <code>Telling_{election?.election?.id ?? 'TK2021'}_gemeente_…zip</code>). Het
+        programma controleert de handtekening met de geïmporteerde publieke sleutel van de gemeente en daarna de telling.
+      </p>
+      <FileField key={fileKey} label="Tellingbestand van de gemeente" accept=".zip,.xml" autoFocus disabled={running || busy} onFile={(f) => void upload(f)} />
+      {job && running ? (
+        <div className="import-progress" role="status" aria-live="polite">
+          <ol className="stages">
+            {STAGES.map((s, i) => (
+              <li key={s.key} className={i < stageIndex ? 'done' : i === stageIndex ? 'current' : 'todo'}>
+                {s.label}
+                {i < stageIndex ? ' ✓' : i === stageIndex ? '…' : ''}
+              </li>
+            ))}
+          </ol>
+          <div className="progress" role="progressbar" aria-label="Voortgang" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.state.progress * 100)}>
+            <div className="progress-fill" style={{ width: `${Math.round(job.state.progress * 100)}%` }} />
+          </div>
+        </div>
+      ) : null}
+      <RefusalMessage error={refusal} />
+      {preview ? (
+        <form onSubmit={submit} className="form wide">
+          <Facts
+            rows={[
+              ['Bestand', preview.fileName],
+              ['Gemeente', `${preview.municipality.name} (${preview.municipality.code})`],
+              ['Ondertekend door', preview.signer?.subject ?? 'Geen handtekening'],
+              ['Vingerafdruk sleutel', <span className="mono fingerprint">{preview.signer?.fingerprint ?? '—'}</span>],
+            ]}
+          />
+          {preview.embeddedMatchesTrusted === false ? (
+            <div className="message info">Het certificaat in het bestand wijkt af van de geïmporteerde publieke sleutel; gecontroleerd is met de geïmporteerde sleutel.</div>
+          ) : null}
+          <h2>Hashcode</h2>
+          <p>
+            Controleer de hashcode met de hashcode op het proces-verbaal van de gemeente en vul de twee ontbrekende groepen in (groep{' '}
+            {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
+          </p>
+          <MaskedHash masked={preview.maskedHash} hidden={preview.hiddenGroups} values={groups} onChange={setGroups} firstRef={firstGroup} />
+          {preview.checks.filter((c) => c.severity === 'warning').length > 0 ? (
+            <>
+              <h2>Waarschuwingen</h2>
+              <p>Controleer elke waarschuwing met het proces-verbaal en vink aan dat u deze heeft gezien.</p>
+              {preview.checks
+                .filter((c) => c.severity === 'warning')
+                .map((c) => (
+                  <div className="field checkbox" key={c.code}>
+                    <input
+                      id={`ack-${c.code}`}
+                      type="checkbox"
+                      checked={acknowledged.includes(c.code)}
+                      onChange={(ev) =>
+                        setAcknowledged(ev.target.checked ? [...acknowledged, c.code] : acknowledged.filter((x) => x !== c.code))
+                      }
+                    />
+                    <label htmlFor={`ack-${c.code}`}>
+                      <span className="check-code">{c.code}</span> {c.message}
+                    </label>
+                  </div>
+                ))}
+            </>
+          ) : null}
+          <ErrorMessage error={error} />
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>
+              Importeren
+            </button>
+          </div>
+        </form>
+      ) : null}
+    </>
+  );
+}

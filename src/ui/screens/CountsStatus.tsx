@@ -1,0 +1,316 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, type CountsStatus as StatusData, type Indicator, type MunicipalityStatus, type PhaseInfo } from '../api.ts';
+import { ErrorMessage, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
+import { INDICATOR_LABELS, INDICATOR_ORDER, IndicatorIcon, STATE_LABELS, usePolling } from '../counts.tsx';
+import { href } from '../router.ts';
+
+const POLL_MS = 3000;
+
+type SortKey = 'number' | 'name' | 'status';
+
+/** The progress bar "x van y gemeenten afgerond". */
+export function Progress({ complete, total }: { complete: number; total: number }) {
+  const pct = total === 0 ? 0 : Math.round((complete / total) * 100);
+  return (
+    <div className="progress-block">
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={complete}
+        aria-label="Gemeenten afgerond"
+      >
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+      </div>
+      <p className="progress-text" data-testid="progress-text">
+        {complete} van {total} gemeenten afgerond
+      </p>
+    </div>
+  );
+}
+
+function sortMunicipalities(list: MunicipalityStatus[], key: SortKey): MunicipalityStatus[] {
+  const byNumber = (a: MunicipalityStatus, b: MunicipalityStatus) => Number(a.number) - Number(b.number) || a.name.localeCompare(b.name, 'nl');
+  const copy = [...list];
+  if (key === 'name') copy.sort((a, b) => a.name.localeCompare(b.name, 'nl'));
+  else if (key === 'status') copy.sort((a, b) => INDICATOR_ORDER.indexOf(a.indicator) - INDICATOR_ORDER.indexOf(b.indicator) || byNumber(a, b));
+  else copy.sort(byNumber);
+  return copy;
+}
+
+/**
+ * "Invoeren stemmen status" (guide step 7): every municipality with its indicator, counts per
+ * indicator (also a filter), sorting, a progress bar; refreshes itself every few seconds.
+ * A typist (rol invoer) sees the simpler "kies een gemeente" list instead.
+ */
+export function CountsStatus() {
+  const { can } = useApp();
+  if (can('counts.enter')) return <ChooseMunicipality />;
+  return <StatusOverview />;
+}
+
+function StatusOverview() {
+  const { can } = useApp();
+  const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status'), POLL_MS);
+  const [filter, setFilter] = useState<Indicator | null>(null);
+  const [sort, setSort] = useState<SortKey>('number');
+  const mayPhase = can('phase.change');
+  const [phases] = useLoad(
+    () => (mayPhase ? api.get<{ phase: number; phases: PhaseInfo[] }>('/api/phase') : Promise.resolve({ ok: true as const, value: null })),
+    [mayPhase, data?.complete, data?.total],
+  );
+  const phase3 = phases?.phases.find((p) => p.number === 3);
+  const rows = useMemo(
+    () => (data ? sortMunicipalities(data.municipalities, sort).filter((m) => filter === null || m.indicator === filter) : []),
+    [data, sort, filter],
+  );
+
+  return (
+    <>
+      <PageTitle>Invoeren stemmen status</PageTitle>
+      <ErrorMessage error={error} />
+      {data ? (
+        <>
+          {data.phase !== 2 ? (
+            <div className="message info" role="status">
+              {data.phase < 2
+                ? 'De steminvoer fase is nog niet actief. De verkiezingsleider activeert deze onder Verkiezingsproces.'
+                : 'De steminvoer is afgesloten.'}
+            </div>
+          ) : null}
+          <Progress complete={data.complete} total={data.total} />
+          {mayPhase && data.phase === 2 && phase3?.canActivate ? (
+            <div className="message info" role="status">
+              Alle gemeenten zijn twee keer ingevoerd.{' '}
+              <a className="button primary small" href={href('/verkiezingsproces')}>
+                Definitief maken &amp; PV gebiedsuitslag
+              </a>
+            </div>
+          ) : null}
+          <div className="toolbar">
+            <div className="filters" role="group" aria-label="Filter op status">
+              <button type="button" className="chip" aria-pressed={filter === null} onClick={() => setFilter(null)}>
+                Alle <span className="count">{data.total}</span>
+              </button>
+              {INDICATOR_ORDER.map((ind) => (
+                <button
+                  key={ind}
+                  type="button"
+                  className="chip"
+                  aria-pressed={filter === ind}
+                  data-indicator={ind}
+                  onClick={() => setFilter(filter === ind ? null : ind)}
+                >
+                  <IndicatorIcon indicator={ind} withLabel={false} /> {INDICATOR_LABELS[ind]}{' '}
+                  <span className="count">{data.byIndicator[ind] ?? 0}</span>
+                </button>
+              ))}
+            </div>
+            <label className="sort">
+              Sorteren op{' '}
+              <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+                <option value="number">Nummer</option>
+                <option value="name">Naam</option>
+                <option value="status">Status</option>
+              </select>
+            </label>
+            <a className="button secondary small" href={href('/presentatie')}>
+              Presentatie
+            </a>
+          </div>
+          <StatusTable rows={rows} />
+          <p className="hint" aria-live="off">
+            Dit overzicht ververst zichzelf elke {POLL_MS / 1000} seconden.
+          </p>
+        </>
+      ) : !error ? (
+        <p>Laden…</p>
+      ) : null}
+    </>
+  );
+}
+
+function StatusTable({ rows }: { rows: MunicipalityStatus[] }) {
+  if (rows.length === 0) return <p>Geen gemeenten met deze status.</p>;
+  return (
+    <table className="status-table">
+      <caption className="sr-only">Status van de steminvoer per gemeente</caption>
+      <thead>
+        <tr>
+          <th scope="col">Status</th>
+          <th scope="col" className="num">
+            Nr.
+          </th>
+          <th scope="col">Gemeente</th>
+          <th scope="col">Eerste invoer</th>
+          <th scope="col">Tweede invoer</th>
+          <th scope="col">Bijzonderheden</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((m) => (
+          <tr key={m.code} data-code={m.code} data-indicator={m.indicator}>
+            <td className="nowrap">
+              <IndicatorIcon indicator={m.indicator} />
+            </td>
+            <td className="num">{m.number}</td>
+            <td>
+              <a href={href(`/steminvoer/gemeente/${encodeURIComponent(m.code)}`)}>{m.name}</a>
+            </td>
+            <td>{m.first ? `${m.first.source === 'import' ? 'Import' : 'Ingevoerd'} door ${m.first.username}` : '—'}</td>
+            <td>{m.second ? `Ingevoerd door ${m.second.username}` : '—'}</td>
+            <td>
+              {m.claimedBy ? (
+                <span>
+                  {m.claimedBy.entry === 1 ? 'Eerste' : 'Tweede'} invoer door {m.claimedBy.username}
+                </span>
+              ) : m.state === 'complete' || m.state === 'empty' || m.state === 'first_done' ? null : (
+                <span>{STATE_LABELS[m.state]}</span>
+              )}
+              {m.warnings.length > 0 ? <span className="codes"> {m.warnings.join(', ')}</span> : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** For the typist: the municipalities, and where an entry can be started or continued. */
+function ChooseMunicipality() {
+  const { session } = useApp();
+  const me = session.user.username;
+  const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status'), 5000);
+  const rows = useMemo(() => (data ? sortMunicipalities(data.municipalities, 'number') : []), [data]);
+  const open = (m: MunicipalityStatus): 'start' | 'continue' | null => {
+    if (m.claimedBy) return m.claimedBy.username === me ? 'continue' : null;
+    if (m.state === 'empty') return 'start';
+    if (m.state === 'first_done' && m.first?.username !== me) return 'start';
+    return null;
+  };
+  return (
+    <>
+      <PageTitle>Invoer stemmen</PageTitle>
+      <ErrorMessage error={error} />
+      {data && data.phase !== 2 ? (
+        <div className="message info" role="status">
+          U kunt stemmen invoeren zodra de verkiezingsleider de steminvoer fase heeft geactiveerd.
+        </div>
+      ) : null}
+      {data ? (
+        <>
+          <p>Kies een gemeente om de aantallen van het proces-verbaal in te voeren.</p>
+          <table className="status-table">
+            <caption className="sr-only">Gemeenten</caption>
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Nr.
+                </th>
+                <th scope="col">Gemeente</th>
+                <th scope="col">Invoer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((m) => {
+                const o = data.phase === 2 ? open(m) : null;
+                return (
+                  <tr key={m.code} data-code={m.code} data-indicator={m.indicator}>
+                    <td className="nowrap">
+                      <IndicatorIcon indicator={m.indicator} />
+                    </td>
+                    <td className="num">{m.number}</td>
+                    <td>{m.name}</td>
+                    <td>
+                      {o ? (
+                        <a
+                          className="button primary small"
+                          href={href(`/steminvoer/gemeente/${encodeURIComponent(m.code)}/invoer`)}
+                          aria-label={`${o === 'continue' ? 'Verder met invoer' : 'Invoeren'} ${m.name}`}
+                        >
+                          {o === 'continue' ? 'Verder met invoer' : m.state === 'first_done' ? 'Tweede invoer' : 'Eerste invoer'}
+                        </a>
+                      ) : m.claimedBy ? (
+                        <span className="hint">Wordt ingevoerd door {m.claimedBy.username}</span>
+                      ) : m.state === 'first_done' && m.first?.username === me ? (
+                        <span className="hint">U deed de eerste invoer; een collega doet de tweede</span>
+                      ) : (
+                        <span className="hint">{STATE_LABELS[m.state]}</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Projector mode ("Presentatie") for the public session: large, no menus, keeps itself current;
+ * the server keeps a read-only session alive while it is polled with ?projector=1.
+ */
+export function Projector() {
+  const { election } = useApp();
+  const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status?projector=1'), POLL_MS);
+  const rows = useMemo(() => (data ? sortMunicipalities(data.municipalities, 'number') : []), [data]);
+  const [updated, setUpdated] = useState<string | null>(null);
+  useEffect(() => {
+    if (data) setUpdated(new Date().toISOString());
+  }, [data]);
+  const e = election?.election;
+  return (
+    <div className="projector">
+      <header className="projector-head">
+        <div>
+          <h1 tabIndex={-1}>Voortgang steminvoer</h1>
+          {e ? (
+            <p>
+              {e.name} · Kieskring {e.stemgebied.number} {e.stemgebied.name}
+            </p>
+          ) : null}
+        </div>
+        <div className="projector-buttons">
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}
+          >
+            Volledig scherm
+          </button>
+          <a className="button secondary small" href={href('/steminvoer')}>
+            Sluiten
+          </a>
+        </div>
+      </header>
+      <ErrorMessage error={error} />
+      {data ? (
+        <>
+          <Progress complete={data.complete} total={data.total} />
+          <ul className="projector-counts">
+            {INDICATOR_ORDER.map((ind) => (
+              <li key={ind}>
+                <IndicatorIcon indicator={ind} /> <strong>{data.byIndicator[ind] ?? 0}</strong>
+              </li>
+            ))}
+          </ul>
+          <ul className="projector-list">
+            {rows.map((m) => (
+              <li key={m.code} data-code={m.code} data-indicator={m.indicator}>
+                <IndicatorIcon indicator={m.indicator} withLabel={false} />
+                <span className="name">{m.name}</span>
+                <span className="state">{INDICATOR_LABELS[m.indicator]}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="hint">Bijgewerkt: {formatDateTime(updated)}</p>
+        </>
+      ) : null}
+    </div>
+  );
+}
