@@ -119,14 +119,16 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
   }
 
   if (D !== null && H !== null) {
-    if (H > D && I !== H - D) {
+    // A municipality's totals add up its polling stations, so both I and J may be non-zero (as in the
+    // official TK2021 files); F.306/F.308 apply only when the other one is 0, F.312 always.
+    if (H > D && J === 0 && I !== H - D) {
       out.push({
         code: 'F.306',
         severity: 'error',
         fields: ['I'],
         message: `Er zijn ${fmt(H - D)} stembiljetten meer geteld dan kiezers toegelaten; vul dat aantal in bij "meer getelde stembiljetten" (I).`,
       });
-    } else if (H < D && J !== D - H) {
+    } else if (H < D && I === 0 && J !== D - H) {
       out.push({
         code: 'F.308',
         severity: 'error',
