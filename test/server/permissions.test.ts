@@ -38,10 +38,23 @@ const EXPECTED_ROUTES = [
   'POST /api/phase',
   'GET /api/audit',
   'GET /api/audit/export',
+  'GET /api/counts/form-shape',
+  'GET /api/counts/status',
+  'GET /api/counts/:code',
+  'POST /api/counts/:code/claim',
+  'PUT /api/counts/:code/draft',
+  'POST /api/counts/:code/submit',
+  'POST /api/counts/:code/release',
+  'POST /api/counts/:code/delete',
+  'GET /api/counts/:code/differences',
+  'POST /api/counts/:code/resolve',
+  'POST /api/counts/import',
+  'GET /api/counts/import/:jobId',
+  'POST /api/counts/import/confirm',
 ];
 
 /** Sample path parameter values that exist in no table (so allowed calls do nothing harmful). */
-const PARAM_SAMPLES: Record<string, string> = { id: '99999', code: '0000', listNumber: '1' };
+const PARAM_SAMPLES: Record<string, string> = { id: '99999', code: '0000', listNumber: '1', jobId: '0'.repeat(32) };
 
 function concrete(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
@@ -97,7 +110,7 @@ describe('permissions: every route as every role', () => {
         const url = concrete(route.url);
         const r = route.multipart
           ? await client.upload(url, 'bestand.xml', 'x')
-          : await client.request(route.method, url, route.method === 'POST' ? {} : undefined);
+          : await client.request(route.method, url, route.method === 'GET' ? undefined : {});
         const label = `${who}: ${route.method} ${route.url} -> ${r.status} ${r.text.slice(0, 200)}`;
         if (route.access === 'public') {
           assert.ok(r.status !== 401 && r.status !== 403, label);

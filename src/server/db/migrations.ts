@@ -147,6 +147,42 @@ export const MIGRATIONS: readonly string[] = [
     hash TEXT NOT NULL
   );
   `,
+  // 2: phase 2 (steminvoer): the double-entry state per municipality and the append-only entry history
+  `
+  CREATE TABLE count_units (
+    code TEXT PRIMARY KEY CHECK (length(code) = 4),
+    kind TEXT NOT NULL CHECK (kind IN ('empty', 'first_in_progress', 'first_with_errors', 'first_done',
+      'second_in_progress', 'differences', 'complete')),
+    claimed_by INTEGER REFERENCES users(id),
+    state_json TEXT NOT NULL,
+    meta_json TEXT NOT NULL DEFAULT '{}',
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX count_units_kind ON count_units(kind);
+  CREATE INDEX count_units_claimed_by ON count_units(claimed_by);
+
+  CREATE TABLE count_history (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    at TEXT NOT NULL,
+    user_id INTEGER,
+    username TEXT,
+    role TEXT,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    entry INTEGER,
+    source TEXT,
+    form_json TEXT,
+    details_json TEXT NOT NULL DEFAULT '{}',
+    state_after TEXT NOT NULL
+  );
+  CREATE INDEX count_history_code ON count_history(code, id);
+  CREATE TRIGGER count_history_no_update BEFORE UPDATE ON count_history
+    BEGIN SELECT RAISE(ABORT, 'count_history is append-only'); END;
+  CREATE TRIGGER count_history_no_delete BEFORE DELETE ON count_history
+    BEGIN SELECT RAISE(ABORT, 'count_history is append-only'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

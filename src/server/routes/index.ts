@@ -2,6 +2,7 @@ import type { AnyRoute } from '../http.ts';
 import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { auditRoutes } from './audit.ts';
+import { countRoutes } from './counts.ts';
 import { electionRoutes } from './election.ts';
 import { keyRoutes } from './keys.ts';
 import { phaseRoutes } from './phase.ts';
@@ -36,4 +37,5 @@ export const allRoutes: readonly AnyRoute[] = [
   ...keyRoutes,
   ...phaseRoutes,
   ...auditRoutes,
+  ...countRoutes,
 ];

@@ -1,0 +1,318 @@
+/**
+ * "Importeren steminvoer" (domain.md §5.4): a municipality's signed count file (zip with EML 510b and
+ * its detached signature) becomes the municipality's first entry.
+ *
+ * The heavy part (inflate, signature, hash, streaming parse and arithmetic of a file of up to ~70 MB)
+ * runs in a worker thread (`countImportWorker.ts`), so the server keeps answering other users; the
+ * main thread then maps the totals onto the form, runs the entry checks and shows the hash with two
+ * hidden groups. Nothing is stored until the leader confirms (typed groups + acknowledged warnings);
+ * the confirm stores the entry and its audit record in one transaction.
+ *
+ * Verification order (the first problem is reported): zip safe → municipality named by the EML (and
+ * the zip name, which must agree) has an imported key → signature valid under that key → hash →
+ * EML kind 510b → election id, category, date → authority is a municipality of this kieskring →
+ * contest = this kieskring → every list and candidate exists → arithmetic of TotalVotes and every
+ * polling station → no reporting unit twice (reader) → entry checks → municipality has no entry yet.
+ * The hash is confirmed by typing its hidden groups at the confirm step (after the content checks, so
+ * nobody types groups for a file that is refused anyway).
+ */
+import { Worker } from 'node:worker_threads';
+import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
+import { fileNamePart } from '../domain/election.ts';
+import { fail, ok, type Failure, type Result } from '../domain/result.ts';
+import { verifyDetached } from '../crypto/cms.ts';
+import { Eml510StreamReader, type Eml510Header } from '../eml/eml510read.ts';
+import { emlHash } from '../eml/hash.ts';
+import { readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+
+export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
+
+export interface ImportWorkInput {
+  readonly zip: Uint8Array;
+  readonly fileName: string;
+  readonly election: { readonly id: string; readonly category: string; readonly date: string; readonly name: string };
+  readonly kieskring: { readonly number: number; readonly name: string };
+  readonly municipalities: readonly { readonly code: string; readonly name: string }[];
+  /** Imported municipality certificates by 4-digit code. */
+  readonly keys: Readonly<Record<string, { readonly pem: string; readonly subject: string; readonly fingerprint: string }>>;
+  /** The candidate lists: list number → candidate positions. */
+  readonly lists: readonly { readonly listNumber: number; readonly positions: readonly number[] }[];
+  readonly maxEmlBytes: number;
+}
+
+export interface ImportWorkValue {
+  readonly code: string;
+  readonly name: string;
+  readonly emlName: string;
+  readonly hashHex: string;
+  readonly signer: { readonly subject: string; readonly fingerprint: string; readonly embeddedMatchesTrusted: boolean };
+  readonly total: VoteCounts;
+  readonly units: number;
+}
+
+export type ProgressFn = (stage: ImportStage, progress: number) => void;
+
+const CHUNK = 1 << 16;
+
+/** 'Telling_TK2021_gemeente_Almere.zip' → 'Almere' (also with a browser's ' (1)' suffix); null otherwise. */
+export function municipalityPartOfName(name: string, ext: '.zip' | '.eml.xml'): string | null {
+  const re = ext === '.zip' ? /^Telling_[^_]+_gemeente_(.+?)(?: \(\d+\))?\.zip$/i : /^Telling_[^_]+_gemeente_(.+?)\.eml\.xml$/i;
+  const m = re.exec(name);
+  return m ? m[1]! : null;
+}
+
+function sameNamePart(part: string, municipalityName: string): boolean {
+  return part.toLowerCase() === fileNamePart(municipalityName).toLowerCase();
+}
+
+/** Read just the header of the EML (stops at the first vote block). */
+function peekHeader(eml: Buffer): Result<Eml510Header> {
+  let header: Eml510Header | null = null;
+  const reader = new Eml510StreamReader({ onHeader: (h) => (header = h) });
+  for (let i = 0; i < eml.length && header === null; i += CHUNK) {
+    const w = reader.write(eml.subarray(i, i + CHUNK));
+    if (!w.ok) return w;
+  }
+  if (header === null) {
+    const e = reader.end();
+    if (!e.ok) return e;
+  }
+  return header !== null ? ok(header) : fail('eml_structuur', 'Het bestand bevat geen stemmen.');
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The verification and reading of one uploaded zip. Pure apart from CPU: usable in a worker or,
+ * with `yieldEvery`, in the main thread.
+ */
+export async function runImportWork(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
+  progress('verifying', 0);
+  const zip = await readTransferZip(Buffer.from(input.zip.buffer, input.zip.byteOffset, input.zip.byteLength), {
+    maxEmlBytes: input.maxEmlBytes,
+    maxSignatureBytes: 256 * 1024,
+  });
+  if (!zip.ok) return zip;
+  const { eml, signature, emlName } = zip.value;
+  progress('verifying', 0.1);
+
+  // Which municipality: the EML's ManagingAuthority, checked against the names of the zip and the EML entry.
+  const zipPart = municipalityPartOfName(input.fileName, '.zip');
+  const emlPart = municipalityPartOfName(emlName, '.eml.xml');
+  const header = peekHeader(eml);
+  const byPart = (part: string | null) => (part === null ? undefined : input.municipalities.find((m) => sameNamePart(part, m.name)));
+  let code: string;
+  let name: string;
+  if (header.ok) {
+    const authority = header.value.authorityId;
+    const m = input.municipalities.find((x) => x.code === authority);
+    if (!m) {
+      return fail(
+        'import.other_municipality',
+        `Dit bestand is van ${header.value.authorityName || 'een onbekende gemeente'} (code ${authority}); die gemeente hoort niet bij kieskring ${input.kieskring.number} (${input.kieskring.name}).`,
+        `ManagingAuthority/AuthorityIdentifier@Id=${authority}; kieskring municipalities ${input.municipalities.map((x) => x.code).join(',')}`,
+      );
+    }
+    for (const [part, what] of [
+      [zipPart, `de zip (${input.fileName})`],
+      [emlPart, `het EML-bestand in de zip (${emlName})`],
+    ] as const) {
+      if (part !== null && !sameNamePart(part, m.name)) {
+        return fail(
+          'import.name_mismatch',
+          `De naam van ${what} noemt gemeente "${part.replace(/_/g, ' ')}", maar het bestand zelf is van gemeente ${m.name} (${m.code}). Controleer of u het juiste bestand heeft gekozen.`,
+          `file name part ${part} vs authority ${m.code} ${m.name}`,
+        );
+      }
+    }
+    code = m.code;
+    name = m.name;
+  } else {
+    // The EML does not parse: still verify the signature first when the file name tells whose it is,
+    // so a damaged or tampered file is reported as such.
+    const m = byPart(emlPart) ?? byPart(zipPart);
+    if (!m || !input.keys[m.code]) return header;
+    code = m.code;
+    name = m.name;
+  }
+
+  const key = input.keys[code];
+  if (!key) {
+    return fail(
+      'import.key_missing',
+      `Importeer eerst de publieke sleutel van gemeente ${name}; zonder die sleutel kan de handtekening niet worden gecontroleerd.`,
+      `no municipality key for ${code}`,
+    );
+  }
+  const verified = verifyDetached(eml, signature, key.pem);
+  if (!verified.ok) {
+    return fail(verified.code, `${verified.message} Het bestand is niet geïmporteerd.`, verified.detail ?? `signature check against key of ${code} (${key.fingerprint})`);
+  }
+  progress('verifying', 0.2);
+  if (!header.ok) return header;
+  const hash = emlHash(eml, { maxBytes: input.maxEmlBytes });
+  if (!hash.ok) return hash;
+  progress('reading', 0.3);
+  if (yieldEvery) await yieldToLoop();
+
+  // Header checks, in order.
+  const h = header.value;
+  if (h.kind !== '510b') {
+    return fail(
+      'import.kind',
+      `Dit is geen telbestand van een gemeente (EML 510b), maar een bestand van soort ${h.kind}.`,
+      `EML@Id=${h.kind}`,
+    );
+  }
+  const e = input.election;
+  if (h.election.id !== e.id || h.election.category !== e.category || (h.election.date ?? '') !== e.date) {
+    return fail(
+      'import.other_election',
+      `Dit bestand hoort bij verkiezing ${h.election.id} (${h.election.name ?? h.election.category}, ${h.election.date ?? 'zonder datum'}), maar deze installatie is voor verkiezing ${e.id} (${e.name}, ${e.date}).`,
+      `id ${h.election.id}/${e.id}, category ${h.election.category}/${e.category}, date ${h.election.date}/${e.date}`,
+    );
+  }
+  if (h.authorityName !== name) {
+    return fail(
+      'import.other_municipality',
+      `Het bestand noemt gemeente "${h.authorityName}" bij code ${code}, maar in de verkiezingsdefinitie heet gemeente ${code} "${name}".`,
+      `AuthorityIdentifier text "${h.authorityName}"`,
+    );
+  }
+  if (h.contest.id !== String(input.kieskring.number)) {
+    return fail(
+      'import.other_kieskring',
+      `Dit bestand is voor kieskring ${h.contest.id}${h.contest.name ? ` (${h.contest.name})` : ''}, maar deze installatie is voor kieskring ${input.kieskring.number} (${input.kieskring.name}).`,
+      `ContestIdentifier@Id=${h.contest.id}`,
+    );
+  }
+
+  // Full streaming read: lists/candidates exist, arithmetic of every vote block.
+  const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
+  let problem: Failure | null = null;
+  let total: VoteCounts | null = null;
+  const checkBlock = (counts: VoteCounts, where: string): void => {
+    if (problem) return;
+    for (const l of counts.lists) {
+      const positions = lists.get(l.listNumber);
+      if (!positions) {
+        problem = fail(
+          'import.unknown_list',
+          `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+          `AffiliationIdentifier@Id=${l.listNumber}`,
+        );
+        return;
+      }
+      for (const c of l.candidates) {
+        if (!positions.has(c.position)) {
+          problem = fail(
+            'import.unknown_candidate',
+            `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+            `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
+          );
+          return;
+        }
+      }
+    }
+    const problems = arithmeticProblems(counts);
+    if (problems.length > 0) {
+      problem = fail(
+        'import.sums',
+        `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
+        problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
+      );
+    }
+  };
+  let units = 0;
+  const reader = new Eml510StreamReader({
+    onTotal: (c) => {
+      total = c;
+      checkBlock(c, `totaal van gemeente ${name}`);
+    },
+    onUnit: (u) => {
+      units++;
+      checkBlock(u.counts, `stembureau ${u.name || u.id}`);
+    },
+  });
+  let chunks = 0;
+  for (let i = 0; i < eml.length; i += CHUNK) {
+    const w = reader.write(eml.subarray(i, i + CHUNK));
+    if (!w.ok) return w;
+    if (problem) return problem;
+    if (++chunks % 64 === 0) progress('reading', 0.3 + 0.6 * (i / eml.length));
+    if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
+  }
+  const end = reader.end();
+  if (!end.ok) return end;
+  if (problem) return problem;
+  if (total === null) {
+    return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');
+  }
+  progress('checking', 0.95);
+  return ok({
+    code,
+    name,
+    emlName,
+    hashHex: hash.value.hex,
+    signer: { subject: key.subject, fingerprint: key.fingerprint, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted },
+    total,
+    units,
+  });
+}
+
+export { SIGNATURE_SUFFIX };
+
+// ---------------------------------------------------------------------------------------------
+// Running the work in a worker thread
+// ---------------------------------------------------------------------------------------------
+
+type WorkerMessage =
+  | { readonly type: 'progress'; readonly stage: ImportStage; readonly progress: number }
+  | { readonly type: 'result'; readonly result: Result<ImportWorkValue> };
+
+function workerBootstrap(): URL | null {
+  const workerUrl = new URL('./countImportWorker.ts', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new URL('./countImportWorker.js', import.meta.url);
+  let api: string;
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return null;
+  }
+  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(workerUrl.href)});`;
+  return new URL('data:text/javascript,' + encodeURIComponent(code));
+}
+
+/** Run the work in a worker thread (falls back to the main thread, yielding, when no worker can start). */
+export function runImportInWorker(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
+  const url = workerBootstrap();
+  if (url === null) return runImportWork(input, progress, 4);
+  return new Promise((resolve) => {
+    let done = false;
+    let started = false;
+    const worker = new Worker(url, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    worker.on('message', (m: WorkerMessage) => {
+      started = true;
+      if (m.type === 'progress') progress(m.stage, m.progress);
+      else if (!done) {
+        done = true;
+        resolve(m.result);
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (err) => {
+      if (done) return;
+      done = true;
+      if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
+        resolve(runImportWork(input, progress, 4));
+        return;
+      }
+      resolve(fail('import.internal', 'Het bestand kon niet worden verwerkt door een interne fout.', err.message));
+    });
+    worker.on('exit', (codeNumber) => {
+      if (done) return;
+      done = true;
+      resolve(fail('import.internal', 'Het bestand kon niet worden verwerkt door een interne fout.', `worker exited with ${codeNumber}`));
+    });
+  });
+}

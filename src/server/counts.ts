@@ -1,0 +1,413 @@
+/**
+ * Phase 2 storage: the double-entry state of every municipality of the kieskring (table count_units)
+ * and the append-only entry history (table count_history). The state machine in
+ * src/domain/doubleEntry.ts alone decides transitions; this module loads the state, applies one
+ * action and stores the new state, its history row and its audit record in ONE immediate
+ * transaction, so a crash leaves either the old or the new state, never a mix.
+ */
+import { z } from 'zod';
+import { checkEntry, type CheckContext, type CheckResult } from '../domain/checks.ts';
+import {
+  applyAction,
+  currentDraft,
+  EMPTY,
+  indicator,
+  type Action,
+  type EntryRecord,
+  type Outcome,
+  type Transition,
+  type UnitState,
+} from '../domain/doubleEntry.ts';
+import { municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
+import { formMatchesLists, MAX_COUNT, SCALAR_FIELDS, type EntryForm } from '../domain/entry.ts';
+import { writeAudit } from './audit.ts';
+import type { AppContext } from './context.ts';
+import { ApiError, type SessionUser } from './http.ts';
+import { actorOf, currentPhase, definitionOf, requireElection } from './state.ts';
+
+export interface Municipality {
+  readonly code: string;
+  readonly number: number;
+  readonly name: string;
+}
+
+/** The municipalities of this installation's kieskring, by number. */
+export function kieskringMunicipalities(ctx: AppContext): Municipality[] {
+  const e = requireElection(ctx);
+  return municipalitiesOf(definitionOf(e), e.kieskring_number).map((m) => ({
+    code: municipalityCode(m.number),
+    number: m.number,
+    name: m.name,
+  }));
+}
+
+export function requireMunicipality(ctx: AppContext, code: string): Municipality {
+  const m = kieskringMunicipalities(ctx).find((x) => x.code === code);
+  if (!m) throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
+  return m;
+}
+
+export function requirePhase2(ctx: AppContext): void {
+  const phase = currentPhase(ctx);
+  if (phase !== 2) {
+    throw new ApiError(409, 'phase.wrong', `Stemmen invoeren kan alleen in fase 2 (invoeren stemmen); nu is fase ${phase} actief.`);
+  }
+}
+
+/** The candidate lists as stored (lists by number, candidates by position), in the shape the form needs. */
+export function storedLists(ctx: AppContext): { affiliations: Affiliation[] } {
+  const lists = ctx.db.prepare('SELECT list_number, name, type, publish_gender, belongs_to_set FROM affiliations ORDER BY list_number').all() as {
+    list_number: number;
+    name: string;
+    type: string;
+    publish_gender: number;
+    belongs_to_set: number | null;
+  }[];
+  const cands = ctx.db
+    .prepare('SELECT list_number, position, initials, first_name, prefix, last_name, gender, locality FROM candidates ORDER BY list_number, position')
+    .all() as {
+    list_number: number;
+    position: number;
+    initials: string;
+    first_name: string | null;
+    prefix: string | null;
+    last_name: string;
+    gender: string | null;
+    locality: string | null;
+  }[];
+  const byList = new Map<number, Affiliation['candidates'][number][]>();
+  for (const c of cands) {
+    let arr = byList.get(c.list_number);
+    if (!arr) byList.set(c.list_number, (arr = []));
+    arr.push({
+      position: c.position,
+      initials: c.initials,
+      firstName: c.first_name,
+      prefix: c.prefix,
+      lastName: c.last_name,
+      gender: (c.gender as 'male' | 'female' | 'x' | null) ?? null,
+      locality: c.locality,
+    });
+  }
+  return {
+    affiliations: lists.map((l) => ({
+      listNumber: l.list_number,
+      registeredName: l.name,
+      type: l.type,
+      publishGender: l.publish_gender === 1,
+      belongsToSet: l.belongs_to_set,
+      candidates: byList.get(l.list_number) ?? [],
+    })),
+  };
+}
+
+export function requireLists(ctx: AppContext): { affiliations: Affiliation[] } {
+  const lists = storedLists(ctx);
+  if (lists.affiliations.length === 0) {
+    throw new ApiError(409, 'election.no_lists', 'De kandidatenlijsten zijn nog niet geïmporteerd.');
+  }
+  return lists;
+}
+
+export type CandidateShape = Pick<CandidateLists, 'affiliations'>;
+
+// ---------------------------------------------------------------------------------------------
+// The form as it arrives over the API
+// ---------------------------------------------------------------------------------------------
+
+const Count = z
+  .number({ error: 'Vul een heel getal in (alleen cijfers).' })
+  .int({ error: 'Vul een heel getal in (geen komma of punt).' })
+  .min(0, { error: 'Een aantal kan niet negatief zijn.' })
+  .max(MAX_COUNT, { error: `Een aantal kan niet groter zijn dan ${MAX_COUNT.toLocaleString('nl-NL')}.` })
+  .nullable();
+
+export const FormSchema = z
+  .object({
+    scalars: z.object(Object.fromEntries(SCALAR_FIELDS.map((f) => [f.key, Count])) as Record<(typeof SCALAR_FIELDS)[number]['key'], typeof Count>).strict(),
+    lists: z
+      .array(
+        z
+          .object({
+            listNumber: z.number().int().positive(),
+            total: Count,
+            candidates: z.array(Count).max(2000),
+          })
+          .strict(),
+      )
+      .max(500),
+  })
+  .strict();
+
+/** The form must have exactly the lists and candidates of the imported candidate lists. */
+export function checkFormShape(form: EntryForm, lists: CandidateShape): void {
+  if (!formMatchesLists(form, lists)) {
+    throw new ApiError(
+      400,
+      'entry.form_shape',
+      'Het formulier past niet bij de kandidatenlijsten (lijsten of kandidaten ontbreken of zijn te veel). Laad de pagina opnieuw.',
+      `expected lists ${lists.affiliations.map((a) => `${a.listNumber}:${a.candidates.length}`).join(',')}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units
+// ---------------------------------------------------------------------------------------------
+
+export interface UnitMeta {
+  readonly firstAt?: string | null;
+  readonly secondAt?: string | null;
+  readonly claimedSince?: string | null;
+  /** Codes of the checks (errors and warnings) of the latest completed entry. */
+  readonly checkCodes?: readonly string[];
+}
+
+interface UnitRow {
+  code: string;
+  kind: string;
+  claimed_by: number | null;
+  state_json: string;
+  meta_json: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface LoadedUnit {
+  readonly code: string;
+  readonly state: UnitState;
+  readonly meta: UnitMeta;
+  readonly version: number;
+  readonly updatedAt: string | null;
+}
+
+function toUnit(code: string, row: UnitRow | undefined): LoadedUnit {
+  if (!row) return { code, state: EMPTY, meta: {}, version: 0, updatedAt: null };
+  return {
+    code,
+    state: JSON.parse(row.state_json) as UnitState,
+    meta: JSON.parse(row.meta_json) as UnitMeta,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function loadUnit(ctx: AppContext, code: string): LoadedUnit {
+  return toUnit(code, ctx.db.prepare('SELECT * FROM count_units WHERE code = ?').get(code) as UnitRow | undefined);
+}
+
+export function loadAllUnits(ctx: AppContext): Map<string, LoadedUnit> {
+  const rows = ctx.db.prepare('SELECT * FROM count_units').all() as UnitRow[];
+  return new Map(rows.map((r) => [r.code, toUnit(r.code, r)]));
+}
+
+/** Does any municipality have an entry (draft or record)? */
+export function anyEntryExists(ctx: AppContext): boolean {
+  return ctx.db.prepare("SELECT 1 FROM count_units WHERE kind <> 'empty' LIMIT 1").get() !== undefined;
+}
+
+/** Every municipality of the kieskring complete (and at least one municipality). */
+export function allCountsComplete(ctx: AppContext): boolean {
+  const e = ctx.db.prepare('SELECT 1 FROM election WHERE id = 1').get();
+  if (!e) return false;
+  const munis = kieskringMunicipalities(ctx);
+  if (munis.length === 0) return false;
+  const complete = new Set(
+    (ctx.db.prepare("SELECT code FROM count_units WHERE kind = 'complete'").all() as { code: string }[]).map((r) => r.code),
+  );
+  return munis.every((m) => complete.has(m.code));
+}
+
+/** The completed results of the other municipalities (W.210). */
+export function checkContextFor(ctx: AppContext, code: string): CheckContext {
+  const names = new Map(kieskringMunicipalities(ctx).map((m) => [m.code, m.name]));
+  const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' AND code <> ?").all(code) as {
+    code: string;
+    state_json: string;
+  }[];
+  return {
+    others: rows.map((r) => {
+      const s = JSON.parse(r.state_json) as Extract<UnitState, { kind: 'complete' }>;
+      return { name: names.get(r.code) ?? r.code, form: s.first.form };
+    }),
+  };
+}
+
+/** The entry record whose checks the overview shows (the final or current entry). */
+export function latestRecord(s: UnitState): EntryRecord | null {
+  switch (s.kind) {
+    case 'complete':
+    case 'differences':
+      return s.second;
+    case 'first_done':
+    case 'first_with_errors':
+    case 'second_in_progress':
+      return s.first;
+    default:
+      return null;
+  }
+}
+
+function nextMeta(prev: UnitMeta, before: UnitState, t: Transition, now: string, checks: () => CheckResult[]): UnitMeta {
+  const o = t.outcome;
+  switch (o.kind) {
+    case 'claimed':
+      return { ...prev, claimedSince: now };
+    case 'released':
+      return { ...prev, claimedSince: null };
+    case 'first_done':
+    case 'first_with_errors':
+      return { firstAt: now, secondAt: null, claimedSince: null, checkCodes: checks().map((c) => c.code) };
+    case 'complete':
+    case 'differences':
+      return { ...prev, secondAt: now, claimedSince: null, checkCodes: checks().map((c) => c.code) };
+    case 'deleted':
+      return {};
+    case 'resolved':
+      if (o.choice === 'delete_both') return {};
+      return {
+        firstAt: o.choice === 'second' ? (prev.secondAt ?? now) : (prev.firstAt ?? now),
+        secondAt: null,
+        claimedSince: null,
+        checkCodes: before.kind === 'differences' ? checks().map((c) => c.code) : (prev.checkCodes ?? []),
+      };
+    default:
+      return prev;
+  }
+}
+
+function statusFor(code: string): number {
+  switch (code) {
+    case 'entry.forbidden':
+      return 403;
+    case 'entry.import_invalid':
+      return 422;
+    default:
+      return 409;
+  }
+}
+
+export interface ApplyOptions {
+  readonly code: string;
+  readonly user: SessionUser;
+  readonly action: Action;
+  readonly now: Date;
+  /** Extra details for the history row and the audit record (reason, file name, hash, signer). */
+  readonly details?: Record<string, unknown>;
+  /** Runs inside the transaction before the action (e.g. re-check that nothing changed). */
+  readonly precondition?: () => void;
+}
+
+/** Audit action names per outcome (draft saves and "look again" outcomes are history only). */
+function auditAction(o: Outcome, action: Action): string | null {
+  switch (o.kind) {
+    case 'claimed':
+      return 'counts.claim';
+    case 'released':
+      return 'counts.release';
+    case 'first_done':
+      return o.source === 'import' ? 'counts.import' : 'counts.first_entry';
+    case 'first_with_errors':
+      return 'counts.first_entry_with_errors';
+    case 'complete':
+      return 'counts.second_entry';
+    case 'differences':
+      return 'counts.second_entry_different';
+    case 'deleted':
+      return 'counts.delete';
+    case 'resolved':
+      return `counts.resolve.${o.choice}`;
+    default:
+      void action;
+      return null;
+  }
+}
+
+function entryNumber(s: UnitState): 1 | 2 | null {
+  if (s.kind === 'first_in_progress') return 1;
+  if (s.kind === 'second_in_progress') return 2;
+  return null;
+}
+
+/**
+ * Load → applyAction → store state + history + audit, in one immediate transaction.
+ * A refused action throws an ApiError (nothing stored).
+ */
+export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition {
+  const municipality = requireMunicipality(ctx, opts.code);
+  const at = opts.now.toISOString();
+  const run = ctx.db.transaction((): Transition => {
+    requirePhase2(ctx);
+    opts.precondition?.();
+    const unit = loadUnit(ctx, opts.code);
+    const needsChecks = opts.action.type === 'submit' || opts.action.type === 'import';
+    const checkCtx: CheckContext = needsChecks ? checkContextFor(ctx, opts.code) : {};
+    const r = applyAction(unit.state, opts.action, checkCtx);
+    if (!r.ok) throw ApiError.from(statusFor(r.code), r);
+    const t = r.value;
+    if (t.state === unit.state) return t; // nothing changed (e.g. the owner claims again)
+    const record = latestRecord(t.state);
+    const meta = nextMeta(unit.meta, unit.state, t, at, () => (record ? checkEntry(record.form, checkContextFor(ctx, opts.code)) : []));
+    const draft = currentDraft(t.state);
+    ctx.db
+      .prepare(
+        `INSERT INTO count_units (code, kind, claimed_by, state_json, meta_json, version, updated_at)
+         VALUES (@code, @kind, @claimedBy, @state, @meta, 1, @at)
+         ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, claimed_by = excluded.claimed_by,
+           state_json = excluded.state_json, meta_json = excluded.meta_json, version = count_units.version + 1,
+           updated_at = excluded.updated_at`,
+      )
+      .run({
+        code: opts.code,
+        kind: t.state.kind,
+        claimedBy: draft?.by.id ?? null,
+        state: JSON.stringify(t.state),
+        meta: JSON.stringify(meta),
+        at,
+      });
+    const a = opts.action;
+    const form = a.type === 'save' || a.type === 'submit' || a.type === 'import' ? a.form : null;
+    const outcomeDetails: Record<string, unknown> = { outcome: t.outcome.kind };
+    if (t.outcome.kind === 'needs_attention') {
+      outcomeDetails.blocking = t.outcome.blocking;
+      outcomeDetails.checks = t.outcome.checks.map((c) => c.code);
+    }
+    if (t.outcome.kind === 'not_identical' || t.outcome.kind === 'differences') outcomeDetails.fields = t.outcome.fields.length;
+    if ((a.type === 'submit' || a.type === 'import') && a.acknowledged.length > 0) outcomeDetails.acknowledged = [...a.acknowledged];
+    const details = { ...outcomeDetails, ...(opts.details ?? {}) };
+    ctx.db
+      .prepare(
+        `INSERT INTO count_history (code, at, user_id, username, role, action, outcome, entry, source, form_json, details_json, state_after)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        opts.code,
+        at,
+        opts.user.id,
+        opts.user.username,
+        opts.user.role,
+        a.type,
+        t.outcome.kind,
+        entryNumber(unit.state) ?? entryNumber(t.state),
+        a.type === 'import' ? 'import' : form ? 'typed' : null,
+        form ? JSON.stringify(form) : null,
+        JSON.stringify(details),
+        t.state.kind,
+      );
+    const audit = auditAction(t.outcome, a);
+    if (audit) {
+      writeAudit(ctx.db, opts.now, actorOf(opts.user), audit, {
+        code: opts.code,
+        name: municipality.name,
+        from: unit.state.kind,
+        to: t.state.kind,
+        ...(entryNumber(unit.state) ?? entryNumber(t.state) ? { entry: entryNumber(unit.state) ?? entryNumber(t.state) } : {}),
+        ...details,
+      });
+    }
+    return t;
+  });
+  return run.immediate();
+}
+
+export { indicator };

@@ -1,0 +1,579 @@
+import { z } from 'zod';
+import { checkEntry, type CheckResult } from '../../domain/checks.ts';
+import { currentDraft, indicator, type UnitState, type UserRef } from '../../domain/doubleEntry.ts';
+import { applyAction } from '../../domain/doubleEntry.ts';
+import { candidateDisplayName } from '../../domain/election.ts';
+import {
+  countsToForm,
+  differingFields,
+  emptyForm,
+  SCALAR_FIELDS,
+  REQUIRED_SCALARS,
+  type EntryForm,
+  type FieldId,
+} from '../../domain/entry.ts';
+import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { can } from '../../domain/permissions.ts';
+import { listNameFor510 } from '../../eml/eml510write.ts';
+import { writeAudit } from '../audit.ts';
+import type { AppContext } from '../context.ts';
+import { runImportInWorker, type ImportStage, type ImportWorkInput, type ImportWorkValue } from '../countImport.ts';
+import {
+  applyUnitAction,
+  checkContextFor,
+  checkFormShape,
+  FormSchema,
+  kieskringMunicipalities,
+  latestRecord,
+  loadAllUnits,
+  loadUnit,
+  requireLists,
+  requireMunicipality,
+  requirePhase2,
+  type CandidateShape,
+  type LoadedUnit,
+} from '../counts.ts';
+import { ApiError, route, type SessionUser } from '../http.ts';
+import { actorOf, currentPhase, requireElection } from '../state.ts';
+
+/** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
+export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
+/** Largest accepted EML inside the zip. */
+export const MAX_COUNT_EML_BYTES = 160 * 1024 * 1024;
+
+const CodeParams = z.object({ code: z.string().regex(/^\d{4}$/, 'Een gemeentecode bestaat uit 4 cijfers.') });
+const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
+const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
+const Reason = z.string().trim().min(1, 'Geef een reden op.').max(1000);
+
+const DraftBody = z.object({ form: FormSchema });
+const SubmitBody = z.object({
+  form: FormSchema,
+  acknowledged: Acknowledged.default([]),
+  confirmErrors: z.boolean().optional(),
+  confirmDifferent: z.boolean().optional(),
+});
+const DeleteBody = z.object({ reason: Reason });
+const ResolveBody = z.object({ choice: z.enum(['first', 'second', 'delete_both']), reason: Reason });
+const ConfirmBody = z.object({
+  uploadId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.'),
+  groups: z.tuple([z.string().max(20), z.string().max(20)]),
+  acknowledged: Acknowledged.default([]),
+});
+
+function userRef(u: SessionUser): UserRef {
+  return { id: u.id, username: u.username, role: u.role };
+}
+
+function sectionOf(key: string): 'kiezers' | 'stemmen' | 'verschillen' {
+  if (['Z', 'A', 'B', 'C', 'D'].includes(key)) return 'kiezers';
+  if (['E', 'F', 'G', 'H'].includes(key)) return 'stemmen';
+  return 'verschillen';
+}
+
+function formShape(lists: CandidateShape) {
+  return {
+    scalars: SCALAR_FIELDS.map((f) => ({
+      key: f.key,
+      label: f.label,
+      required: (REQUIRED_SCALARS as readonly string[]).includes(f.key),
+      section: sectionOf(f.key),
+    })),
+    lists: lists.affiliations.map((a) => ({
+      listNumber: a.listNumber,
+      name: listNameFor510(a),
+      candidates: a.candidates.map((c) => ({ position: c.position, name: candidateDisplayName(c) })),
+    })),
+  };
+}
+
+/** Label and value of a field id ('Z', 'list.3', 'list.3.7'). */
+function fieldLabel(id: FieldId, lists: CandidateShape): string {
+  const scalar = SCALAR_FIELDS.find((f) => f.key === id);
+  if (scalar) return `${scalar.key}: ${scalar.label}`;
+  const m = /^list\.(\d+)(?:\.(\d+))?$/.exec(id);
+  if (!m) return id;
+  const a = lists.affiliations.find((x) => x.listNumber === Number(m[1]));
+  const listName = a ? listNameFor510(a) : '';
+  if (m[2] === undefined) return `Lijst ${m[1]} ${listName}: totaal`;
+  const c = a?.candidates.find((x) => x.position === Number(m[2]));
+  return `Lijst ${m[1]} ${listName}: ${m[2]}. ${c ? candidateDisplayName(c) : ''}`.trim();
+}
+
+function fieldValue(id: FieldId, form: EntryForm): number | null {
+  const scalar = SCALAR_FIELDS.find((f) => f.key === id);
+  if (scalar) return form.scalars[scalar.key];
+  const m = /^list\.(\d+)(?:\.(\d+))?$/.exec(id);
+  if (!m) return null;
+  const l = form.lists.find((x) => x.listNumber === Number(m[1]));
+  if (!l) return null;
+  return m[2] === undefined ? l.total : (l.candidates[Number(m[2]) - 1] ?? null);
+}
+
+function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): string[] {
+  if (currentPhase(ctx) !== 2) return [];
+  const out: string[] = [];
+  const d = currentDraft(s);
+  if (can(user.role, 'counts.enter')) {
+    if (d && d.by.id === user.id) out.push('continue', 'release');
+    else if (!d && (s.kind === 'empty' || (s.kind === 'first_done' && s.first.by.id !== user.id))) out.push('claim');
+  }
+  if (can(user.role, 'counts.resolve')) {
+    if (d && d.by.id !== user.id) out.push('release');
+    if (s.kind === 'first_done' || s.kind === 'first_with_errors' || s.kind === 'complete') out.push('delete');
+    if (s.kind === 'differences') out.push('resolve');
+  }
+  if (can(user.role, 'counts.import') && s.kind === 'empty') out.push('import');
+  return out;
+}
+
+function unitSummary(m: { code: string; number: number; name: string }, u: LoadedUnit) {
+  const s = u.state;
+  const first = s.kind === 'empty' || s.kind === 'first_in_progress' ? null : s.first;
+  const second = s.kind === 'differences' || s.kind === 'complete' ? s.second : null;
+  const d = currentDraft(s);
+  return {
+    code: m.code,
+    number: m.number,
+    name: m.name,
+    state: s.kind,
+    indicator: indicator(s),
+    first: first ? { username: first.by.username, source: first.source, at: u.meta.firstAt ?? null } : null,
+    second: second ? { username: second.by.username, at: u.meta.secondAt ?? null } : null,
+    claimedBy: d ? { username: d.by.username, entry: s.kind === 'first_in_progress' ? 1 : 2, since: u.meta.claimedSince ?? null } : null,
+    warnings: [...(u.meta.checkCodes ?? [])],
+    updatedAt: u.updatedAt,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import jobs (in memory; a job belongs to its user and expires)
+// ---------------------------------------------------------------------------------------------
+
+interface ImportJob {
+  readonly id: string;
+  readonly userId: number;
+  readonly fileName: string;
+  readonly createdAt: number;
+  finishedAt: number | null;
+  stage: ImportStage;
+  progress: number;
+  error: { code: string; message: string; detail?: string } | null;
+  value: ImportWorkValue | null;
+  form: EntryForm | null;
+  checks: CheckResult[];
+  hidden: [number, number] | null;
+}
+
+const jobStores = new WeakMap<AppContext, Map<string, ImportJob>>();
+
+function jobsOf(ctx: AppContext): Map<string, ImportJob> {
+  let jobs = jobStores.get(ctx);
+  if (!jobs) jobStores.set(ctx, (jobs = new Map()));
+  const now = ctx.clock().getTime();
+  for (const [id, j] of jobs) {
+    if (j.finishedAt !== null && now - j.finishedAt > ctx.config.uploadTtlSeconds * 1000) jobs.delete(id);
+  }
+  return jobs;
+}
+
+function findJob(ctx: AppContext, id: string, user: SessionUser): ImportJob {
+  const j = jobsOf(ctx).get(id);
+  if (!j || j.userId !== user.id) {
+    throw new ApiError(404, 'upload.not_found', 'Deze import is niet (meer) beschikbaar. Upload het bestand opnieuw.');
+  }
+  return j;
+}
+
+function jobDto(j: ImportJob) {
+  return {
+    jobId: j.id,
+    stage: j.stage,
+    progress: j.progress,
+    ...(j.error ? { error: j.error } : {}),
+    ...(j.stage === 'ready' && j.value && j.hidden
+      ? {
+          preview: {
+            uploadId: j.id,
+            fileName: j.fileName,
+            municipality: { code: j.value.code, name: j.value.name },
+            maskedHash: maskedHash(j.value.hashHex, j.hidden),
+            hiddenGroups: j.hidden,
+            signer: { subject: j.value.signer.subject, fingerprint: j.value.signer.fingerprint },
+            embeddedMatchesTrusted: j.value.signer.embeddedMatchesTrusted,
+            pollingStations: j.value.units,
+            checks: j.checks,
+          },
+        }
+      : {}),
+  };
+}
+
+function failJob(ctx: AppContext, j: ImportJob, f: { code: string; message: string; detail?: string }): void {
+  j.stage = 'failed';
+  j.error = { code: f.code, message: f.message, ...(f.detail !== undefined ? { detail: f.detail } : {}) };
+  j.finishedAt = ctx.clock().getTime();
+  ctx.log.info({ job: j.id, code: f.code, detail: f.detail }, 'import steminvoer geweigerd');
+}
+
+async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, user: SessionUser): Promise<void> {
+  try {
+    const r = await runImportInWorker(input, (stage, progress) => {
+      if (j.stage === 'failed') return;
+      j.stage = stage;
+      j.progress = Math.max(j.progress, Math.min(progress, 0.99));
+    });
+    if (!r.ok) return failJob(ctx, j, r);
+    j.stage = 'checking';
+    const lists = requireLists(ctx);
+    const form = countsToForm(r.value.total, lists);
+    const checkCtx = checkContextFor(ctx, r.value.code);
+    const checks = checkEntry(form, checkCtx);
+    // Dry run of the state machine with every warning acknowledged: refuses errors and a municipality
+    // that already has an entry (the confirm repeats this inside its transaction).
+    const dry = applyAction(
+      loadUnit(ctx, r.value.code).state,
+      { type: 'import', user: userRef(user), form, acknowledged: checks.filter((c) => c.severity === 'warning').map((c) => c.code) },
+      checkCtx,
+    );
+    if (!dry.ok) return failJob(ctx, j, dry);
+    j.value = r.value;
+    j.form = form;
+    j.checks = checks;
+    j.hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
+    j.progress = 1;
+    j.stage = 'ready';
+    j.finishedAt = ctx.clock().getTime();
+  } catch (err) {
+    ctx.log.error({ err }, 'import steminvoer: interne fout');
+    failJob(ctx, j, { code: 'import.internal', message: 'Het bestand kon niet worden verwerkt door een interne fout.', detail: String(err) });
+  }
+}
+
+function importInput(ctx: AppContext, zip: Buffer, fileName: string): ImportWorkInput {
+  const e = requireElection(ctx);
+  const lists = requireLists(ctx);
+  const keys = ctx.db.prepare('SELECT code, certificate_pem, subject, fingerprint FROM municipality_keys').all() as {
+    code: string;
+    certificate_pem: string;
+    subject: string;
+    fingerprint: string;
+  }[];
+  return {
+    zip,
+    fileName,
+    election: { id: e.election_id, category: e.category, date: e.election_date, name: e.name },
+    kieskring: { number: e.kieskring_number, name: e.kieskring_name },
+    municipalities: kieskringMunicipalities(ctx).map((m) => ({ code: m.code, name: m.name })),
+    keys: Object.fromEntries(keys.map((k) => [k.code, { pem: k.certificate_pem, subject: k.subject, fingerprint: k.fingerprint }])),
+    lists: lists.affiliations.map((a) => ({ listNumber: a.listNumber, positions: a.candidates.map((c) => c.position) })),
+    maxEmlBytes: MAX_COUNT_EML_BYTES,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------------------------
+
+export const countRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/counts/form-shape',
+    access: 'election.view',
+    tag: 'steminvoer',
+    summary: 'Alles wat het invoerformulier nodig heeft: velden, lijsten en kandidaten.',
+    handler: ({ ctx }) => {
+      requireElection(ctx);
+      return formShape(requireLists(ctx));
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/counts/status',
+    access: 'election.view',
+    tag: 'steminvoer',
+    summary: 'Statusoverzicht: per gemeente de stand van de invoer.',
+    handler: ({ ctx }) => {
+      const munis = kieskringMunicipalities(ctx);
+      const units = loadAllUnits(ctx);
+      const rows = munis.map((m) => unitSummary(m, units.get(m.code) ?? { code: m.code, state: { kind: 'empty' }, meta: {}, version: 0, updatedAt: null }));
+      const byIndicator = { geen_invoer: 0, invoer_aanwezig: 0, waarschuwing: 0, afgerond: 0 };
+      for (const r of rows) byIndicator[r.indicator]++;
+      return { phase: currentPhase(ctx), total: rows.length, complete: byIndicator.afgerond, byIndicator, municipalities: rows };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/counts/:code',
+    access: 'election.view',
+    tag: 'steminvoer',
+    summary: 'Eén gemeente: stand, controles, geschiedenis en wat deze gebruiker nu kan doen.',
+    params: CodeParams,
+    handler: ({ ctx, user, params }) => {
+      const m = requireMunicipality(ctx, params.code);
+      const u = loadUnit(ctx, m.code);
+      const typist = can(user!.role, 'counts.enter');
+      const record = latestRecord(u.state);
+      // Numbers (and check messages, which quote them) are never shown to a typist.
+      const checks = !typist && record ? checkEntry(record.form, checkContextFor(ctx, m.code)) : [];
+      const history = (
+        ctx.db.prepare('SELECT at, username, role, action, outcome, entry, source, details_json FROM count_history WHERE code = ? ORDER BY id').all(m.code) as {
+          at: string;
+          username: string | null;
+          role: string | null;
+          action: string;
+          outcome: string;
+          entry: number | null;
+          source: string | null;
+          details_json: string;
+        }[]
+      ).map((h) => ({
+        at: h.at,
+        username: h.username,
+        role: h.role,
+        action: h.action,
+        details: { ...(JSON.parse(h.details_json) as Record<string, unknown>), outcome: h.outcome, entry: h.entry, source: h.source },
+      }));
+      const s = u.state;
+      return {
+        municipality: { code: m.code, number: m.number, name: m.name },
+        ...unitSummary(m, u),
+        checks,
+        forms:
+          typist
+            ? null
+            : {
+                first: s.kind === 'empty' || s.kind === 'first_in_progress' ? null : s.first.form,
+                second: s.kind === 'differences' || s.kind === 'complete' ? s.second.form : null,
+              },
+        history,
+        actions: actionsFor(ctx, user!, s),
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/:code/claim',
+    access: 'counts.enter',
+    tag: 'steminvoer',
+    summary: 'Begin (of ga verder met) de eerste of tweede invoer van een gemeente.',
+    params: CodeParams,
+    handler: ({ ctx, user, params, now }) => {
+      const lists = requireLists(ctx);
+      const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'claim', user: userRef(user!) }, now });
+      const d = currentDraft(t.state);
+      const entry = t.outcome.kind === 'claimed' ? t.outcome.entry : t.state.kind === 'second_in_progress' ? 2 : 1;
+      return { entry, form: d?.form ?? emptyForm(lists), state: t.state.kind };
+    },
+  }),
+  route({
+    method: 'PUT',
+    url: '/api/counts/:code/draft',
+    access: 'counts.enter',
+    tag: 'steminvoer',
+    summary: 'Sla de invoer in behandeling tussentijds op (alleen de eigenaar).',
+    params: CodeParams,
+    body: DraftBody,
+    handler: ({ ctx, user, params, body, now }) => {
+      const form = body.form as EntryForm;
+      checkFormShape(form, requireLists(ctx));
+      applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'save', user: userRef(user!), form }, now });
+      return { saved: true, checks: checkEntry(form, checkContextFor(ctx, params.code)) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/:code/submit',
+    access: 'counts.enter',
+    tag: 'steminvoer',
+    summary: 'Rond de eerste of tweede invoer af (met bevestigde waarschuwingen).',
+    params: CodeParams,
+    body: SubmitBody,
+    handler: ({ ctx, user, params, body, now }) => {
+      const form = body.form as EntryForm;
+      checkFormShape(form, requireLists(ctx));
+      const t = applyUnitAction(ctx, {
+        code: params.code,
+        user: user!,
+        action: {
+          type: 'submit',
+          user: userRef(user!),
+          form,
+          acknowledged: body.acknowledged,
+          ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
+          ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
+        },
+        now,
+      });
+      const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
+      return { outcome: t.outcome, state: t.state.kind, checks };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/:code/release',
+    // The owner (counts.enter) releases an own claim; the election leader (counts.resolve) any claim.
+    access: 'session',
+    tag: 'steminvoer',
+    summary: 'Geef een invoer in behandeling vrij (eigenaar, of de verkiezingsleider bij een verlaten invoer).',
+    params: CodeParams,
+    handler: ({ ctx, user, params, now }) => {
+      const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'release', user: userRef(user!) }, now });
+      return { state: t.state.kind };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/:code/delete',
+    access: 'counts.resolve',
+    tag: 'steminvoer',
+    summary: 'Verwijder steminvoer (met reden).',
+    params: CodeParams,
+    body: DeleteBody,
+    handler: ({ ctx, user, params, body, now }) => {
+      const t = applyUnitAction(ctx, {
+        code: params.code,
+        user: user!,
+        action: { type: 'delete', user: userRef(user!) },
+        now,
+        details: { reason: body.reason },
+      });
+      return { state: t.state.kind };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/counts/:code/differences',
+    access: 'counts.resolve',
+    tag: 'steminvoer',
+    summary: 'De velden waarin eerste en tweede invoer verschillen.',
+    params: CodeParams,
+    handler: ({ ctx, params }) => {
+      const m = requireMunicipality(ctx, params.code);
+      const s = loadUnit(ctx, m.code).state;
+      if (s.kind !== 'differences') {
+        throw new ApiError(409, 'entry.wrong_state', 'Er zijn geen verschillen tussen eerste en tweede invoer voor deze gemeente.');
+      }
+      const lists = requireLists(ctx);
+      return {
+        first: { username: s.first.by.username, source: s.first.source },
+        second: { username: s.second.by.username, source: s.second.source },
+        fields: differingFields(s.first.form, s.second.form).map((id) => ({
+          id,
+          label: fieldLabel(id, lists),
+          first: fieldValue(id, s.first.form),
+          second: fieldValue(id, s.second.form),
+        })),
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/:code/resolve',
+    access: 'counts.resolve',
+    tag: 'steminvoer',
+    summary: 'Los verschillen op: eerste of tweede invoer overnemen, of beide verwijderen (met reden).',
+    params: CodeParams,
+    body: ResolveBody,
+    handler: ({ ctx, user, params, body, now }) => {
+      const t = applyUnitAction(ctx, {
+        code: params.code,
+        user: user!,
+        action: { type: 'resolve', user: userRef(user!), choice: body.choice },
+        now,
+        details: { reason: body.reason },
+      });
+      return { state: t.state.kind };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/import',
+    access: 'counts.import',
+    tag: 'steminvoer',
+    summary: 'Upload het getekende tellingbestand (zip) van een gemeente; de controle loopt op de achtergrond.',
+    multipart: { maxBytes: MAX_COUNT_ZIP_BYTES },
+    status: 202,
+    handler: ({ ctx, user, file }) => {
+      requirePhase2(ctx);
+      const jobs = jobsOf(ctx);
+      if ([...jobs.values()].some((j) => j.finishedAt === null)) {
+        throw new ApiError(409, 'import.busy', 'Er wordt al een tellingbestand gecontroleerd. Wacht tot die controle klaar is en probeer het dan opnieuw.');
+      }
+      const f = file!;
+      const input = importInput(ctx, f.bytes, f.fileName);
+      const job: ImportJob = {
+        id: ctx.random.randomBytes(16).toString('hex'),
+        userId: user!.id,
+        fileName: f.fileName,
+        createdAt: ctx.clock().getTime(),
+        finishedAt: null,
+        stage: 'queued',
+        progress: 0,
+        error: null,
+        value: null,
+        form: null,
+        checks: [],
+        hidden: null,
+      };
+      jobs.set(job.id, job);
+      void runJob(ctx, job, input, user!);
+      return { jobId: job.id };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/counts/import/:jobId',
+    access: 'counts.import',
+    tag: 'steminvoer',
+    summary: 'Voortgang en uitkomst van de controle van een tellingbestand.',
+    params: JobParams,
+    handler: ({ ctx, user, params }) => jobDto(findJob(ctx, params.jobId, user!)),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/counts/import/confirm',
+    access: 'counts.import',
+    tag: 'steminvoer',
+    summary: 'Importeer het gecontroleerde tellingbestand als eerste invoer na het intypen van de verborgen hashcode-groepen.',
+    body: ConfirmBody,
+    handler: ({ ctx, user, body, now }) => {
+      const j = findJob(ctx, body.uploadId, user!);
+      if (j.stage !== 'ready' || !j.value || !j.form || !j.hidden) {
+        throw new ApiError(409, 'import.not_ready', 'Dit bestand is (nog) niet klaar om te importeren.', `stage ${j.stage}`);
+      }
+      const v = j.value;
+      const check = confirmHiddenGroups(v.hashHex, j.hidden, body.groups);
+      if (!check.ok) {
+        if (check.code === 'hash.format') throw ApiError.from(400, check);
+        jobsOf(ctx).delete(j.id);
+        ctx.db.transaction(() => {
+          writeAudit(ctx.db, now, actorOf(user!), 'counts.import.hash_mismatch', {
+            code: v.code,
+            name: v.name,
+            fileName: j.fileName,
+            hiddenGroups: j.hidden!.map((i) => i + 1),
+          });
+        })();
+        throw ApiError.from(422, check);
+      }
+      const t = applyUnitAction(ctx, {
+        code: v.code,
+        user: user!,
+        action: { type: 'import', user: userRef(user!), form: j.form, acknowledged: body.acknowledged },
+        now,
+        details: {
+          fileName: j.fileName,
+          emlName: v.emlName,
+          hash: formatHash(v.hashHex),
+          signer: v.signer.subject,
+          fingerprint: v.signer.fingerprint,
+          embeddedMatchesTrusted: v.signer.embeddedMatchesTrusted,
+          pollingStations: v.units,
+        },
+      });
+      jobsOf(ctx).delete(j.id);
+      return { state: t.state.kind, municipality: { code: v.code, name: v.name } };
+    },
+  }),
+];
