@@ -19,6 +19,8 @@ import type { CandidateLists } from '../../src/domain/election.ts';
 import type { VoteCounts } from '../../src/domain/counts.ts';
 import { buildO3Model, dutchDate, o3CandidateName, type O3Input, type O3Model } from '../../src/reports/o3/model.ts';
 import { o3Pdf } from '../../src/reports/o3/pdf.ts';
+import { typstPdf } from '../../src/reports/typst.ts';
+import { fileURLToPath } from 'node:url';
 
 const CREATED = '2021-03-26T10:11:12.345';
 
@@ -218,6 +220,10 @@ test('O 3 PDF, Lelystad: PDF/A-2b, every list total and candidate in the text, h
     assert.ok(p.includes(m.hash!), `page ${k + 1}: no hash`);
     assert.ok(p.includes('Aangemaakt: 26-03-2021 10:11'), `page ${k + 1}: no creation date`);
   });
+  // the candidate tables repeat their header row on every page they run over
+  const firstAfterLists = pages.findIndex((p) => p.includes('4. Verschillen tussen toegelaten kiezers'));
+  assert.ok(firstAfterLists > 1);
+  for (let k = 1; k < firstAfterLists; k++) assert.match(pages[k]!, /Nr\.\s+Naam kandidaat\s+Stemmen/, `page ${k + 1}`);
   const text = pages.join('\n');
   const oneLine = (s: string) => s.replace(/\s+/g, ' ');
   for (const l of m.lists) {
@@ -246,6 +252,24 @@ test('O 3 PDF: same inputs, same bytes; another creation time, other bytes', asy
   assert.ok(a.equals(b), 'two renderings differ');
   const c = pdf(model({ ...i, createdAt: '2021-03-26T10:12:00' }));
   assert.ok(!a.equals(c));
+});
+
+test('Typst PDF: the same bytes in another process and time zone', () => {
+  const template = '#let d = json(bytes(sys.inputs.data))\n#set document(date: datetime(year: 2021, month: 3, day: 26, hour: 1, minute: 2, second: 3))\n#set text(font: "Libertinus Serif")\n#d.name';
+  const data = { name: 'Yeşilgöz-Zegerius, D. (Dilan) (v)' };
+  const here = typstPdf(template, data);
+  assert.ok(here.ok);
+  const typstModule = fileURLToPath(new URL('../../src/reports/typst.ts', import.meta.url));
+  const script = `import { typstPdf } from ${JSON.stringify(typstModule)}; import { createHash } from 'node:crypto';
+const r = typstPdf(process.env.TEMPLATE, JSON.parse(process.env.DATA));
+if (!r.ok) { console.error(r); process.exit(1); }
+process.stdout.write(createHash('sha256').update(r.value).digest('hex'));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, TZ: 'Pacific/Kiritimati', TEMPLATE: template, DATA: JSON.stringify(data) },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, sha256Hex(here.value));
 });
 
 test('O 3 PDF preview: "CONCEPT" watermark, no hash', { skip: !HAVE_PDFTOTEXT && 'pdftotext (poppler-utils) not installed' }, async () => {
