@@ -138,6 +138,9 @@ export interface O3Model {
   readonly municipalities: readonly O3MunicipalityRow[];
 }
 
+/** Lists per table in the appendix "stemmen per lijst per gemeente" (keeps A4 portrait readable). */
+export const LISTS_PER_APPENDIX_TABLE = 8;
+
 export type O3Error = 'o3_onbekende_lijst' | 'o3_onbekende_kandidaat' | 'o3_datum' | 'o3_hash' | 'o3_geen_gemeenten';
 
 const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];

@@ -5,8 +5,7 @@
  */
 
 import { writeOdt, type OdtBlock, type OdtCell } from '../odt.ts';
-import type { O3Model } from './model.ts';
-import { LISTS_PER_APPENDIX_TABLE } from './pdf.ts';
+import { LISTS_PER_APPENDIX_TABLE, type O3Model } from './model.ts';
 
 const n = (x: number | null): string => (x === null ? '–' : String(x));
 const b = (text: string | number, span?: number): OdtCell => (span ? { text, bold: true, span } : { text, bold: true });

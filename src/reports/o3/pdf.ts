@@ -10,10 +10,8 @@
 
 import type { Result } from '../../domain/result.ts';
 import { typstPdf, type TypstError } from '../typst.ts';
-import type { O3Model } from './model.ts';
+import { LISTS_PER_APPENDIX_TABLE, type O3Model } from './model.ts';
 
-/** Lists per table in the appendix "stemmen per lijst per gemeente" (keeps A4 portrait readable). */
-export const LISTS_PER_APPENDIX_TABLE = 8;
 
 export const O3_TEMPLATE = String.raw`
 #let d = json(bytes(sys.inputs.data))
