@@ -20,6 +20,8 @@ export interface ServerConfig {
   /** The first wait; it doubles with every further failure up to the maximum. */
   readonly throttleBaseSeconds: number;
   readonly throttleMaxSeconds: number;
+  /** Largest EML accepted inside a municipality's count zip (phase 2 import). */
+  readonly countEmlMaxBytes: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -30,6 +32,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   throttleFreeFailuresPerAddress: 10,
   throttleBaseSeconds: 30,
   throttleMaxSeconds: 15 * 60,
+  countEmlMaxBytes: 160 * 1024 * 1024,
 };
 
 /** Everything a route handler may use; no globals. */

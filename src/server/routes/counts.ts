@@ -38,8 +38,6 @@ import { actorOf, currentPhase, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
-/** Largest accepted EML inside the zip. */
-export const MAX_COUNT_EML_BYTES = 160 * 1024 * 1024;
 
 const CodeParams = z.object({ code: z.string().regex(/^\d{4}$/, 'Een gemeentecode bestaat uit 4 cijfers.') });
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
@@ -267,7 +265,7 @@ function importInput(ctx: AppContext, zip: Buffer, fileName: string): ImportWork
     municipalities: kieskringMunicipalities(ctx).map((m) => ({ code: m.code, name: m.name })),
     keys: Object.fromEntries(keys.map((k) => [k.code, { pem: k.certificate_pem, subject: k.subject, fingerprint: k.fingerprint }])),
     lists: lists.affiliations.map((a) => ({ listNumber: a.listNumber, positions: a.candidates.map((c) => c.position) })),
-    maxEmlBytes: MAX_COUNT_EML_BYTES,
+    maxEmlBytes: ctx.config.countEmlMaxBytes,
   };
 }
 
