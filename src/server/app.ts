@@ -60,7 +60,6 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   const routes = opts.routes ?? allRoutes;
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });
