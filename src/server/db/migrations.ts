@@ -183,6 +183,50 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER count_history_no_delete BEFORE DELETE ON count_history
     BEGIN SELECT RAISE(ABORT, 'count_history is append-only'); END;
   `,
+  // 3: phase 3 (documents): PV free text, generated document sets (immutable files; a set becomes
+  // void, never changed otherwise, when the phase goes back from 3: linked to that audit record)
+  `
+  CREATE TABLE pv_details (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    details_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by INTEGER REFERENCES users(id)
+  );
+
+  CREATE TABLE document_sets (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    created_by INTEGER REFERENCES users(id),
+    creation_datetime TEXT NOT NULL,
+    eml_hash TEXT NOT NULL,
+    voided_at TEXT,
+    voided_audit_id INTEGER
+  );
+  CREATE UNIQUE INDEX document_sets_one_valid ON document_sets((voided_at IS NULL)) WHERE voided_at IS NULL;
+  CREATE TRIGGER document_sets_only_void BEFORE UPDATE ON document_sets
+    WHEN OLD.voided_at IS NOT NULL OR NEW.voided_at IS NULL OR NEW.id IS NOT OLD.id OR NEW.created_at IS NOT OLD.created_at
+      OR NEW.created_by IS NOT OLD.created_by OR NEW.creation_datetime IS NOT OLD.creation_datetime OR NEW.eml_hash IS NOT OLD.eml_hash
+    BEGIN SELECT RAISE(ABORT, 'a document set can only be voided'); END;
+
+  CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    set_id INTEGER NOT NULL REFERENCES document_sets(id),
+    kind TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (set_id, kind)
+  );
+  CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
+    BEGIN SELECT RAISE(ABORT, 'generated documents never change'); END;
+
+  CREATE TRIGGER documents_void_on_phase_back AFTER INSERT ON audit_log
+    WHEN NEW.action = 'phase.change' AND json_extract(NEW.details_json, '$.from') = 3
+    BEGIN UPDATE document_sets SET voided_at = NEW.at, voided_audit_id = NEW.id WHERE voided_at IS NULL; END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
