@@ -15,8 +15,13 @@ export interface PhaseFacts {
   readonly current: Phase;
   readonly definitionImported: boolean;
   readonly candidateListsImported: boolean;
-  /** Phase 3 only: every municipality complete and nothing open. Filled in by phase 2's issue. */
+  /** Phase 3 only: every municipality complete and nothing open. */
   readonly allCountsComplete: boolean;
+  /**
+   * Any municipality has an entry or a draft. Going back from phase 2 to phase 1 is then refused:
+   * phase 1 may replace the candidate lists the entries are built on.
+   */
+  readonly anyEntries: boolean;
 }
 
 export type PhaseError = 'phase.same' | 'phase.skip' | 'phase.not_ready';
@@ -26,6 +31,12 @@ export function checkPhaseChange(facts: PhaseFacts, target: Phase): Result<Phase
   if (target === facts.current) return fail('phase.same', `Fase ${target} is al actief.`);
   if (Math.abs(target - facts.current) > 1) {
     return fail('phase.skip', `U kunt niet direct van fase ${facts.current} naar fase ${target} gaan.`);
+  }
+  if (facts.current === 2 && target === 1 && facts.anyEntries) {
+    return fail(
+      'phase.not_ready',
+      'Er zijn al stemmen ingevoerd of geïmporteerd. Terug naar fase 1 kan pas als alle invoer is verwijderd.',
+    );
   }
   if (target === 2 && target > facts.current) {
     if (!facts.definitionImported) {

@@ -22,7 +22,7 @@ test('permissions follow domain.md §2', () => {
   assert.equal(isRole('root'), false);
 });
 
-const base: PhaseFacts = { current: 1, definitionImported: true, candidateListsImported: true, allCountsComplete: false };
+const base: PhaseFacts = { current: 1, definitionImported: true, candidateListsImported: true, allCountsComplete: false, anyEntries: false };
 
 test('phase 2 needs definition and candidate lists; phases cannot be skipped; going back is allowed', () => {
   assert.equal(checkPhaseChange(base, 2).ok, true);
@@ -36,6 +36,9 @@ test('phase 2 needs definition and candidate lists; phases cannot be skipped; go
   assert.equal(checkPhaseChange({ ...base, current: 2 }, 3).ok, false);
   assert.equal(checkPhaseChange({ ...base, current: 2, allCountsComplete: true }, 3).ok, true);
   assert.equal(checkPhaseChange({ ...base, current: 3 }, 2).ok, true);
+  const back = checkPhaseChange({ ...base, current: 2, anyEntries: true }, 1);
+  assert.ok(!back.ok && back.message.includes('invoer is verwijderd'));
+  assert.equal(checkPhaseChange({ ...base, current: 3, anyEntries: true }, 2).ok, true);
 });
 
 test('password policy: at least 12 characters, not the user name', () => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PHASES, PHASE_LABELS, checkPhaseChange, type Phase, type PhaseFacts } from '../../domain/phases.ts';
-import { fail, type Result } from '../../domain/result.ts';
+import { PHASES, PHASE_LABELS, checkPhaseChange, type PhaseFacts } from '../../domain/phases.ts';
 import { allCountsComplete, anyEntryExists } from '../counts.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
@@ -13,22 +12,8 @@ function facts(ctx: AppContext): PhaseFacts {
     definitionImported: electionRow(ctx) !== undefined,
     candidateListsImported: candidateListsFile(ctx) !== undefined,
     allCountsComplete: allCountsComplete(ctx),
+    anyEntries: anyEntryExists(ctx),
   };
-}
-
-/**
- * The domain's phase rules plus one of the server's: going back from phase 2 to phase 1 is refused
- * while any municipality has an entry (or a draft), because phase 1 may replace the candidate lists
- * the entries are built on. Delete the entries first.
- */
-function checkPhase(ctx: AppContext, f: PhaseFacts, target: Phase): Result<Phase> {
-  if (f.current === 2 && target === 1 && anyEntryExists(ctx)) {
-    return fail(
-      'phase.not_ready',
-      'Er zijn al stemmen ingevoerd of geïmporteerd. Terug naar fase 1 kan pas als alle invoer is verwijderd.',
-    );
-  }
-  return checkPhaseChange(f, target);
 }
 
 function phaseOverview(ctx: AppContext) {
@@ -36,7 +21,7 @@ function phaseOverview(ctx: AppContext) {
   return {
     phase: f.current,
     phases: PHASES.map((p) => {
-      const check = p === f.current ? null : checkPhase(ctx, f, p);
+      const check = p === f.current ? null : checkPhaseChange(f, p);
       return {
         number: p,
         label: PHASE_LABELS[p],
@@ -67,7 +52,7 @@ export const phaseRoutes = [
     handler: ({ ctx, user, body, now }) => {
       ctx.db.transaction(() => {
         const f = facts(ctx);
-        const check = checkPhase(ctx, f, body.target);
+        const check = checkPhaseChange(f, body.target);
         if (!check.ok) throw ApiError.from(409, check);
         ctx.db.prepare('UPDATE instance SET phase = ? WHERE id = 1').run(check.value);
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: f.current, to: check.value });
