@@ -14,14 +14,46 @@ import {
 import { IndicatorIcon, STATE_LABELS, fieldLabel, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
 
-const HISTORY_LABELS: Record<string, string> = {
-  'count.claim': 'Invoer gestart',
-  'count.save': 'Tussentijds opgeslagen',
-  'count.submit': 'Invoer opgeslagen',
-  'count.release': 'Invoer vrijgegeven',
-  'count.import': 'Tellingbestand geïmporteerd',
-  'count.delete': 'Steminvoer verwijderd',
-  'count.resolve': 'Verschillen opgelost',
+const OUTCOME_LABELS: Record<string, string> = {
+  first_done: 'Eerste invoer afgerond',
+  first_with_errors: 'Eerste invoer afgerond met fouten op het proces-verbaal',
+  complete: 'Tweede invoer afgerond: gelijk aan de eerste',
+  differences: 'Tweede invoer afgerond: verschilt van de eerste (bevestigd)',
+  needs_attention: 'Controle: nog niet afgerond',
+  not_identical: 'Tweede invoer wijkt af van de eerste (nog niet bevestigd)',
+};
+
+/** A history row in words: the action, and for submissions what came of it. */
+function historyText(action: string, details: unknown): string {
+  const d = (details ?? {}) as Record<string, unknown>;
+  const entry = d.entry === 1 ? 'eerste' : d.entry === 2 ? 'tweede' : null;
+  switch (action) {
+    case 'claim':
+      return entry ? `Begonnen met de ${entry} invoer` : 'Invoer begonnen';
+    case 'submit':
+      return OUTCOME_LABELS[String(d.outcome)] ?? 'Invoer opgeslagen';
+    case 'import':
+      return 'Tellingbestand geïmporteerd (eerste invoer)';
+    case 'release':
+      return entry ? `De ${entry} invoer is vrijgegeven` : 'Invoer vrijgegeven';
+    case 'delete':
+      return 'Steminvoer verwijderd';
+    case 'resolve':
+      return typeof d.choice === 'string' && d.choice in CHOICE_LABELS
+        ? `Verschillen opgelost: ${CHOICE_LABELS[d.choice as keyof typeof CHOICE_LABELS]}`
+        : 'Verschillen opgelost';
+    default:
+      return action;
+  }
+}
+
+const HIDDEN_DETAILS = new Set(['outcome', 'entry', 'source', 'fields', 'checks', 'blocking', 'choice', 'code', 'name', 'from', 'to']);
+const DETAIL_LABELS: Record<string, string> = {
+  reason: 'Reden',
+  fileName: 'Bestand',
+  hash: 'Hashcode',
+  signer: 'Ondertekend door',
+  acknowledged: 'Bevestigde waarschuwingen',
 };
 
 const CHOICE_LABELS = {
@@ -239,11 +271,13 @@ export function CountDetail({ code }: { code: string }) {
                 </tr>
               </thead>
               <tbody>
-                {data.history.map((h, i) => (
-                  <tr key={i}>
+                {data.history
+                  .filter((h) => h.action !== 'save')
+                  .map((h, i) => (
+                  <tr key={i} data-action={h.action}>
                     <td className="nowrap">{formatDateTime(h.at)}</td>
                     <td>{h.username ?? '—'}</td>
-                    <td>{HISTORY_LABELS[h.action] ?? h.action}</td>
+                    <td>{historyText(h.action, h.details)}</td>
                     <td>
                       <HistoryDetails details={h.details} />
                     </td>
@@ -278,13 +312,15 @@ export function CountDetail({ code }: { code: string }) {
 function HistoryDetails({ details }: { details: unknown }) {
   if (details === null || details === undefined) return null;
   if (typeof details !== 'object') return <>{String(details)}</>;
-  const entries = Object.entries(details as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object');
+  const entries = Object.entries(details as Record<string, unknown>).filter(([k, v]) => !HIDDEN_DETAILS.has(k) && v !== null && v !== undefined);
   if (entries.length === 0) return null;
+  const text = (v: unknown): string =>
+    Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' && v !== null ? Object.values(v).map(text).join(' · ') : String(v);
   return (
     <ul className="kv">
       {entries.map(([k, v]) => (
         <li key={k}>
-          <span className="k">{k}</span> {String(v)}
+          <span className="k">{DETAIL_LABELS[k] ?? k}</span> {text(v)}
         </li>
       ))}
     </ul>
