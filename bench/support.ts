@@ -1,0 +1,211 @@
+/**
+ * Shared pieces of the benchmarks: the real server as a child process (so its memory can be read
+ * from /proc and the benchmark's own clients do not share its event loop), bringing it to phase 2
+ * for kieskring Zwolle through the HTTP API, timing and percentiles.
+ *
+ * Run directly as `node --import tsx bench/support.ts __server` it is that child: it starts the
+ * test server (test/support/server.ts: 127.0.0.1, random port, temporary data directory, test clock
+ * before TK2021's election date, cheap scrypt) and prints one JSON line {url, pid}; it stops and
+ * removes its data directory when its stdin closes or on SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { hashGroups } from '../src/domain/hashcode.ts';
+import { sha256Hex } from '../src/eml/hash.ts';
+import { importMunicipalityKey } from '../test/support/counts.ts';
+import { eml } from '../test/support/paths.ts';
+import { adminClient, ApiClient, startTestServer, userClient, type ApiResponse, type TestServer } from '../test/support/server.ts';
+import { BENCH_KIESKRING } from './synthetic.ts';
+
+const HERE = fileURLToPath(import.meta.url);
+export const ROOT = path.resolve(path.dirname(HERE), '..');
+
+// ---------------------------------------------------------------------------------------------
+// The server child process
+// ---------------------------------------------------------------------------------------------
+
+export interface ServerChild {
+  readonly url: string;
+  readonly pid: number;
+  /** A stand-in for test/support's TestServer, enough for adminClient/userClient. */
+  readonly handle: TestServer;
+  /** VmHWM (peak resident set) and VmRSS of the server process, in bytes (null when /proc is unavailable). */
+  memory(): { hwm: number | null; rss: number | null };
+  /** Reset the peak resident set (Linux clear_refs 5); false when not possible. */
+  resetPeak(): boolean;
+  stop(): Promise<void>;
+}
+
+function procStatus(pid: number, field: string): number | null {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startServerChild(): Promise<ServerChild> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', HERE, '__server'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server child exited early (${code})`)));
+    child.once('error', reject);
+  });
+  const info = JSON.parse(first) as { url: string; pid: number };
+  const pid = child.pid!;
+  const handle = { url: info.url, adminInitialPassword: CHILD_ADMIN_PASSWORD, adminReady: false } as unknown as TestServer;
+  let stopped = false;
+  return {
+    url: info.url,
+    pid,
+    handle,
+    memory: () => ({ hwm: procStatus(pid, 'VmHWM'), rss: procStatus(pid, 'VmRSS') }),
+    resetPeak: () => {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      lines.close();
+    },
+  };
+}
+
+const CHILD_ADMIN_PASSWORD = 'eerste-wachtwoord-admin';
+
+async function serveAsChild(): Promise<void> {
+  const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD });
+  process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.stdin.on('end', () => void close());
+  process.stdin.on('close', () => void close());
+  process.stdin.resume();
+  process.on('SIGTERM', () => void close());
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === HERE && process.argv[2] === '__server') {
+  await serveAsChild();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2 for kieskring Zwolle through the API
+// ---------------------------------------------------------------------------------------------
+
+export function expectStatus(r: ApiResponse, status: number, what: string): void {
+  if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
+}
+
+export interface BenchSetup {
+  readonly admin: ApiClient;
+  readonly leader: ApiClient;
+  readonly reader: ApiClient;
+  readonly typists: readonly ApiClient[];
+  /** The municipalities of the kieskring (code, name). */
+  readonly municipalities: readonly { readonly code: string; readonly name: string }[];
+}
+
+/**
+ * Definition (kieskring 4) and Zwolle's candidate lists imported with their hash groups typed,
+ * optionally a municipality certificate, users leider / lezer / invoer1..n, phase 2 active.
+ */
+export async function setupPhase2(
+  server: ServerChild,
+  opts: { typists?: number; key?: { code: string; certPem: string } } = {},
+): Promise<BenchSetup> {
+  const admin = await adminClient(server.handle);
+  const defName = 'Verkiezingsdefinitie_TK2021.eml.xml';
+  const p = await admin.upload('/api/election/definition/preview', defName, readFileSync(eml('tk2021', defName)));
+  expectStatus(p, 200, 'definition preview');
+  expectStatus(
+    await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, kieskring: BENCH_KIESKRING.number }),
+    200,
+    'definition confirm',
+  );
+  const listBytes = readFileSync(eml('tk2021', BENCH_KIESKRING.listsFile));
+  const lp = await admin.upload('/api/election/candidate-lists/preview', BENCH_KIESKRING.listsFile, listBytes);
+  expectStatus(lp, 200, 'lists preview');
+  const g = hashGroups(sha256Hex(listBytes));
+  expectStatus(
+    await admin.post('/api/election/candidate-lists/confirm', { uploadId: lp.json.uploadId, groups: [g[lp.json.hiddenGroups[0]], g[lp.json.hiddenGroups[1]]] }),
+    200,
+    'lists confirm',
+  );
+  if (opts.key) await importMunicipalityKey(admin, opts.key.code, opts.key.certPem);
+  const leader = await userClient(server.handle, admin, 'verkiezingsleider', 'leider');
+  const reader = await userClient(server.handle, admin, 'alleen_lezen', 'lezer');
+  const typists: ApiClient[] = [];
+  for (let i = 1; i <= (opts.typists ?? 0); i++) typists.push(await userClient(server.handle, admin, 'invoer', `invoer${i}`));
+  expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
+  const st = await leader.get('/api/counts/status');
+  expectStatus(st, 200, 'status');
+  const municipalities = (st.json.municipalities as { code: string; name: string }[]).map((m) => ({ code: m.code, name: m.name }));
+  return { admin, leader, reader, typists, municipalities };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+// ---------------------------------------------------------------------------------------------
+
+/** One line of the result table. */
+export interface Figure {
+  readonly bench: string;
+  readonly metric: string;
+  readonly value: string;
+  readonly note?: string;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function stats(samples: readonly number[]): { n: number; p50: number; p99: number; max: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s.length ? s[s.length - 1]! : NaN };
+}
+
+export const ms = (x: number): string => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) + ' ms' : '–');
+export const mb = (bytes: number | null): string => (bytes === null ? 'n/a' : (bytes / 1024 / 1024).toFixed(0) + ' MiB');
+export const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) + 'x' : '–');
+
+/** Time one async call in ms. */
+export async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await f();
+  return { value, ms: performance.now() - t0 };
+}
+
+export const sleep = (msec: number): Promise<void> => new Promise((r) => setTimeout(r, msec));
+
+/** stderr progress lines (stdout keeps the figures). */
+export function note(text: string): void {
+  process.stderr.write(`[bench] ${text}\n`);
+}
