@@ -51,6 +51,19 @@ const EXPECTED_ROUTES = [
   'POST /api/counts/import',
   'GET /api/counts/import/:jobId',
   'POST /api/counts/import/confirm',
+  'GET /api/pv-details',
+  'PUT /api/pv-details',
+  'GET /api/finalise',
+  'POST /api/finalise',
+  'GET /api/documents/preview/o3.pdf',
+  'POST /api/documents/create',
+  'GET /api/documents/jobs/:jobId',
+  'GET /api/documents',
+  'GET /api/documents/:id/download',
+  'GET /api/results/osv43.csv',
+  'GET /api/archive',
+  'GET /api/archive/download',
+  'POST /api/election/destroy',
 ];
 
 /** Sample path parameter values that exist in no table (so allowed calls do nothing harmful). */

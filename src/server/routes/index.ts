@@ -3,6 +3,7 @@ import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { auditRoutes } from './audit.ts';
 import { countRoutes } from './counts.ts';
+import { documentRoutes } from './documents.ts';
 import { electionRoutes } from './election.ts';
 import { keyRoutes } from './keys.ts';
 import { phaseRoutes } from './phase.ts';
@@ -38,4 +39,5 @@ export const allRoutes: readonly AnyRoute[] = [
   ...phaseRoutes,
   ...auditRoutes,
   ...countRoutes,
+  ...documentRoutes,
 ];

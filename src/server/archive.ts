@@ -1,0 +1,216 @@
+/**
+ * Guide step 14: the archive package (everything the election touched, with a SHA-256 manifest,
+ * ready to burn to CD/DVD) and the confirmed destruction of the election's data after the
+ * retention period.
+ *
+ * Archive layout (paths sorted, so the same data gives the same entries in the same order):
+ *   invoer/<110a>, invoer/<230b>              the imported files, as imported
+ *   invoer/sleutels/<certificate>.crt         municipality certificates and the own certificate (never the private key)
+ *   invoer/steminvoer/historie.json           the append-only entry history (imports with file name, hash, signer)
+ *   documenten/geldig/set-<n>/<file>          generated documents of the valid set
+ *   documenten/vervallen/set-<n>/<file>       generated documents of void sets
+ *   logboek/auditlog.csv                      the audit log export
+ *   logs/<file>                               the technical log files of <data>/logs
+ *   MANIFEST.txt, manifest.json               SHA-256 and size of every file above
+ */
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import yazl from 'yazl';
+import { sha256Hex } from '../eml/hash.ts';
+import { fileNamePart } from '../domain/election.ts';
+import { auditCsv, verifyChain, writeAudit, type Actor } from './audit.ts';
+import type { AppContext } from './context.ts';
+import { ApiError } from './http.ts';
+import { downloadName } from './documents.ts';
+import { electionRow } from './state.ts';
+
+export interface ArchiveEntry {
+  readonly path: string;
+  readonly data: Buffer;
+}
+
+export interface ManifestLine {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+function safeName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return clean === '' || clean === '.' || clean === '..' ? 'bestand' : clean;
+}
+
+/** Every file of the archive except the manifests, sorted by path. */
+export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[] {
+  const out: ArchiveEntry[] = [];
+  const def = ctx.db.prepare('SELECT definition_file_name, definition_bytes FROM election WHERE id = 1').get() as
+    | { definition_file_name: string; definition_bytes: Buffer }
+    | undefined;
+  if (def) out.push({ path: `invoer/${safeName(def.definition_file_name)}`, data: def.definition_bytes });
+  const lists = ctx.db.prepare('SELECT file_name, bytes FROM candidate_lists_file WHERE id = 1').get() as
+    | { file_name: string; bytes: Buffer }
+    | undefined;
+  if (lists) out.push({ path: `invoer/${safeName(lists.file_name)}`, data: lists.bytes });
+  for (const k of ctx.db.prepare('SELECT code, file_name, certificate_pem FROM municipality_keys ORDER BY code').all() as {
+    code: string;
+    file_name: string;
+    certificate_pem: string;
+  }[]) {
+    out.push({ path: `invoer/sleutels/gemeente_${k.code}_${safeName(k.file_name)}`, data: Buffer.from(k.certificate_pem, 'utf8') });
+  }
+  const own = ctx.db.prepare('SELECT file_name, certificate_pem FROM own_key WHERE id = 1').get() as
+    | { file_name: string; certificate_pem: string }
+    | undefined;
+  if (own) out.push({ path: `invoer/sleutels/eigen_${safeName(own.file_name)}`, data: Buffer.from(own.certificate_pem, 'utf8') });
+  const history = ctx.db.prepare('SELECT * FROM count_history ORDER BY id').all();
+  if (history.length > 0) out.push({ path: 'invoer/steminvoer/historie.json', data: Buffer.from(JSON.stringify(history, null, 2) + '\n', 'utf8') });
+  const docs = ctx.db
+    .prepare(
+      `SELECT d.set_id, d.file_name, d.bytes, s.voided_at FROM documents d JOIN document_sets s ON s.id = d.set_id ORDER BY d.set_id, d.id`,
+    )
+    .all() as { set_id: number; file_name: string; bytes: Buffer; voided_at: string | null }[];
+  for (const d of docs) {
+    const folder = d.voided_at === null ? 'geldig' : 'vervallen';
+    out.push({ path: `documenten/${folder}/set-${d.set_id}/${safeName(downloadName(d))}`, data: d.bytes });
+  }
+  out.push({ path: 'logboek/auditlog.csv', data: Buffer.from(auditCsv(ctx.db), 'utf8') });
+  let logFiles: string[] = [];
+  try {
+    logFiles = readdirSync(logsDir).filter((f) => statSync(path.join(logsDir, f)).isFile());
+  } catch {
+    logFiles = [];
+  }
+  for (const f of logFiles) out.push({ path: `logs/${safeName(f)}`, data: readFileSync(path.join(logsDir, f)) });
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export function manifestOf(entries: readonly ArchiveEntry[]): ManifestLine[] {
+  return entries.map((e) => ({ path: e.path, size: e.data.length, sha256: sha256Hex(e.data) }));
+}
+
+/** `sha256sum -c`-compatible lines (two spaces), preceded by comment lines. */
+export function manifestText(lines: readonly ManifestLine[], header: readonly string[]): string {
+  return [...header.map((h) => `# ${h}`), ...lines.map((l) => `${l.sha256}  ${l.path}`)].join('\n') + '\n';
+}
+
+export function zipEntries(entries: readonly ArchiveEntry[], mtime: Date): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    for (const e of entries) zip.addBuffer(e.data, e.path, { mtime, mode: 0o100644, compress: true, forceDosTimestamp: true });
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.end();
+  });
+}
+
+export interface BuiltArchive {
+  readonly fileName: string;
+  readonly zip: Buffer;
+  readonly manifest: readonly ManifestLine[];
+  readonly manifestHash: string;
+}
+
+/** Build the archive and log it (the log record is written before the audit export inside it is taken). */
+export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Promise<BuiltArchive> {
+  const e = electionRow(ctx);
+  if (!e) throw new ApiError(409, 'election.none', 'Er is nog geen verkiezingsdefinitie geïmporteerd; er is niets te archiveren.');
+  const logsDir = path.join(ctx.dataDir, 'logs');
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  const fileName = `Archief_${e.election_id}_kieskring_${fileNamePart(e.kieskring_name)}_${stamp}.zip`;
+  ctx.db.transaction(() => {
+    writeAudit(ctx.db, now, actor, 'archive.create', { fileName, chain: verifyChain(ctx.db) });
+  })();
+  const entries = archiveEntries(ctx, logsDir);
+  const manifest = manifestOf(entries);
+  const header = [
+    `Archief ${e.name} (${e.election_id}), hoofdstembureau kieskring ${e.kieskring_number} ${e.kieskring_name}`,
+    `Aangemaakt ${now.toISOString()} door ${actor.username ?? 'systeem'}`,
+    'SHA-256 van elk bestand; controleer met: sha256sum -c MANIFEST.txt',
+  ];
+  const json = Buffer.from(
+    JSON.stringify(
+      { election: e.election_id, kieskring: { number: e.kieskring_number, name: e.kieskring_name }, createdAt: now.toISOString(), files: manifest },
+      null,
+      2,
+    ) + '\n',
+    'utf8',
+  );
+  const text = Buffer.from(manifestText(manifest, header), 'utf8');
+  const all = [...entries, { path: 'MANIFEST.txt', data: text }, { path: 'manifest.json', data: json }];
+  const zip = await zipEntries(all, now);
+  return { fileName, zip, manifest, manifestHash: sha256Hex(text) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Destruction
+// ---------------------------------------------------------------------------------------------
+
+/** Retention: three months after the election date (the HSB's certificate is valid that long too). */
+export function retentionDate(electionDate: string): string {
+  const [y, m, d] = electionDate.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1 + 3, d));
+  return t.toISOString().slice(0, 10);
+}
+
+/** Tables of the election's data, children first. Users and the instance row stay. */
+const ELECTION_TABLES = [
+  'documents',
+  'document_sets',
+  'pv_details',
+  'count_history',
+  'count_units',
+  'uploads',
+  'municipality_keys',
+  'own_key',
+  'candidates',
+  'affiliations',
+  'candidate_lists_file',
+  'regions',
+  'election',
+  'audit_log',
+] as const;
+
+export interface DestroyOutcome {
+  readonly erased: Record<string, number>;
+  readonly keyFilesRemoved: number;
+}
+
+/**
+ * Erase the election's data in one transaction: every election table (protective triggers are
+ * dropped and re-created inside the same transaction), the phase back to 1, the private key
+ * file(s). The audit log starts again with the destruction record, which carries the hash of the
+ * last record of the erased chain.
+ */
+export function destroyElection(ctx: AppContext, now: Date, actor: Actor, details: Record<string, unknown>): DestroyOutcome {
+  const erased: Record<string, number> = {};
+  ctx.db.transaction(() => {
+    const last = ctx.db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    const triggers = ctx.db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${ELECTION_TABLES.map(() => '?').join(',')})`)
+      .all(...ELECTION_TABLES) as { name: string; sql: string }[];
+    for (const t of triggers) ctx.db.exec(`DROP TRIGGER "${t.name}"`);
+    for (const table of ELECTION_TABLES) erased[table] = ctx.db.prepare(`DELETE FROM ${table}`).run().changes;
+    for (const t of triggers) ctx.db.exec(t.sql);
+    ctx.db.prepare('UPDATE instance SET phase = 1 WHERE id = 1').run();
+    ctx.db.prepare('DELETE FROM sessions WHERE user_id <> ?').run(actor.id ?? -1);
+    writeAudit(ctx.db, now, actor, 'election.destroy', {
+      ...details,
+      erased,
+      previousChain: last ? { lastId: last.id, lastHash: last.hash } : null,
+    });
+  })();
+  let keyFilesRemoved = 0;
+  try {
+    for (const f of readdirSync(ctx.keysDir)) {
+      rmSync(path.join(ctx.keysDir, f), { force: true });
+      keyFilesRemoved++;
+    }
+  } catch {
+    // no keys folder: nothing to remove
+  }
+  return { erased, keyFilesRemoved };
+}

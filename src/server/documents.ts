@@ -1,0 +1,522 @@
+/**
+ * Phase 3 (domain.md §7, §8; guide steps 10-13): the PV's free-text parts, finalisation readiness,
+ * and the one all-or-nothing creation of the HSB's files: EML 510c, PV O 3 (PDF and ODT), the
+ * signed kieskring zip, the kiesraad zip and the CSV "OSV 4-3 Tellingsoverzicht".
+ *
+ * Rendering (`renderDocuments`) is pure apart from CPU: it takes plain data (counts, lists, free
+ * text, the creation time and the own key) and returns the files. The server runs it in a worker
+ * thread (this same module is the worker's entry point), so other users keep being served while
+ * Typst lays out the PDF. Storing is one transaction: a set of documents exists completely or not
+ * at all. Stored files never change (table triggers); going back from phase 3 voids the valid set
+ * (trigger on the phase-change audit record, migration 3).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { signDetached } from '../crypto/cms.ts';
+import type { UnitState } from '../domain/doubleEntry.ts';
+import type { CandidateLists } from '../domain/election.ts';
+import { formToCounts } from '../domain/entry.ts';
+import { formatHash } from '../domain/hashcode.ts';
+import { fail, ok, type Result } from '../domain/result.ts';
+import { writeEml510c, type ElectionIdentifierInput, type MunicipalityCounts } from '../eml/eml510write.ts';
+import { sha256Hex } from '../eml/hash.ts';
+import { osv43CsvHsb } from '../reports/csv.ts';
+import { buildO3Model, type O3Input } from '../reports/o3/model.ts';
+import { o3Odt } from '../reports/o3/odt.ts';
+import { o3Pdf } from '../reports/o3/pdf.ts';
+import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+import type { AppContext } from './context.ts';
+import { kieskringMunicipalities, storedLists } from './counts.ts';
+import { ApiError } from './http.ts';
+import { candidateListsFile, requireElection } from './state.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Free-text parts of the PV ("Gegevens proces-verbaal")
+// ---------------------------------------------------------------------------------------------
+
+const Text = (max: number) => z.string().max(max, { error: `Maximaal ${max} tekens.` });
+
+export const PvDetailsSchema = z
+  .object({
+    session: z.object({ place: Text(200), date: Text(100), time: Text(100) }).strict(),
+    members: z
+      .array(z.object({ name: Text(200).trim().min(1, { error: 'Vul de naam van het lid in.' }), role: Text(100) }).strict())
+      .max(30, { error: 'Maximaal 30 leden.' }),
+    /** null or blank: no objections; otherwise the appendix text. */
+    objections: Text(20_000).nullable(),
+    remarks: Text(20_000).nullable(),
+  })
+  .strict();
+export type PvDetails = z.output<typeof PvDetailsSchema>;
+
+export const EMPTY_PV_DETAILS: PvDetails = { session: { place: '', date: '', time: '' }, members: [], objections: null, remarks: null };
+
+export function loadPvDetails(ctx: AppContext): { details: PvDetails; updatedAt: string | null } {
+  const row = ctx.db.prepare('SELECT details_json, updated_at FROM pv_details WHERE id = 1').get() as
+    | { details_json: string; updated_at: string }
+    | undefined;
+  if (!row) return { details: EMPTY_PV_DETAILS, updatedAt: null };
+  return { details: JSON.parse(row.details_json) as PvDetails, updatedAt: row.updated_at };
+}
+
+/** What the PV still lacks before it can be made final (Dutch, for the screen). */
+export function pvDetailsMissing(d: PvDetails): string[] {
+  const missing: string[] = [];
+  if (d.session.place.trim() === '') missing.push('plaats van de zitting');
+  if (d.session.date.trim() === '') missing.push('datum van de zitting');
+  if (d.session.time.trim() === '') missing.push('tijd van de zitting');
+  if (d.members.length === 0) missing.push('aanwezige leden van het hoofdstembureau');
+  return missing;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readiness for finalisation
+// ---------------------------------------------------------------------------------------------
+
+const STATE_TEXT: Record<UnitState['kind'], string> = {
+  empty: 'Nog geen invoer.',
+  first_in_progress: 'De eerste invoer is nog bezig.',
+  first_with_errors: 'De eerste invoer bevat fouten; de verkiezingsleider moet deze beoordelen.',
+  first_done: 'De tweede invoer ontbreekt.',
+  second_in_progress: 'De tweede invoer is nog bezig.',
+  differences: 'Er zijn verschillen tussen de eerste en de tweede invoer die moeten worden opgelost.',
+  complete: '',
+};
+
+export interface MunicipalityReadiness {
+  readonly code: string;
+  readonly name: string;
+  readonly state: UnitState['kind'];
+  readonly complete: boolean;
+  /** Empty when complete; otherwise what is missing, in Dutch. */
+  readonly missing: string;
+}
+
+/** Per municipality: complete or what is missing. */
+export function readiness(ctx: AppContext): MunicipalityReadiness[] {
+  return readinessSync(ctx);
+}
+
+export function readinessSync(ctx: AppContext): MunicipalityReadiness[] {
+  const kinds = new Map(
+    (ctx.db.prepare('SELECT code, kind FROM count_units').all() as { code: string; kind: UnitState['kind'] }[]).map((r) => [r.code, r.kind]),
+  );
+  return kieskringMunicipalities(ctx).map((m) => {
+    const state = kinds.get(m.code) ?? 'empty';
+    return { code: m.code, name: m.name, state, complete: state === 'complete', missing: STATE_TEXT[state] };
+  });
+}
+
+/** The final count of every complete municipality (the agreed first = second entry). */
+export function completedCounts(ctx: AppContext): MunicipalityCounts[] {
+  const names = new Map(kieskringMunicipalities(ctx).map((m) => [m.code, m.name]));
+  const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' ORDER BY code").all() as {
+    code: string;
+    state_json: string;
+  }[];
+  return rows
+    .filter((r) => names.has(r.code))
+    .map((r) => {
+      const s = JSON.parse(r.state_json) as Extract<UnitState, { kind: 'complete' }>;
+      return { code: r.code, name: names.get(r.code)!, counts: formToCounts(s.second.form) };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering (pure apart from CPU; runs in a worker thread)
+// ---------------------------------------------------------------------------------------------
+
+export type DocumentKind = 'eml510c' | 'o3_pdf' | 'o3_odt' | 'zip_kieskring' | 'zip_kiesraad' | 'csv_osv43';
+
+/** Display order and Dutch labels of the document types. */
+export const DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly label: string }[] = [
+  { kind: 'eml510c', label: 'EML 510c (telling kieskring)' },
+  { kind: 'o3_pdf', label: 'Proces-verbaal model O 3 (PDF)' },
+  { kind: 'o3_odt', label: 'Proces-verbaal model O 3 (ODT)' },
+  { kind: 'zip_kieskring', label: 'Overdrachtsbestand Teluitslagen (zip)' },
+  { kind: 'zip_kiesraad', label: 'Overdrachtsbestand Kiesraad (zip)' },
+  { kind: 'csv_osv43', label: 'OSV 4-3 Tellingsoverzicht (CSV)' },
+];
+
+export interface RenderInput {
+  readonly election: ElectionIdentifierInput;
+  readonly kieskring: { readonly number: number; readonly name: string };
+  readonly candidateLists: CandidateLists;
+  readonly municipalities: readonly MunicipalityCounts[];
+  readonly pv: PvDetails;
+  /** The instant of creation (ISO, UTC); written as Europe/Amsterdam local time. */
+  readonly createdAt: string;
+  /** null for a concept preview of the O 3 PDF (nothing else is rendered). */
+  readonly key: { readonly privateKeyPem: string; readonly certificatePem: string } | null;
+}
+
+export interface RenderedFile {
+  readonly kind: DocumentKind;
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
+export type RenderStage = 'eml' | 'pdf' | 'odt' | 'csv' | 'signature' | 'zips' | 'done';
+export type RenderProgress = (stage: RenderStage, progress: number) => void;
+
+const TIME_ZONE = 'Europe/Amsterdam';
+
+/** 'yyyy-mm-ddThh:mm:ss.mmm' in Dutch local time (the form of kr:CreationDateTime in the official files). */
+export function localDateTime(instant: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .filter((p) => p.type !== 'literal')
+      .map((p) => [p.type, p.value]),
+  ) as Record<string, string>;
+  const ms = String(instant.getUTCMilliseconds()).padStart(3, '0');
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${ms}`;
+}
+
+/** 'osv4-3_telling_tk2021_kieskring_lelystad.csv' (as the Kiesraad names its CSV files). */
+export function csvFileName(electionId: string, kieskringName: string): string {
+  const flat = kieskringName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '');
+  return `osv4-3_telling_${electionId.toLowerCase()}_kieskring_${flat}.csv`;
+}
+
+export function o3FileName(electionId: string, kieskringName: string, ext: 'pdf' | 'odt', concept = false): string {
+  return `${concept ? 'CONCEPT_' : ''}Model_O3_${electionId}_kieskring_${transferEmlName(electionId, 'kieskring', kieskringName).replace(/^Telling_[^_]+_kieskring_/, '').replace(/\.eml\.xml$/, '')}.${ext}`;
+}
+
+function o3Input(input: RenderInput, emlHash: string | null): O3Input {
+  return {
+    election: { id: input.election.id, name: input.election.name, date: input.election.date },
+    kieskring: input.kieskring,
+    candidateLists: input.candidateLists,
+    municipalities: input.municipalities,
+    session: input.pv.session,
+    members: input.pv.members,
+    objections: input.pv.objections,
+    remarks: input.pv.remarks,
+    emlHash,
+    createdAt: localDateTime(new Date(input.createdAt)),
+  };
+}
+
+/** The concept O 3 (watermark, no hash). */
+export function renderConceptPdf(input: RenderInput): Result<RenderedFile> {
+  const model = buildO3Model(o3Input(input, null));
+  if (!model.ok) return model;
+  const pdf = o3Pdf(model.value);
+  if (!pdf.ok) return fail('documents.render', 'Het concept-proces-verbaal kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+  return ok({ kind: 'o3_pdf', fileName: o3FileName(input.election.id, input.kieskring.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
+}
+
+/** All six files, in DOCUMENT_KINDS order. */
+export async function renderDocuments(input: RenderInput, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
+  if (!input.key) return fail('documents.no_key', 'Er is geen eigen sleutel om het telbestand te ondertekenen.');
+  const id = input.election.id;
+  const k = input.kieskring;
+  const created = new Date(input.createdAt);
+  progress('eml', 0.05);
+  const eml = writeEml510c({
+    election: input.election,
+    kieskring: k,
+    candidateLists: input.candidateLists,
+    municipalities: input.municipalities,
+    creationDateTime: localDateTime(created),
+  });
+  if (!eml.ok) return eml;
+  const emlHash = sha256Hex(eml.value);
+  progress('pdf', 0.15);
+  const model = buildO3Model(o3Input(input, emlHash));
+  if (!model.ok) return model;
+  const pdf = o3Pdf(model.value);
+  if (!pdf.ok) return fail('documents.render', 'Het proces-verbaal (PDF) kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+  progress('odt', 0.7);
+  const odt = await o3Odt(model.value);
+  progress('csv', 0.8);
+  const csv = osv43CsvHsb({
+    electionName: input.election.name,
+    electionDate: input.election.date,
+    kieskring: k,
+    candidateLists: input.candidateLists,
+    municipalities: input.municipalities,
+  });
+  progress('signature', 0.85);
+  const signature = signDetached(eml.value, input.key.privateKeyPem, input.key.certificatePem);
+  progress('zips', 0.9);
+  const emlName = transferEmlName(id, 'kieskring', k.name);
+  const pdfName = o3FileName(id, k.name, 'pdf');
+  const csvName = csvFileName(id, k.name);
+  const zipKieskring = await writeTransferZip(
+    [
+      { name: emlName, data: eml.value },
+      { name: emlName + SIGNATURE_SUFFIX, data: signature },
+    ],
+    { mtime: created },
+  );
+  const zipKiesraad = await writeTransferZip(
+    [
+      { name: emlName, data: eml.value },
+      { name: emlName + SIGNATURE_SUFFIX, data: signature },
+      { name: pdfName, data: pdf.value },
+      { name: csvName, data: csv },
+    ],
+    { mtime: created },
+  );
+  progress('done', 1);
+  return ok([
+    { kind: 'eml510c', fileName: emlName, contentType: 'application/xml', bytes: eml.value },
+    { kind: 'o3_pdf', fileName: pdfName, contentType: 'application/pdf', bytes: pdf.value },
+    { kind: 'o3_odt', fileName: o3FileName(id, k.name, 'odt'), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt },
+    { kind: 'zip_kieskring', fileName: transferZipName(id, 'kieskring', k.name), contentType: 'application/zip', bytes: zipKieskring },
+    { kind: 'zip_kiesraad', fileName: transferZipName(id, 'kiesraad', k.name), contentType: 'application/zip', bytes: zipKiesraad },
+    { kind: 'csv_osv43', fileName: csvName, contentType: 'text/csv; charset=utf-8', bytes: csv },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gathering the input from the database
+// ---------------------------------------------------------------------------------------------
+
+/** The candidate lists as stored in phase 1, in the shape the writers need. */
+export async function storedCandidateLists(ctx: AppContext): Promise<CandidateLists> {
+  const e = requireElection(ctx);
+  const file = candidateListsFile(ctx);
+  if (!file) throw new ApiError(409, 'election.no_lists', 'De kandidatenlijsten zijn nog niet geïmporteerd.');
+  return {
+    electionId: e.election_id,
+    electionName: e.name,
+    electionCategory: e.category,
+    electionDate: e.election_date,
+    contestId: file.contest_id,
+    contestName: file.contest_name,
+    affiliations: storedLists(ctx).affiliations,
+  };
+}
+
+export async function ownKeyPair(ctx: AppContext): Promise<{ privateKeyPem: string; certificatePem: string }> {
+  const row = ctx.db.prepare('SELECT certificate_pem, private_key_file FROM own_key WHERE id = 1').get() as
+    | { certificate_pem: string; private_key_file: string }
+    | undefined;
+  if (!row) {
+    throw new ApiError(
+      409,
+      'documents.no_key',
+      'Er is nog geen eigen sleutelpaar. De beheerder maakt dit aan onder "Eigen sleutel"; daarmee wordt het telbestand ondertekend.',
+    );
+  }
+  try {
+    const privateKeyPem = await readFile(path.join(ctx.keysDir, path.basename(row.private_key_file)), 'utf8');
+    return { privateKeyPem, certificatePem: row.certificate_pem };
+  } catch (e) {
+    throw new ApiError(409, 'documents.key_unreadable', 'De eigen privésleutel kan niet worden gelezen uit de gegevensmap.', (e as Error).message);
+  }
+}
+
+export async function gatherRenderInput(ctx: AppContext, now: Date, withKey: boolean): Promise<RenderInput> {
+  const e = requireElection(ctx);
+  return {
+    election: { id: e.election_id, name: e.name, category: e.category, subcategory: e.subcategory, date: e.election_date },
+    kieskring: { number: e.kieskring_number, name: e.kieskring_name },
+    candidateLists: await storedCandidateLists(ctx),
+    municipalities: completedCounts(ctx),
+    pv: loadPvDetails(ctx).details,
+    createdAt: now.toISOString(),
+    key: withKey ? await ownKeyPair(ctx) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storing and listing
+// ---------------------------------------------------------------------------------------------
+
+export interface DocumentSetRow {
+  id: number;
+  created_at: string;
+  created_by: number | null;
+  creation_datetime: string;
+  eml_hash: string;
+  voided_at: string | null;
+  voided_audit_id: number | null;
+}
+
+export interface DocumentRow {
+  id: number;
+  set_id: number;
+  kind: DocumentKind;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
+export function validSet(ctx: AppContext): DocumentSetRow | undefined {
+  return ctx.db.prepare('SELECT * FROM document_sets WHERE voided_at IS NULL').get() as DocumentSetRow | undefined;
+}
+
+export function storeDocumentSet(ctx: AppContext, files: readonly RenderedFile[], createdAt: Date, creationDateTime: string, userId: number): number {
+  const eml = files.find((f) => f.kind === 'eml510c');
+  if (!eml) throw new Error('no 510c among the rendered files');
+  const at = createdAt.toISOString();
+  const setId = Number(
+    ctx.db
+      .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
+      .run(at, userId, creationDateTime, sha256Hex(eml.bytes)).lastInsertRowid,
+  );
+  const insert = ctx.db.prepare(
+    'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const f of files) insert.run(setId, f.kind, f.fileName, f.contentType, f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
+  return setId;
+}
+
+export function listDocuments(ctx: AppContext) {
+  const sets = ctx.db.prepare('SELECT * FROM document_sets ORDER BY id DESC').all() as DocumentSetRow[];
+  const docs = ctx.db
+    .prepare('SELECT id, set_id, kind, file_name, content_type, size, sha256, created_at FROM documents ORDER BY set_id DESC, id')
+    .all() as DocumentRow[];
+  const users = new Map(
+    (ctx.db.prepare('SELECT id, username, full_name FROM users').all() as { id: number; username: string; full_name: string }[]).map((u) => [u.id, u]),
+  );
+  const label = new Map(DOCUMENT_KINDS.map((d) => [d.kind, d.label]));
+  return sets.map((s) => ({
+    id: s.id,
+    status: s.voided_at === null ? ('geldig' as const) : ('vervallen' as const),
+    createdAt: s.created_at,
+    createdBy: s.created_by !== null ? (users.get(s.created_by)?.username ?? null) : null,
+    creationDateTime: s.creation_datetime,
+    emlHash: formatHash(s.eml_hash),
+    voidedAt: s.voided_at,
+    voidedAuditId: s.voided_audit_id,
+    documents: docs
+      .filter((d) => d.set_id === s.id)
+      .map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        label: label.get(d.kind) ?? d.kind,
+        fileName: d.file_name,
+        contentType: d.content_type,
+        size: d.size,
+        hash: formatHash(d.sha256),
+        createdAt: d.created_at,
+        status: s.voided_at === null ? ('geldig' as const) : ('vervallen' as const),
+      })),
+  }));
+}
+
+export interface StoredDocument extends DocumentRow {
+  bytes: Buffer;
+  voided_at: string | null;
+}
+
+export function loadDocument(ctx: AppContext, id: number): StoredDocument | undefined {
+  return ctx.db
+    .prepare(
+      `SELECT d.id, d.set_id, d.kind, d.file_name, d.content_type, d.size, d.sha256, d.created_at, d.bytes, s.voided_at
+       FROM documents d JOIN document_sets s ON s.id = d.set_id WHERE d.id = ?`,
+    )
+    .get(id) as StoredDocument | undefined;
+}
+
+/** The file name a download carries: a void file's name starts with "VERVALLEN_". */
+export function downloadName(d: Pick<StoredDocument, 'file_name' | 'voided_at'>): string {
+  return d.voided_at === null ? d.file_name : `VERVALLEN_${d.file_name}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker thread
+// ---------------------------------------------------------------------------------------------
+
+type WorkerRequest = { readonly uitslagDocuments: true; readonly mode: 'final' | 'concept'; readonly input: RenderInput };
+type WorkerMessage =
+  | { readonly type: 'progress'; readonly stage: RenderStage; readonly progress: number }
+  | { readonly type: 'result'; readonly result: Result<RenderedFile[]> };
+
+async function runRequest(req: WorkerRequest, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
+  if (req.mode === 'concept') {
+    const r = renderConceptPdf(req.input);
+    return r.ok ? ok([r.value]) : r;
+  }
+  return renderDocuments(req.input, progress);
+}
+
+function workerUrl(): URL | null {
+  const self = new URL(import.meta.url);
+  if (!self.pathname.endsWith('.ts')) return self;
+  let api: string;
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return null;
+  }
+  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(self.href)});`;
+  return new URL('data:text/javascript,' + encodeURIComponent(code));
+}
+
+/** Render in a worker thread (falls back to this thread when no worker can start). */
+export function renderInWorker(mode: 'final' | 'concept', input: RenderInput, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
+  const req: WorkerRequest = { uitslagDocuments: true, mode, input };
+  const url = workerUrl();
+  if (url === null) return runRequest(req, progress);
+  return new Promise((resolve) => {
+    let done = false;
+    let started = false;
+    const worker = new Worker(url, { workerData: req, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    worker.on('message', (m: WorkerMessage) => {
+      started = true;
+      if (m.type === 'progress') progress(m.stage, m.progress);
+      else if (!done) {
+        done = true;
+        // Buffers arrive as Uint8Arrays.
+        resolve(m.result.ok ? ok(m.result.value.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }))) : m.result);
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (err) => {
+      if (done) return;
+      done = true;
+      if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
+        resolve(runRequest(req, progress));
+        return;
+      }
+      resolve(fail('documents.internal', 'De documenten konden niet worden gemaakt door een interne fout.', err.message));
+    });
+    worker.on('exit', (code) => {
+      if (done) return;
+      done = true;
+      resolve(fail('documents.internal', 'De documenten konden niet worden gemaakt door een interne fout.', `worker exited with ${code}`));
+    });
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as WorkerRequest | undefined)?.uitslagDocuments === true) {
+  const port = parentPort;
+  let last = -1;
+  runRequest(workerData as WorkerRequest, (stage, progress) => {
+    const p = Math.floor(progress * 100);
+    if (p === last) return;
+    last = p;
+    port.postMessage({ type: 'progress', stage, progress });
+  })
+    .then((result) => port.postMessage({ type: 'result', result }))
+    .catch((err: unknown) =>
+      port.postMessage({
+        type: 'result',
+        result: { ok: false, code: 'documents.internal', message: 'De documenten konden niet worden gemaakt door een interne fout.', detail: String(err) },
+      }),
+    );
+}

@@ -1,0 +1,496 @@
+/**
+ * Phase 3 routes: PV free text, finalisation ("Definitief maken & PV gebiedsuitslag"), the concept
+ * preview, the one-step creation of the files, the documents overview and downloads, the CSV
+ * export, the archive and the destruction.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { checkPhaseChange } from '../../domain/phases.ts';
+import { formatHash } from '../../domain/hashcode.ts';
+import { allCountsComplete, anyEntryExists } from '../counts.ts';
+import { buildArchive, destroyElection, retentionDate } from '../archive.ts';
+import { writeAudit } from '../audit.ts';
+import type { AppContext } from '../context.ts';
+import {
+  DOCUMENT_KINDS,
+  PvDetailsSchema,
+  downloadName,
+  gatherRenderInput,
+  listDocuments,
+  loadDocument,
+  loadPvDetails,
+  localDateTime,
+  pvDetailsMissing,
+  readiness,
+  renderInWorker,
+  storeDocumentSet,
+  validSet,
+  type RenderStage,
+} from '../documents.ts';
+import { ApiError, route, type SessionUser } from '../http.ts';
+import { actorOf, candidateListsFile, currentPhase, electionRow, requireElection } from '../state.ts';
+import type { FastifyReply } from 'fastify';
+
+// ---------------------------------------------------------------------------------------------
+// Jobs (one creation at a time per installation)
+// ---------------------------------------------------------------------------------------------
+
+interface DocumentJob {
+  readonly id: string;
+  readonly userId: number;
+  stage: RenderStage | 'queued' | 'storing' | 'failed';
+  progress: number;
+  error: { code: string; message: string } | null;
+  setId: number | null;
+  finished: boolean;
+}
+
+const jobsByCtx = new WeakMap<AppContext, Map<string, DocumentJob>>();
+const previewRunning = new WeakSet<AppContext>();
+
+function jobsOf(ctx: AppContext): Map<string, DocumentJob> {
+  let m = jobsByCtx.get(ctx);
+  if (!m) jobsByCtx.set(ctx, (m = new Map()));
+  return m;
+}
+
+function runningJob(ctx: AppContext): DocumentJob | undefined {
+  return [...jobsOf(ctx).values()].find((j) => !j.finished);
+}
+
+function jobDto(j: DocumentJob) {
+  return { jobId: j.id, stage: j.stage, progress: j.progress, finished: j.finished, error: j.error, setId: j.setId };
+}
+
+const STAGE_LABELS: Record<DocumentJob['stage'], string> = {
+  queued: 'In de wachtrij',
+  eml: 'EML 510c aanmaken',
+  pdf: 'Proces-verbaal O 3 (PDF) opmaken',
+  odt: 'Proces-verbaal O 3 (ODT) aanmaken',
+  csv: 'Tellingsoverzicht (CSV) aanmaken',
+  signature: 'Telbestand ondertekenen',
+  zips: 'Overdrachtsbestanden (zip) aanmaken',
+  storing: 'Bestanden opslaan',
+  done: 'Klaar',
+  failed: 'Mislukt',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Preconditions
+// ---------------------------------------------------------------------------------------------
+
+function requirePhase3(ctx: AppContext): void {
+  const phase = currentPhase(ctx);
+  if (phase !== 3) {
+    throw new ApiError(
+      409,
+      'phase.wrong',
+      `Bestanden aanmaken kan alleen in fase 3 (definitief maken & PV gebiedsuitslag); nu is fase ${phase} actief.`,
+    );
+  }
+}
+
+function refuseWhenValidSet(ctx: AppContext): void {
+  const s = validSet(ctx);
+  if (s) {
+    throw new ApiError(
+      409,
+      'documents.exist',
+      `De bestanden zijn al aangemaakt op ${localDateTime(new Date(s.created_at)).slice(0, 16).replace('T', ' ')} en zijn geldig. ` +
+        'Opnieuw aanmaken kan alleen na teruggaan naar fase 2 (de huidige bestanden vervallen dan).',
+      `set ${s.id}`,
+    );
+  }
+}
+
+function requirePvDetails(ctx: AppContext): void {
+  const missing = pvDetailsMissing(loadPvDetails(ctx).details);
+  if (missing.length > 0) {
+    throw new ApiError(
+      409,
+      'documents.pv_details_missing',
+      `Vul eerst de gegevens van het proces-verbaal in (Gegevens proces-verbaal): ${missing.join(', ')}.`,
+      missing.join(','),
+      { missing },
+    );
+  }
+}
+
+function finaliseStatus(ctx: AppContext) {
+  const e = electionRow(ctx);
+  const municipalities = e ? readiness(ctx) : [];
+  const pv = loadPvDetails(ctx);
+  const set = e ? validSet(ctx) : undefined;
+  return {
+    phase: currentPhase(ctx),
+    ready: e !== undefined && municipalities.length > 0 && municipalities.every((m) => m.complete),
+    complete: municipalities.filter((m) => m.complete).length,
+    total: municipalities.length,
+    municipalities,
+    pvDetailsMissing: pvDetailsMissing(pv.details),
+    documents: set ? { setId: set.id, createdAt: set.created_at, emlHash: formatHash(set.eml_hash) } : null,
+    running: runningJob(ctx) ? jobDto(runningJob(ctx)!) : null,
+  };
+}
+
+function sendFile(reply: FastifyReply, bytes: Buffer, fileName: string, contentType: string, voided: boolean) {
+  reply
+    .type(contentType)
+    .header('content-disposition', `attachment; filename="${fileName.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .header('x-document-status', voided ? 'VERVALLEN' : 'geldig');
+  return reply.send(bytes);
+}
+
+async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Promise<DocumentJob> {
+  requireElection(ctx);
+  requirePhase3(ctx);
+  refuseWhenValidSet(ctx);
+  requirePvDetails(ctx);
+  if (runningJob(ctx)) throw new ApiError(409, 'documents.busy', 'De bestanden worden al aangemaakt. Wacht tot dat klaar is.');
+  const input = await gatherRenderInput(ctx, now, true);
+  const job: DocumentJob = {
+    id: ctx.random.randomBytes(16).toString('hex'),
+    userId: user.id,
+    stage: 'queued',
+    progress: 0,
+    error: null,
+    setId: null,
+    finished: false,
+  };
+  jobsOf(ctx).set(job.id, job);
+  void (async () => {
+    const r = await renderInWorker('final', input, (stage, progress) => {
+      job.stage = stage;
+      job.progress = progress;
+    });
+    if (!r.ok) {
+      job.stage = 'failed';
+      job.error = { code: r.code, message: r.message };
+      job.finished = true;
+      ctx.log.error({ code: r.code, detail: r.detail }, 'documenten aanmaken mislukt');
+      return;
+    }
+    job.stage = 'storing';
+    const at = ctx.clock();
+    try {
+      job.setId = ctx.db.transaction(() => {
+        // The state may have changed while rendering: check again, inside the transaction.
+        requirePhase3(ctx);
+        refuseWhenValidSet(ctx);
+        const setId = storeDocumentSet(ctx, r.value, at, localDateTime(new Date(input.createdAt)), user.id);
+        const eml = r.value.find((f) => f.kind === 'eml510c')!;
+        writeAudit(ctx.db, at, actorOf(user), 'documents.create', {
+          setId,
+          creationDateTime: localDateTime(new Date(input.createdAt)),
+          emlHash: formatHash(sha(eml.bytes)),
+          files: r.value.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha(f.bytes) })),
+        });
+        return setId;
+      }).immediate();
+      job.stage = 'done';
+      job.progress = 1;
+    } catch (e) {
+      job.stage = 'failed';
+      job.error =
+        e instanceof ApiError
+          ? { code: e.code, message: e.message }
+          : { code: 'documents.internal', message: 'De bestanden konden niet worden opgeslagen. De fout is vastgelegd in het logbestand.' };
+      if (!(e instanceof ApiError)) ctx.log.error({ err: e }, 'documenten opslaan mislukt');
+    }
+    job.finished = true;
+  })();
+  return job;
+}
+
+function sha(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------------------------
+
+const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
+const DocParams = z.object({ id: z.coerce.number().int().positive() });
+const DestroyBody = z
+  .object({
+    confirmation: z.string(),
+    password: z.string().min(1).max(1000),
+    /** Before the retention date: both this flag and the second confirmation text are needed. */
+    forceBeforeRetention: z.boolean().optional(),
+    forceConfirmation: z.string().optional(),
+  })
+  .strict();
+
+export const FORCE_CONFIRMATION = 'VOOR EINDE BEWAARTERMIJN';
+
+export const documentRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/pv-details',
+    access: 'election.view',
+    tag: 'documenten',
+    summary: 'De vrije tekst van het proces-verbaal O 3 (zitting, aanwezige leden, bezwaren, opmerkingen).',
+    handler: ({ ctx }) => {
+      const p = loadPvDetails(ctx);
+      return { ...p, missing: pvDetailsMissing(p.details), editable: editableReason(ctx) === null, reason: editableReason(ctx) };
+    },
+  }),
+  route({
+    method: 'PUT',
+    url: '/api/pv-details',
+    access: 'documents.create',
+    tag: 'documenten',
+    summary: 'Sla de vrije tekst van het proces-verbaal op (fase 2 of 3, zolang er geen geldige bestanden zijn).',
+    body: PvDetailsSchema,
+    handler: ({ ctx, user, body, now }) => {
+      ctx.db.transaction(() => {
+        const reason = editableReason(ctx);
+        if (reason !== null) throw new ApiError(409, 'pv_details.locked', reason);
+        ctx.db
+          .prepare(
+            `INSERT INTO pv_details (id, details_json, updated_at, updated_by) VALUES (1, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET details_json = excluded.details_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+          )
+          .run(JSON.stringify(body), now.toISOString(), user!.id);
+        writeAudit(ctx.db, now, actorOf(user!), 'pv_details.save', body as unknown as Record<string, unknown>);
+      }).immediate();
+      const p = loadPvDetails(ctx);
+      return { ...p, missing: pvDetailsMissing(p.details), editable: true, reason: null };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/finalise',
+    access: 'election.view',
+    tag: 'documenten',
+    summary: 'Kan er definitief worden gemaakt? Per gemeente wat nog ontbreekt; de huidige geldige bestanden.',
+    handler: ({ ctx }) => finaliseStatus(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/finalise',
+    access: 'phase.change',
+    tag: 'documenten',
+    summary: 'Definitief maken: van fase 2 naar fase 3, alleen als elke gemeente is afgerond. Anders 409 met wat ontbreekt.',
+    handler: ({ ctx, user, now }) => {
+      requireElection(ctx);
+      ctx.db.transaction(() => {
+        const current = currentPhase(ctx);
+        if (current === 3) throw new ApiError(409, 'phase.same', 'De uitslag is al definitief gemaakt (fase 3 is actief).');
+        const munis = readiness(ctx);
+        const missing = munis.filter((m) => !m.complete);
+        const check = checkPhaseChange(
+          {
+            current,
+            definitionImported: true,
+            candidateListsImported: candidateListsFile(ctx) !== undefined,
+            allCountsComplete: missing.length === 0 && allCountsComplete(ctx),
+            anyEntries: anyEntryExists(ctx),
+          },
+          3,
+        );
+        if (!check.ok) {
+          const list = missing.map((m) => `${m.name} (${m.code}): ${m.missing}`);
+          throw new ApiError(
+            409,
+            check.code,
+            missing.length > 0 ? `Definitief maken kan nog niet. Nog niet afgerond: ${list.join(' ')}` : check.message,
+            missing.map((m) => `${m.code}:${m.state}`).join(','),
+            { missing: missing.map((m) => ({ code: m.code, name: m.name, state: m.state, missing: m.missing })) },
+          );
+        }
+        ctx.db.prepare('UPDATE instance SET phase = 3 WHERE id = 1').run();
+        writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: current, to: 3, via: 'finalise' });
+      }).immediate();
+      return finaliseStatus(ctx);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/documents/preview/o3.pdf',
+    access: 'election.view',
+    tag: 'documenten',
+    summary: 'Concept van het proces-verbaal O 3 (PDF met watermerk "Concept", zonder hashcode), met de afgeronde gemeenten.',
+    produces: 'application/pdf',
+    handler: async ({ ctx, reply, now }) => {
+      requireElection(ctx);
+      if (previewRunning.has(ctx)) throw new ApiError(409, 'documents.busy', 'Er wordt al een concept gemaakt. Probeer het zo opnieuw.');
+      const input = await gatherRenderInput(ctx, now, false);
+      if (input.municipalities.length === 0) {
+        throw new ApiError(409, 'documents.no_counts', 'Er is nog geen gemeente afgerond; een concept kan nog niet worden getoond.');
+      }
+      previewRunning.add(ctx);
+      try {
+        const r = await renderInWorker('concept', input, () => {});
+        if (!r.ok) throw ApiError.from(422, r);
+        const f = r.value[0]!;
+        return sendFile(reply, f.bytes, f.fileName, f.contentType, false);
+      } finally {
+        previewRunning.delete(ctx);
+      }
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/documents/create',
+    access: 'documents.create',
+    tag: 'documenten',
+    summary: 'Aanmaken bestanden na definitief maken (fase 3): 510c, O 3 (PDF en ODT), zips en CSV in één keer; 202 met een taak-id.',
+    status: 202,
+    handler: async ({ ctx, user, now }) => jobDto(await startCreation(ctx, user!, now)),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/documents/jobs/:jobId',
+    access: 'documents.create',
+    tag: 'documenten',
+    summary: 'Voortgang van het aanmaken van de bestanden.',
+    params: JobParams,
+    handler: ({ ctx, params }) => {
+      const j = jobsOf(ctx).get(params.jobId);
+      if (!j) throw new ApiError(404, 'documents.job_not_found', 'Deze taak bestaat niet (meer).');
+      return { ...jobDto(j), stageLabel: STAGE_LABELS[j.stage] };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/documents',
+    access: 'election.view',
+    tag: 'documenten',
+    summary: 'Documentenoverzicht: alle aangemaakte bestanden per set, met type, tijd, grootte, hashcode en status (geldig/vervallen).',
+    handler: ({ ctx }) => ({ kinds: DOCUMENT_KINDS, sets: listDocuments(ctx) }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/documents/:id/download',
+    access: 'election.view',
+    tag: 'documenten',
+    summary: 'Download een aangemaakt bestand (altijd als bijlage). Een vervallen bestand heet "VERVALLEN_…" en draagt X-Document-Status: VERVALLEN.',
+    params: DocParams,
+    produces: 'application/octet-stream',
+    handler: ({ ctx, reply, params }) => {
+      const d = loadDocument(ctx, params.id);
+      if (!d) throw new ApiError(404, 'documents.not_found', 'Dit bestand bestaat niet.');
+      return sendFile(reply, d.bytes, downloadName(d), d.content_type, d.voided_at !== null);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/results/osv43.csv',
+    access: 'election.view',
+    tag: 'documenten',
+    summary: 'Exporteren resultaat: OSV 4-3 Tellingsoverzicht (CSV) zoals opgeslagen bij het aanmaken van de bestanden.',
+    produces: 'text/csv',
+    handler: ({ ctx, reply }) => {
+      const s = validSet(ctx);
+      if (!s) {
+        throw new ApiError(
+          409,
+          'documents.none',
+          'Het tellingsoverzicht is beschikbaar nadat de uitslag definitief is gemaakt en de bestanden zijn aangemaakt.',
+        );
+      }
+      const id = (ctx.db.prepare("SELECT id FROM documents WHERE set_id = ? AND kind = 'csv_osv43'").get(s.id) as { id: number }).id;
+      const d = loadDocument(ctx, id)!;
+      return sendFile(reply, d.bytes, d.file_name, 'text/csv; charset=utf-8', false);
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/archive',
+    access: 'audit.view',
+    tag: 'archief',
+    summary: 'Archiveren en vernietigen: bewaartermijn, laatste archief, of vernietigen al mag.',
+    handler: ({ ctx, now }) => archiveStatus(ctx, now),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/archive/download',
+    access: 'audit.view',
+    tag: 'archief',
+    summary: 'Het archiefpakket (zip): geïmporteerde bestanden, alle documenten (geldig en vervallen), auditlog, logbestanden en MANIFEST met SHA-256.',
+    produces: 'application/zip',
+    handler: async ({ ctx, user, reply, now }) => {
+      const a = await buildArchive(ctx, now, actorOf(user!));
+      return reply
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="${a.fileName}"`)
+        .header('x-content-type-options', 'nosniff')
+        .header('x-manifest-sha256', a.manifestHash)
+        .send(a.zip);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/election/destroy',
+    access: 'users.manage',
+    tag: 'archief',
+    summary:
+      'Vernietigen: wist alle gegevens van de verkiezing (typ VERNIETIGEN en het eigen wachtwoord). Vóór het einde van de bewaartermijn alleen met een tweede bevestiging.',
+    body: DestroyBody,
+    handler: async ({ ctx, user, body, now }) => {
+      const e = requireElection(ctx);
+      if (body.confirmation !== 'VERNIETIGEN') {
+        throw new ApiError(400, 'destroy.confirmation', 'Typ VERNIETIGEN (in hoofdletters) om te bevestigen.');
+      }
+      const row = ctx.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(user!.id) as { password_hash: string };
+      if (!(await ctx.hasher.verify(body.password, row.password_hash))) {
+        ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(user!), 'election.destroy.refused', { reason: 'password' }))();
+        throw new ApiError(403, 'destroy.password', 'Het wachtwoord is onjuist. Er is niets vernietigd.');
+      }
+      const retention = retentionDate(e.election_date);
+      const before = now.toISOString().slice(0, 10) < retention;
+      if (before && !(body.forceBeforeRetention === true && body.forceConfirmation === FORCE_CONFIRMATION)) {
+        throw new ApiError(
+          409,
+          'destroy.retention',
+          `De bewaartermijn loopt tot ${retention}. Vernietigen vóór die datum kan alleen met een tweede bevestiging: typ "${FORCE_CONFIRMATION}".`,
+          retention,
+          { retentionDate: retention },
+        );
+      }
+      const lastArchive = lastArchiveRecord(ctx);
+      const outcome = destroyElection(ctx, now, actorOf(user!), {
+        election: e.election_id,
+        kieskring: e.kieskring_number,
+        retentionDate: retention,
+        beforeRetention: before,
+        lastArchive,
+      });
+      ctx.log.warn({ election: e.election_id, erased: outcome.erased }, 'verkiezingsgegevens vernietigd');
+      return { destroyed: true, ...outcome, beforeRetention: before, lastArchive };
+    },
+  }),
+];
+
+function editableReason(ctx: AppContext): string | null {
+  const phase = currentPhase(ctx);
+  if (phase === 1) return 'De gegevens van het proces-verbaal kunnen worden ingevuld vanaf fase 2.';
+  if (phase === 3 && validSet(ctx)) {
+    return 'De bestanden zijn al aangemaakt. Ga terug naar fase 2 om de gegevens van het proces-verbaal te wijzigen (de bestanden vervallen dan).';
+  }
+  return null;
+}
+
+function lastArchiveRecord(ctx: AppContext): { at: string; fileName: string } | null {
+  const r = ctx.db.prepare("SELECT at, details_json FROM audit_log WHERE action = 'archive.create' ORDER BY id DESC LIMIT 1").get() as
+    | { at: string; details_json: string }
+    | undefined;
+  return r ? { at: r.at, fileName: (JSON.parse(r.details_json) as { fileName: string }).fileName } : null;
+}
+
+function archiveStatus(ctx: AppContext, now: Date) {
+  const e = electionRow(ctx);
+  if (!e) return { election: null, retentionDate: null, beforeRetention: null, lastArchive: null, forceConfirmation: FORCE_CONFIRMATION };
+  const retention = retentionDate(e.election_date);
+  return {
+    election: e.election_id,
+    retentionDate: retention,
+    beforeRetention: now.toISOString().slice(0, 10) < retention,
+    lastArchive: lastArchiveRecord(ctx),
+    forceConfirmation: FORCE_CONFIRMATION,
+  };
+}
