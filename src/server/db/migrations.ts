@@ -227,6 +227,47 @@ export const MIGRATIONS: readonly string[] = [
     WHEN NEW.action = 'phase.change' AND json_extract(NEW.details_json, '$.from') = 3
     BEGIN UPDATE document_sets SET voided_at = NEW.at, voided_audit_id = NEW.id WHERE voided_at IS NULL; END;
   `,
+  // 4: the gemeente installation: the stemgebied (a kieskring = HSB, or a municipality = gemeente),
+  // polling stations and the municipality's number of eligible voters; count units are municipalities
+  // ('0034') or polling stations ('SB1'), so count_units.code is rebuilt without the 4-character check
+  `
+  ALTER TABLE election ADD COLUMN stemgebied_category TEXT NOT NULL DEFAULT 'KIESKRING'
+    CHECK (stemgebied_category IN ('KIESKRING', 'GEMEENTE'));
+  ALTER TABLE election ADD COLUMN municipality_number INTEGER;
+  ALTER TABLE election ADD COLUMN municipality_name TEXT;
+
+  CREATE TABLE polling_stations (
+    number INTEGER PRIMARY KEY CHECK (number > 0),
+    name TEXT NOT NULL CHECK (length(name) > 0),
+    postcode TEXT CHECK (postcode IS NULL OR postcode GLOB '[1-9][0-9][0-9][0-9] [A-Z][A-Z]'),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE gemeente_setup (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    eligible_voters INTEGER NOT NULL CHECK (eligible_voters >= 0),
+    updated_at TEXT NOT NULL,
+    updated_by INTEGER REFERENCES users(id)
+  );
+
+  CREATE TABLE count_units_v4 (
+    code TEXT PRIMARY KEY CHECK (code GLOB '[0-9][0-9][0-9][0-9]' OR (code GLOB 'SB[1-9]*' AND substr(code, 3) NOT GLOB '*[^0-9]*')),
+    kind TEXT NOT NULL CHECK (kind IN ('empty', 'first_in_progress', 'first_with_errors', 'first_done',
+      'second_in_progress', 'differences', 'complete')),
+    claimed_by INTEGER REFERENCES users(id),
+    state_json TEXT NOT NULL,
+    meta_json TEXT NOT NULL DEFAULT '{}',
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  INSERT INTO count_units_v4 (code, kind, claimed_by, state_json, meta_json, version, updated_at)
+    SELECT code, kind, claimed_by, state_json, meta_json, version, updated_at FROM count_units;
+  DROP TABLE count_units;
+  ALTER TABLE count_units_v4 RENAME TO count_units;
+  CREATE INDEX count_units_kind ON count_units(kind);
+  CREATE INDEX count_units_claimed_by ON count_units(claimed_by);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
