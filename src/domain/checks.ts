@@ -28,6 +28,11 @@ export interface CheckResult {
 export interface CheckContext {
   /** Other municipalities' completed results, for W.210 (identical results). */
   readonly others?: readonly { readonly name: string; readonly form: EntryForm }[];
+  /**
+   * Required scalars this kind of unit may leave empty: ['Z'] for a polling station (its PV has no
+   * number of eligible voters; W.205 is then not given, W.206 only for a typed Z). Absent: the HSB rules.
+   */
+  readonly optionalScalars?: readonly ScalarKey[];
 }
 
 const fmt = (n: number): string => n.toLocaleString('nl-NL');
@@ -45,7 +50,8 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
     });
     return out;
   }
-  const empty = emptyRequiredFields(form);
+  const optional = ctx.optionalScalars ?? [];
+  const empty = emptyRequiredFields(form, optional);
   if (empty.length > 0) {
     out.push({
       code: 'F.101',
@@ -182,7 +188,9 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
     });
   }
 
-  if (Z === null || Z === 0) {
+  if (optional.includes('Z') && (Z === null || Z === 0)) {
+    // a polling station: no number of eligible voters on its PV, nothing to warn about
+  } else if (Z === null || Z === 0) {
     out.push({
       code: 'W.205',
       severity: 'warning',

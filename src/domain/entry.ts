@@ -92,10 +92,14 @@ export function formMatchesLists(form: EntryForm, lists: Pick<CandidateLists, 'a
   });
 }
 
-/** The fields that must be filled in but are empty, in form order. */
-export function emptyRequiredFields(form: EntryForm): FieldId[] {
+/**
+ * The fields that must be filled in but are empty, in form order. `optional`: required scalars that
+ * this kind of unit may leave empty (a polling station's PV has no Z: the gemeente's eligible voters
+ * are entered once for the whole municipality).
+ */
+export function emptyRequiredFields(form: EntryForm, optional: readonly ScalarKey[] = []): FieldId[] {
   const out: FieldId[] = [];
-  for (const k of REQUIRED_SCALARS) if (form.scalars[k] === null) out.push(k);
+  for (const k of REQUIRED_SCALARS) if (form.scalars[k] === null && !optional.includes(k)) out.push(k);
   for (const l of form.lists) {
     if (l.total === null) out.push(listFieldId(l.listNumber));
     l.candidates.forEach((v, i) => {
