@@ -269,7 +269,7 @@ function failure(status: number, code: string, message: string, detail?: string)
   return { ...fail(code, message, detail), status };
 }
 
-async function send<T>(method: string, path: string, body?: unknown, quiet = false): Promise<ApiResult<T>> {
+async function send<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (body instanceof FormData) {
     init.body = body;
@@ -293,7 +293,7 @@ async function send<T>(method: string, path: string, body?: unknown, quiet = fal
     }
   }
   if (response.ok) {
-    if (path !== '/api/session' && !quiet) listener('activity');
+    if (path !== '/api/session') listener('activity');
     return ok(data as T);
   }
   const err = (data as { error?: { code?: string; message?: string; detail?: string } } | null)?.error;
@@ -308,10 +308,10 @@ async function send<T>(method: string, path: string, body?: unknown, quiet = fal
 export const api = {
   get: <T>(path: string) => send<T>('GET', path),
   /**
-   * A GET for automatic refreshes: not counted as user activity by the local idle timer (when the
-   * timer runs out, the app asks the server, which decides whether the session is still alive).
+   * A GET for automatic refreshes. The server resets the idle timer on every request, polls
+   * included (docs/api.md: a projector screen stays logged in), so the local timer follows it.
    */
-  poll: <T>(path: string) => send<T>('GET', path, undefined, true),
+  poll: <T>(path: string) => send<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => send<T>('POST', path, body),
   put: <T>(path: string, body: unknown = {}) => send<T>('PUT', path, body),
   upload: <T>(path: string, file: File) => {

@@ -76,7 +76,7 @@ export function CountDetail({ code }: { code: string }) {
   const [diff, diffError] = useLoad(
     () =>
       hasDiff
-        ? api.get<{ fields: Difference[] }>(`/api/counts/${encodeURIComponent(code)}/differences`)
+        ? api.get<{ fields: Difference[]; first?: { username: string }; second?: { username: string } }>(`/api/counts/${encodeURIComponent(code)}/differences`)
         : Promise.resolve({ ok: true as const, value: null }),
     [hasDiff, code, data?.second?.at],
   );
@@ -223,10 +223,10 @@ export function CountDetail({ code }: { code: string }) {
                     <tr>
                       <th scope="col">Veld</th>
                       <th scope="col" className="num">
-                        Eerste invoer
+                        Eerste invoer{diff.first ? ` (${diff.first.username})` : ''}
                       </th>
                       <th scope="col" className="num">
-                        Tweede invoer
+                        Tweede invoer{diff.second ? ` (${diff.second.username})` : ''}
                       </th>
                     </tr>
                   </thead>

@@ -557,7 +557,7 @@ function SubmitPanel(props: {
             <span className="check-code">{c.code}</span> {c.message}
           </p>
         ))}
-        {fieldLinks(panel.fields)}
+        <EmptyByList fields={panel.fields} shape={shape} onJump={props.onJump} />
         {candidateEmpty > 0 ? (
           <div className="actions left">
             <button type="button" className="secondary" onClick={props.onZero}>
@@ -633,6 +633,44 @@ function SubmitPanel(props: {
         <p>Vink elke waarschuwing aan en kies daarna opnieuw “Invoer afronden”.</p>
       )}
     </div>
+  );
+}
+
+/** Empty fields grouped per list: one line per list with the candidate numbers, a jump to the first. */
+function EmptyByList(props: { fields: readonly FieldId[]; shape: FormShape; onJump: (id: FieldId) => void }) {
+  const scalars = props.fields.filter((f) => !f.startsWith('list.'));
+  const lists = new Map<number, { total: boolean; positions: number[]; first: FieldId }>();
+  for (const f of props.fields) {
+    const m = /^list\.(\d+)(?:\.(\d+))?$/.exec(f);
+    if (!m) continue;
+    const n = Number(m[1]);
+    const g = lists.get(n) ?? { total: false, positions: [], first: f };
+    if (m[2] === undefined) g.total = true;
+    else g.positions.push(Number(m[2]));
+    lists.set(n, g);
+  }
+  return (
+    <ul className="empty-fields">
+      {scalars.map((id) => (
+        <li key={id}>
+          <button type="button" className="link" onClick={() => props.onJump(id)}>
+            {fieldLabel(props.shape, id)}
+          </button>
+        </li>
+      ))}
+      {[...lists].map(([n, g]) => {
+        const list = props.shape.lists.find((l) => l.listNumber === n);
+        const parts = [g.total ? 'lijsttotaal' : null, g.positions.length > 0 ? `${g.positions.length === 1 ? 'kandidaat' : 'kandidaten'} ${g.positions.join(', ')}` : null];
+        return (
+          <li key={n}>
+            <button type="button" className="link" onClick={() => props.onJump(g.first)}>
+              Lijst {n} {list?.name ?? ''}
+            </button>
+            : {parts.filter(Boolean).join('; ')}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

@@ -165,9 +165,11 @@ function StatusTable({ rows }: { rows: MunicipalityStatus[] }) {
                 <span>
                   {m.claimedBy.entry === 1 ? 'Eerste' : 'Tweede'} invoer door {m.claimedBy.username}
                 </span>
-              ) : m.state === 'complete' || m.state === 'empty' || m.state === 'first_done' ? null : (
-                <span>{STATE_LABELS[m.state]}</span>
-              )}
+              ) : m.state === 'differences' ? (
+                <span>Verschillen tussen eerste en tweede invoer</span>
+              ) : m.state === 'first_with_errors' ? (
+                <span>Fouten op het proces-verbaal</span>
+              ) : null}
               {m.warnings.length > 0 ? <span className="codes"> {m.warnings.join(', ')}</span> : null}
             </td>
           </tr>
