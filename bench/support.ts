@@ -36,6 +36,8 @@ export interface ServerChild {
   memory(): { hwm: number | null; rss: number | null };
   /** Reset the peak resident set (Linux clear_refs 5); false when not possible. */
   resetPeak(): boolean;
+  /** CPU time (user + system) the server process used so far, in ms (null without /proc). */
+  cpuMs(): number | null;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,16 @@ export async function startServerChild(): Promise<ServerChild> {
         return true;
       } catch {
         return false;
+      }
+    },
+    cpuMs: () => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (USER_HZ, 100 on Linux).
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        return null;
       }
     },
     stop: async () => {
