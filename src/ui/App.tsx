@@ -21,6 +21,9 @@ import { CountsStatus, Projector } from './screens/CountsStatus.tsx';
 import { CountDetail } from './screens/CountDetail.tsx';
 import { CountImport } from './screens/CountImport.tsx';
 import { CountEntry } from './screens/CountEntry.tsx';
+import { Finalise } from './screens/Finalise.tsx';
+import { CreateDocuments, DocumentsOverview, ExportResults } from './screens/Documents.tsx';
+import { Archive } from './screens/Archive.tsx';
 
 const IDLE_MESSAGE = 'U bent automatisch afgemeld omdat u enige tijd niet actief was. Meld u opnieuw aan.';
 const EXPIRED_MESSAGE = 'Uw sessie is verlopen. Meld u opnieuw aan.';
@@ -160,7 +163,21 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
   },
   {
     title: 'Verkiezingsproces',
-    items: [{ label: 'Fases verkiezingsproces', path: '/verkiezingsproces', permission: 'election.view' }],
+    items: [
+      { label: 'Fases verkiezingsproces', path: '/verkiezingsproces', permission: 'election.view' },
+      { label: 'Definitief maken & PV gebiedsuitslag', path: '/verkiezingsproces/definitief-maken', permission: 'election.view' },
+    ],
+  },
+  {
+    title: 'Documenten',
+    items: [
+      { label: 'Aanmaken bestanden na definitief maken', path: '/documenten/aanmaken', permission: 'documents.create' },
+      { label: 'Tonen documentenoverzicht', path: '/documenten', permission: 'election.view' },
+    ],
+  },
+  {
+    title: 'Resultaten',
+    items: [{ label: 'Exporteren resultaat', path: '/resultaten/exporteren', permission: 'election.view' }],
   },
   {
     title: 'Administratie',
@@ -168,6 +185,7 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
       { label: 'Gebruikersbeheer', path: '/administratie/gebruikers', permission: 'users.manage' },
       { label: 'Aanmaken gebruiker', path: '/administratie/gebruikers/nieuw', permission: 'users.manage' },
       { label: 'Auditlog', path: '/administratie/auditlog', permission: 'audit.view' },
+      { label: 'Archiveren en vernietigen', path: '/administratie/archief', permission: 'audit.view' },
     ],
   },
 ];
@@ -302,6 +320,11 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/verkiezing/kandidatenlijsten') return <CandidateLists />;
   if ((m = match('/verkiezing/kandidatenlijsten/:n', path))) return <Candidates listNumber={m.n!} />;
   if (path === '/verkiezingsproces') return <Phases />;
+  if (path === '/verkiezingsproces/definitief-maken') return <Finalise />;
+  if (path === '/documenten/aanmaken') return <CreateDocuments />;
+  if (path === '/documenten') return <DocumentsOverview />;
+  if (path === '/resultaten/exporteren') return <ExportResults />;
+  if (path === '/administratie/archief') return <Archive />;
   if (path === '/steminvoer') return <CountsStatus />;
   if (path === '/steminvoer/importeren') return <CountImport />;
   if ((m = match('/steminvoer/gemeente/:code', path))) return <CountDetail code={m.code!} />;

@@ -1,0 +1,107 @@
+/** "Archiveren en vernietigen" (guide step 14). */
+import { useState, type FormEvent } from 'react';
+import { api, type ApiFailure } from '../api.ts';
+import { ErrorMessage, Notice, PageTitle, formatDate, formatDateTime, useApp, useLoad } from '../components.tsx';
+
+interface ArchiveStatus {
+  election: string | null;
+  retentionDate: string | null;
+  beforeRetention: boolean | null;
+  lastArchive: { at: string; fileName: string } | null;
+  forceConfirmation: string;
+}
+
+export function Archive() {
+  const { can, refreshElection } = useApp();
+  const [status, loadError, reload] = useLoad(() => api.get<ArchiveStatus>('/api/archive'));
+  const [confirmation, setConfirmation] = useState('');
+  const [password, setPassword] = useState('');
+  const [force, setForce] = useState(false);
+  const [forceText, setForceText] = useState('');
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [done, setDone] = useState(false);
+
+  async function destroy(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const r = await api.post('/api/election/destroy', {
+      confirmation,
+      password,
+      ...(force ? { forceBeforeRetention: true, forceConfirmation: forceText } : {}),
+    });
+    setPassword('');
+    if (!r.ok) return setError(r);
+    setDone(true);
+    reload();
+    await refreshElection();
+  }
+
+  return (
+    <>
+      <PageTitle>Archiveren en vernietigen</PageTitle>
+      <ErrorMessage error={loadError} />
+      <section>
+        <h2>Archiveren</h2>
+        <p>
+          Het archiefpakket bevat de geïmporteerde bestanden, alle aangemaakte documenten (geldig en vervallen), het
+          auditlog, de logbestanden en een MANIFEST met de SHA-256-hashcode van elk bestand. Kopieer het naar een cd of
+          dvd.
+        </p>
+        {status?.lastArchive && (
+          <p className="hint">
+            Laatste archief: {status.lastArchive.fileName} ({formatDateTime(status.lastArchive.at)})
+          </p>
+        )}
+        {status?.election && (
+          <a className="button primary" href="/api/archive/download" download onClick={() => window.setTimeout(reload, 2000)}>
+            Archiefpakket downloaden (zip)
+          </a>
+        )}
+      </section>
+      {can('users.manage') && status?.election && (
+        <section>
+          <h2>Vernietigen</h2>
+          <p>
+            De bestanden moeten worden bewaard tot 3 maanden na de benoeming van de nieuwe leden; daarna kunnen ze worden
+            vernietigd. Bewaartermijn tot en met: <strong>{formatDate(status.retentionDate)}</strong>.
+          </p>
+          {!status.lastArchive && (
+            <div className="message warning" role="status">
+              Er is nog geen archiefpakket gemaakt.
+            </div>
+          )}
+          <ErrorMessage error={error} />
+          <form onSubmit={(e) => void destroy(e)}>
+            <label>
+              Typ VERNIETIGEN
+              <input name="confirmation" value={confirmation} autoComplete="off" onChange={(e) => setConfirmation(e.target.value)} />
+            </label>
+            <label>
+              Uw wachtwoord
+              <input name="password" type="password" value={password} autoComplete="current-password" onChange={(e) => setPassword(e.target.value)} />
+            </label>
+            {status.beforeRetention && (
+              <fieldset>
+                <legend>De bewaartermijn is nog niet verstreken</legend>
+                <label>
+                  <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Toch vernietigen vóór het
+                  einde van de bewaartermijn
+                </label>
+                {force && (
+                  <label>
+                    Typ “{status.forceConfirmation}”
+                    <input name="forceConfirmation" value={forceText} autoComplete="off" onChange={(e) => setForceText(e.target.value)} />
+                  </label>
+                )}
+              </fieldset>
+            )}
+            <button type="submit" className="button danger" disabled={confirmation !== 'VERNIETIGEN' || password === ''}>
+              Vernietigen
+            </button>
+          </form>
+        </section>
+      )}
+      {done && <Notice>De gegevens van de verkiezing zijn vernietigd. U kunt een nieuwe verkiezing aanmaken.</Notice>}
+    </>
+  );
+}
