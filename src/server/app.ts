@@ -51,6 +51,19 @@ export interface BuildAppOptions {
   readonly routes?: readonly AnyRoute[];
 }
 
+/**
+ * Automatic refreshes (header `X-Uitslag-Poll: 1`) are not user activity: they do not keep an
+ * unattended session alive. The one exception is the read-only user's projector screen
+ * (`GET /api/counts/status?projector=1`), which must stay current for the public session.
+ */
+export function isPoll(headers: Record<string, string | string[] | undefined>): boolean {
+  return headers['x-uitslag-poll'] === '1';
+}
+
+export function isProjectorPoll(role: string, url: string): boolean {
+  return role === 'alleen_lezen' && /^\/api\/counts\/status\?(.*&)?projector=1(&|$)/.test(url);
+}
+
 export const DEFAULT_UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'ui');
 
 const UI_MISSING_TEXT =
@@ -171,7 +184,9 @@ function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): vo
           : new ApiError(401, 'session.none', 'U bent niet ingelogd.');
       }
       const user = found.user;
-      if (!def.passive) touchSession(ctx, user.sessionHash, now);
+      if (!def.passive && (!isPoll(req.headers) || isProjectorPoll(user.role, req.url))) {
+        touchSession(ctx, user.sessionHash, now);
+      }
       sessionUsers.set(req, user);
       if (user.mustChangePassword && !def.duringPasswordChange) {
         throw new ApiError(403, 'password.change_required', 'U moet eerst uw wachtwoord wijzigen.');

@@ -269,8 +269,13 @@ function failure(status: number, code: string, message: string, detail?: string)
   return { ...fail(code, message, detail), status };
 }
 
-async function send<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+async function send<T>(method: string, path: string, body?: unknown, poll = false): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // Automatic refreshes are not activity (the server does not reset the idle timer for them),
+  // except the read-only projector screen, which must not expire.
+  const activity = path !== '/api/session' && (!poll || /[?&]projector=1(&|$)/.test(path));
+  if (poll) headers['x-uitslag-poll'] = '1';
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (body instanceof FormData) {
     init.body = body;
   } else if (body !== undefined) {
@@ -293,7 +298,7 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<Ap
     }
   }
   if (response.ok) {
-    if (path !== '/api/session') listener('activity');
+    if (activity) listener('activity');
     return ok(data as T);
   }
   const err = (data as { error?: { code?: string; message?: string; detail?: string } } | null)?.error;
@@ -308,10 +313,10 @@ async function send<T>(method: string, path: string, body?: unknown): Promise<Ap
 export const api = {
   get: <T>(path: string) => send<T>('GET', path),
   /**
-   * A GET for automatic refreshes. The server resets the idle timer on every request, polls
-   * included (docs/api.md: a projector screen stays logged in), so the local timer follows it.
+   * A GET for automatic refreshes: not user activity, so an unattended screen still times out;
+   * only the read-only projector screen (`?projector=1`) keeps its session alive.
    */
-  poll: <T>(path: string) => send<T>('GET', path),
+  poll: <T>(path: string) => send<T>('GET', path, undefined, true),
   post: <T>(path: string, body: unknown = {}) => send<T>('POST', path, body),
   put: <T>(path: string, body: unknown = {}) => send<T>('PUT', path, body),
   upload: <T>(path: string, file: File) => {
