@@ -1,0 +1,173 @@
+/**
+ * Browser test, phase 3, kieskring Lelystad end to end: phase 2 complete (set up through the API:
+ * every municipality typed twice with the official numbers), then in the browser as the
+ * verkiezingsleider: Gegevens proces-verbaal → Definitief maken & PV gebiedsuitslag → Aanmaken
+ * bestanden na definitief maken (progress) → Tonen documentenoverzicht → every file downloaded and
+ * checked (510c equal to the official file but for kr:CreationDateTime; CSV parseable; PDF and
+ * ODT non-empty with the kieskring total in their text), and the CSV export under Resultaten.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import yauzl from 'yauzl';
+import { sumCounts } from '../../src/domain/counts.ts';
+import type { EntryForm } from '../../src/domain/entry.ts';
+import { KIESKRING_FILE, LELYSTAD_MUNICIPALITIES, changeForm, municipalityTotals, preparePhase2, typeEntry, type Phase2Setup } from '../support/counts.ts';
+import { eml } from '../support/paths.ts';
+import { USER_PASSWORD, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { assertUiBuilt, launchBrowser, login, newPage, screenshot } from './support.ts';
+
+const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
+
+async function typedForm(code: string): Promise<EntryForm> {
+  const t = await municipalityTotals(code);
+  return t.counts.uncounted.some((u) => u.reason === 'kwijtgeraakte stembiljetten') ? t.form : changeForm(t.form, { P1: null });
+}
+
+function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on('entry', (e: yauzl.Entry) => {
+        zip.openReadStream(e, (err2, stream) => {
+          if (err2 || !stream) return reject(err2);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            out.set(e.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('browser: phase 3 for Lelystad end to end', () => {
+  let server: TestServer;
+  let s: Phase2Setup;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+  let total: number;
+  const files = new Map<string, Buffer>();
+
+  before(async () => {
+    assertUiBuilt();
+    work = mkdtempSync(path.join(tmpdir(), 'uitslag-b3-'));
+    server = await startTestServer();
+    s = await preparePhase2(server);
+    const k = await s.admin.post('/api/keys/own');
+    assert.ok(k.status < 300, k.text);
+    const [t1, t2] = s.typists as [ApiClient, ApiClient];
+    for (const m of LELYSTAD_MUNICIPALITIES) {
+      const form = await typedForm(m.code);
+      for (const t of [t1, t2]) {
+        let r = await typeEntry(t, m.code, form);
+        if (r.json?.outcome?.kind === 'needs_attention') {
+          const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
+          r = await t.post(`/api/counts/${m.code}/submit`, { form, acknowledged: w });
+        }
+        assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), r.text);
+      }
+    }
+    total = sumCounts(await Promise.all(LELYSTAD_MUNICIPALITIES.map(async (m) => (await municipalityTotals(m.code)).counts))).totalCounted;
+    browser = await launchBrowser();
+    page = await newPage(browser, server.url);
+    await page.goto('/');
+    await login(page, 'leider', USER_PASSWORD + '!');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('Gegevens proces-verbaal, then Definitief maken & PV gebiedsuitslag', async () => {
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Definitief maken & PV gebiedsuitslag' }).click();
+    await page.getByRole('heading', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    assert.equal(await page.getByTestId('finalise-complete').textContent(), '6 van 6');
+    await page.getByLabel('Plaats').fill('Lelystad, provinciehuis');
+    await page.getByLabel('Datum').fill('19 maart 2021');
+    await page.getByLabel('Tijd').fill('10:00 uur');
+    await page.getByRole('button', { name: 'Lid toevoegen' }).click();
+    await page.locator('input[name="member-0-name"]').fill('mr. J. de Vries');
+    await page.locator('input[name="member-0-role"]').fill('voorzitter');
+    await page.getByRole('button', { name: 'Opslaan gegevens proces-verbaal' }).click();
+    await page.getByText('De gegevens van het proces-verbaal zijn opgeslagen.').waitFor();
+    await screenshot(page, 'phase3-finalise');
+    await page.getByRole('button', { name: 'Definitief maken & PV gebiedsuitslag' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Definitief maken', exact: true }).click();
+    await page.getByRole('heading', { name: 'Aanmaken bestanden na definitief maken' }).waitFor();
+    assert.equal((await s.reader.get('/api/phase')).json.phase, 3);
+  });
+
+  test('Aanmaken: one action with progress; then the documents overview', async () => {
+    await page.getByRole('button', { name: 'Aanmaken', exact: true }).click();
+    await page.getByTestId('documents-created').waitFor({ timeout: 120_000 });
+    await page.getByRole('link', { name: 'Tonen documentenoverzicht' }).first().click();
+    await page.getByRole('heading', { name: 'Documentenoverzicht' }).waitFor();
+    const rows = page.locator('tbody tr');
+    assert.equal(await rows.count(), 6);
+    await screenshot(page, 'phase3-documents');
+    for (let i = 0; i < 6; i++) {
+      const link = rows.nth(i).getByRole('link');
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const f = path.join(work, download.suggestedFilename());
+      await download.saveAs(f);
+      files.set(download.suggestedFilename(), readFileSync(f));
+      assert.match((await rows.nth(i).locator('code.hash').textContent()) ?? '', /^([0-9A-F]{4} ){15}[0-9A-F]{4}$/);
+    }
+    assert.deepEqual([...files.keys()].sort(), [
+      'Model_O3_TK2021_kieskring_Lelystad.odt',
+      'Model_O3_TK2021_kieskring_Lelystad.pdf',
+      'Telling_TK2021_kieskring_Lelystad.eml.xml',
+      'Telling_TK2021_kieskring_Lelystad.zip',
+      'Telling_TK2021_kiesraad_Lelystad.zip',
+      'osv4-3_telling_tk2021_kieskring_lelystad.csv',
+    ]);
+  });
+
+  test('each download checked: 510c, CSV, PDF, ODT, zips', async () => {
+    const ours = files.get('Telling_TK2021_kieskring_Lelystad.eml.xml')!;
+    assert.ok(WITHOUT_TIME(ours) === WITHOUT_TIME(readFileSync(eml('tk2021', KIESKRING_FILE))), '510c equal to the official file but for the time');
+    const csv = files.get('osv4-3_telling_tk2021_kieskring_lelystad.csv')!.toString('utf8');
+    assert.equal(csv.charCodeAt(0), 0xfeff);
+    const rows = csv.slice(1).split('\n').map((l) => l.split(';'));
+    const header = rows.find((r) => r[0] === '"Lijstnummer"');
+    assert.ok(header, 'CSV: column header row');
+    assert.deepEqual(header.slice(5), LELYSTAD_MUNICIPALITIES.map((m) => `"${m.name}"`));
+    assert.ok(rows.length > 100, 'CSV: a row per list and candidate');
+    assert.ok(csv.includes(`"${total}"`), 'CSV: kieskring total');
+    const pdf = files.get('Model_O3_TK2021_kieskring_Lelystad.pdf')!;
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    const pf = path.join(work, 'o3.pdf');
+    writeFileSync(pf, pdf);
+    const text = spawnSync('pdftotext', ['-layout', pf, '-'], { encoding: 'utf8' });
+    if (text.error === undefined) assert.ok(text.stdout.includes(String(total)), 'PDF: kieskring total');
+    const odt = await unzip(files.get('Model_O3_TK2021_kieskring_Lelystad.odt')!);
+    assert.ok(odt.get('content.xml')!.toString('utf8').includes(String(total)), 'ODT: kieskring total');
+    const kieskring = await unzip(files.get('Telling_TK2021_kieskring_Lelystad.zip')!);
+    assert.deepEqual([...kieskring.keys()], ['Telling_TK2021_kieskring_Lelystad.eml.xml', 'Telling_TK2021_kieskring_Lelystad.eml.xml.signature']);
+    assert.ok(kieskring.get('Telling_TK2021_kieskring_Lelystad.eml.xml')!.equals(ours));
+    const kiesraad = await unzip(files.get('Telling_TK2021_kiesraad_Lelystad.zip')!);
+    assert.equal(kiesraad.size, 4);
+  });
+
+  test('Resultaten > Exporteren resultaat > OSV 4-3 Tellingsoverzicht (CSV) downloads the stored CSV', async () => {
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Exporteren resultaat' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'OSV 4-3 Tellingsoverzicht (CSV)' }).click()]);
+    const f = path.join(work, 'export.csv');
+    await download.saveAs(f);
+    assert.equal(download.suggestedFilename(), 'osv4-3_telling_tk2021_kieskring_lelystad.csv');
+    assert.ok(readFileSync(f).equals(files.get('osv4-3_telling_tk2021_kieskring_lelystad.csv')!));
+  });
+});
