@@ -51,6 +51,12 @@ const EXPECTED_ROUTES = [
   'POST /api/counts/import',
   'GET /api/counts/import/:jobId',
   'POST /api/counts/import/confirm',
+  'GET /api/polling-stations',
+  'POST /api/polling-stations',
+  'PUT /api/polling-stations/:number',
+  'POST /api/polling-stations/:number/delete',
+  'POST /api/polling-stations/import',
+  'PUT /api/election/eligible-voters',
   'GET /api/pv-details',
   'PUT /api/pv-details',
   'GET /api/finalise',
@@ -67,7 +73,7 @@ const EXPECTED_ROUTES = [
 ];
 
 /** Sample path parameter values that exist in no table (so allowed calls do nothing harmful). */
-const PARAM_SAMPLES: Record<string, string> = { id: '99999', code: '0000', listNumber: '1', jobId: '0'.repeat(32) };
+const PARAM_SAMPLES: Record<string, string> = { id: '99999', code: '0000', listNumber: '1', jobId: '0'.repeat(32), number: '99999' };
 
 function concrete(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {

@@ -7,6 +7,7 @@ import { documentRoutes } from './documents.ts';
 import { electionRoutes } from './election.ts';
 import { keyRoutes } from './keys.ts';
 import { phaseRoutes } from './phase.ts';
+import { pollingStationRoutes } from './pollingStations.ts';
 import { sessionRoutes } from './session.ts';
 import { userRoutes } from './users.ts';
 
@@ -40,4 +41,5 @@ export const allRoutes: readonly AnyRoute[] = [
   ...auditRoutes,
   ...countRoutes,
   ...documentRoutes,
+  ...pollingStationRoutes,
 ];

@@ -1,0 +1,250 @@
+/**
+ * The polling stations of a gemeente installation and the municipality's number of eligible voters
+ * (set-up, phase 1). Every change is validated by src/domain/pollingStations.ts and stored with its
+ * audit record in one transaction. A polling station with entries (count_units not 'empty') is never
+ * deleted or renumbered.
+ */
+import {
+  checkPollingStation,
+  pollingStationCode,
+  type PollingStationInput,
+} from '../domain/pollingStations.ts';
+import { writeAudit } from './audit.ts';
+import type { AppContext } from './context.ts';
+import { ApiError, type SessionUser } from './http.ts';
+import { actorOf, currentPhase, eligibleVoters, requireGemeente } from './state.ts';
+
+export interface PollingStation {
+  readonly number: number;
+  readonly name: string;
+  readonly postcode: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+interface Row {
+  number: number;
+  name: string;
+  postcode: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const toStation = (r: Row): PollingStation => ({
+  number: r.number,
+  name: r.name,
+  postcode: r.postcode,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** All polling stations by number (empty for an HSB installation). */
+export function pollingStations(ctx: AppContext): PollingStation[] {
+  return (ctx.db.prepare('SELECT * FROM polling_stations ORDER BY number').all() as Row[]).map(toStation);
+}
+
+export function pollingStation(ctx: AppContext, number: number): PollingStation | null {
+  const r = ctx.db.prepare('SELECT * FROM polling_stations WHERE number = ?').get(number) as Row | undefined;
+  return r ? toStation(r) : null;
+}
+
+/** Has this polling station a draft or an entry? */
+export function stationHasEntries(ctx: AppContext, number: number): boolean {
+  return ctx.db.prepare("SELECT 1 FROM count_units WHERE code = ? AND kind <> 'empty'").get(pollingStationCode(number)) !== undefined;
+}
+
+/** Codes of the polling stations that have entries. */
+function codesWithEntries(ctx: AppContext): Set<string> {
+  return new Set((ctx.db.prepare("SELECT code FROM count_units WHERE kind <> 'empty'").all() as { code: string }[]).map((r) => r.code));
+}
+
+export function pollingStationDto(ctx: AppContext, p: PollingStation, withEntries?: Set<string>) {
+  const code = pollingStationCode(p.number);
+  return {
+    number: p.number,
+    code,
+    name: p.name,
+    postcode: p.postcode,
+    hasEntries: withEntries ? withEntries.has(code) : stationHasEntries(ctx, p.number),
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+export function pollingStationsOverview(ctx: AppContext) {
+  const gemeente = requireGemeente(ctx, 'Stembureaus beheren');
+  const withEntries = codesWithEntries(ctx);
+  return {
+    gemeente: { code: gemeente.code, name: gemeente.name },
+    phase: currentPhase(ctx),
+    editable: currentPhase(ctx) === 1,
+    eligibleVoters: eligibleVoters(ctx),
+    pollingStations: pollingStations(ctx).map((p) => pollingStationDto(ctx, p, withEntries)),
+  };
+}
+
+/** Set-up changes to polling stations: gemeente installation, phase 1. */
+export function requireStationSetup(ctx: AppContext): void {
+  requireGemeente(ctx, 'Stembureaus beheren');
+  const phase = currentPhase(ctx);
+  if (phase !== 1) {
+    throw new ApiError(
+      409,
+      'phase.wrong',
+      `Stembureaus toevoegen, wijzigen of verwijderen kan alleen in fase 1 (instellen verkiezingsgegevens); nu is fase ${phase} actief.`,
+    );
+  }
+}
+
+function valid(input: { number: unknown; name: string; postcode?: string | null }): PollingStationInput {
+  const r = checkPollingStation(input);
+  if (!r.ok) throw ApiError.from(422, r);
+  return r.value;
+}
+
+function refuseWithEntries(ctx: AppContext, number: number, what: string): void {
+  if (stationHasEntries(ctx, number)) {
+    throw new ApiError(409, 'polling_station.has_entries', `Stembureau ${number} heeft al steminvoer; ${what} kan niet.`);
+  }
+}
+
+export function addPollingStation(
+  ctx: AppContext,
+  user: SessionUser,
+  input: { number: number; name: string; postcode?: string | null },
+  now: Date,
+): PollingStation {
+  const p = valid(input);
+  const at = now.toISOString();
+  ctx.db.transaction(() => {
+    requireStationSetup(ctx);
+    if (pollingStation(ctx, p.number)) {
+      throw new ApiError(409, 'polling_station.exists', `Er is al een stembureau met nummer ${p.number}.`);
+    }
+    ctx.db
+      .prepare('INSERT INTO polling_stations (number, name, postcode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .run(p.number, p.name, p.postcode, at, at);
+    writeAudit(ctx.db, now, actorOf(user), 'polling_station.add', { number: p.number, name: p.name, postcode: p.postcode });
+  }).immediate();
+  return pollingStation(ctx, p.number)!;
+}
+
+/** Change name/postcode and, when `input.number` differs, the number (only without entries). */
+export function updatePollingStation(
+  ctx: AppContext,
+  user: SessionUser,
+  number: number,
+  input: { number?: number; name: string; postcode?: string | null },
+  now: Date,
+): PollingStation {
+  const p = valid({ number: input.number ?? number, name: input.name, postcode: input.postcode ?? null });
+  const at = now.toISOString();
+  ctx.db.transaction(() => {
+    requireStationSetup(ctx);
+    const before = pollingStation(ctx, number);
+    if (!before) throw new ApiError(404, 'polling_station.not_found', `Stembureau ${number} bestaat niet.`);
+    if (p.number !== number) {
+      refuseWithEntries(ctx, number, 'het nummer wijzigen');
+      if (pollingStation(ctx, p.number)) {
+        throw new ApiError(409, 'polling_station.exists', `Er is al een stembureau met nummer ${p.number}.`);
+      }
+      ctx.db.prepare("DELETE FROM count_units WHERE code = ? AND kind = 'empty'").run(pollingStationCode(number));
+    }
+    ctx.db
+      .prepare('UPDATE polling_stations SET number = ?, name = ?, postcode = ?, updated_at = ? WHERE number = ?')
+      .run(p.number, p.name, p.postcode, at, number);
+    writeAudit(ctx.db, now, actorOf(user), 'polling_station.update', {
+      number: p.number,
+      ...(p.number !== number ? { previousNumber: number } : {}),
+      name: p.name,
+      postcode: p.postcode,
+      previous: { name: before.name, postcode: before.postcode },
+    });
+  }).immediate();
+  return pollingStation(ctx, p.number)!;
+}
+
+export function deletePollingStation(ctx: AppContext, user: SessionUser, number: number, now: Date): void {
+  ctx.db.transaction(() => {
+    requireStationSetup(ctx);
+    const before = pollingStation(ctx, number);
+    if (!before) throw new ApiError(404, 'polling_station.not_found', `Stembureau ${number} bestaat niet.`);
+    refuseWithEntries(ctx, number, 'verwijderen');
+    ctx.db.prepare('DELETE FROM polling_stations WHERE number = ?').run(number);
+    // An 'empty' unit row (all entries deleted earlier) goes too; the entry history stays (append-only).
+    ctx.db.prepare("DELETE FROM count_units WHERE code = ? AND kind = 'empty'").run(pollingStationCode(number));
+    writeAudit(ctx.db, now, actorOf(user), 'polling_station.delete', { number, name: before.name, postcode: before.postcode });
+  }).immediate();
+}
+
+/**
+ * Replace all polling stations by an imported list (all or nothing). Refused when any station has
+ * entries; when stations exist already, only with `replace`.
+ */
+export function importPollingStations(
+  ctx: AppContext,
+  user: SessionUser,
+  stations: readonly PollingStationInput[],
+  source: { fileName: string; sha256: string; format: 'csv' },
+  replace: boolean,
+  now: Date,
+): number {
+  const at = now.toISOString();
+  ctx.db.transaction(() => {
+    requireStationSetup(ctx);
+    const existing = pollingStations(ctx);
+    if (existing.length > 0 && !replace) {
+      throw new ApiError(
+        409,
+        'polling_station.exists',
+        `Er zijn al ${existing.length} stembureaus. Bevestig dat de lijst uit het bestand de bestaande stembureaus vervangt.`,
+      );
+    }
+    const busy = existing.filter((p) => stationHasEntries(ctx, p.number));
+    if (busy.length > 0) {
+      throw new ApiError(
+        409,
+        'polling_station.has_entries',
+        `Stembureau ${busy.map((p) => p.number).join(', ')} heeft al steminvoer; de lijst kan niet worden vervangen.`,
+      );
+    }
+    ctx.db.prepare('DELETE FROM polling_stations').run();
+    ctx.db.prepare("DELETE FROM count_units WHERE kind = 'empty' AND code GLOB 'SB*'").run();
+    const ins = ctx.db.prepare('INSERT INTO polling_stations (number, name, postcode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+    for (const p of stations) ins.run(p.number, p.name, p.postcode, at, at);
+    writeAudit(ctx.db, now, actorOf(user), existing.length > 0 ? 'polling_station.import.replace' : 'polling_station.import', {
+      fileName: source.fileName,
+      sha256: source.sha256,
+      format: source.format,
+      count: stations.length,
+      numbers: stations.map((p) => p.number),
+      ...(existing.length > 0 ? { previousCount: existing.length } : {}),
+    });
+  }).immediate();
+  return stations.length;
+}
+
+/** The municipality's number of eligible voters (Z of the gemeente): phases 1 and 2. */
+export function setEligibleVoters(ctx: AppContext, user: SessionUser, count: number, now: Date): { count: number; updatedAt: string } {
+  const at = now.toISOString();
+  ctx.db.transaction(() => {
+    requireGemeente(ctx, 'Het aantal kiesgerechtigden van de gemeente invoeren');
+    const phase = currentPhase(ctx);
+    if (phase === 3) {
+      throw new ApiError(409, 'phase.wrong', 'Het aantal kiesgerechtigden kan in fase 3 niet meer worden gewijzigd.');
+    }
+    const before = eligibleVoters(ctx);
+    ctx.db
+      .prepare(
+        `INSERT INTO gemeente_setup (id, eligible_voters, updated_at, updated_by) VALUES (1, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET eligible_voters = excluded.eligible_voters, updated_at = excluded.updated_at,
+           updated_by = excluded.updated_by`,
+      )
+      .run(count, at, user.id);
+    writeAudit(ctx.db, now, actorOf(user), 'gemeente.eligible_voters', {
+      count,
+      ...(before ? { previous: before.count } : {}),
+    });
+  }).immediate();
+  return eligibleVoters(ctx)!;
+}

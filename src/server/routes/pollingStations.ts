@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { MAX_COUNT } from '../../domain/entry.ts';
+import { MAX_POLLING_STATION_NUMBER, parsePollingStationsCsv } from '../../domain/pollingStations.ts';
+import { ApiError, route } from '../http.ts';
+import {
+  addPollingStation,
+  deletePollingStation,
+  importPollingStations,
+  pollingStationDto,
+  pollingStationsOverview,
+  requireStationSetup,
+  setEligibleVoters,
+  updatePollingStation,
+} from '../pollingStations.ts';
+import { sha256Hex } from '../sessions.ts';
+
+/** A CSV of a few thousand stations is far below this. */
+export const MAX_POLLING_STATION_CSV_BYTES = 1024 * 1024;
+
+const StationNumber = z
+  .number({ error: 'Het nummer van een stembureau is een heel getal.' })
+  .int({ error: 'Het nummer van een stembureau is een heel getal.' })
+  .min(1, { error: 'Het nummer van een stembureau is 1 of hoger.' })
+  .max(MAX_POLLING_STATION_NUMBER, { error: `Het nummer van een stembureau is ten hoogste ${MAX_POLLING_STATION_NUMBER}.` });
+const Name = z.string().max(1000);
+const Postcode = z.string().max(20).nullable().optional();
+
+const NumberParams = z.object({ number: z.coerce.number().int().min(1).max(MAX_POLLING_STATION_NUMBER) });
+const AddBody = z.object({ number: StationNumber, name: Name, postcode: Postcode }).strict();
+const UpdateBody = z.object({ number: StationNumber.optional(), name: Name, postcode: Postcode }).strict();
+const ImportQuery = z.object({ replace: z.enum(['true', 'false']).optional() });
+const EligibleBody = z
+  .object({
+    count: z
+      .number({ error: 'Vul een heel getal in.' })
+      .int({ error: 'Vul een heel getal in.' })
+      .min(0, { error: 'Het aantal kan niet negatief zijn.' })
+      .max(MAX_COUNT),
+  })
+  .strict();
+
+export const pollingStationRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/polling-stations',
+    access: 'election.view',
+    tag: 'stembureaus',
+    summary: 'Gemeente: de stembureaus (nummer, naam, postcode) en het aantal kiesgerechtigden van de gemeente.',
+    handler: ({ ctx }) => pollingStationsOverview(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/polling-stations',
+    access: 'election.import',
+    tag: 'stembureaus',
+    summary: 'Gemeente, fase 1: voeg een stembureau toe.',
+    body: AddBody,
+    status: 201,
+    handler: ({ ctx, user, body, now }) => {
+      const p = addPollingStation(ctx, user!, body, now);
+      return { pollingStation: pollingStationDto(ctx, p) };
+    },
+  }),
+  route({
+    method: 'PUT',
+    url: '/api/polling-stations/:number',
+    access: 'election.import',
+    tag: 'stembureaus',
+    summary: 'Gemeente, fase 1: wijzig naam, postcode of nummer van een stembureau (nummer alleen zonder steminvoer).',
+    params: NumberParams,
+    body: UpdateBody,
+    handler: ({ ctx, user, params, body, now }) => {
+      const p = updatePollingStation(ctx, user!, params.number, body, now);
+      return { pollingStation: pollingStationDto(ctx, p) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/polling-stations/:number/delete',
+    access: 'election.import',
+    tag: 'stembureaus',
+    summary: 'Gemeente, fase 1: verwijder een stembureau (geweigerd als het steminvoer heeft).',
+    params: NumberParams,
+    handler: ({ ctx, user, params, now }) => {
+      deletePollingStation(ctx, user!, params.number, now);
+      return { deleted: params.number };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/polling-stations/import',
+    access: 'election.import',
+    tag: 'stembureaus',
+    summary:
+      'Gemeente, fase 1: importeer de stembureaus uit een CSV-bestand (nummer;naam;postcode, met kopregel); alles of niets. ' +
+      'Bestaande stembureaus worden alleen vervangen met ?replace=true.',
+    multipart: { maxBytes: MAX_POLLING_STATION_CSV_BYTES },
+    query: ImportQuery,
+    handler: ({ ctx, user, file, query, now }) => {
+      requireStationSetup(ctx);
+      const f = file!;
+      const parsed = parsePollingStationsCsv(f.bytes);
+      if (!parsed.ok) {
+        throw ApiError.from(422, parsed, 'lines' in parsed ? { lines: parsed.lines } : undefined);
+      }
+      const count = importPollingStations(
+        ctx,
+        user!,
+        parsed.value,
+        { fileName: f.fileName, sha256: sha256Hex(f.bytes), format: 'csv' },
+        query.replace === 'true',
+        now,
+      );
+      return { imported: count, ...pollingStationsOverview(ctx) };
+    },
+  }),
+  route({
+    method: 'PUT',
+    url: '/api/election/eligible-voters',
+    access: 'election.import',
+    tag: 'stembureaus',
+    summary: 'Gemeente, fase 1 of 2: het aantal kiesgerechtigden van de gemeente (Z van de gemeente).',
+    body: EligibleBody,
+    handler: ({ ctx, user, body, now }) => ({ eligibleVoters: setEligibleVoters(ctx, user!, body.count, now) }),
+  }),
+];
