@@ -1,5 +1,7 @@
 /**
- * Phase 2 storage: the double-entry state of every municipality of the kieskring (table count_units)
+ * Phase 2 storage: the double-entry state of every reporting unit of the stemgebied (table count_units):
+ * the municipalities of the kieskring (HSB, codes '0034') or the polling stations of the gemeente
+ * (codes 'SB<n>'),
  * and the append-only entry history (table count_history). The state machine in
  * src/domain/doubleEntry.ts alone decides transitions; this module loads the state, applies one
  * action and stores the new state, its history row and its audit record in ONE immediate
@@ -19,11 +21,14 @@ import {
   type UnitState,
 } from '../domain/doubleEntry.ts';
 import { municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
-import { formMatchesLists, MAX_COUNT, SCALAR_FIELDS, type EntryForm } from '../domain/entry.ts';
+import { formMatchesLists, formToCounts, MAX_COUNT, SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../domain/entry.ts';
+import type { VoteCounts } from '../domain/counts.ts';
+import { pollingStationCode, pollingStationNumberOf } from '../domain/pollingStations.ts';
+import { pollingStations } from './pollingStations.ts';
 import { writeAudit } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser } from './http.ts';
-import { actorOf, currentPhase, definitionOf, requireElection } from './state.ts';
+import { actorOf, currentPhase, definitionOf, eligibleVoters, isGemeente, requireElection } from './state.ts';
 
 export interface Municipality {
   readonly code: string;
@@ -41,10 +46,60 @@ export function kieskringMunicipalities(ctx: AppContext): Municipality[] {
   }));
 }
 
-export function requireMunicipality(ctx: AppContext, code: string): Municipality {
-  const m = kieskringMunicipalities(ctx).find((x) => x.code === code);
-  if (!m) throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
-  return m;
+/** What the units of the entry engine are: municipalities (HSB) or polling stations (gemeente). */
+export type UnitKind = 'gemeente' | 'stembureau';
+
+/**
+ * A reporting unit of the stemgebied: for an HSB a municipality of the kieskring (code '0034'), for a
+ * gemeente one of its polling stations (code 'SB<n>', as in the 510b Id `<gemeente code>::SB<n>`).
+ */
+export interface ReportingUnit extends Municipality {
+  readonly kind: UnitKind;
+  /** '1234 AB' or null (always null for a municipality). */
+  readonly postcode: string | null;
+}
+
+export function unitKindOf(ctx: AppContext): UnitKind {
+  return isGemeente(ctx) ? 'stembureau' : 'gemeente';
+}
+
+/** The reporting units of this installation's stemgebied, in order (municipality or station number). */
+export function reportingUnits(ctx: AppContext): ReportingUnit[] {
+  const e = requireElection(ctx);
+  if (e.stemgebied_category === 'GEMEENTE') {
+    return pollingStations(ctx).map((p) => ({
+      code: pollingStationCode(p.number),
+      number: p.number,
+      name: p.name,
+      postcode: p.postcode,
+      kind: 'stembureau' as const,
+    }));
+  }
+  return kieskringMunicipalities(ctx).map((m) => ({ ...m, postcode: null, kind: 'gemeente' as const }));
+}
+
+/** The unit with this code, or 404 (a polling station that no longer exists is refused here). */
+export function requireUnit(ctx: AppContext, code: string): ReportingUnit {
+  const units = reportingUnits(ctx);
+  const u = units.find((x) => x.code === code);
+  if (u) return u;
+  if (isGemeente(ctx)) {
+    const n = pollingStationNumberOf(code);
+    throw new ApiError(
+      404,
+      'polling_station.not_found',
+      n === null ? `${code} is geen stembureau van deze gemeente.` : `Stembureau ${n} bestaat niet (meer) in deze gemeente.`,
+    );
+  }
+  throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
+}
+
+/** @deprecated name kept for existing callers: the reporting unit with this code (municipality or polling station). */
+export const requireMunicipality = requireUnit;
+
+/** The scalars a unit of this kind may leave empty (a polling station's PV has no Z). */
+export function optionalScalarsFor(kind: UnitKind): readonly ScalarKey[] {
+  return kind === 'stembureau' ? ['Z'] : [];
 }
 
 export function requirePhase2(ctx: AppContext): void {
@@ -201,16 +256,25 @@ export function loadAllUnits(ctx: AppContext): Map<string, LoadedUnit> {
   return new Map(rows.map((r) => [r.code, toUnit(r.code, r)]));
 }
 
+/** Does this unit have an entry (draft or record)? */
+export function unitHasEntries(ctx: AppContext, code: string): boolean {
+  return ctx.db.prepare("SELECT 1 FROM count_units WHERE code = ? AND kind <> 'empty'").get(code) !== undefined;
+}
+
 /** Does any municipality have an entry (draft or record)? */
 export function anyEntryExists(ctx: AppContext): boolean {
   return ctx.db.prepare("SELECT 1 FROM count_units WHERE kind <> 'empty' LIMIT 1").get() !== undefined;
 }
 
-/** Every municipality of the kieskring complete (and at least one municipality). */
+/**
+ * Every reporting unit complete (and at least one unit): for an HSB every municipality of the kieskring,
+ * for a gemeente every polling station (and the municipality's number of eligible voters entered).
+ */
 export function allCountsComplete(ctx: AppContext): boolean {
   const e = ctx.db.prepare('SELECT 1 FROM election WHERE id = 1').get();
   if (!e) return false;
-  const munis = kieskringMunicipalities(ctx);
+  if (isGemeente(ctx) && eligibleVoters(ctx) === null) return false;
+  const munis = reportingUnits(ctx);
   if (munis.length === 0) return false;
   const complete = new Set(
     (ctx.db.prepare("SELECT code FROM count_units WHERE kind = 'complete'").all() as { code: string }[]).map((r) => r.code),
@@ -218,9 +282,11 @@ export function allCountsComplete(ctx: AppContext): boolean {
   return munis.every((m) => complete.has(m.code));
 }
 
-/** The completed results of the other municipalities (W.210). */
+/** The completed results of the other units (W.210), and the optional fields of this kind of unit. */
 export function checkContextFor(ctx: AppContext, code: string): CheckContext {
-  const names = new Map(kieskringMunicipalities(ctx).map((m) => [m.code, m.name]));
+  const units = reportingUnits(ctx);
+  const names = new Map(units.map((m) => [m.code, m.kind === 'stembureau' ? `stembureau ${m.number} (${m.name})` : m.name]));
+  const optional = optionalScalarsFor(unitKindOf(ctx));
   const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' AND code <> ?").all(code) as {
     code: string;
     state_json: string;
@@ -230,6 +296,7 @@ export function checkContextFor(ctx: AppContext, code: string): CheckContext {
       const s = JSON.parse(r.state_json) as Extract<UnitState, { kind: 'complete' }>;
       return { name: names.get(r.code) ?? r.code, form: s.first.form };
     }),
+    ...(optional.length > 0 ? { optionalScalars: optional } : {}),
   };
 }
 
@@ -334,10 +401,12 @@ function entryNumber(s: UnitState): 1 | 2 | null {
  * A refused action throws an ApiError (nothing stored).
  */
 export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition {
-  const municipality = requireMunicipality(ctx, opts.code);
+  requireUnit(ctx, opts.code);
   const at = opts.now.toISOString();
   const run = ctx.db.transaction((): Transition => {
     requirePhase2(ctx);
+    // Again inside the transaction: the unit (a polling station) must still exist.
+    const municipality = requireUnit(ctx, opts.code);
     opts.precondition?.();
     const unit = loadUnit(ctx, opts.code);
     const needsChecks = opts.action.type === 'submit' || opts.action.type === 'import';
@@ -399,6 +468,7 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
       writeAudit(ctx.db, opts.now, actorOf(opts.user), audit, {
         code: opts.code,
         name: municipality.name,
+        ...(municipality.kind === 'stembureau' ? { unitKind: municipality.kind, number: municipality.number } : {}),
         from: unit.state.kind,
         to: t.state.kind,
         ...(entryNumber(unit.state) ?? entryNumber(t.state) ? { entry: entryNumber(unit.state) ?? entryNumber(t.state) } : {}),
@@ -411,3 +481,38 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
 }
 
 export { indicator };
+
+// ---------------------------------------------------------------------------------------------
+// For the documents (phase 3)
+// ---------------------------------------------------------------------------------------------
+
+export interface CompletedUnit {
+  readonly kind: UnitKind;
+  /** '0034' (municipality) or 'SB1' (polling station). */
+  readonly code: string;
+  readonly number: number;
+  readonly name: string;
+  /** '1234 AB' or null (always null for a municipality). */
+  readonly postcode: string | null;
+  /** The agreed entry (first and second entry equal). */
+  readonly form: EntryForm;
+  /** The same as counts; for a polling station `cast` is its Z if typed, else 0 (the 510b convention). */
+  readonly counts: VoteCounts;
+}
+
+/**
+ * The completed units of the stemgebied in unit order (municipality code or polling station number),
+ * for the 510c/510b, the PV and the CSV. Units that are not complete are left out: callers check
+ * `allCountsComplete(ctx)` first. For a gemeente, the municipality's Z is `eligibleVoters(ctx)`.
+ */
+export function completedUnits(ctx: AppContext): CompletedUnit[] {
+  const states = loadAllUnits(ctx);
+  const out: CompletedUnit[] = [];
+  for (const u of reportingUnits(ctx)) {
+    const s = states.get(u.code)?.state;
+    if (!s || s.kind !== 'complete') continue;
+    const form = s.second.form;
+    out.push({ kind: u.kind, code: u.code, number: u.number, name: u.name, postcode: u.postcode, form, counts: formToCounts(form) });
+  }
+  return out;
+}

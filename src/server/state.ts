@@ -1,4 +1,5 @@
 import type { ElectionDefinition } from '../domain/election.ts';
+import { municipalityCode } from '../domain/election.ts';
 import { formatHash } from '../domain/hashcode.ts';
 import type { Phase } from '../domain/phases.ts';
 import type { AppContext } from './context.ts';
@@ -14,8 +15,14 @@ export interface ElectionRow {
   nomination_date: string | null;
   number_of_seats: number;
   preference_threshold: number;
+  /** For a gemeente: the municipality's kieskring (its candidate lists are imported). */
   kieskring_number: number;
   kieskring_name: string;
+  /** 'KIESKRING': an HSB installation; 'GEMEENTE': a municipality's installation. */
+  stemgebied_category: 'KIESKRING' | 'GEMEENTE';
+  /** The municipality (GEMEENTE only; null for an HSB). */
+  municipality_number: number | null;
+  municipality_name: string | null;
   definition_file_name: string;
   definition_hash: string;
   definition_json: string;
@@ -43,7 +50,8 @@ export function electionRow(ctx: AppContext): ElectionRow | undefined {
   return ctx.db
     .prepare(
       `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
-              preference_threshold, kieskring_number, kieskring_name, definition_file_name, definition_hash,
+              preference_threshold, kieskring_number, kieskring_name, stemgebied_category, municipality_number,
+              municipality_name, definition_file_name, definition_hash,
               definition_json, imported_at
        FROM election WHERE id = 1`,
     )
@@ -54,6 +62,59 @@ export function requireElection(ctx: AppContext): ElectionRow {
   const e = electionRow(ctx);
   if (!e) throw new ApiError(409, 'election.none', 'Er is nog geen verkiezingsdefinitie geïmporteerd.');
   return e;
+}
+
+export interface GemeenteStemgebied {
+  readonly category: 'GEMEENTE';
+  readonly number: number;
+  /** 4-digit code, '0034'. */
+  readonly code: string;
+  readonly name: string;
+  readonly kieskring: { readonly number: number; readonly name: string };
+}
+
+export interface KieskringStemgebied {
+  readonly category: 'KIESKRING';
+  readonly number: number;
+  readonly name: string;
+}
+
+export type Stemgebied = KieskringStemgebied | GemeenteStemgebied;
+
+export function stemgebiedOf(e: ElectionRow): Stemgebied {
+  if (e.stemgebied_category === 'GEMEENTE' && e.municipality_number !== null && e.municipality_name !== null) {
+    return {
+      category: 'GEMEENTE',
+      number: e.municipality_number,
+      code: municipalityCode(e.municipality_number),
+      name: e.municipality_name,
+      kieskring: { number: e.kieskring_number, name: e.kieskring_name },
+    };
+  }
+  return { category: 'KIESKRING', number: e.kieskring_number, name: e.kieskring_name };
+}
+
+/** Is this a gemeente installation (false when no election has been imported yet)? */
+export function isGemeente(ctx: AppContext): boolean {
+  const e = electionRow(ctx);
+  return e !== undefined && e.stemgebied_category === 'GEMEENTE';
+}
+
+/** The gemeente's stemgebied, or 409 for an HSB installation (or none yet). */
+export function requireGemeente(ctx: AppContext, what = 'Dit'): GemeenteStemgebied {
+  const s = stemgebiedOf(requireElection(ctx));
+  if (s.category !== 'GEMEENTE') {
+    throw new ApiError(409, 'stemgebied.not_gemeente', `${what} kan alleen in de installatie van een gemeente.`);
+  }
+  return s;
+}
+
+/** The municipality's number of eligible voters (gemeente installation), null when not entered yet. */
+export function eligibleVoters(ctx: AppContext): { count: number; updatedAt: string } | null {
+  const r = ctx.db.prepare('SELECT eligible_voters, updated_at FROM gemeente_setup WHERE id = 1').get() as
+    | { eligible_voters: number; updated_at: string }
+    | undefined;
+  return r ? { count: r.eligible_voters, updatedAt: r.updated_at } : null;
 }
 
 export function definitionOf(e: ElectionRow): ElectionDefinition {
@@ -82,7 +143,7 @@ export function electionDto(ctx: AppContext) {
     nominationDate: e.nomination_date,
     numberOfSeats: e.number_of_seats,
     preferenceThreshold: e.preference_threshold,
-    stemgebied: { category: 'KIESKRING' as const, number: e.kieskring_number, name: e.kieskring_name },
+    stemgebied: stemgebiedOf(e),
     definition: { fileName: e.definition_file_name, hash: formatHash(e.definition_hash), importedAt: e.imported_at },
     candidateLists: cl
       ? {

@@ -23,23 +23,32 @@ import {
   checkContextFor,
   checkFormShape,
   FormSchema,
-  kieskringMunicipalities,
   latestRecord,
   loadAllUnits,
   loadUnit,
+  optionalScalarsFor,
+  reportingUnits,
   requireLists,
-  requireMunicipality,
   requirePhase2,
+  requireUnit,
+  unitKindOf,
   type CandidateShape,
   type LoadedUnit,
+  type ReportingUnit,
+  type UnitKind,
 } from '../counts.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
-import { actorOf, currentPhase, requireElection } from '../state.ts';
+import { actorOf, currentPhase, isGemeente, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
 
-const CodeParams = z.object({ code: z.string().regex(/^\d{4}$/, 'Een gemeentecode bestaat uit 4 cijfers.') });
+/** A municipality '0034' (HSB) or a polling station 'SB12' (gemeente). */
+const CodeParams = z.object({
+  code: z
+    .string()
+    .regex(/^(\d{4}|SB[1-9]\d{0,4})$/, 'Een gemeentecode bestaat uit 4 cijfers; een stembureau heet SB gevolgd door zijn nummer (SB1).'),
+});
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Reason = z.string().trim().min(1, 'Geef een reden op.').max(1000);
@@ -69,12 +78,14 @@ function sectionOf(key: string): 'kiezers' | 'stemmen' | 'verschillen' {
   return 'verschillen';
 }
 
-function formShape(lists: CandidateShape) {
+function formShape(lists: CandidateShape, unitKind: UnitKind) {
+  const optional = optionalScalarsFor(unitKind);
   return {
+    unitKind,
     scalars: SCALAR_FIELDS.map((f) => ({
       key: f.key,
       label: f.label,
-      required: (REQUIRED_SCALARS as readonly string[]).includes(f.key),
+      required: (REQUIRED_SCALARS as readonly string[]).includes(f.key) && !optional.includes(f.key),
       section: sectionOf(f.key),
     })),
     lists: lists.affiliations.map((a) => ({
@@ -121,11 +132,11 @@ function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): string[] 
     if (s.kind === 'first_done' || s.kind === 'first_with_errors' || s.kind === 'complete') out.push('delete');
     if (s.kind === 'differences') out.push('resolve');
   }
-  if (can(user.role, 'counts.import') && s.kind === 'empty') out.push('import');
+  if (can(user.role, 'counts.import') && s.kind === 'empty' && !isGemeente(ctx)) out.push('import');
   return out;
 }
 
-function unitSummary(m: { code: string; number: number; name: string }, u: LoadedUnit) {
+function unitSummary(m: ReportingUnit, u: LoadedUnit) {
   const s = u.state;
   const first = s.kind === 'empty' || s.kind === 'first_in_progress' ? null : s.first;
   const second = s.kind === 'differences' || s.kind === 'complete' ? s.second : null;
@@ -134,6 +145,8 @@ function unitSummary(m: { code: string; number: number; name: string }, u: Loade
     code: m.code,
     number: m.number,
     name: m.name,
+    unitKind: m.kind,
+    postcode: m.postcode,
     state: s.kind,
     indicator: indicator(s),
     first: first ? { username: first.by.username, source: first.source, at: u.meta.firstAt ?? null } : null,
@@ -262,11 +275,22 @@ function importInput(ctx: AppContext, zip: Buffer, fileName: string): ImportWork
     fileName,
     election: { id: e.election_id, category: e.category, date: e.election_date, name: e.name },
     kieskring: { number: e.kieskring_number, name: e.kieskring_name },
-    municipalities: kieskringMunicipalities(ctx).map((m) => ({ code: m.code, name: m.name })),
+    municipalities: reportingUnits(ctx).map((m) => ({ code: m.code, name: m.name })),
     keys: Object.fromEntries(keys.map((k) => [k.code, { pem: k.certificate_pem, subject: k.subject, fingerprint: k.fingerprint }])),
     lists: lists.affiliations.map((a) => ({ listNumber: a.listNumber, positions: a.candidates.map((c) => c.position) })),
     maxEmlBytes: ctx.config.countEmlMaxBytes,
   };
+}
+
+/** A gemeente types every polling station twice; importing count files is for the HSB only. */
+function refuseImportForGemeente(ctx: AppContext): void {
+  if (isGemeente(ctx)) {
+    throw new ApiError(
+      409,
+      'stemgebied.hsb_only',
+      'Tellingbestanden importeren kan alleen in de installatie van een hoofdstembureau. Een gemeente voert de uitslag van elk stembureau twee keer in.',
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,7 +306,7 @@ export const countRoutes = [
     summary: 'Alles wat het invoerformulier nodig heeft: velden, lijsten en kandidaten.',
     handler: ({ ctx }) => {
       requireElection(ctx);
-      return formShape(requireLists(ctx));
+      return formShape(requireLists(ctx), unitKindOf(ctx));
     },
   }),
   route({
@@ -290,14 +314,22 @@ export const countRoutes = [
     url: '/api/counts/status',
     access: 'election.view',
     tag: 'steminvoer',
-    summary: 'Statusoverzicht: per gemeente de stand van de invoer.',
+    summary: 'Statusoverzicht: per gemeente (HSB) of per stembureau (gemeente) de stand van de invoer.',
     handler: ({ ctx }) => {
-      const munis = kieskringMunicipalities(ctx);
+      const munis = reportingUnits(ctx);
       const units = loadAllUnits(ctx);
       const rows = munis.map((m) => unitSummary(m, units.get(m.code) ?? { code: m.code, state: { kind: 'empty' }, meta: {}, version: 0, updatedAt: null }));
       const byIndicator = { geen_invoer: 0, invoer_aanwezig: 0, waarschuwing: 0, afgerond: 0 };
       for (const r of rows) byIndicator[r.indicator]++;
-      return { phase: currentPhase(ctx), total: rows.length, complete: byIndicator.afgerond, byIndicator, municipalities: rows };
+      // `municipalities` holds the units of either kind (the name is kept for compatibility; see unitKind).
+      return {
+        phase: currentPhase(ctx),
+        unitKind: unitKindOf(ctx),
+        total: rows.length,
+        complete: byIndicator.afgerond,
+        byIndicator,
+        municipalities: rows,
+      };
     },
   }),
   route({
@@ -305,10 +337,10 @@ export const countRoutes = [
     url: '/api/counts/:code',
     access: 'election.view',
     tag: 'steminvoer',
-    summary: 'Eén gemeente: stand, controles, geschiedenis en wat deze gebruiker nu kan doen.',
+    summary: 'Eén gemeente of stembureau: stand, controles, geschiedenis en wat deze gebruiker nu kan doen.',
     params: CodeParams,
     handler: ({ ctx, user, params }) => {
-      const m = requireMunicipality(ctx, params.code);
+      const m = requireUnit(ctx, params.code);
       const u = loadUnit(ctx, m.code);
       const typist = can(user!.role, 'counts.enter');
       const record = latestRecord(u.state);
@@ -335,6 +367,7 @@ export const countRoutes = [
       const s = u.state;
       return {
         municipality: { code: m.code, number: m.number, name: m.name },
+        unit: { kind: m.kind, code: m.code, number: m.number, name: m.name, postcode: m.postcode },
         ...unitSummary(m, u),
         checks,
         forms:
@@ -447,10 +480,14 @@ export const countRoutes = [
     summary: 'De velden waarin eerste en tweede invoer verschillen.',
     params: CodeParams,
     handler: ({ ctx, params }) => {
-      const m = requireMunicipality(ctx, params.code);
+      const m = requireUnit(ctx, params.code);
       const s = loadUnit(ctx, m.code).state;
       if (s.kind !== 'differences') {
-        throw new ApiError(409, 'entry.wrong_state', 'Er zijn geen verschillen tussen eerste en tweede invoer voor deze gemeente.');
+        throw new ApiError(
+          409,
+          'entry.wrong_state',
+          `Er zijn geen verschillen tussen eerste en tweede invoer voor ${m.kind === 'stembureau' ? 'dit stembureau' : 'deze gemeente'}.`,
+        );
       }
       const lists = requireLists(ctx);
       return {
@@ -493,6 +530,7 @@ export const countRoutes = [
     multipart: { maxBytes: MAX_COUNT_ZIP_BYTES },
     status: 202,
     handler: ({ ctx, user, file }) => {
+      refuseImportForGemeente(ctx);
       requirePhase2(ctx);
       const jobs = jobsOf(ctx);
       if ([...jobs.values()].some((j) => j.finishedAt === null)) {
@@ -536,6 +574,7 @@ export const countRoutes = [
     summary: 'Importeer het gecontroleerde tellingbestand als eerste invoer na het intypen van de verborgen hashcode-groepen.',
     body: ConfirmBody,
     handler: ({ ctx, user, body, now }) => {
+      refuseImportForGemeente(ctx);
       const j = findJob(ctx, body.uploadId, user!);
       if (j.stage !== 'ready' || !j.value || !j.form || !j.hidden) {
         throw new ApiError(409, 'import.not_ready', 'Dit bestand is (nog) niet klaar om te importeren.', `stage ${j.stage}`);

@@ -13,16 +13,29 @@ import {
   electionDto,
   electionRow,
   requireElection,
+  stemgebiedOf,
 } from '../state.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 
-const DefinitionConfirmBody = z.object({
-  uploadId: UploadId,
-  hashConfirmed: z.literal(true),
-  kieskring: z.number().int().positive(),
-});
+/**
+ * The stemgebied: `kieskring: 5` (an HSB, as before) or `stemgebied: { category: 'KIESKRING' | 'GEMEENTE', number }`
+ * (GEMEENTE: the municipality's number as in the 110a, e.g. 34 for Almere). Exactly one of the two.
+ */
+const DefinitionConfirmBody = z
+  .object({
+    uploadId: UploadId,
+    hashConfirmed: z.literal(true),
+    kieskring: z.number().int().positive().optional(),
+    stemgebied: z
+      .object({ category: z.enum(['KIESKRING', 'GEMEENTE']), number: z.number().int().positive() })
+      .strict()
+      .optional(),
+  })
+  .refine((b) => (b.kieskring === undefined) !== (b.stemgebied === undefined), {
+    message: 'Kies een stemgebied: een kieskring (hoofdstembureau) of een gemeente.',
+  });
 
 const ListsConfirmBody = z.object({
   uploadId: UploadId,
@@ -41,6 +54,16 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
       409,
       'election.definition_locked',
       'De kandidatenlijsten zijn al geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
+    );
+  }
+  const stations = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM polling_stations) + (SELECT COUNT(*) FROM gemeente_setup) AS n').get() as {
+    n: number;
+  };
+  if (stations.n > 0) {
+    throw new ApiError(
+      409,
+      'election.definition_locked',
+      'Er zijn al stembureaus of het aantal kiesgerechtigden ingevoerd; verwijder die eerst om de verkiezingsdefinitie te vervangen.',
     );
   }
   const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) AS n').get() as {
@@ -80,7 +103,7 @@ export const electionRoutes = [
     url: '/api/election/definition/preview',
     access: 'election.import',
     tag: 'verkiezing',
-    summary: 'Upload een verkiezingsdefinitie (EML 110a); toont hashcode en kieskringen, importeert nog niets.',
+    summary: 'Upload een verkiezingsdefinitie (EML 110a); toont hashcode, kieskringen en hun gemeenten, importeert nog niets.',
     multipart: { maxBytes: MAX_EML_BYTES },
     handler: async ({ ctx, user, file, now }) => {
       checkDefinitionReplaceable(ctx);
@@ -103,6 +126,17 @@ export const electionRoutes = [
         kieskringen: kieskringen(def.value)
           .map((k) => ({ number: k.number, name: k.name }))
           .sort((a, b) => a.number - b.number),
+        // Every municipality, grouped by kieskring (a gemeente installation chooses one of these).
+        municipalities: kieskringen(def.value)
+          .sort((a, b) => a.number - b.number)
+          .flatMap((k) =>
+            municipalitiesOf(def.value, k.number).map((m) => ({
+              number: m.number,
+              code: municipalityCode(m.number),
+              name: m.name,
+              kieskring: k.number,
+            })),
+          ),
       };
     },
   }),
@@ -111,7 +145,7 @@ export const electionRoutes = [
     url: '/api/election/definition/confirm',
     access: 'election.import',
     tag: 'verkiezing',
-    summary: 'Importeer de verkiezingsdefinitie na bevestiging van de hashcode, met de gekozen kieskring.',
+    summary: 'Importeer de verkiezingsdefinitie na bevestiging van de hashcode, met het gekozen stemgebied (kieskring of gemeente).',
     body: DefinitionConfirmBody,
     handler: async ({ ctx, user, body, now }) => {
       const upload = findUpload(ctx, body.uploadId, 'definition', user!, now);
@@ -119,9 +153,24 @@ export const electionRoutes = [
       const parsed = eml.readElectionDefinition(upload.bytes);
       if (!parsed.ok) throw ApiError.from(422, parsed);
       const def = parsed.value;
-      const kieskring = kieskringen(def).find((k) => k.number === body.kieskring);
+      const chosen = body.stemgebied ?? { category: 'KIESKRING' as const, number: body.kieskring! };
+      let municipality: { number: number; name: string } | null = null;
+      let kieskringNumber = chosen.number;
+      if (chosen.category === 'GEMEENTE') {
+        const m = def.regions.find((r) => r.category === 'GEMEENTE' && r.number === chosen.number);
+        if (!m || m.superiorCategory !== 'KIESKRING' || m.superiorNumber === null) {
+          throw new ApiError(
+            422,
+            'election.gemeente_unknown',
+            `Gemeente ${municipalityCode(chosen.number)} komt niet voor in deze verkiezingsdefinitie (of hoort bij geen kieskring).`,
+          );
+        }
+        municipality = { number: m.number, name: m.name };
+        kieskringNumber = m.superiorNumber;
+      }
+      const kieskring = kieskringen(def).find((k) => k.number === kieskringNumber);
       if (!kieskring) {
-        throw new ApiError(422, 'election.kieskring_unknown', `Kieskring ${body.kieskring} komt niet voor in deze verkiezingsdefinitie.`);
+        throw new ApiError(422, 'election.kieskring_unknown', `Kieskring ${kieskringNumber} komt niet voor in deze verkiezingsdefinitie.`);
       }
       ctx.db.transaction(() => {
         checkDefinitionReplaceable(ctx);
@@ -131,10 +180,12 @@ export const electionRoutes = [
         ctx.db
           .prepare(
             `INSERT INTO election (id, election_id, name, category, subcategory, election_date, nomination_date,
-               number_of_seats, preference_threshold, kieskring_number, kieskring_name, definition_file_name,
+               number_of_seats, preference_threshold, kieskring_number, kieskring_name, stemgebied_category,
+               municipality_number, municipality_name, definition_file_name,
                definition_hash, definition_bytes, definition_json, imported_at, imported_by)
              VALUES (1, @id, @name, @category, @subcategory, @electionDate, @nominationDate, @numberOfSeats,
-               @preferenceThreshold, @kieskringNumber, @kieskringName, @fileName, @hash, @bytes, @json, @at, @by)`,
+               @preferenceThreshold, @kieskringNumber, @kieskringName, @stemgebiedCategory, @municipalityNumber,
+               @municipalityName, @fileName, @hash, @bytes, @json, @at, @by)`,
           )
           .run({
             id: def.id,
@@ -147,6 +198,9 @@ export const electionRoutes = [
             preferenceThreshold: def.preferenceThreshold,
             kieskringNumber: kieskring.number,
             kieskringName: kieskring.name,
+            stemgebiedCategory: chosen.category,
+            municipalityNumber: municipality?.number ?? null,
+            municipalityName: municipality?.name ?? null,
             fileName: upload.file_name,
             hash: upload.hash,
             bytes: upload.bytes,
@@ -167,6 +221,8 @@ export const electionRoutes = [
           electionId: def.id,
           kieskring: kieskring.number,
           kieskringName: kieskring.name,
+          stemgebied: chosen.category,
+          ...(municipality ? { gemeente: municipalityCode(municipality.number), gemeenteName: municipality.name } : {}),
           hashConfirmed: true,
           ...(previous ? { previousHash: formatHash(previous.definition_hash) } : {}),
         });
@@ -296,9 +352,13 @@ export const electionRoutes = [
           }[]
         ).map((k) => [k.code, k]),
       );
+      const stemgebied = stemgebiedOf(e);
+      // A gemeente imports no municipality keys: it sees only itself.
+      const own = stemgebied.category === 'GEMEENTE' ? stemgebied.number : null;
       return {
+        stemgebied,
         kieskring: { number: e.kieskring_number, name: e.kieskring_name },
-        municipalities: municipalitiesOf(definitionOf(e), e.kieskring_number).map((m) => {
+        municipalities: municipalitiesOf(definitionOf(e), e.kieskring_number).filter((m) => own === null || m.number === own).map((m) => {
           const code = municipalityCode(m.number);
           const k = keys.get(code);
           return {

@@ -7,6 +7,7 @@ import {
   checkCertificateFor,
   createSelfSignedCertificate,
   hsbSubject,
+  municipalitySubject,
   parseCertificate,
   privateKeyFileName,
   subjectText,
@@ -17,7 +18,7 @@ import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, route } from '../http.ts';
 import { sha256Hex } from '../sessions.ts';
-import { actorOf, definitionOf, requireElection } from '../state.ts';
+import { actorOf, definitionOf, requireElection, stemgebiedOf } from '../state.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 
 interface OwnKeyRow {
@@ -46,6 +47,13 @@ const KeyConfirmBody = z.object({
 /** The municipality with this 4-digit code in our kieskring, or 404. */
 function municipality(ctx: AppContext, code: string) {
   const e = requireElection(ctx);
+  if (e.stemgebied_category === 'GEMEENTE') {
+    throw new ApiError(
+      409,
+      'stemgebied.hsb_only',
+      'Publieke sleutels van gemeenten importeren kan alleen in de installatie van een hoofdstembureau; deze installatie is van een gemeente.',
+    );
+  }
   const m = municipalitiesOf(definitionOf(e), e.kieskring_number).find((r) => municipalityCode(r.number) === code);
   if (!m) throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
   return { election: e, municipality: m };
@@ -80,7 +88,11 @@ export const keyRoutes = [
       ctx.keyGenerationRunning = true;
       try {
         const pair = await generateRsaKeyPair();
-        const subject = hsbSubject({ electionId: e.election_id, kieskringNumber: e.kieskring_number, name: e.kieskring_name });
+        const stemgebied = stemgebiedOf(e);
+        const subject =
+          stemgebied.category === 'GEMEENTE'
+            ? municipalitySubject({ electionId: e.election_id, code: stemgebied.code, name: stemgebied.name })
+            : hsbSubject({ electionId: e.election_id, kieskringNumber: e.kieskring_number, name: e.kieskring_name });
         const serial = ctx.random.randomBytes(16);
         serial[0] = (serial[0]! & 0x7f) | 0x01;
         const pem = createSelfSignedCertificate({
@@ -93,7 +105,10 @@ export const keyRoutes = [
         });
         const info = parseCertificate(pem, now);
         if (!info.ok) throw new Error(`own certificate does not parse: ${info.code} ${info.detail ?? info.message}`);
-        const names = { electionId: e.election_id, kind: 'hoofdstembureau' as const, name: e.kieskring_name };
+        const names =
+          stemgebied.category === 'GEMEENTE'
+            ? { electionId: e.election_id, kind: 'gemeente' as const, name: stemgebied.name }
+            : { electionId: e.election_id, kind: 'hoofdstembureau' as const, name: e.kieskring_name };
         const keyFile = path.join(ctx.keysDir, privateKeyFileName(names));
         const written = await writePrivateKey(keyFile, pair.privateKeyPem);
         if (!written.ok) throw ApiError.from(409, written);
