@@ -12,8 +12,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { signDetached } from '../src/crypto/cms.ts';
-import { transferEmlName, transferZipName, writeTransferZip } from '../src/transfer/zip.ts';
+import { signDetached, verifyDetached } from '../src/crypto/cms.ts';
+import { Eml510StreamReader } from '../src/eml/eml510read.ts';
+import { emlHash } from '../src/eml/hash.ts';
+import { readTransferZip, transferEmlName, transferZipName, writeTransferZip } from '../src/transfer/zip.ts';
 import { municipalityCertificate, testKeyPair, typedGroups } from '../test/support/counts.ts';
 import { mb, ms, note, ratio, setupPhase2, sleep, startServerChild, stats, timed, expectStatus, type Figure } from './support.ts';
 import { synthetic510b } from './synthetic.ts';
@@ -23,6 +25,38 @@ export interface ImportBenchOptions {
   readonly stations?: number;
   /** Runs of each reference command (median taken; default 3). */
   readonly referenceRuns?: number;
+  /** Also time the import's parts one by one in this process (default true). */
+  readonly breakdown?: boolean;
+}
+
+/**
+ * The parts of the import pipeline (src/server/countImport.ts runImportWork) timed one by one on the
+ * same zip, in this process, after the server run: where the time goes.
+ */
+async function breakdown(zip: Buffer, emlBytes: Buffer, certPem: string): Promise<{ total: number; text: string }> {
+  const limit = { maxEmlBytes: 1 << 30, maxSignatureBytes: 256 * 1024 };
+  const unzip = await timed(() => readTransferZip(zip, limit));
+  if (!unzip.value.ok) throw new Error(`unzip: ${unzip.value.message}`);
+  const { eml, signature } = unzip.value.value;
+  const sig = await timed(async () => verifyDetached(eml, signature, certPem));
+  if (!sig.value.ok) throw new Error(`signature: ${sig.value.message}`);
+  const hash = await timed(async () => emlHash(eml, { maxBytes: 1 << 30 }));
+  if (!hash.value.ok) throw new Error(`hash: ${hash.value.message}`);
+  const read = await timed(async () => {
+    let units = 0;
+    const reader = new Eml510StreamReader({ onUnit: () => units++ });
+    for (let i = 0; i < emlBytes.length; i += 1 << 16) {
+      const w = reader.write(emlBytes.subarray(i, i + (1 << 16)));
+      if (!w.ok) throw new Error(`read: ${w.message}`);
+    }
+    const e = reader.end();
+    if (!e.ok) throw new Error(`read: ${e.message}`);
+    return units;
+  });
+  return {
+    total: unzip.ms + sig.ms + hash.ms + read.ms,
+    text: `unzip ${ms(unzip.ms)}, signature ${ms(sig.ms)}, EML hash (C14N) ${ms(hash.ms)}, streaming read ${ms(read.ms)}`,
+  };
 }
 
 /** Run a command, return its wall time in ms (null when it cannot run). */
@@ -175,6 +209,10 @@ export async function benchImport(opts: ImportBenchOptions = {}): Promise<Figure
       },
     );
     if (probeErrors > 0) note(`!!! ${probeErrors} status calls failed during the import`);
+    if (opts.breakdown !== false) {
+      const parts = await breakdown(zip, s.eml, cert);
+      figures.push({ bench: B, metric: 'parts, one by one in-process', value: ms(parts.total), note: parts.text });
+    }
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
