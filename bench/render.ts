@@ -1,0 +1,166 @@
+/**
+ * Render benchmark (issue 4): the HSB's phase 3 files for the largest kieskring available in
+ * ../shared (Zwolle: 25 municipalities), with the municipality blocks of the official file as the
+ * final counts: 510c, PV O 3 (model, PDF via Typst, ODT), CSV, signature and both zips, each timed,
+ * plus the whole `renderDocuments` as the server runs it (in this thread; the server uses a worker).
+ *
+ * Speed is reported against references measured in the same process on the same data: SHA-256 of
+ * all produced bytes, and JSON.stringify of the O 3 model. Never pass/fail on seconds.
+ *
+ *   npx tsx bench/render.ts            # or: npm run bench -- render
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSelfSignedCertificate, municipalitySubject } from '../src/crypto/certificate.ts';
+import { signDetached } from '../src/crypto/cms.ts';
+import { generateRsaKeyPair } from '../src/crypto/keys.ts';
+import { readCandidateLists } from '../src/eml/eml230b.ts';
+import { readEml510 } from '../src/eml/eml510read.ts';
+import { writeEml510c } from '../src/eml/eml510write.ts';
+import { sha256Hex } from '../src/eml/hash.ts';
+import { osv43CsvHsb } from '../src/reports/csv.ts';
+import { buildO3Model } from '../src/reports/o3/model.ts';
+import { o3Odt } from '../src/reports/o3/odt.ts';
+import { o3Pdf } from '../src/reports/o3/pdf.ts';
+import { localDateTime, renderDocuments, type RenderInput } from '../src/server/documents.ts';
+import { writeTransferZip } from '../src/transfer/zip.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHARED = process.env.UITSLAG_SHARED ?? path.resolve(HERE, '..', '..', 'shared');
+
+interface Row {
+  readonly bench: 'render';
+  readonly metric: string;
+  readonly value: string;
+  readonly note?: string;
+}
+
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1)) + ' ms';
+const ratio = (x: number) => x.toFixed(1) + 'x';
+
+function time<T>(f: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t0 };
+}
+
+async function timeAsync<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await f();
+  return { value, ms: performance.now() - t0 };
+}
+
+/** Time the phase 3 files for a kieskring; returns the figures (also printed to stdout). */
+export async function benchRender(opts: { small?: boolean; kieskring?: string } = {}): Promise<Row[]> {
+  const name = opts.kieskring ?? (opts.small ? 'Lelystad' : 'Zwolle');
+  const dir = path.join(SHARED, 'eml', 'tk2021');
+  const lists = readCandidateLists(readFileSync(path.join(dir, `Kandidatenlijsten_TK2021_${name}.eml.xml`)));
+  if (!lists.ok) throw new Error(lists.message);
+  const official = await readEml510(readFileSync(path.join(dir, `Telling_TK2021_kieskring_${name}.eml.xml`)));
+  if (!official.ok) throw new Error(official.message);
+  const l = lists.value;
+  const municipalities = official.value.units.map((u) => ({ code: u.id.split('::')[1]!, name: u.name, counts: u.counts }));
+  process.stderr.write(`[bench] render: generating an RSA-4096 key (not timed)\n`);
+  const key = await generateRsaKeyPair();
+  const certificatePem = createSelfSignedCertificate({
+    privateKeyPem: key.privateKeyPem,
+    publicKeyPem: key.publicKeyPem,
+    subject: municipalitySubject({ electionId: 'TK2021', code: '0001', name: 'Bench', program: 'uitslag bench' }),
+    notBefore: new Date('2021-02-01T00:00:00Z'),
+    notAfter: new Date('2021-06-17T23:59:59Z'),
+    serial: Buffer.from([1, 2, 3]),
+  });
+  const created = new Date('2021-03-19T14:11:10.150Z');
+  const input: RenderInput = {
+    election: { id: 'TK2021', name: l.electionName, category: 'TK', subcategory: 'TK', date: l.electionDate },
+    kieskring: { number: Number(l.contestId), name: l.contestName },
+    candidateLists: l,
+    municipalities,
+    pv: {
+      session: { place: `${l.contestName}, provinciehuis`, date: '19 maart 2021', time: '10:00 uur' },
+      members: [{ name: 'mr. J. de Vries', role: 'voorzitter' }],
+      objections: null,
+      remarks: null,
+    },
+    createdAt: created.toISOString(),
+    key: { privateKeyPem: key.privateKeyPem, certificatePem },
+  };
+
+  // Warm-up (Typst WASM instantiation, JIT) with another creation time, so the timed runs below
+  // do not reuse a memoized layout of identical input.
+  const warm = await timeAsync(() => renderDocuments({ ...input, createdAt: new Date(created.getTime() - 86_400_000).toISOString() }));
+  if (!warm.value.ok) throw new Error(warm.value.message);
+
+  const eml = time(() => writeEml510c({ ...input, creationDateTime: localDateTime(created) }));
+  if (!eml.value.ok) throw new Error(eml.value.message);
+  const emlHash = sha256Hex(eml.value.value);
+  const model = time(() =>
+    buildO3Model({
+      election: { id: 'TK2021', name: l.electionName, date: l.electionDate },
+      kieskring: input.kieskring,
+      candidateLists: l,
+      municipalities,
+      session: input.pv.session,
+      members: input.pv.members,
+      objections: null,
+      emlHash,
+      createdAt: localDateTime(created),
+    }),
+  );
+  if (!model.value.ok) throw new Error(model.value.message);
+  const m = model.value.value;
+  const pdf = time(() => o3Pdf(m));
+  if (!pdf.value.ok) throw new Error(pdf.value.message);
+  const odt = await timeAsync(() => o3Odt(m));
+  const csv = time(() => osv43CsvHsb({ electionName: l.electionName, electionDate: l.electionDate, kieskring: input.kieskring, candidateLists: l, municipalities }));
+  const sig = time(() => signDetached(eml.value.ok ? eml.value.value : Buffer.alloc(0), key.privateKeyPem, certificatePem));
+  const zips = await timeAsync(async () => {
+    const e = eml.value.ok ? eml.value.value : Buffer.alloc(0);
+    const a = await writeTransferZip([{ name: 'a.eml.xml', data: e }, { name: 'a.eml.xml.signature', data: sig.value }], { mtime: created });
+    const b = await writeTransferZip(
+      [
+        { name: 'a.eml.xml', data: e },
+        { name: 'a.eml.xml.signature', data: sig.value },
+        { name: 'o3.pdf', data: pdf.value.ok ? pdf.value.value : Buffer.alloc(0) },
+        { name: 'o.csv', data: csv.value },
+      ],
+      { mtime: created },
+    );
+    return a.length + b.length;
+  });
+  const whole = await timeAsync(() => renderDocuments({ ...input, createdAt: new Date(created.getTime() + 60_000).toISOString() }));
+  if (!whole.value.ok) throw new Error(whole.value.message);
+  const files = whole.value.value;
+  const totalBytes = files.reduce((s, f) => s + f.bytes.length, 0);
+
+  // References on the same data, same process.
+  const sha = time(() => {
+    for (const f of files) createHash('sha256').update(f.bytes).digest('hex');
+  });
+  const json = time(() => JSON.stringify(m).length);
+  const stages = eml.ms + model.ms + pdf.ms + odt.ms + csv.ms + sig.ms + zips.ms;
+
+  const candidates = l.affiliations.reduce((s, a) => s + a.candidates.length, 0);
+  const rows: Row[] = [
+    { bench: 'render', metric: 'kieskring', value: name, note: `${municipalities.length} municipalities, ${l.affiliations.length} lists, ${candidates} candidates` },
+    { bench: 'render', metric: '510c', value: ms(eml.ms), note: `${eml.value.ok ? eml.value.value.length : 0} bytes` },
+    { bench: 'render', metric: 'O 3 model', value: ms(model.ms) },
+    { bench: 'render', metric: 'O 3 PDF (Typst)', value: ms(pdf.ms), note: `${pdf.value.ok ? pdf.value.value.length : 0} bytes` },
+    { bench: 'render', metric: 'O 3 ODT', value: ms(odt.ms), note: `${odt.value.length} bytes` },
+    { bench: 'render', metric: 'CSV', value: ms(csv.ms), note: `${csv.value.length} bytes` },
+    { bench: 'render', metric: 'signature (RSA-4096)', value: ms(sig.ms) },
+    { bench: 'render', metric: 'zips (2)', value: ms(zips.ms), note: `${zips.value} bytes` },
+    { bench: 'render', metric: 'sum of stages', value: ms(stages) },
+    { bench: 'render', metric: 'renderDocuments (all 6 files)', value: ms(whole.ms), note: `first run incl. warm-up ${ms(warm.ms)}; ${totalBytes} bytes` },
+    { bench: 'render', metric: 'reference: SHA-256 of the 6 files', value: ms(sha.ms), note: `renderDocuments = ${ratio(whole.ms / Math.max(sha.ms, 0.001))} of it` },
+    { bench: 'render', metric: 'reference: JSON.stringify(O 3 model)', value: ms(json.ms), note: `PDF = ${ratio(pdf.ms / Math.max(json.ms, 0.001))} of it` },
+  ];
+  for (const r of rows) process.stdout.write(`${r.metric.padEnd(40)} ${r.value.padStart(10)}  ${r.note ?? ''}\n`);
+  return rows;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await benchRender({ small: process.argv.includes('--small') });
+}
