@@ -166,10 +166,12 @@ export function updatePollingStation(
 
 export function deletePollingStation(ctx: AppContext, user: SessionUser, number: number, now: Date): void {
   ctx.db.transaction(() => {
-    requireStationSetup(ctx);
+    requireGemeente(ctx, 'Stembureaus beheren');
     const before = pollingStation(ctx, number);
     if (!before) throw new ApiError(404, 'polling_station.not_found', `Stembureau ${number} bestaat niet.`);
+    // The more specific reason first: a station with entries is never deleted (in any phase).
     refuseWithEntries(ctx, number, 'verwijderen');
+    requireStationSetup(ctx);
     ctx.db.prepare('DELETE FROM polling_stations WHERE number = ?').run(number);
     // An 'empty' unit row (all entries deleted earlier) goes too; the entry history stays (append-only).
     ctx.db.prepare("DELETE FROM count_units WHERE code = ? AND kind = 'empty'").run(pollingStationCode(number));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   checkPollingStation,
+  type CsvFailure,
   normalisePostcode,
   parsePollingStationNumber,
   parsePollingStationsCsv,
@@ -88,7 +89,7 @@ describe('polling stations: CSV import', () => {
     if (r.ok) return;
     assert.equal(r.code, 'polling_station.csv');
     assert.ok('lines' in r);
-    const lines = (r as { lines: { line: number; message: string }[] }).lines;
+    const lines = (r as CsvFailure).lines;
     assert.deepEqual(lines.map((l) => l.line), [3, 4, 5, 6, 7, 8]);
     assert.match(lines[0]!.message, /Stembureau 1 komt al voor op regel 2/);
     assert.match(lines[1]!.message, /nummer van het stembureau ontbreekt/);
