@@ -147,13 +147,18 @@ export function formsEqual(a: EntryForm, b: EntryForm): boolean {
 }
 
 /**
- * The counts of a complete form (every required field filled; difference fields empty = 0).
- * All reasons the HSB knows are present, so nothing typed is lost.
+ * The counts of a complete form (every required field filled). A reason field that was left empty
+ * is absent from the counts (not 0): the writers then decide, per level, which reasons they always
+ * write (with 0) and which only when entered (e.g. 'kwijtgeraakte stembiljetten', which only a
+ * municipality that counts postal ballots has). Everything typed is kept, 0 included.
  */
 export function formToCounts(form: EntryForm): VoteCounts {
   const v = (k: ScalarKey): number => form.scalars[k] ?? 0;
   const uncounted: UncountedEntry[] = [];
-  for (const f of SCALAR_FIELDS) if (f.reason !== null) uncounted.push({ reason: f.reason, count: v(f.key) });
+  for (const f of SCALAR_FIELDS) {
+    const value = form.scalars[f.key];
+    if (f.reason !== null && value !== null) uncounted.push({ reason: f.reason, count: value });
+  }
   return {
     cast: v('Z'),
     totalCounted: v('E'),
@@ -169,15 +174,14 @@ export function formToCounts(form: EntryForm): VoteCounts {
 
 /**
  * The form for counts read from a count file (510b TotalVotes) in the shape of the candidate lists:
- * H is derived (E + F + G); absent reasons become 0 for the difference section and null for A..D
- * (so a missing required value shows as empty, never as an invented number).
+ * H is derived (E + F + G); absent reasons stay empty (null), never an invented number, so
+ * `formToCounts(countsToForm(c))` gives back exactly the reasons the file carried.
  */
 export function countsToForm(counts: VoteCounts, lists: Pick<CandidateLists, 'affiliations'>): EntryForm {
   const scalars = {} as Record<ScalarKey, Num>;
   for (const f of SCALAR_FIELDS) {
     if (f.reason === null) continue;
-    const value = uncountedValue(counts, f.reason);
-    scalars[f.key] = value ?? ((REQUIRED_SCALARS as readonly string[]).includes(f.key) ? null : 0);
+    scalars[f.key] = uncountedValue(counts, f.reason);
   }
   scalars.Z = counts.cast;
   scalars.E = counts.totalCounted;

@@ -17,8 +17,7 @@ import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
 import type { UnitState } from '../domain/doubleEntry.ts';
 import type { CandidateLists } from '../domain/election.ts';
-import { HSB_510C_REASONS, type VoteCounts } from '../domain/counts.ts';
-import { formToCounts, SCALAR_FIELDS, type EntryForm } from '../domain/entry.ts';
+import { formToCounts } from '../domain/entry.ts';
 import { formatHash } from '../domain/hashcode.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import { writeEml510c, type ElectionIdentifierInput, type MunicipalityCounts } from '../eml/eml510write.ts';
@@ -110,22 +109,6 @@ export function readinessSync(ctx: AppContext): MunicipalityReadiness[] {
   });
 }
 
-/**
- * The counts of a completed form for the 510c, O 3 and CSV. `formToCounts` turns every empty
- * difference field into 0; a reason that the 510c carries only when it was entered
- * ('kwijtgeraakte stembiljetten', see HSB_510C_REASONS) is left out when its field is empty, as
- * in the official files (only 's-Gravenhage carries it in TK2021).
- */
-export function countsForOutput(form: EntryForm): VoteCounts {
-  const c = formToCounts(form);
-  const notEntered = new Set<string>(
-    SCALAR_FIELDS.filter((f) => f.reason !== null && form.scalars[f.key] === null && !(HSB_510C_REASONS as readonly string[]).includes(f.reason)).map(
-      (f) => f.reason!,
-    ),
-  );
-  return notEntered.size === 0 ? c : { ...c, uncounted: c.uncounted.filter((u) => !notEntered.has(u.reason)) };
-}
-
 /** The final count of every complete municipality (the agreed first = second entry). */
 export function completedCounts(ctx: AppContext): MunicipalityCounts[] {
   const names = new Map(kieskringMunicipalities(ctx).map((m) => [m.code, m.name]));
@@ -137,7 +120,7 @@ export function completedCounts(ctx: AppContext): MunicipalityCounts[] {
     .filter((r) => names.has(r.code))
     .map((r) => {
       const s = JSON.parse(r.state_json) as Extract<UnitState, { kind: 'complete' }>;
-      return { code: r.code, name: names.get(r.code)!, counts: countsForOutput(s.second.form) };
+      return { code: r.code, name: names.get(r.code)!, counts: formToCounts(s.second.form) };
     });
 }
 
