@@ -36,11 +36,24 @@ export const PERMISSIONS = [
   'counts.resolve',
   /** Finalise and create documents (phase 3). */
   'documents.create',
+  /** Make the archive package (guide step 14). */
+  'election.archive',
+  /** Erase the election's data after the retention period (guide step 14). */
+  'election.destroy',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const TABLE: Record<Role, readonly Permission[]> = {
-  beheerder: ['election.view', 'users.manage', 'election.import', 'keys.own', 'keys.import', 'audit.view'],
+  beheerder: [
+    'election.view',
+    'users.manage',
+    'election.import',
+    'keys.own',
+    'keys.import',
+    'audit.view',
+    'election.archive',
+    'election.destroy',
+  ],
   verkiezingsleider: [
     'election.view',
     'phase.change',
@@ -48,6 +61,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     'counts.import',
     'counts.resolve',
     'documents.create',
+    'election.archive',
   ],
   invoer: ['election.view', 'counts.enter'],
   alleen_lezen: ['election.view'],

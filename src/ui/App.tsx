@@ -185,7 +185,7 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
       { label: 'Gebruikersbeheer', path: '/administratie/gebruikers', permission: 'users.manage' },
       { label: 'Aanmaken gebruiker', path: '/administratie/gebruikers/nieuw', permission: 'users.manage' },
       { label: 'Auditlog', path: '/administratie/auditlog', permission: 'audit.view' },
-      { label: 'Archiveren en vernietigen', path: '/administratie/archief', permission: 'audit.view' },
+      { label: 'Archiveren en vernietigen', path: '/administratie/archief', permission: 'election.archive' },
     ],
   },
 ];

@@ -18,6 +18,9 @@ test('permissions follow domain.md §2', () => {
   }
   for (const r of ROLES) assert.equal(can(r, 'election.view'), true);
   assert.deepEqual(permissionsOf('invoer'), ['election.view', 'counts.enter']);
+  assert.equal(can('beheerder', 'election.destroy'), true);
+  assert.equal(can('verkiezingsleider', 'election.destroy'), false, 'only the administrator erases');
+  assert.equal(can('verkiezingsleider', 'election.archive'), true);
   assert.equal(isRole('beheerder'), true);
   assert.equal(isRole('root'), false);
 });

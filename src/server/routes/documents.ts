@@ -401,7 +401,7 @@ export const documentRoutes = [
   route({
     method: 'GET',
     url: '/api/archive',
-    access: 'audit.view',
+    access: 'election.archive',
     tag: 'archief',
     summary: 'Archiveren en vernietigen: bewaartermijn, laatste archief, of vernietigen al mag.',
     handler: ({ ctx, now }) => archiveStatus(ctx, now),
@@ -409,7 +409,7 @@ export const documentRoutes = [
   route({
     method: 'GET',
     url: '/api/archive/download',
-    access: 'audit.view',
+    access: 'election.archive',
     tag: 'archief',
     summary: 'Het archiefpakket (zip): geïmporteerde bestanden, alle documenten (geldig en vervallen), auditlog, logbestanden en MANIFEST met SHA-256.',
     produces: 'application/zip',
@@ -426,7 +426,7 @@ export const documentRoutes = [
   route({
     method: 'POST',
     url: '/api/election/destroy',
-    access: 'users.manage',
+    access: 'election.destroy',
     tag: 'archief',
     summary:
       'Vernietigen: wist alle gegevens van de verkiezing (typ VERNIETIGEN en het eigen wachtwoord). Vóór het einde van de bewaartermijn alleen met een tweede bevestiging.',

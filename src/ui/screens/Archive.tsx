@@ -58,7 +58,7 @@ export function Archive() {
           </a>
         )}
       </section>
-      {can('users.manage') && status?.election && (
+      {can('election.destroy') && status?.election && (
         <section>
           <h2>Vernietigen</h2>
           <p>
