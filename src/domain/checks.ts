@@ -212,7 +212,7 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
         code: 'W.210',
         severity: 'warning',
         fields: [],
-        message: `Deze uitslag is precies gelijk aan die van ${other.name}. Controleer of de juiste gemeente is gekozen.`,
+        message: `Deze uitslag is precies gelijk aan die van ${other.name}. Controleer of het juiste proces-verbaal is gebruikt.`,
       });
       break;
     }

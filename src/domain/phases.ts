@@ -49,7 +49,7 @@ export function checkPhaseChange(facts: PhaseFacts, target: Phase): Result<Phase
   if (target === 3 && target > facts.current && !facts.allCountsComplete) {
     return fail(
       'phase.not_ready',
-      'Nog niet alle gemeenten hebben een afgeronde eerste en tweede invoer zonder openstaande verschillen.',
+      'Nog niet alle invoer is afgerond: elke gemeente (bij een gemeente-installatie: elk stembureau, en het aantal kiesgerechtigden) moet een afgeronde eerste en tweede invoer hebben zonder openstaande verschillen.',
     );
   }
   return ok(target);
