@@ -7,6 +7,7 @@
  *   invoer/<110a>, invoer/<230b>              the imported files, as imported
  *   invoer/sleutels/<certificate>.crt         municipality certificates and the own certificate (never the private key)
  *   invoer/steminvoer/historie.json           the append-only entry history (imports with file name, hash, signer)
+ *   invoer/stembureaus.json                   a gemeente: its polling stations and eligible voters (as set up)
  *   documenten/geldig/set-<n>/<file>          generated documents of the valid set
  *   documenten/vervallen/set-<n>/<file>       generated documents of void sets
  *   logboek/auditlog.csv                      the audit log export
@@ -22,7 +23,7 @@ import { auditCsv, verifyChain, writeAudit, type Actor } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError } from './http.ts';
 import { downloadName } from './documents.ts';
-import { electionRow } from './state.ts';
+import { electionRow, stemgebiedOf } from './state.ts';
 
 export interface ArchiveEntry {
   readonly path: string;
@@ -64,6 +65,14 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
     | { file_name: string; certificate_pem: string }
     | undefined;
   if (own) out.push({ path: `invoer/sleutels/eigen_${safeName(own.file_name)}`, data: Buffer.from(own.certificate_pem, 'utf8') });
+  if (def && electionRow(ctx)?.stemgebied_category === 'GEMEENTE') {
+    const stations = ctx.db.prepare('SELECT number, name, postcode, created_at, updated_at FROM polling_stations ORDER BY number').all();
+    const setup = ctx.db.prepare('SELECT eligible_voters, updated_at, updated_by FROM gemeente_setup WHERE id = 1').get() ?? null;
+    out.push({
+      path: 'invoer/stembureaus.json',
+      data: Buffer.from(JSON.stringify({ pollingStations: stations, eligibleVoters: setup }, null, 2) + '\n', 'utf8'),
+    });
+  }
   const history = ctx.db.prepare('SELECT * FROM count_history ORDER BY id').all();
   if (history.length > 0) out.push({ path: 'invoer/steminvoer/historie.json', data: Buffer.from(JSON.stringify(history, null, 2) + '\n', 'utf8') });
   const docs = ctx.db
@@ -120,20 +129,32 @@ export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Pr
   if (!e) throw new ApiError(409, 'election.none', 'Er is nog geen verkiezingsdefinitie geïmporteerd; er is niets te archiveren.');
   const logsDir = path.join(ctx.dataDir, 'logs');
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  const fileName = `Archief_${e.election_id}_kieskring_${fileNamePart(e.kieskring_name)}_${stamp}.zip`;
+  const area = stemgebiedOf(e);
+  const fileName =
+    area.category === 'GEMEENTE'
+      ? `Archief_${e.election_id}_gemeente_${fileNamePart(area.name)}_${stamp}.zip`
+      : `Archief_${e.election_id}_kieskring_${fileNamePart(e.kieskring_name)}_${stamp}.zip`;
   ctx.db.transaction(() => {
     writeAudit(ctx.db, now, actor, 'archive.create', { fileName, chain: verifyChain(ctx.db) });
   })();
   const entries = archiveEntries(ctx, logsDir);
   const manifest = manifestOf(entries);
   const header = [
-    `Archief ${e.name} (${e.election_id}), hoofdstembureau kieskring ${e.kieskring_number} ${e.kieskring_name}`,
+    area.category === 'GEMEENTE'
+      ? `Archief ${e.name} (${e.election_id}), gemeente ${area.code} ${area.name} (kieskring ${e.kieskring_number} ${e.kieskring_name})`
+      : `Archief ${e.name} (${e.election_id}), hoofdstembureau kieskring ${e.kieskring_number} ${e.kieskring_name}`,
     `Aangemaakt ${now.toISOString()} door ${actor.username ?? 'systeem'}`,
     'SHA-256 van elk bestand; controleer met: sha256sum -c MANIFEST.txt',
   ];
   const json = Buffer.from(
     JSON.stringify(
-      { election: e.election_id, kieskring: { number: e.kieskring_number, name: e.kieskring_name }, createdAt: now.toISOString(), files: manifest },
+      {
+        election: e.election_id,
+        kieskring: { number: e.kieskring_number, name: e.kieskring_name },
+        ...(area.category === 'GEMEENTE' ? { gemeente: { code: area.code, name: area.name } } : {}),
+        createdAt: now.toISOString(),
+        files: manifest,
+      },
       null,
       2,
     ) + '\n',
@@ -163,6 +184,8 @@ const ELECTION_TABLES = [
   'pv_details',
   'count_history',
   'count_units',
+  'polling_stations',
+  'gemeente_setup',
   'uploads',
   'municipality_keys',
   'own_key',

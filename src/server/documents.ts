@@ -2,6 +2,9 @@
  * Phase 3 (domain.md §7, §8; guide steps 10-13): the PV's free-text parts, finalisation readiness,
  * and the one all-or-nothing creation of the HSB's files: EML 510c, PV O 3 (PDF and ODT), the
  * signed kieskring zip, the kiesraad zip and the CSV "OSV 4-3 Tellingsoverzicht".
+ * A gemeente installation (stemgebied GEMEENTE, domain.md §9) creates instead: EML 510b (one
+ * ReportingUnitVotes per polling station), its PV "Proces-verbaal van de uitslag van de gemeente"
+ * (PDF and ODT), the signed gemeente zip for the HSB and the CSV with the polling stations as columns.
  *
  * Rendering (`renderDocuments`) is pure apart from CPU: it takes plain data (counts, lists, free
  * text, the creation time and the own key) and returns the files. The server runs it in a worker
@@ -17,20 +20,29 @@ import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
 import type { UnitState } from '../domain/doubleEntry.ts';
 import type { CandidateLists } from '../domain/election.ts';
+import { sumCounts, type VoteCounts } from '../domain/counts.ts';
+import { fileNamePart } from '../domain/election.ts';
 import { formToCounts } from '../domain/entry.ts';
 import { formatHash } from '../domain/hashcode.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
-import { writeEml510c, type ElectionIdentifierInput, type MunicipalityCounts } from '../eml/eml510write.ts';
+import {
+  writeEml510b,
+  writeEml510c,
+  type ElectionIdentifierInput,
+  type MunicipalityCounts,
+  type PollingStationCounts,
+} from '../eml/eml510write.ts';
 import { sha256Hex } from '../eml/hash.ts';
-import { osv43CsvHsb } from '../reports/csv.ts';
+import { osv43CsvGemeente, osv43CsvHsb } from '../reports/csv.ts';
+import { buildGemeentePvModel, gemeentePvOdtFile, gemeentePvPdf, type GemeentePvInput } from '../reports/o3/gemeente.ts';
 import { buildO3Model, type O3Input } from '../reports/o3/model.ts';
 import { o3Odt } from '../reports/o3/odt.ts';
 import { o3Pdf } from '../reports/o3/pdf.ts';
 import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
-import { kieskringMunicipalities, storedLists } from './counts.ts';
+import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { ApiError } from './http.ts';
-import { candidateListsFile, requireElection } from './state.ts';
+import { candidateListsFile, eligibleVoters, isGemeente, requireElection, stemgebiedOf } from './state.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Free-text parts of the PV ("Gegevens proces-verbaal")
@@ -62,12 +74,12 @@ export function loadPvDetails(ctx: AppContext): { details: PvDetails; updatedAt:
 }
 
 /** What the PV still lacks before it can be made final (Dutch, for the screen). */
-export function pvDetailsMissing(d: PvDetails): string[] {
+export function pvDetailsMissing(d: PvDetails, gemeente = false): string[] {
   const missing: string[] = [];
   if (d.session.place.trim() === '') missing.push('plaats van de zitting');
   if (d.session.date.trim() === '') missing.push('datum van de zitting');
   if (d.session.time.trim() === '') missing.push('tijd van de zitting');
-  if (d.members.length === 0) missing.push('aanwezige leden van het hoofdstembureau');
+  if (d.members.length === 0) missing.push(gemeente ? 'aanwezige leden van het gemeentelijk stembureau' : 'aanwezige leden van het hoofdstembureau');
   return missing;
 }
 
@@ -94,7 +106,7 @@ export interface MunicipalityReadiness {
   readonly missing: string;
 }
 
-/** Per municipality: complete or what is missing. */
+/** Per municipality (HSB) or polling station (gemeente, code 'SB<n>'): complete or what is missing. */
 export function readiness(ctx: AppContext): MunicipalityReadiness[] {
   return readinessSync(ctx);
 }
@@ -103,7 +115,8 @@ export function readinessSync(ctx: AppContext): MunicipalityReadiness[] {
   const kinds = new Map(
     (ctx.db.prepare('SELECT code, kind FROM count_units').all() as { code: string; kind: UnitState['kind'] }[]).map((r) => [r.code, r.kind]),
   );
-  return kieskringMunicipalities(ctx).map((m) => {
+  const units = isGemeente(ctx) ? reportingUnits(ctx) : kieskringMunicipalities(ctx);
+  return units.map((m) => {
     const state = kinds.get(m.code) ?? 'empty';
     return { code: m.code, name: m.name, state, complete: state === 'complete', missing: STATE_TEXT[state] };
   });
@@ -128,7 +141,18 @@ export function completedCounts(ctx: AppContext): MunicipalityCounts[] {
 // Rendering (pure apart from CPU; runs in a worker thread)
 // ---------------------------------------------------------------------------------------------
 
-export type DocumentKind = 'eml510c' | 'o3_pdf' | 'o3_odt' | 'zip_kieskring' | 'zip_kiesraad' | 'csv_osv43';
+export type DocumentKind =
+  | 'eml510c'
+  | 'o3_pdf'
+  | 'o3_odt'
+  | 'zip_kieskring'
+  | 'zip_kiesraad'
+  | 'csv_osv43'
+  // a gemeente's set
+  | 'eml510b'
+  | 'pv_pdf'
+  | 'pv_odt'
+  | 'zip_gemeente';
 
 /** Display order and Dutch labels of the document types. */
 export const DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly label: string }[] = [
@@ -140,6 +164,28 @@ export const DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly la
   { kind: 'csv_osv43', label: 'OSV 4-3 Tellingsoverzicht (CSV)' },
 ];
 
+/** The document types of a gemeente installation, in display order. */
+export const GEMEENTE_DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly label: string }[] = [
+  { kind: 'eml510b', label: 'EML 510b (telling gemeente)' },
+  { kind: 'pv_pdf', label: 'Proces-verbaal uitslag gemeente (PDF)' },
+  { kind: 'pv_odt', label: 'Proces-verbaal uitslag gemeente (ODT)' },
+  { kind: 'zip_gemeente', label: 'Overdrachtsbestand voor het hoofdstembureau (zip)' },
+  { kind: 'csv_osv43', label: 'OSV 4-3 Tellingsoverzicht (CSV)' },
+];
+
+export function documentKindsOf(ctx: AppContext): readonly { readonly kind: DocumentKind; readonly label: string }[] {
+  return isGemeente(ctx) ? GEMEENTE_DOCUMENT_KINDS : DOCUMENT_KINDS;
+}
+
+/** The gemeente part of the render input (absent for an HSB). */
+export interface GemeenteRenderInput {
+  readonly municipality: { readonly code: string; readonly name: string };
+  /** The municipality's Z. */
+  readonly eligibleVoters: number;
+  /** Every polling station's agreed count, by number; `name` as stored (see stationEmlName). */
+  readonly pollingStations: readonly PollingStationCounts[];
+}
+
 export interface RenderInput {
   readonly election: ElectionIdentifierInput;
   readonly kieskring: { readonly number: number; readonly name: string };
@@ -150,6 +196,8 @@ export interface RenderInput {
   readonly createdAt: string;
   /** null for a concept preview of the O 3 PDF (nothing else is rendered). */
   readonly key: { readonly privateKeyPem: string; readonly certificatePem: string } | null;
+  /** Set for a gemeente installation: then the 510b set is rendered (`municipalities` is ignored). */
+  readonly gemeente?: GemeenteRenderInput;
 }
 
 export interface RenderedFile {
@@ -185,14 +233,37 @@ export function localDateTime(instant: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${ms}`;
 }
 
-/** 'osv4-3_telling_tk2021_kieskring_lelystad.csv' (as the Kiesraad names its CSV files). */
-export function csvFileName(electionId: string, kieskringName: string): string {
+/**
+ * 'osv4-3_telling_tk2021_kieskring_lelystad.csv' (as the Kiesraad names its CSV files;
+ * 'osv4-3_telling_tk2025_gemeente_westmaasenwaal.csv' for a gemeente).
+ */
+export function csvFileName(electionId: string, kieskringName: string, level: 'kieskring' | 'gemeente' = 'kieskring'): string {
   const flat = kieskringName
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '');
-  return `osv4-3_telling_${electionId.toLowerCase()}_kieskring_${flat}.csv`;
+  return `osv4-3_telling_${electionId.toLowerCase()}_${level}_${flat}.csv`;
+}
+
+/** 'Proces-verbaal_TK2021_gemeente_Almere.pdf' (the gemeente's PV). */
+export function gemeentePvFileName(electionId: string, name: string, ext: 'pdf' | 'odt', concept = false): string {
+  return `${concept ? 'CONCEPT_' : ''}Proces-verbaal_${electionId}_gemeente_${fileNamePart(name)}.${ext}`;
+}
+
+/**
+ * The name of a polling station as the 510b writes it (ReportingUnitIdentifier, before
+ * " (postcode: …)"): the real TK2023 and TK2025 files write every station as "Stembureau <name>"
+ * and the CSV column drops that word again. A stored name that already starts with "Stembureau "
+ * or "Briefstembureau " is written as is; otherwise "Stembureau " is put in front.
+ */
+export function stationEmlName(name: string): string {
+  return /^(?:Stembureau|Briefstembureau) /.test(name) ? name : `Stembureau ${name}`;
+}
+
+/** The municipality total of a gemeente: the sum of its polling stations, with Z = its eligible voters. */
+export function gemeenteTotal(g: GemeenteRenderInput): VoteCounts {
+  return { ...sumCounts(g.pollingStations.map((s) => s.counts)), cast: g.eligibleVoters };
 }
 
 export function o3FileName(electionId: string, kieskringName: string, ext: 'pdf' | 'odt', concept = false): string {
@@ -214,8 +285,33 @@ function o3Input(input: RenderInput, emlHash: string | null): O3Input {
   };
 }
 
-/** The concept O 3 (watermark, no hash). */
+function gemeentePvInput(input: RenderInput, g: GemeenteRenderInput, emlHash: string | null): GemeentePvInput {
+  return {
+    election: { id: input.election.id, name: input.election.name, date: input.election.date },
+    gemeente: g.municipality,
+    kieskring: input.kieskring,
+    candidateLists: input.candidateLists,
+    eligibleVoters: g.eligibleVoters,
+    pollingStations: g.pollingStations,
+    session: input.pv.session,
+    members: input.pv.members,
+    objections: input.pv.objections,
+    remarks: input.pv.remarks,
+    emlHash,
+    createdAt: localDateTime(new Date(input.createdAt)),
+  };
+}
+
+/** The concept O 3 (watermark, no hash); for a gemeente its concept PV. */
 export function renderConceptPdf(input: RenderInput): Result<RenderedFile> {
+  const g = input.gemeente;
+  if (g) {
+    const model = buildGemeentePvModel(gemeentePvInput(input, g, null));
+    if (!model.ok) return model;
+    const pdf = gemeentePvPdf(model.value);
+    if (!pdf.ok) return fail('documents.render', 'Het concept-proces-verbaal kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+    return ok({ kind: 'pv_pdf', fileName: gemeentePvFileName(input.election.id, g.municipality.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
+  }
   const model = buildO3Model(o3Input(input, null));
   if (!model.ok) return model;
   const pdf = o3Pdf(model.value);
@@ -223,9 +319,10 @@ export function renderConceptPdf(input: RenderInput): Result<RenderedFile> {
   return ok({ kind: 'o3_pdf', fileName: o3FileName(input.election.id, input.kieskring.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
 }
 
-/** All six files, in DOCUMENT_KINDS order. */
+/** All six files, in DOCUMENT_KINDS order (a gemeente: its five files, in GEMEENTE_DOCUMENT_KINDS order). */
 export async function renderDocuments(input: RenderInput, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
   if (!input.key) return fail('documents.no_key', 'Er is geen eigen sleutel om het telbestand te ondertekenen.');
+  if (input.gemeente) return renderGemeenteDocuments(input, input.gemeente, input.key, progress);
   const id = input.election.id;
   const k = input.kieskring;
   const created = new Date(input.createdAt);
@@ -287,6 +384,67 @@ export async function renderDocuments(input: RenderInput, progress: RenderProgre
   ]);
 }
 
+/** The gemeente's files: 510b, PV (PDF, ODT), the signed zip for the HSB, the CSV. */
+async function renderGemeenteDocuments(
+  input: RenderInput,
+  g: GemeenteRenderInput,
+  key: { readonly privateKeyPem: string; readonly certificatePem: string },
+  progress: RenderProgress,
+): Promise<Result<RenderedFile[]>> {
+  const id = input.election.id;
+  const name = g.municipality.name;
+  const created = new Date(input.createdAt);
+  const stations = g.pollingStations.map((s) => ({ ...s, name: stationEmlName(s.name) }));
+  const total = gemeenteTotal(g);
+  progress('eml', 0.05);
+  const eml = writeEml510b({
+    election: input.election,
+    municipality: g.municipality,
+    kieskring: input.kieskring,
+    candidateLists: input.candidateLists,
+    total,
+    pollingStations: stations,
+    creationDateTime: localDateTime(created),
+  });
+  if (!eml.ok) return eml;
+  const emlHash = sha256Hex(eml.value);
+  progress('pdf', 0.15);
+  const model = buildGemeentePvModel(gemeentePvInput(input, g, emlHash));
+  if (!model.ok) return model;
+  const pdf = gemeentePvPdf(model.value);
+  if (!pdf.ok) return fail('documents.render', 'Het proces-verbaal (PDF) kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+  progress('odt', 0.7);
+  const odt = await gemeentePvOdtFile(model.value);
+  progress('csv', 0.8);
+  const csv = osv43CsvGemeente({
+    electionName: input.election.name,
+    electionDate: input.election.date,
+    municipality: g.municipality,
+    candidateLists: input.candidateLists,
+    total,
+    pollingStations: stations,
+  });
+  progress('signature', 0.85);
+  const signature = signDetached(eml.value, key.privateKeyPem, key.certificatePem);
+  progress('zips', 0.9);
+  const emlName = transferEmlName(id, 'gemeente', name);
+  const zip = await writeTransferZip(
+    [
+      { name: emlName, data: eml.value },
+      { name: emlName + SIGNATURE_SUFFIX, data: signature },
+    ],
+    { mtime: created },
+  );
+  progress('done', 1);
+  return ok([
+    { kind: 'eml510b', fileName: emlName, contentType: 'application/xml', bytes: eml.value },
+    { kind: 'pv_pdf', fileName: gemeentePvFileName(id, name, 'pdf'), contentType: 'application/pdf', bytes: pdf.value },
+    { kind: 'pv_odt', fileName: gemeentePvFileName(id, name, 'odt'), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt },
+    { kind: 'zip_gemeente', fileName: transferZipName(id, 'gemeente', name), contentType: 'application/zip', bytes: zip },
+    { kind: 'csv_osv43', fileName: csvFileName(id, name, 'gemeente'), contentType: 'text/csv; charset=utf-8', bytes: csv },
+  ]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Gathering the input from the database
 // ---------------------------------------------------------------------------------------------
@@ -326,16 +484,33 @@ export async function ownKeyPair(ctx: AppContext): Promise<{ privateKeyPem: stri
   }
 }
 
+/**
+ * The gemeente part of the render input from the database: the completed polling stations (by
+ * number) and the municipality's eligible voters (0 when not entered: only a concept can then be
+ * made, since finalising needs them).
+ */
+export function gatherGemeenteInput(ctx: AppContext): GemeenteRenderInput | undefined {
+  const s = stemgebiedOf(requireElection(ctx));
+  if (s.category !== 'GEMEENTE') return undefined;
+  return {
+    municipality: { code: s.code, name: s.name },
+    eligibleVoters: eligibleVoters(ctx)?.count ?? 0,
+    pollingStations: completedUnits(ctx).map((u) => ({ number: u.number, name: u.name, postcode: u.postcode, counts: u.counts })),
+  };
+}
+
 export async function gatherRenderInput(ctx: AppContext, now: Date, withKey: boolean): Promise<RenderInput> {
   const e = requireElection(ctx);
+  const gemeente = gatherGemeenteInput(ctx);
   return {
     election: { id: e.election_id, name: e.name, category: e.category, subcategory: e.subcategory, date: e.election_date },
     kieskring: { number: e.kieskring_number, name: e.kieskring_name },
     candidateLists: await storedCandidateLists(ctx),
-    municipalities: completedCounts(ctx),
+    municipalities: gemeente ? [] : completedCounts(ctx),
     pv: loadPvDetails(ctx).details,
     createdAt: now.toISOString(),
     key: withKey ? await ownKeyPair(ctx) : null,
+    ...(gemeente ? { gemeente } : {}),
   };
 }
 
@@ -369,8 +544,8 @@ export function validSet(ctx: AppContext): DocumentSetRow | undefined {
 }
 
 export function storeDocumentSet(ctx: AppContext, files: readonly RenderedFile[], createdAt: Date, creationDateTime: string, userId: number): number {
-  const eml = files.find((f) => f.kind === 'eml510c');
-  if (!eml) throw new Error('no 510c among the rendered files');
+  const eml = files.find((f) => f.kind === 'eml510c' || f.kind === 'eml510b');
+  if (!eml) throw new Error('no 510c/510b among the rendered files');
   const at = createdAt.toISOString();
   const setId = Number(
     ctx.db
@@ -392,7 +567,7 @@ export function listDocuments(ctx: AppContext) {
   const users = new Map(
     (ctx.db.prepare('SELECT id, username, full_name FROM users').all() as { id: number; username: string; full_name: string }[]).map((u) => [u.id, u]),
   );
-  const label = new Map(DOCUMENT_KINDS.map((d) => [d.kind, d.label]));
+  const label = new Map([...DOCUMENT_KINDS, ...GEMEENTE_DOCUMENT_KINDS].map((d) => [d.kind, d.label]));
   return sets.map((s) => ({
     id: s.id,
     status: s.voided_at === null ? ('geldig' as const) : ('vervallen' as const),

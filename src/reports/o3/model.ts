@@ -115,6 +115,8 @@ export interface O3Model {
   readonly election: { readonly id: string; readonly name: string; readonly date: string; readonly dateText: string };
   readonly session: { readonly place: string; readonly date: string; readonly time: string };
   readonly kieskring: { readonly number: number; readonly name: string };
+  /** The municipality (the gemeente's PV only; absent in the HSB's O 3). */
+  readonly gemeente?: { readonly code: string; readonly name: string };
   /** Z */
   readonly eligibleVoters: number;
   readonly votes: { readonly valid: number; readonly blank: number; readonly invalid: number; readonly total: number };
@@ -137,6 +139,52 @@ export interface O3Model {
   readonly members: readonly { readonly name: string; readonly role: string }[];
   readonly municipalities: readonly O3MunicipalityRow[];
 }
+
+/**
+ * The fixed texts that differ between the HSB's O 3 and the gemeente's PV (constants, never user
+ * text; the `*Expr` and `*Markup` parts are Typst code over the model `d`). The ODT uses the plain
+ * parts.
+ */
+export interface O3Labels {
+  /** Above the title, e.g. 'Model O 3'. */
+  readonly model: string;
+  /** Who sits and signs: 'het hoofdstembureau'. */
+  readonly body: string;
+  /** '510c' / '510b' (footer: the hash of that file). */
+  readonly emlKind: string;
+  /** Appendix column heads of a reporting unit: 'Code' + 'Gemeente'. */
+  readonly unitCode: string;
+  readonly unit: string;
+  /** 'Gemeenten' / 'gemeenten' / 'gemeente' (per …). */
+  readonly unitsTitle: string;
+  readonly unitsLower: string;
+  readonly perUnit: string;
+  /** Label of the total row of the appendix tables: 'Kieskring'. */
+  readonly totalRow: string;
+  /** Typst: ' – <area>' after the election name in the document title; the author. */
+  readonly areaTitleExpr: string;
+  readonly authorExpr: string;
+  /** Typst markup: the line under the election name. */
+  readonly subtitleMarkup: string;
+  /** Typst: the area rows of section 2 (each ending in ",\n"). */
+  readonly areaRows: string;
+}
+
+export const HSB_LABELS: O3Labels = {
+  model: 'Model O 3',
+  body: 'het hoofdstembureau',
+  emlKind: '510c',
+  unitCode: 'Code',
+  unit: 'Gemeente',
+  unitsTitle: 'Gemeenten',
+  unitsLower: 'gemeenten',
+  perUnit: 'gemeente',
+  totalRow: 'Kieskring',
+  areaTitleExpr: '" – kieskring " + str(d.kieskring.number) + " " + d.kieskring.name',
+  authorExpr: '"Hoofdstembureau " + d.kieskring.name',
+  subtitleMarkup: 'Kieskring #str(d.kieskring.number) #d.kieskring.name',
+  areaRows: '  ([Kieskring], [#str(d.kieskring.number) – #d.kieskring.name]),\n',
+};
 
 /** Lists per table in the appendix "stemmen per lijst per gemeente" (keeps A4 portrait readable). */
 export const LISTS_PER_APPENDIX_TABLE = 8;

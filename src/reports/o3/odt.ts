@@ -5,7 +5,7 @@
  */
 
 import { writeOdt, type OdtBlock, type OdtCell } from '../odt.ts';
-import { LISTS_PER_APPENDIX_TABLE, type O3Model } from './model.ts';
+import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } from './model.ts';
 
 const n = (x: number | null): string => (x === null ? '–' : String(x));
 const b = (text: string | number, span?: number): OdtCell => (span ? { text, bold: true, span } : { text, bold: true });
@@ -15,22 +15,28 @@ function kv(rows: readonly (readonly [string, string | number])[]): OdtBlock {
 }
 
 /** The document blocks of the O 3 (exposed for tests). */
-export function o3OdtBlocks(m: O3Model): OdtBlock[] {
+export function o3OdtBlocks(m: O3Model, L: O3Labels = HSB_LABELS): OdtBlock[] {
+  const g = m.gemeente;
   const out: OdtBlock[] = [];
-  out.push({ type: 'paragraph', style: 'center', text: 'Model O 3' });
+  out.push({ type: 'paragraph', style: 'center', text: L.model });
   out.push({ type: 'paragraph', style: 'title', text: m.title });
   out.push({ type: 'paragraph', style: 'subtitle', text: m.election.name });
-  out.push({ type: 'paragraph', style: 'subtitle', text: `Kieskring ${m.kieskring.number} ${m.kieskring.name}` });
+  out.push({
+    type: 'paragraph',
+    style: 'subtitle',
+    text: g ? `Gemeente ${g.name} (${g.code}), kieskring ${m.kieskring.number} ${m.kieskring.name}` : `Kieskring ${m.kieskring.number} ${m.kieskring.name}`,
+  });
 
   out.push({ type: 'heading', level: 1, text: '1. Verkiezing' });
   out.push(kv([['Verkiezing', m.election.name], ['Datum van de stemming', m.election.dateText]]));
 
-  out.push({ type: 'heading', level: 1, text: '2. Zitting van het hoofdstembureau' });
+  out.push({ type: 'heading', level: 1, text: `2. Zitting van ${L.body}` });
   out.push(
     kv([
       ['Plaats', m.session.place],
       ['Datum', m.session.date],
       ['Tijd', m.session.time],
+      ...(g ? [['Gemeente', `${g.code} – ${g.name}`] as const] : []),
       ['Kieskring', `${m.kieskring.number} – ${m.kieskring.name}`],
       ['Aantal kiesgerechtigden', m.eligibleVoters],
     ]),
@@ -80,15 +86,15 @@ export function o3OdtBlocks(m: O3Model): OdtBlock[] {
     rows: d.explanations.map((e) => [e.letter, e.label, e.count]),
   });
   if (d.municipalities.length > 0) {
-    out.push({ type: 'paragraph', text: 'Gemeenten met een verschil:' });
+    out.push({ type: 'paragraph', text: `${L.unitsTitle} met een verschil:` });
     out.push({
       type: 'table',
       columns: [{ weight: 1 }, { weight: 6 }, { weight: 2, align: 'right' }, { weight: 2, align: 'right' }],
-      header: ['Code', 'Gemeente', 'Meer (I)', 'Minder (J)'],
+      header: [L.unitCode, L.unit, 'Meer (I)', 'Minder (J)'],
       rows: d.municipalities.map((r) => [r.code, r.name, r.more, r.fewer]),
     });
   } else {
-    out.push({ type: 'paragraph', text: 'Er zijn geen gemeenten met een verschil.' });
+    out.push({ type: 'paragraph', text: `Er zijn geen ${L.unitsLower} met een verschil.` });
   }
 
   out.push({ type: 'heading', level: 1, text: '5. Volmachtbewijzen en kiezerspassen' });
@@ -101,7 +107,7 @@ export function o3OdtBlocks(m: O3Model): OdtBlock[] {
     out.push({ type: 'paragraph', text: m.remarks });
   }
 
-  out.push({ type: 'heading', level: 1, text: '7. Leden van het hoofdstembureau' });
+  out.push({ type: 'heading', level: 1, text: `7. Leden van ${L.body}` });
   if (m.members.length === 0) out.push({ type: 'paragraph', text: 'Geen leden ingevuld.' });
   else out.push({ type: 'table', columns: [{ weight: 3 }, { weight: 2 }], header: ['Naam', 'Functie'], rows: m.members.map((x) => [x.name, x.role]) });
 
@@ -121,28 +127,28 @@ export function o3OdtBlocks(m: O3Model): OdtBlock[] {
   }
 
   out.push({ type: 'pageBreak' });
-  out.push({ type: 'heading', level: 1, text: 'Bijlage 2: Totalen per gemeente' });
+  out.push({ type: 'heading', level: 1, text: `Bijlage 2: Totalen per ${L.perUnit}` });
   out.push({
     type: 'table',
     small: true,
     columns: [{ weight: 1.2 }, { weight: 4 }, ...Array.from({ length: 9 }, () => ({ weight: 1.5, align: 'right' as const }))],
-    header: ['Code', 'Gemeente', 'Kiesger.', 'Volm. (B)', 'K.pas (C)', 'Geldig (E)', 'Blanco (F)', 'Ongeldig (G)', 'Totaal (H)', 'Meer (I)', 'Minder (J)'],
+    header: [L.unitCode, L.unit, 'Kiesger.', 'Volm. (B)', 'K.pas (C)', 'Geldig (E)', 'Blanco (F)', 'Ongeldig (G)', 'Totaal (H)', 'Meer (I)', 'Minder (J)'],
     rows: [
       ...m.municipalities.map((r) => [r.code, r.name, r.eligible, n(r.proxies), n(r.voterPasses), r.valid, r.blank, r.invalid, r.ballots, n(r.more), n(r.fewer)]),
-      [b('Kieskring', 2), b(m.eligibleVoters), b(m.proxies.proxyVotes), b(m.proxies.voterPasses), b(m.votes.valid), b(m.votes.blank), b(m.votes.invalid), b(m.votes.total), b(d.more), b(d.fewer)],
+      [b(L.totalRow, 2), b(m.eligibleVoters), b(m.proxies.proxyVotes), b(m.proxies.voterPasses), b(m.votes.valid), b(m.votes.blank), b(m.votes.invalid), b(m.votes.total), b(d.more), b(d.fewer)],
     ],
   });
-  out.push({ type: 'heading', level: 2, text: 'Stemmen per lijst per gemeente' });
+  out.push({ type: 'heading', level: 2, text: `Stemmen per lijst per ${L.perUnit}` });
   for (let start = 0; start < m.lists.length; start += LISTS_PER_APPENDIX_TABLE) {
     const ls = m.lists.slice(start, start + LISTS_PER_APPENDIX_TABLE);
     out.push({
       type: 'table',
       small: true,
       columns: [{ weight: 1.2 }, { weight: 4 }, ...ls.map(() => ({ weight: 1.5, align: 'right' as const }))],
-      header: ['Code', 'Gemeente', ...ls.map((l) => `Lijst ${l.listNumber}`)],
+      header: [L.unitCode, L.unit, ...ls.map((l) => `Lijst ${l.listNumber}`)],
       rows: [
         ...m.municipalities.map((r) => [r.code, r.name, ...ls.map((_, i) => r.listTotals[start + i] ?? 0)]),
-        [b('Kieskring', 2), ...ls.map((l) => b(l.total))],
+        [b(L.totalRow, 2), ...ls.map((l) => b(l.total))],
       ],
     });
   }
@@ -163,5 +169,24 @@ export function o3Odt(m: O3Model): Promise<Buffer> {
       `Aangemaakt: ${m.createdAt}`,
     ],
     blocks: o3OdtBlocks(m),
+  });
+}
+
+/** Render the gemeente's PV model (see gemeente.ts) as an .odt package. */
+export function gemeentePvOdt(m: O3Model, L: O3Labels): Promise<Buffer> {
+  const g = m.gemeente;
+  const area = g ? `gemeente ${g.code} ${g.name}` : `kieskring ${m.kieskring.number} ${m.kieskring.name}`;
+  return writeOdt({
+    title: `${m.title} – ${m.election.name} – ${area}`,
+    language: 'nl',
+    country: 'NL',
+    author: g ? `Gemeente ${g.name}` : `Hoofdstembureau ${m.kieskring.name}`,
+    created: m.createdAtIso,
+    header: m.concept ? 'CONCEPT' : null,
+    footerLines: [
+      m.hash !== null ? `SHA-256 telbestand (EML ${L.emlKind}): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
+      `Aangemaakt: ${m.createdAt}`,
+    ],
+    blocks: o3OdtBlocks(m, L),
   });
 }

@@ -10,16 +10,21 @@
 
 import type { Result } from '../../domain/result.ts';
 import { typstPdf, type TypstError } from '../typst.ts';
-import { LISTS_PER_APPENDIX_TABLE, type O3Model } from './model.ts';
+import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } from './model.ts';
 
 
-export const O3_TEMPLATE = String.raw`
+/**
+ * The Typst template for a set of labels (constants, never user text). With HSB_LABELS it is the
+ * O 3 of the hoofdstembureau; with GEMEENTE_LABELS the municipality's PV (see gemeente.ts).
+ */
+export function o3Template(L: O3Labels): string {
+  return String.raw`
 #let d = json(bytes(sys.inputs.data))
 #let c = d.createdAtIso
 #let n(x) = if x == none { [–] } else { str(x) }
 #set document(
-  title: d.title + " – " + d.election.name + " – kieskring " + str(d.kieskring.number) + " " + d.kieskring.name,
-  author: "Hoofdstembureau " + d.kieskring.name,
+  title: d.title + " – " + d.election.name + ${L.areaTitleExpr},
+  author: ${L.authorExpr},
   date: datetime(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second),
 )
 #set text(font: "Libertinus Serif", size: 10pt, lang: "nl")
@@ -36,7 +41,7 @@ export const O3_TEMPLATE = String.raw`
       row-gutter: 3pt,
       [Aangemaakt: #d.createdAt #if d.concept [ – CONCEPT, niet definitief]],
       align(right)[pagina #counter(page).display() van #counter(page).final().first()],
-      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML 510c): #d.hash] else [Geen hashcode: concept]],
+      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML ${L.emlKind}): #d.hash] else [Geen hashcode: concept]],
     )
   },
   background: if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
@@ -55,11 +60,11 @@ export const O3_TEMPLATE = String.raw`
 )
 
 #align(center)[
-  #text(size: 9pt)[Model O 3]\
+  #text(size: 9pt)[${L.model}]\
   #text(size: 15pt, weight: "bold")[#d.title]\
   #v(2pt)
   #text(size: 11pt)[#d.election.name]\
-  #text(size: 11pt)[Kieskring #str(d.kieskring.number) #d.kieskring.name]
+  #text(size: 11pt)[${L.subtitleMarkup}]
 ]
 #v(6pt)
 
@@ -69,13 +74,12 @@ export const O3_TEMPLATE = String.raw`
   ([Datum van de stemming], [#d.election.dateText]),
 ))
 
-= 2. Zitting van het hoofdstembureau
+= 2. Zitting van ${L.body}
 #kv((
   ([Plaats], [#d.session.place]),
   ([Datum], [#d.session.date]),
   ([Tijd], [#d.session.time]),
-  ([Kieskring], [#str(d.kieskring.number) – #d.kieskring.name]),
-  ([Aantal kiesgerechtigden], [#str(d.eligibleVoters)]),
+${L.areaRows}  ([Aantal kiesgerechtigden], [#str(d.eligibleVoters)]),
 ))
 
 = 3. Aantal uitgebrachte stemmen
@@ -124,14 +128,14 @@ Verklaringen voor de verschillen:
   ..d.differences.explanations.map(e => ([#e.letter], [#e.label], [#str(e.count)])).flatten(),
 )
 #if d.differences.municipalities.len() > 0 [
-  Gemeenten met een verschil:
+  ${L.unitsTitle} met een verschil:
   #table(
     columns: (auto, 1fr, auto, auto),
     align: (left, left, right, right),
-    th([Code], [Gemeente], [Meer (I)], [Minder (J)]),
+    th([${L.unitCode}], [${L.unit}], [Meer (I)], [Minder (J)]),
     ..d.differences.municipalities.map(m => ([#m.code], [#m.name], [#str(m.more)], [#str(m.fewer)])).flatten(),
   )
-] else [Er zijn geen gemeenten met een verschil.]
+] else [Er zijn geen ${L.unitsLower} met een verschil.]
 
 = 5. Volmachtbewijzen en kiezerspassen
 #kv((
@@ -146,7 +150,7 @@ Verklaringen voor de verschillen:
   #d.remarks
 ]
 
-= 7. Leden van het hoofdstembureau
+= 7. Leden van ${L.body}
 #if d.members.len() == 0 [Geen leden ingevuld.] else [
   #table(
     columns: (1fr, auto),
@@ -172,37 +176,49 @@ Aldus vastgesteld en ondertekend te #d.session.place op #d.session.date.
 ]
 
 #pagebreak()
-= Bijlage 2: Totalen per gemeente
+= Bijlage 2: Totalen per ${L.perUnit}
 #set text(size: 8pt)
 #table(
   columns: (auto, 1fr, auto, auto, auto, auto, auto, auto, auto, auto, auto),
   align: (left, left) + (right,) * 9,
-  th([Code], [Gemeente], [Kiesger.], [Volm. (B)], [K.pas (C)], [Geldig (E)], [Blanco (F)], [Ongeldig (G)], [Totaal (H)], [Meer (I)], [Minder (J)]),
+  th([${L.unitCode}], [${L.unit}], [Kiesger.], [Volm. (B)], [K.pas (C)], [Geldig (E)], [Blanco (F)], [Ongeldig (G)], [Totaal (H)], [Meer (I)], [Minder (J)]),
   ..d.municipalities.map(m => (
     [#m.code], [#m.name], [#str(m.eligible)], [#n(m.proxies)], [#n(m.voterPasses)], [#str(m.valid)],
     [#str(m.blank)], [#str(m.invalid)], [#str(m.ballots)], [#n(m.more)], [#n(m.fewer)],
   )).flatten(),
-  table.cell(colspan: 2)[*Kieskring*], [*#str(d.eligibleVoters)*], [*#str(d.proxies.proxyVotes)*], [*#str(d.proxies.voterPasses)*],
+  table.cell(colspan: 2)[*${L.totalRow}*], [*#str(d.eligibleVoters)*], [*#str(d.proxies.proxyVotes)*], [*#str(d.proxies.voterPasses)*],
   [*#str(d.votes.valid)*], [*#str(d.votes.blank)*], [*#str(d.votes.invalid)*], [*#str(d.votes.total)*],
   [*#str(d.differences.more)*], [*#str(d.differences.fewer)*],
 )
 
 #let per = ${LISTS_PER_APPENDIX_TABLE}
-== Stemmen per lijst per gemeente
+== Stemmen per lijst per ${L.perUnit}
 #for start in range(0, d.lists.len(), step: per) [
   #let ls = d.lists.slice(start, calc.min(start + per, d.lists.len()))
   #table(
     columns: (auto, 1fr) + (auto,) * ls.len(),
     align: (left, left) + (right,) * ls.len(),
-    th([Code], [Gemeente], ..ls.map(l => [Lijst #str(l.listNumber)])),
+    th([${L.unitCode}], [${L.unit}], ..ls.map(l => [Lijst #str(l.listNumber)])),
     ..d.municipalities.map(m => ([#m.code], [#m.name], ..range(start, start + ls.len()).map(i => [#str(m.listTotals.at(i))]))).flatten(),
-    table.cell(colspan: 2)[*Kieskring*], ..ls.map(l => [*#str(l.total)*]),
+    table.cell(colspan: 2)[*${L.totalRow}*], ..ls.map(l => [*#str(l.total)*]),
   )
   #v(6pt)
 ]
 `;
+}
 
-/** Render the O 3 model to a PDF/A-2b document. */
+export const O3_TEMPLATE = o3Template(HSB_LABELS);
+
+/** Render the O 3 modell to a PDF/A-2b document. */
 export function o3Pdf(model: O3Model): Result<Buffer, TypstError> {
   return typstPdf(O3_TEMPLATE, model);
+}
+
+const templates = new Map<O3Labels, string>();
+
+/** Render a PV model with the template of its labels (the gemeente's PV). */
+export function pvPdf(model: O3Model, labels: O3Labels): Result<Buffer, TypstError> {
+  let t = templates.get(labels);
+  if (t === undefined) templates.set(labels, (t = o3Template(labels)));
+  return typstPdf(t, model);
 }

@@ -14,6 +14,7 @@ import type { AppContext } from '../context.ts';
 import {
   DOCUMENT_KINDS,
   PvDetailsSchema,
+  documentKindsOf,
   downloadName,
   gatherRenderInput,
   listDocuments,
@@ -28,7 +29,7 @@ import {
   type RenderStage,
 } from '../documents.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
-import { actorOf, candidateListsFile, currentPhase, electionRow, requireElection } from '../state.ts';
+import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, isGemeente, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
 // ---------------------------------------------------------------------------------------------
@@ -56,6 +57,11 @@ function jobsOf(ctx: AppContext): Map<string, DocumentJob> {
 
 function runningJob(ctx: AppContext): DocumentJob | undefined {
   return [...jobsOf(ctx).values()].find((j) => !j.finished);
+}
+
+/** The stage label; a gemeente writes a 510b. */
+function stageLabel(ctx: AppContext, stage: DocumentJob['stage']): string {
+  return stage === 'eml' && isGemeente(ctx) ? 'EML 510b aanmaken' : STAGE_LABELS[stage];
 }
 
 function jobDto(j: DocumentJob) {
@@ -104,7 +110,7 @@ function refuseWhenValidSet(ctx: AppContext): void {
 }
 
 function requirePvDetails(ctx: AppContext): void {
-  const missing = pvDetailsMissing(loadPvDetails(ctx).details);
+  const missing = pvDetailsMissing(loadPvDetails(ctx).details, isGemeente(ctx));
   if (missing.length > 0) {
     throw new ApiError(
       409,
@@ -116,20 +122,26 @@ function requirePvDetails(ctx: AppContext): void {
   }
 }
 
+const ELIGIBLE_MISSING = 'Het aantal kiesgerechtigden van de gemeente is nog niet ingevuld (Stembureaus > Aantal kiesgerechtigden).';
+
 function finaliseStatus(ctx: AppContext) {
   const e = electionRow(ctx);
   const municipalities = e ? readiness(ctx) : [];
+  const gemeente = e !== undefined && isGemeente(ctx);
+  const eligibleMissing = gemeente && eligibleVoters(ctx) === null;
   const pv = loadPvDetails(ctx);
   const set = e ? validSet(ctx) : undefined;
   return {
     phase: currentPhase(ctx),
-    ready: e !== undefined && municipalities.length > 0 && municipalities.every((m) => m.complete),
+    ready: e !== undefined && municipalities.length > 0 && municipalities.every((m) => m.complete) && !eligibleMissing,
     complete: municipalities.filter((m) => m.complete).length,
     total: municipalities.length,
     municipalities,
-    pvDetailsMissing: pvDetailsMissing(pv.details),
+    pvDetailsMissing: pvDetailsMissing(pv.details, gemeente),
     documents: set ? { setId: set.id, createdAt: set.created_at, emlHash: formatHash(set.eml_hash) } : null,
     running: runningJob(ctx) ? jobDto(runningJob(ctx)!) : null,
+    // a gemeente: the rows above are its polling stations ('SB<n>'); its eligible voters are needed too
+    ...(gemeente ? { unitKind: 'stembureau' as const, eligibleVotersMissing: eligibleMissing } : {}),
   };
 }
 
@@ -149,6 +161,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
   refuseWhenValidSet(ctx);
   requirePvDetails(ctx);
   if (runningJob(ctx)) throw new ApiError(409, 'documents.busy', 'De bestanden worden al aangemaakt. Wacht tot dat klaar is.');
+  if (isGemeente(ctx) && eligibleVoters(ctx) === null) throw new ApiError(409, 'documents.eligible_voters_missing', ELIGIBLE_MISSING);
   const input = await gatherRenderInput(ctx, now, true);
   const job: DocumentJob = {
     id: ctx.random.randomBytes(16).toString('hex'),
@@ -180,7 +193,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
         requirePhase3(ctx);
         refuseWhenValidSet(ctx);
         const setId = storeDocumentSet(ctx, r.value, at, localDateTime(new Date(input.createdAt)), user.id);
-        const eml = r.value.find((f) => f.kind === 'eml510c')!;
+        const eml = r.value.find((f) => f.kind === 'eml510c' || f.kind === 'eml510b')!;
         writeAudit(ctx.db, at, actorOf(user), 'documents.create', {
           setId,
           creationDateTime: localDateTime(new Date(input.createdAt)),
@@ -235,7 +248,7 @@ export const documentRoutes = [
     summary: 'De vrije tekst van het proces-verbaal O 3 (zitting, aanwezige leden, bezwaren, opmerkingen).',
     handler: ({ ctx }) => {
       const p = loadPvDetails(ctx);
-      return { ...p, missing: pvDetailsMissing(p.details), editable: editableReason(ctx) === null, reason: editableReason(ctx) };
+      return { ...p, missing: pvDetailsMissing(p.details, isGemeente(ctx)), editable: editableReason(ctx) === null, reason: editableReason(ctx) };
     },
   }),
   route({
@@ -258,7 +271,7 @@ export const documentRoutes = [
         writeAudit(ctx.db, now, actorOf(user!), 'pv_details.save', body as unknown as Record<string, unknown>);
       }).immediate();
       const p = loadPvDetails(ctx);
-      return { ...p, missing: pvDetailsMissing(p.details), editable: true, reason: null };
+      return { ...p, missing: pvDetailsMissing(p.details, isGemeente(ctx)), editable: true, reason: null };
     },
   }),
   route({
@@ -282,6 +295,8 @@ export const documentRoutes = [
         if (current === 3) throw new ApiError(409, 'phase.same', 'De uitslag is al definitief gemaakt (fase 3 is actief).');
         const munis = readiness(ctx);
         const missing = munis.filter((m) => !m.complete);
+        const gemeente = isGemeente(ctx);
+        const eligibleMissing = gemeente && eligibleVoters(ctx) === null;
         const check = checkPhaseChange(
           {
             current,
@@ -293,13 +308,32 @@ export const documentRoutes = [
           3,
         );
         if (!check.ok) {
-          const list = missing.map((m) => `${m.name} (${m.code}): ${m.missing}`);
+          const list = missing.map((m) =>
+            gemeente ? `Stembureau ${m.code.slice(2)} ${m.name}: ${m.missing}` : `${m.name} (${m.code}): ${m.missing}`,
+          );
+          if (!gemeente) {
+            throw new ApiError(
+              409,
+              check.code,
+              missing.length > 0 ? `Definitief maken kan nog niet. Nog niet afgerond: ${list.join(' ')}` : check.message,
+              missing.map((m) => `${m.code}:${m.state}`).join(','),
+              { missing: missing.map((m) => ({ code: m.code, name: m.name, state: m.state, missing: m.missing })) },
+            );
+          }
+          const parts = [
+            ...(munis.length === 0 ? ['Er zijn nog geen stembureaus vastgelegd.'] : []),
+            ...(missing.length > 0 ? [`Nog niet afgerond: ${list.join(' ')}`] : []),
+            ...(eligibleMissing ? [ELIGIBLE_MISSING] : []),
+          ];
           throw new ApiError(
             409,
             check.code,
-            missing.length > 0 ? `Definitief maken kan nog niet. Nog niet afgerond: ${list.join(' ')}` : check.message,
-            missing.map((m) => `${m.code}:${m.state}`).join(','),
-            { missing: missing.map((m) => ({ code: m.code, name: m.name, state: m.state, missing: m.missing })) },
+            parts.length > 0 ? `Definitief maken kan nog niet. ${parts.join(' ')}` : check.message,
+            [...missing.map((m) => `${m.code}:${m.state}`), ...(eligibleMissing ? ['kiesgerechtigden'] : [])].join(','),
+            {
+              missing: missing.map((m) => ({ code: m.code, name: m.name, state: m.state, missing: m.missing })),
+              eligibleVotersMissing: eligibleMissing,
+            },
           );
         }
         ctx.db.prepare('UPDATE instance SET phase = 3 WHERE id = 1').run();
@@ -319,8 +353,12 @@ export const documentRoutes = [
       requireElection(ctx);
       if (previewRunning.has(ctx)) throw new ApiError(409, 'documents.busy', 'Er wordt al een concept gemaakt. Probeer het zo opnieuw.');
       const input = await gatherRenderInput(ctx, now, false);
-      if (input.municipalities.length === 0) {
-        throw new ApiError(409, 'documents.no_counts', 'Er is nog geen gemeente afgerond; een concept kan nog niet worden getoond.');
+      if (input.gemeente ? input.gemeente.pollingStations.length === 0 : input.municipalities.length === 0) {
+        throw new ApiError(
+          409,
+          'documents.no_counts',
+          `Er is nog ${input.gemeente ? 'geen stembureau' : 'geen gemeente'} afgerond; een concept kan nog niet worden getoond.`,
+        );
       }
       previewRunning.add(ctx);
       try {
@@ -352,7 +390,7 @@ export const documentRoutes = [
     handler: ({ ctx, params }) => {
       const j = jobsOf(ctx).get(params.jobId);
       if (!j) throw new ApiError(404, 'documents.job_not_found', 'Deze taak bestaat niet (meer).');
-      return { ...jobDto(j), stageLabel: STAGE_LABELS[j.stage] };
+      return { ...jobDto(j), stageLabel: stageLabel(ctx, j.stage) };
     },
   }),
   route({
@@ -361,7 +399,7 @@ export const documentRoutes = [
     access: 'election.view',
     tag: 'documenten',
     summary: 'Documentenoverzicht: alle aangemaakte bestanden per set, met type, tijd, grootte, hashcode en status (geldig/vervallen).',
-    handler: ({ ctx }) => ({ kinds: DOCUMENT_KINDS, sets: listDocuments(ctx) }),
+    handler: ({ ctx }) => ({ kinds: electionRow(ctx) ? documentKindsOf(ctx) : DOCUMENT_KINDS, sets: listDocuments(ctx) }),
   }),
   route({
     method: 'GET',
