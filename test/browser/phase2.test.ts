@@ -334,7 +334,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await menu(leader, 'Invoeren stemmen status').click();
     await leader.getByTestId('progress-text').filter({ hasText: '6 van 6 gemeenten afgerond' }).waitFor({ timeout: 10_000 });
     assert.equal(await leader.locator('tbody tr[data-indicator="afgerond"]').count(), 6);
-    await leader.getByRole('link', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    await leader.locator('#main').getByRole('link', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
     await screenshot(leader, 'p2-12-status-afgerond');
     await menu(leader, 'Fases verkiezingsproces').click();
     const phase3 = leader.getByRole('button', { name: 'Definitief maken & PV gebiedsuitslag' });
