@@ -14,6 +14,7 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 import type { CandidateVotes, ListVotes, UncountedEntry, VoteCounts } from '../domain/counts.ts';
+import { CanonicalScanner, decodeText, isAsciiWhitespace, type FastAttribute, type FastName, type FastScanOutcome } from './fastscan.ts';
 
 export const NS_EML = 'urn:oasis:names:tc:evs:schema:eml';
 export const NS_KR = 'http://www.kiesraad.nl/extensions';
@@ -99,24 +100,48 @@ const CHILDREN: Record<string, readonly string[]> = {
   AffiliationIdentifier: ['RegisteredName'],
   Candidate: ['CandidateIdentifier', 'CandidateFullName', 'Gender', 'QualifyingAddress'],
 };
+/** CHILDREN as sets, for the lookup per element. */
+const CHILD_SETS = new Map<string, ReadonlySet<string>>(Object.entries(CHILDREN).map(([k, v]) => [k, new Set(v)]));
 /** Elements whose whole subtree is accepted and ignored. */
 const SKIP = new Set(['AuthorityAddress', 'kr:ReportingUnitInvestigations', 'CandidateFullName', 'Gender', 'QualifyingAddress', 'CandidateIdentifier']);
 
-function keyOf(tag: SaxesTagNS): string {
-  switch (tag.uri) {
-    case NS_EML:
-      return tag.local;
-    case NS_KR:
-      return `kr:${tag.local}`;
-    case NS_DS:
-      return `ds:${tag.local}`;
-    default:
-      return `{${tag.uri}}${tag.local}`;
-  }
+/**
+ * A start tag as the reading logic sees it: from saxes (attributes keyed by qualified name) or from the
+ * canonical-form scanner (src/eml/fastscan.ts; attributes as a list, without namespace declarations).
+ */
+interface TagView {
+  readonly uri: string;
+  readonly local: string;
+  readonly name: string;
+  readonly attributes: SaxesTagNS['attributes'] | readonly FastAttribute[];
 }
 
-function attr(tag: SaxesTagNS, name: string): string | null {
-  const a = tag.attributes[name];
+function keyOf(uri: string, local: string): string {
+  if (uri === NS_EML) return local;
+  let byLocal = KEYS.get(uri);
+  if (byLocal === undefined) {
+    if (KEYS.size > 64) KEYS.clear();
+    KEYS.set(uri, (byLocal = new Map()));
+  }
+  let key = byLocal.get(local);
+  if (key === undefined) {
+    if (byLocal.size > 256) byLocal.clear();
+    key = uri === NS_KR ? `kr:${local}` : uri === NS_DS ? `ds:${local}` : `{${uri}}${local}`;
+    byLocal.set(local, key);
+  }
+  return key;
+}
+/** Keys built before, by namespace and local name (bounded). */
+const KEYS = new Map<string, Map<string, string>>();
+
+/** The value of the attribute with this (unprefixed) qualified name and no namespace, or null. */
+function attr(tag: TagView, name: string): string | null {
+  const attrs = tag.attributes;
+  if (Array.isArray(attrs)) {
+    for (const a of attrs as readonly FastAttribute[]) if (a.name === name) return a.uri === '' ? a.value : null;
+    return null;
+  }
+  const a = (attrs as SaxesTagNS['attributes'])[name];
   return a === undefined || a.uri !== '' ? null : a.value;
 }
 
@@ -161,18 +186,21 @@ class Stop extends Error {
   }
 }
 
+/** Where the reader is, for messages. */
+type PositionFn = () => { readonly line: number; readonly column: number };
+
 /**
- * A push reader: `write` chunks, then `end`. Handlers are called as blocks complete. After the
- * first failure every further call returns that failure.
+ * The reading logic of an EML 510 (element structure, header, vote blocks, numbers), fed with events
+ * by saxes (Eml510StreamReader) or by the canonical-form scanner (readEml510Canonical). Throws Stop at
+ * the first problem.
  */
-export class Eml510StreamReader {
-  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  private failure: Failure<Eml510ErrorCode> | null = null;
+class Eml510Core {
   private readonly stack: string[] = ['#root'];
-  private skipDepth = 0;
+  /** > 0 inside an ignored subtree. */
+  skipDepth = 0;
   private text = '';
-  private textWanted = false;
+  /** True inside an element whose text is kept. */
+  textWanted = false;
 
   // header
   private kind: Eml510Kind | null = null;
@@ -202,71 +230,28 @@ export class Eml510StreamReader {
   private readonly unitIds = new Set<string>();
   private rootClosed = false;
 
-  constructor(private readonly handlers: Eml510Handlers = {}) {
-    this.parser = new SaxesParser({ xmlns: true, position: true });
-    this.parser.on('doctype', () => {
-      throw new Stop(
-        fail('eml_doctype', 'Het bestand bevat een DOCTYPE-declaratie; dat is niet toegestaan in een EML-bestand.', 'DOCTYPE refused'),
-      );
-    });
-    this.parser.on('opentag', (tag) => this.open(tag));
-    this.parser.on('closetag', (tag) => this.close(tag));
-    this.parser.on('text', (t) => this.onText(t));
-    this.parser.on('cdata', (t) => this.onText(t));
-    this.parser.on('error', (e) => {
-      throw new Stop(fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message));
-    });
-  }
+  constructor(
+    private readonly handlers: Eml510Handlers,
+    private readonly position: PositionFn,
+  ) {}
 
-  /** Feed a chunk. */
-  write(chunk: Uint8Array | string): Result<void, Eml510ErrorCode> {
-    if (this.failure) return this.failure;
-    try {
-      const s = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-      this.parser.write(s);
-      return ok(undefined);
-    } catch (e) {
-      return this.catchFailure(e);
+  /** After the last event: the header and how many blocks were read (throws Stop when incomplete). */
+  finish(): { header: Eml510Header; total: boolean; units: number } {
+    if (!this.rootClosed || this.header === null) {
+      this.stop('eml_structuur', 'Het bestand is onvolledig: er ontbreken gegevens of de stemmen.', 'document ended early');
     }
-  }
-
-  /** Finish; returns the header and how many blocks were read. */
-  end(): Result<{ header: Eml510Header; total: boolean; units: number }, Eml510ErrorCode> {
-    if (this.failure) return this.failure;
-    try {
-      const rest = this.decoder.decode();
-      if (rest) this.parser.write(rest);
-      this.parser.close();
-      if (!this.rootClosed || this.header === null) {
-        this.stop('eml_structuur', 'Het bestand is onvolledig: er ontbreken gegevens of de stemmen.', 'document ended early');
-      }
-      if (!this.totalSeen && this.unitsSeen === 0) this.stop('eml_structuur', 'Het bestand bevat geen stemmen.', 'no vote block');
-      return ok({ header: this.header!, total: this.totalSeen, units: this.unitsSeen });
-    } catch (e) {
-      return this.catchFailure(e);
-    }
-  }
-
-  private catchFailure(e: unknown): Failure<Eml510ErrorCode> {
-    if (e instanceof Stop) {
-      this.failure = e.failure;
-    } else if (e instanceof TypeError && /encoded data|decode/i.test(e.message)) {
-      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige UTF-8-tekst.', e.message);
-    } else if (e instanceof Error && !(e instanceof RangeError)) {
-      // saxes throws plain Errors for malformed XML
-      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message);
-    } else {
-      throw e;
-    }
-    return this.failure;
+    if (!this.totalSeen && this.unitsSeen === 0) this.stop('eml_structuur', 'Het bestand bevat geen stemmen.', 'no vote block');
+    return { header: this.header, total: this.totalSeen, units: this.unitsSeen };
   }
 
   private where(): string {
-    return `regel ${this.parser.line}, kolom ${this.parser.column}`;
+    const { line, column } = this.position();
+    return `regel ${line}, kolom ${column}`;
   }
 
   private stop(code: Eml510ErrorCode, message: string, detail?: string): never {
-    throw new Stop(fail(code, message, detail ?? `line ${this.parser.line}, column ${this.parser.column}`));
+    const { line, column } = this.position();
+    throw new Stop(fail(code, message, detail ?? `line ${line}, column ${column}`));
   }
 
   private unexpected(key: string, parent: string): never {
@@ -274,11 +259,23 @@ export class Eml510StreamReader {
     this.stop(
       'eml_structuur',
       `Onverwacht element ${show(key)} in ${parent === '#root' ? 'het bestand' : show(parent)} (${this.where()}).`,
-      `unexpected element ${key} in ${parent} at line ${this.parser.line}`,
+      `unexpected element ${key} in ${parent} at line ${this.position().line}`,
     );
   }
 
   private number(s: string, what: string): number {
+    const n = s.length;
+    if (n > 0 && n <= 15) {
+      // Plain digits (the usual case): no trim, no regular expression.
+      let v = 0;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        v = v * 10 + c;
+      }
+      if (i === n) return v;
+    }
     const t = s.trim();
     if (!/^[0-9]{1,15}$/.test(t)) {
       this.stop('eml_getal', `Ongeldig getal bij ${what}: "${t.slice(0, 20)}" (${this.where()}).`, `bad number "${t.slice(0, 40)}"`);
@@ -286,7 +283,7 @@ export class Eml510StreamReader {
     return Number(t);
   }
 
-  private required(tag: SaxesTagNS, name: string): string {
+  private required(tag: TagView, name: string): string {
     const v = attr(tag, name);
     if (v === null) {
       this.stop('eml_structuur', `Het attribuut ${name} ontbreekt bij <${tag.local}> (${this.where()}).`, `missing @${name} on ${tag.name}`);
@@ -294,7 +291,7 @@ export class Eml510StreamReader {
     return v;
   }
 
-  private onText(t: string): void {
+  onText(t: string): void {
     if (this.skipDepth > 0) return;
     if (this.textWanted) this.text += t;
     else if (t.trim() !== '') {
@@ -302,15 +299,15 @@ export class Eml510StreamReader {
     }
   }
 
-  private open(tag: SaxesTagNS): void {
+  open(tag: TagView): void {
     if (this.skipDepth > 0) {
       this.skipDepth++;
       return;
     }
-    const key = keyOf(tag);
+    const key = keyOf(tag.uri, tag.local);
     const parent = this.stack[this.stack.length - 1]!;
-    const allowed = CHILDREN[parent];
-    if (this.textWanted || allowed === undefined || !allowed.includes(key)) this.unexpected(key, parent);
+    const allowed = CHILD_SETS.get(parent);
+    if (this.textWanted || allowed === undefined || !allowed.has(key)) this.unexpected(key, parent);
     this.stack.push(key);
     this.text = '';
     this.textWanted = false;
@@ -422,7 +419,7 @@ export class Eml510StreamReader {
     if (SKIP.has(key)) this.skipDepth = 1;
   }
 
-  private close(tag: SaxesTagNS): void {
+  close(): void {
     if (this.skipDepth > 1) {
       this.skipDepth--;
       return;
@@ -432,7 +429,6 @@ export class Eml510StreamReader {
     const text = this.text;
     this.text = '';
     this.textWanted = false;
-    void tag;
     const b = this.block;
     switch (key) {
       case 'EML':
@@ -536,7 +532,9 @@ export class Eml510StreamReader {
         this.stop('eml_structuur', `Stemmen op een kandidaat vóór de eerste lijst (${this.where()}).`, 'candidate before affiliation');
       }
       const position = b.selCandidate;
-      if (list.candidates.some((c) => c.position === position)) {
+      const last = list.candidates[list.candidates.length - 1];
+      // Positions usually ascend; only then is no search needed.
+      if (last !== undefined && (position <= last.position ? list.candidates.some((c) => c.position === position) : false)) {
         this.stop('eml_structuur', `Kandidaat ${position} van lijst ${list.listNumber} komt twee keer voor (${this.where()}).`);
       }
       list.candidates.push({ position, votes: b.selVotes });
@@ -581,6 +579,11 @@ export class Eml510StreamReader {
   /** List names of the first vote block (available after it is read). */
   listNames: ListName[] | null = null;
 
+  /** True when the header has been read (the first vote block has started). */
+  get headerSeen(): boolean {
+    return this.header !== null;
+  }
+
   private emitHeader(): void {
     if (this.header !== null) return;
     const missing = (what: string): never =>
@@ -611,6 +614,177 @@ export class Eml510StreamReader {
   }
 }
 
+/**
+ * A push reader: `write` chunks, then `end`. Handlers are called as blocks complete. After the
+ * first failure every further call returns that failure.
+ */
+export class Eml510StreamReader {
+  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly core: Eml510Core;
+  private failure: Failure<Eml510ErrorCode> | null = null;
+
+  constructor(handlers: Eml510Handlers = {}) {
+    this.parser = new SaxesParser({ xmlns: true, position: true });
+    const parser = this.parser;
+    const core = new Eml510Core(handlers, () => ({ line: parser.line, column: parser.column }));
+    this.core = core;
+    this.parser.on('doctype', () => {
+      throw new Stop(
+        fail('eml_doctype', 'Het bestand bevat een DOCTYPE-declaratie; dat is niet toegestaan in een EML-bestand.', 'DOCTYPE refused'),
+      );
+    });
+    this.parser.on('opentag', (tag) => core.open(tag));
+    this.parser.on('closetag', () => core.close());
+    this.parser.on('text', (t) => core.onText(t));
+    this.parser.on('cdata', (t) => core.onText(t));
+    this.parser.on('error', (e) => {
+      throw new Stop(fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message));
+    });
+  }
+
+  /** List names of the first vote block (available after it is read). */
+  get listNames(): ListName[] | null {
+    return this.core.listNames;
+  }
+
+  /** Feed a chunk. */
+  write(chunk: Uint8Array | string): Result<void, Eml510ErrorCode> {
+    if (this.failure) return this.failure;
+    try {
+      const s = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+      this.parser.write(s);
+      return ok(undefined);
+    } catch (e) {
+      return this.catchFailure(e);
+    }
+  }
+
+  /** Finish; returns the header and how many blocks were read. */
+  end(): Result<{ header: Eml510Header; total: boolean; units: number }, Eml510ErrorCode> {
+    if (this.failure) return this.failure;
+    try {
+      const rest = this.decoder.decode();
+      if (rest) this.parser.write(rest);
+      this.parser.close();
+      return ok(this.core.finish());
+    } catch (e) {
+      return this.catchFailure(e);
+    }
+  }
+
+  private catchFailure(e: unknown): Failure<Eml510ErrorCode> {
+    if (e instanceof Stop) {
+      this.failure = e.failure;
+    } else if (e instanceof TypeError && /encoded data|decode/i.test(e.message)) {
+      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige UTF-8-tekst.', e.message);
+    } else if (e instanceof Error && !(e instanceof RangeError)) {
+      // saxes throws plain Errors for malformed XML
+      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message);
+    } else {
+      throw e;
+    }
+    return this.failure;
+  }
+}
+
+/** What a successful read yields (besides the handler calls). */
+export interface Eml510ReadSummary {
+  readonly header: Eml510Header;
+  readonly total: boolean;
+  readonly units: number;
+  readonly listNames: readonly ListName[];
+}
+
+export interface Eml510CanonicalOutcome {
+  /** The canonical-form scan of the bytes (fastscan.ts); its `algorithm` serves the hash (hash.ts emlHashFromScan). */
+  readonly scan: FastScanOutcome;
+  /**
+   * The read, when the bytes are in canonical form and the reading logic accepted everything; null
+   * otherwise: then read the bytes again with Eml510StreamReader, which gives the exact outcome (the
+   * failure with its line and column). The handler calls made so far must then be discarded.
+   */
+  readonly read: Eml510ReadSummary | null;
+}
+
+const NO_POSITION = { line: 0, column: 0 };
+
+/**
+ * Fast reader for 510 files in canonical form (all OSV output): one pass of the byte-level scanner
+ * (fastscan.ts) drives the same reading logic as Eml510StreamReader, so on success the blocks, header
+ * and list names are exactly those of the saxes path. Resumable: `step(limit)` reads up to about byte
+ * `limit` and returns the outcome when done (null before), so a caller can report progress or yield.
+ */
+export class Eml510CanonicalReader {
+  private readonly scanner: CanonicalScanner;
+  private readonly core: Eml510Core;
+  private failed = false;
+  private outcome: Eml510CanonicalOutcome | null = null;
+
+  constructor(private readonly bytes: Buffer, handlers: Eml510Handlers = {}) {
+    const core = new Eml510Core(handlers, () => NO_POSITION);
+    this.core = core;
+    const view = { uri: '', local: '', name: '', attributes: [] as readonly FastAttribute[] };
+    this.scanner = new CanonicalScanner(bytes, {
+      startElement: (name: FastName, uri: string, attributes: readonly FastAttribute[]) => {
+        if (this.failed) return;
+        view.uri = uri;
+        view.local = name.local;
+        view.name = name.name;
+        view.attributes = attributes;
+        try {
+          core.open(view);
+        } catch {
+          this.failed = true;
+        }
+      },
+      endElement: () => {
+        if (this.failed) return;
+        try {
+          core.close();
+        } catch {
+          this.failed = true;
+        }
+      },
+      text: (b, start, end) => {
+        if (this.failed || core.skipDepth > 0) return;
+        if (!core.textWanted && isAsciiWhitespace(b, start, end)) return;
+        try {
+          core.onText(decodeText(b, start, end));
+        } catch {
+          this.failed = true;
+        }
+      },
+    });
+  }
+
+  /** Bytes read so far. */
+  get position(): number {
+    return this.scanner.position;
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  step(limit = Infinity): Eml510CanonicalOutcome | null {
+    if (this.outcome) return this.outcome;
+    const scan = this.scanner.step(limit);
+    if (scan === null) return null;
+    let read: Eml510ReadSummary | null = null;
+    if (scan.canonical && !this.failed) {
+      try {
+        const r = this.core.finish();
+        read = { ...r, listNames: this.core.listNames ?? [] };
+      } catch {
+        read = null;
+      }
+    }
+    this.outcome = { scan, read };
+    return this.outcome;
+  }
+}
+
 /** Chunk size used when feeding a Buffer. */
 const CHUNK = 1 << 16;
 
@@ -621,6 +795,21 @@ const CHUNK = 1 << 16;
 export async function readEml510(
   source: Uint8Array | AsyncIterable<Uint8Array | string>,
 ): Promise<Result<Eml510, Eml510ErrorCode>> {
+  if (source instanceof Uint8Array) {
+    // Fast path for files in canonical form; anything else (or any problem) goes through saxes below.
+    let total: VoteCounts | null = null;
+    const units: ReportingUnitCounts[] = [];
+    const bytes = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+    const fast = new Eml510CanonicalReader(bytes, {
+      onTotal: (c) => {
+        total = c;
+      },
+      onUnit: (u) => units.push(u),
+    }).step()!;
+    if (fast.read !== null) {
+      return ok({ header: fast.read.header, total, units, listNames: fast.read.listNames as ListName[] });
+    }
+  }
   let total: VoteCounts | null = null;
   const units: ReportingUnitCounts[] = [];
   const reader = new Eml510StreamReader({

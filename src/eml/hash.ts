@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { fail, ok, type Result } from '../domain/result.ts';
 import { C14N_OMIT_COMMENTS, C14N_WITH_COMMENTS, createC14nHandler } from './c14n.ts';
 import { DS_NS } from './kind.ts';
+import { scanCanonical, type FastScanOutcome } from './fastscan.ts';
 import { attributeValue, readXml, tooLargeFailure, type XmlHandler } from './xml.ts';
 
 /** Lower-case hex SHA-256 of the bytes. */
@@ -78,29 +79,73 @@ function canonicalPass(bytes: Uint8Array, withComments: boolean, maxBytes: numbe
  * canonical form (C14N 1.0, with comments unless the method says otherwise); other files over their raw
  * bytes. A file in which the text "CanonicalizationMethod" does not occur at all is hashed raw without
  * being parsed (so any file has a raw hash); one in which it occurs must be well-formed, safe XML.
- * The canonical form streams into the hash; for files that are canonical already (all OSV output)
- * it equals the raw hash.
+ *
+ * Fast path: a file that is its own canonical form (all OSV output; proven byte by byte by
+ * `scanCanonical`, see fastscan.ts) has the SHA-256 of its raw bytes as canonical hash. Any other file
+ * goes through the general path (`emlHashGeneral`: parse and canonicalize into the hash), which gives
+ * the same hash for canonical files and decides about everything else.
  */
 export function emlHash(bytes: Buffer, options: EmlHashOptions = {}): Result<EmlHash> {
-  const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
-  if (bytes.length > maxBytes) {
-    return tooLargeFailure(maxBytes);
-  }
-  if (bytes.indexOf(MARKER) < 0) return ok({ hex: sha256Hex(bytes), canonical: false });
+  const pre = precheck(bytes, options);
+  if (pre !== null) return pre;
+  return emlHashFromScan(bytes, scanCanonical(bytes), options) ?? emlHashGeneral(bytes, options);
+}
 
-  const first = canonicalPass(bytes, true, maxBytes);
-  if (!first.ok) return first;
-  const { algorithm } = first.value;
+/** Size limit and the marker test shared by both paths; null when the file must be looked at. */
+function precheck(bytes: Buffer, options: EmlHashOptions): Result<EmlHash> | null {
+  const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
+  if (bytes.length > maxBytes) return tooLargeFailure(maxBytes);
+  if (bytes.indexOf(MARKER) < 0) return ok({ hex: sha256Hex(bytes), canonical: false });
+  return null;
+}
+
+/** The hash once the canonical-form algorithm is known (the hex computed lazily, from the raw bytes). */
+function fromAlgorithm(algorithm: string | null, bytes: Buffer, canonicalHex: () => Result<string>, hadComments: boolean, omitHex: () => Result<string>): Result<EmlHash> {
   if (algorithm === null) return ok({ hex: sha256Hex(bytes), canonical: false });
-  if (algorithm === C14N_WITH_COMMENTS) return ok({ hex: first.value.hex, canonical: true });
+  if (algorithm === C14N_WITH_COMMENTS || (algorithm === C14N_OMIT_COMMENTS && !hadComments)) {
+    const hex = canonicalHex();
+    return hex.ok ? ok({ hex: hex.value, canonical: true }) : hex;
+  }
   if (algorithm === C14N_OMIT_COMMENTS) {
-    if (!first.value.hadComments) return ok({ hex: first.value.hex, canonical: true });
-    const second = canonicalPass(bytes, false, maxBytes);
-    return second.ok ? ok({ hex: second.value.hex, canonical: true }) : second;
+    const hex = omitHex();
+    return hex.ok ? ok({ hex: hex.value, canonical: true }) : hex;
   }
   return fail(
     'eml.c14n_algorithm',
     'Het bestand vraagt om een onbekende canonicalisatiemethode; de hashcode kan niet worden berekend.',
     `unsupported ds:CanonicalizationMethod Algorithm ${JSON.stringify(algorithm)}`,
+  );
+}
+
+/**
+ * The hash from an outcome of `scanCanonical` over the same bytes (for callers that scan once for
+ * several purposes): null when the file is not in canonical form, and `emlHashGeneral` must decide.
+ */
+export function emlHashFromScan(bytes: Buffer, scan: FastScanOutcome, options: EmlHashOptions = {}): Result<EmlHash> | null {
+  const pre = precheck(bytes, options);
+  if (pre !== null) return pre;
+  if (!scan.canonical) return null;
+  // A canonical document has no comments (fastscan refuses them), so both C14N variants are its bytes.
+  const raw = (): Result<string> => ok(sha256Hex(bytes));
+  return fromAlgorithm(scan.algorithm, bytes, raw, false, raw);
+}
+
+/** The general path: parse with saxes and canonicalize into the hash (any well-formed, safe XML). */
+export function emlHashGeneral(bytes: Buffer, options: EmlHashOptions = {}): Result<EmlHash> {
+  const pre = precheck(bytes, options);
+  if (pre !== null) return pre;
+  const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
+  const first = canonicalPass(bytes, true, maxBytes);
+  if (!first.ok) return first;
+  const { algorithm, hadComments } = first.value;
+  return fromAlgorithm(
+    algorithm,
+    bytes,
+    () => ok(first.value.hex),
+    hadComments,
+    () => {
+      const second = canonicalPass(bytes, false, maxBytes);
+      return second.ok ? ok(second.value.hex) : second;
+    },
   );
 }
