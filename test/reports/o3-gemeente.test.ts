@@ -1,0 +1,67 @@
+/**
+ * The gemeente's PV model ("Proces-verbaal van de uitslag van de gemeente", src/reports/o3/gemeente.ts):
+ * numbers from the polling stations with the municipality's Z, stations as appendix rows, gemeente
+ * labels in the ODT; and the HSB's O 3 template is unchanged by the labelling (pinned hash of the
+ * template text before the gemeente variant existed).
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { sumCounts } from '../../src/domain/counts.ts';
+import { buildGemeentePvModel, GEMEENTE_LABELS, GEMEENTE_PV_TITLE } from '../../src/reports/o3/gemeente.ts';
+import { HSB_LABELS } from '../../src/reports/o3/model.ts';
+import { o3OdtBlocks } from '../../src/reports/o3/odt.ts';
+import { O3_TEMPLATE, o3Template } from '../../src/reports/o3/pdf.ts';
+import { lelystadLists, municipalityTotals, withAAndD } from '../support/counts.ts';
+
+test('the HSB O 3 template text is byte-identical to the one before the gemeente variant', () => {
+  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), '724c69b79abd0434e88ddaa3d7ac675a483e17df83ccdaef42fd969e5c5e93cb');
+  assert.equal(o3Template(HSB_LABELS), O3_TEMPLATE);
+  const g = o3Template(GEMEENTE_LABELS);
+  assert.notEqual(g, O3_TEMPLATE);
+  assert.match(g, /Zitting van het gemeentelijk stembureau/);
+  assert.match(g, /EML 510b/);
+  assert.doesNotMatch(g, /hoofdstembureau|510c/);
+});
+
+test('gemeente PV model: station rows by number, municipality Z, totals = sum of the stations', async () => {
+  const a = await municipalityTotals('0050');
+  const b = await municipalityTotals('0184');
+  const stations = [
+    { number: 12, name: 'Stembureau Het Dorpshuis', postcode: '3891 AA', counts: { ...b.counts, cast: 0 } },
+    { number: 3, name: 'Gemeentehuis', postcode: null, counts: { ...a.counts, cast: 0 } },
+  ];
+  const r = buildGemeentePvModel({
+    election: { id: 'TK2021', name: 'Tweede Kamer der Staten-Generaal 2021', date: '2021-03-17' },
+    gemeente: { code: 50, name: 'Zeewolde' },
+    kieskring: { number: 5, name: 'Lelystad' },
+    candidateLists: lelystadLists(),
+    eligibleVoters: 17_000,
+    pollingStations: stations,
+    session: { place: 'Zeewolde', date: '18 maart 2021', time: '10:00' },
+    members: [{ name: 'A. Voorzitter', role: 'voorzitter' }],
+    objections: null,
+    emlHash: 'ab'.repeat(32),
+    createdAt: '2021-03-18T10:00:00.000',
+  });
+  assert.ok(r.ok, JSON.stringify(r));
+  const m = r.value;
+  assert.equal(m.title, GEMEENTE_PV_TITLE);
+  assert.deepEqual(m.gemeente, { code: '0050', name: 'Zeewolde' });
+  assert.equal(m.eligibleVoters, 17_000);
+  const sum = withAAndD(sumCounts([a.counts, b.counts]));
+  assert.equal(m.votes.valid, sum.totalCounted);
+  assert.equal(m.votes.blank, sum.rejected.blanco);
+  assert.deepEqual(m.municipalities.map((x) => [x.code, x.name, x.eligible]), [
+    ['3', 'Gemeentehuis', 0],
+    ['12', 'Stembureau Het Dorpshuis', 0],
+  ]);
+  assert.equal(m.lists[0]!.total, sum.lists.find((l) => l.listNumber === m.lists[0]!.listNumber)!.total);
+  const text = JSON.stringify(o3OdtBlocks(m, GEMEENTE_LABELS));
+  for (const s of ['Zitting van het gemeentelijk stembureau', 'Totalen per stembureau', 'Stemmen per lijst per stembureau', 'Gemeente Zeewolde (0050), kieskring 5 Lelystad']) {
+    assert.ok(text.includes(s), s);
+  }
+  assert.ok(!text.includes('hoofdstembureau'));
+  const none = buildGemeentePvModel({ election: { id: 'TK2021', name: 'x', date: '2021-03-17' }, gemeente: { code: 50, name: 'Zeewolde' }, kieskring: { number: 5, name: 'Lelystad' }, candidateLists: lelystadLists(), eligibleVoters: 1, pollingStations: [], session: { place: '', date: '', time: '' }, members: [], objections: null, emlHash: null, createdAt: '2021-03-18T10:00:00' });
+  assert.ok(!none.ok && /geen stembureaus/.test(none.message));
+});
