@@ -21,8 +21,8 @@ import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
 import { fileNamePart } from '../domain/election.ts';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 import { verifyDetached } from '../crypto/cms.ts';
-import { Eml510StreamReader, type Eml510Header } from '../eml/eml510read.ts';
-import { emlHash } from '../eml/hash.ts';
+import { Eml510CanonicalReader, Eml510StreamReader, type Eml510Handlers, type Eml510Header } from '../eml/eml510read.ts';
+import { emlHashFromScan, emlHashGeneral } from '../eml/hash.ts';
 import { readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
 
 export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
@@ -53,6 +53,8 @@ export interface ImportWorkValue {
 export type ProgressFn = (stage: ImportStage, progress: number) => void;
 
 const CHUNK = 1 << 16;
+/** Bytes per step of the fast pass (between progress reports and, in the main thread, yields). */
+const FAST_STEP = 4 << 20;
 
 /** 'Telling_TK2021_gemeente_Almere.zip' → 'Almere' (also with a browser's ' (1)' suffix); null otherwise. */
 export function municipalityPartOfName(name: string, ext: '.zip' | '.eml.xml'): string | null {
@@ -136,6 +138,59 @@ export async function runImportWork(input: ImportWorkInput, progress: ProgressFn
     name = m.name;
   }
 
+  /** Handlers that check each vote block as it completes (first problem kept), and what they found. */
+  const readAndCheck = (): { handlers: Eml510Handlers; result: () => { problem: Failure | null; total: VoteCounts | null; units: number } } => {
+    const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
+    let problem: Failure | null = null;
+    let total: VoteCounts | null = null;
+    let units = 0;
+    const checkBlock = (counts: VoteCounts, where: string): void => {
+      if (problem) return;
+      for (const l of counts.lists) {
+        const positions = lists.get(l.listNumber);
+        if (!positions) {
+          problem = fail(
+            'import.unknown_list',
+            `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+            `AffiliationIdentifier@Id=${l.listNumber}`,
+          );
+          return;
+        }
+        for (const c of l.candidates) {
+          if (!positions.has(c.position)) {
+            problem = fail(
+              'import.unknown_candidate',
+              `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+              `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
+            );
+            return;
+          }
+        }
+      }
+      const problems = arithmeticProblems(counts);
+      if (problems.length > 0) {
+        problem = fail(
+          'import.sums',
+          `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
+          problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
+        );
+      }
+    };
+    return {
+      handlers: {
+        onTotal: (c) => {
+          total = c;
+          checkBlock(c, `totaal van gemeente ${name}`);
+        },
+        onUnit: (u) => {
+          units++;
+          checkBlock(u.counts, `stembureau ${u.name || u.id}`);
+        },
+      },
+      result: () => ({ problem, total, units }),
+    };
+  };
+
   const key = input.keys[code];
   if (!key) {
     return fail(
@@ -150,9 +205,21 @@ export async function runImportWork(input: ImportWorkInput, progress: ProgressFn
   }
   progress('verifying', 0.2);
   if (!header.ok) return header;
-  const hash = emlHash(eml, { maxBytes: input.maxEmlBytes });
+  // One pass over the bytes (fastscan.ts) proves the file is in canonical form (so its canonical hash is
+  // the SHA-256 of its bytes) and reads it, checking every vote block as it completes (`readAndCheck`
+  // below). A file not in canonical form, or with any problem, is hashed and read again by the general
+  // path (saxes), which gives exactly the outcome and messages of before.
+  const reading = readAndCheck();
+  const fast = new Eml510CanonicalReader(eml, reading.handlers);
+  let scanned = fast.step(FAST_STEP);
+  while (scanned === null) {
+    progress('reading', 0.2 + 0.7 * (fast.position / eml.length));
+    if (yieldEvery) await yieldToLoop();
+    scanned = fast.step(fast.position + FAST_STEP);
+  }
+  const hash = emlHashFromScan(eml, scanned.scan, { maxBytes: input.maxEmlBytes }) ?? emlHashGeneral(eml, { maxBytes: input.maxEmlBytes });
   if (!hash.ok) return hash;
-  progress('reading', 0.3);
+  progress('reading', 0.9);
   if (yieldEvery) await yieldToLoop();
 
   // Header checks, in order.
@@ -187,63 +254,26 @@ export async function runImportWork(input: ImportWorkInput, progress: ProgressFn
     );
   }
 
-  // Full streaming read: lists/candidates exist, arithmetic of every vote block.
-  const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
-  let problem: Failure | null = null;
-  let total: VoteCounts | null = null;
-  const checkBlock = (counts: VoteCounts, where: string): void => {
-    if (problem) return;
-    for (const l of counts.lists) {
-      const positions = lists.get(l.listNumber);
-      if (!positions) {
-        problem = fail(
-          'import.unknown_list',
-          `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
-          `AffiliationIdentifier@Id=${l.listNumber}`,
-        );
-        return;
-      }
-      for (const c of l.candidates) {
-        if (!positions.has(c.position)) {
-          problem = fail(
-            'import.unknown_candidate',
-            `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
-            `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
-          );
-          return;
-        }
-      }
+  // The read and checks of every vote block: from the fast pass when it accepted the file, else again
+  // through saxes (lists/candidates exist, arithmetic of every vote block).
+  let result = reading.result;
+  if (scanned.read === null) {
+    const again = readAndCheck();
+    const reader = new Eml510StreamReader(again.handlers);
+    let chunks = 0;
+    for (let i = 0; i < eml.length; i += CHUNK) {
+      const w = reader.write(eml.subarray(i, i + CHUNK));
+      if (!w.ok) return w;
+      const problem = again.result().problem;
+      if (problem) return problem;
+      if (++chunks % 64 === 0) progress('reading', 0.9 + 0.05 * (i / eml.length));
+      if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
     }
-    const problems = arithmeticProblems(counts);
-    if (problems.length > 0) {
-      problem = fail(
-        'import.sums',
-        `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
-        problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
-      );
-    }
-  };
-  let units = 0;
-  const reader = new Eml510StreamReader({
-    onTotal: (c) => {
-      total = c;
-      checkBlock(c, `totaal van gemeente ${name}`);
-    },
-    onUnit: (u) => {
-      units++;
-      checkBlock(u.counts, `stembureau ${u.name || u.id}`);
-    },
-  });
-  let chunks = 0;
-  for (let i = 0; i < eml.length; i += CHUNK) {
-    const w = reader.write(eml.subarray(i, i + CHUNK));
-    if (!w.ok) return w;
-    if (problem) return problem;
-    if (++chunks % 64 === 0) progress('reading', 0.3 + 0.6 * (i / eml.length));
-    if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
+    const end = reader.end();
+    if (!end.ok) return end;
+    result = again.result;
   }
-  const end = reader.end();
-  if (!end.ok) return end;
+  const { problem, total, units } = result();
   if (problem) return problem;
   if (total === null) {
     return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');

@@ -183,23 +183,35 @@ class ZipFailure extends Error {
   }
 }
 
+/**
+ * Inflate one entry into a buffer of exactly the size its header states (checked against the limit
+ * before), so the data is held once: no list of chunks plus a concatenated copy. More bytes than the
+ * header states is refused as a possible zip bomb, fewer as a damaged zip.
+ */
 function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, name: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) return reject(err ?? new Error('no stream'));
-      const chunks: Buffer[] = [];
+      const expected = entry.uncompressedSize;
+      const out = Buffer.allocUnsafe(Math.min(expected, limit));
       let total = 0;
       let done = false;
       stream.on('data', (c: Buffer) => {
         if (done) return;
-        total += c.length;
-        if (total > limit) {
+        if (total + c.length > limit) {
           done = true;
           stream.destroy();
           reject(new ZipFailure(fail('zip.too-large', `Het bestand ${name} in de zip is te groot (meer dan ${limit} bytes).`, 'limit exceeded while inflating')));
           return;
         }
-        chunks.push(c);
+        if (total + c.length > out.length) {
+          done = true;
+          stream.destroy();
+          reject(new Error(`too many bytes in the stream: more than the ${expected} the header states`));
+          return;
+        }
+        c.copy(out, total);
+        total += c.length;
       });
       stream.on('error', (e) => {
         if (!done) {
@@ -210,7 +222,8 @@ function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, na
       stream.on('end', () => {
         if (!done) {
           done = true;
-          resolve(Buffer.concat(chunks));
+          if (total !== out.length) reject(new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`));
+          else resolve(out);
         }
       });
     });
