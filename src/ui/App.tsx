@@ -24,6 +24,8 @@ import { CountEntry } from './screens/CountEntry.tsx';
 import { Finalise } from './screens/Finalise.tsx';
 import { CreateDocuments, DocumentsOverview, ExportResults } from './screens/Documents.tsx';
 import { Archive } from './screens/Archive.tsx';
+import { PollingStations } from './screens/PollingStations.tsx';
+import { authorityLabel, isGemeente, stemgebiedLabel } from './stemgebied.ts';
 
 const IDLE_MESSAGE = 'U bent automatisch afgemeld omdat u enige tijd niet actief was. Meld u opnieuw aan.';
 const EXPIRED_MESSAGE = 'Uw sessie is verlopen. Meld u opnieuw aan.';
@@ -135,6 +137,8 @@ interface MenuItem {
   permission: Permission;
   /** Not shown to roles that have this permission (they get another item for the same screen). */
   unless?: Permission;
+  /** Only for one kind of installation: a gemeente (polling stations) or an HSB (municipalities). */
+  only?: 'gemeente' | 'hsb';
 }
 
 const MENUS: { title: string; items: MenuItem[] }[] = [
@@ -149,6 +153,7 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
       },
       { label: 'Ophalen (downloaden) publieke sleutel', path: '/verkiezing/publieke-sleutel', permission: 'keys.own' },
       { label: 'Tonen stemgebieden', path: '/verkiezing/stemgebieden', permission: 'election.view' },
+      { label: 'Stembureaus', path: '/verkiezing/stembureaus', permission: 'election.view', only: 'gemeente' },
       { label: 'Tonen partijen', path: '/verkiezing/partijen', permission: 'election.view' },
       { label: 'Tonen kandidatenlijsten', path: '/verkiezing/kandidatenlijsten', permission: 'election.view' },
     ],
@@ -158,7 +163,7 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
     items: [
       { label: 'Invoer stemmen', path: '/steminvoer', permission: 'counts.enter' },
       { label: 'Invoeren stemmen status', path: '/steminvoer', permission: 'election.view', unless: 'users.manage' },
-      { label: 'Importeren steminvoer', path: '/steminvoer/importeren', permission: 'counts.import' },
+      { label: 'Importeren steminvoer', path: '/steminvoer/importeren', permission: 'counts.import', only: 'hsb' },
     ],
   },
   {
@@ -229,6 +234,9 @@ function Shell(props: {
 
   const phase = election?.phase;
   const e = election?.election;
+  const gemeente = isGemeente(e);
+  const shows = (i: MenuItem) =>
+    ctx.can(i.permission) && !(i.unless && ctx.can(i.unless)) && (i.only === undefined || (i.only === 'gemeente') === gemeente);
   if (path === '/presentatie') {
     // Projector mode: full screen, no menus (the public session).
     return (
@@ -252,8 +260,8 @@ function Shell(props: {
             <>
               <span title={e.name}>{e.name}</span>
               <span className="sep">·</span>
-              <span title={`Kieskring ${e.stemgebied.number} ${e.stemgebied.name}`}>
-                Kieskring {e.stemgebied.number} {e.stemgebied.name}
+              <span title={stemgebiedLabel(e.stemgebied)} data-testid="stemgebied">
+                {gemeente ? authorityLabel(e.stemgebied) : stemgebiedLabel(e.stemgebied)}
               </span>
             </>
           ) : (
@@ -277,10 +285,9 @@ function Shell(props: {
           {MENUS.map((menu) => {
             const items = menu.items.filter(
               (i, n, all) =>
-                ctx.can(i.permission) &&
-                !(i.unless && ctx.can(i.unless)) &&
+                shows(i) &&
                 // one link per screen
-                all.findIndex((j) => j.path === i.path && ctx.can(j.permission) && !(j.unless && ctx.can(j.unless))) === n,
+                all.findIndex((j) => j.path === i.path && shows(j)) === n,
             );
             if (items.length === 0) return null;
             return (
@@ -316,6 +323,7 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/verkiezing/publieke-sleutel') return <OwnKey />;
   if (path === '/verkiezing/stemgebieden') return <Regions />;
   if ((m = match('/verkiezing/stemgebieden/:code/publieke-sleutel', path))) return <ImportRegionKey code={m.code!} />;
+  if (path === '/verkiezing/stembureaus') return <PollingStations />;
   if (path === '/verkiezing/partijen') return <Parties />;
   if (path === '/verkiezing/kandidatenlijsten') return <CandidateLists />;
   if ((m = match('/verkiezing/kandidatenlijsten/:n', path))) return <Candidates listNumber={m.n!} />;
@@ -329,6 +337,8 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/steminvoer/importeren') return <CountImport />;
   if ((m = match('/steminvoer/gemeente/:code', path))) return <CountDetail code={m.code!} />;
   if ((m = match('/steminvoer/gemeente/:code/invoer', path))) return <CountEntry code={m.code!} />;
+  if ((m = match('/steminvoer/stembureau/:code', path))) return <CountDetail code={m.code!} />;
+  if ((m = match('/steminvoer/stembureau/:code/invoer', path))) return <CountEntry code={m.code!} />;
   if (path === '/administratie/gebruikers') return <Users />;
   if (path === '/administratie/gebruikers/nieuw') return <CreateUser />;
   if (path === '/administratie/auditlog') return <AuditLog />;

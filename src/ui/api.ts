@@ -32,10 +32,18 @@ export interface Election {
   category: string;
   electionDate: string;
   numberOfSeats: number;
-  stemgebied: { category: 'KIESKRING'; number: number | string; name: string };
+  stemgebied: Stemgebied;
   definition: { fileName: string; hash: string };
   candidateLists: null | { fileName: string; hash: string; lists: number; candidates: number };
 }
+
+/** The installation's stemgebied: a kieskring (an HSB installation) or a municipality (a gemeente installation). */
+export type Stemgebied =
+  | { category: 'KIESKRING'; number: number | string; name: string }
+  | { category: 'GEMEENTE'; number: number | string; code: string; name: string; kieskring: { number: number | string; name: string } };
+
+/** What a reporting unit of phase 2 is: a municipality (HSB) or a polling station (gemeente). */
+export type UnitKind = 'gemeente' | 'stembureau';
 
 export interface ElectionState {
   election: Election | null;
@@ -51,6 +59,8 @@ export interface DefinitionPreview {
   electionDate: string;
   numberOfSeats: number;
   kieskringen: { number: number | string; name: string }[];
+  /** Every municipality of the 110a (a gemeente installation chooses one); absent on older servers. */
+  municipalities?: { number: number | string; code: string; name: string; kieskring: number | string }[];
 }
 
 export interface CandidateListsPreview {
@@ -79,6 +89,7 @@ export interface Municipality {
 }
 
 export interface Regions {
+  stemgebied?: Stemgebied;
   kieskring: { number: number | string; name: string };
   municipalities: Municipality[];
 }
@@ -148,6 +159,7 @@ export interface AuditPage {
 export type { CheckResult, EntryForm, FieldId, Indicator, UnitStateKind };
 
 export interface FormShape {
+  unitKind?: UnitKind;
   scalars: { key: string; label: string; required: boolean; section: 'kiezers' | 'stemmen' | 'verschillen' }[];
   lists: { listNumber: number; name: string; candidates: { position: number; name: string }[] }[];
 }
@@ -166,6 +178,8 @@ export interface ClaimInfo {
 
 export interface MunicipalityStatus {
   code: string;
+  unitKind?: UnitKind;
+  postcode?: string | null;
   number: number | string;
   name: string;
   state: UnitStateKind;
@@ -179,6 +193,7 @@ export interface MunicipalityStatus {
 
 export interface CountsStatus {
   phase: number;
+  unitKind?: UnitKind;
   total: number;
   complete: number;
   byIndicator: Record<Indicator, number>;
@@ -197,6 +212,7 @@ export interface HistoryItem {
 
 export interface MunicipalityDetail {
   municipality: { code: string; number: number | string; name: string };
+  unit?: { kind: UnitKind; code: string; number: number | string; name: string; postcode: string | null };
   state: UnitStateKind;
   indicator: Indicator;
   first: EntryInfo | null;
@@ -251,8 +267,30 @@ export interface ImportJob {
   preview?: ImportPreview;
 }
 
+// ---- Gemeente: polling stations (docs/api.md "Gemeente") ----
+
+export interface PollingStation {
+  number: number;
+  code: string;
+  name: string;
+  postcode: string | null;
+  hasEntries: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PollingStations {
+  gemeente: { code: string; name: string };
+  phase: number;
+  editable: boolean;
+  eligibleVoters: null | { count: number; updatedAt: string };
+  pollingStations: PollingStation[];
+}
+
 export interface ApiFailure extends Failure {
   readonly status: number;
+  /** Line errors of a refused CSV (422 `polling_station.csv`). */
+  readonly lines?: { line: number; message: string }[];
 }
 
 export type ApiResult<T> = Success<T> | ApiFailure;
@@ -265,8 +303,8 @@ export function onApiEvent(l: Listener): void {
   listener = l;
 }
 
-function failure(status: number, code: string, message: string, detail?: string): ApiFailure {
-  return { ...fail(code, message, detail), status };
+function failure(status: number, code: string, message: string, detail?: string, lines?: ApiFailure['lines']): ApiFailure {
+  return { ...fail(code, message, detail), status, ...(lines ? { lines } : {}) };
 }
 
 async function send<T>(method: string, path: string, body?: unknown, poll = false): Promise<ApiResult<T>> {
@@ -301,13 +339,14 @@ async function send<T>(method: string, path: string, body?: unknown, poll = fals
     if (activity) listener('activity');
     return ok(data as T);
   }
-  const err = (data as { error?: { code?: string; message?: string; detail?: string } } | null)?.error;
+  const err = (data as { error?: { code?: string; message?: string; detail?: string; lines?: unknown } } | null)?.error;
   const code = err?.code ?? `http.${response.status}`;
   const message = err?.message ?? `Er ging iets mis (foutcode ${response.status}).`;
   // The app checks GET /api/session itself; any other 401 means the session is gone.
   if (response.status === 401 && !['/api/login', '/api/password', '/api/session'].includes(path)) listener('unauthorized');
   if (response.status === 403 && code === 'password.change_required') listener('password_change_required');
-  return failure(response.status, code, message, err?.detail);
+  const lines = Array.isArray(err?.lines) ? (err.lines as { line: number; message: string }[]) : undefined;
+  return failure(response.status, code, message, err?.detail, lines);
 }
 
 export const api = {

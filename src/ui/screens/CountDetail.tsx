@@ -13,6 +13,7 @@ import {
 } from '../components.tsx';
 import { IndicatorIcon, STATE_LABELS, fieldLabel, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
+import { unitPath, unitWords } from '../stemgebied.ts';
 
 const OUTCOME_LABELS: Record<string, string> = {
   first_done: 'Eerste invoer afgerond',
@@ -47,7 +48,7 @@ function historyText(action: string, details: unknown): string {
   }
 }
 
-const HIDDEN_DETAILS = new Set(['outcome', 'entry', 'source', 'fields', 'checks', 'blocking', 'choice', 'code', 'name', 'from', 'to']);
+const HIDDEN_DETAILS = new Set(['outcome', 'entry', 'source', 'fields', 'checks', 'blocking', 'choice', 'code', 'name', 'from', 'to', 'unitKind', 'number']);
 const DETAIL_LABELS: Record<string, string> = {
   reason: 'Reden',
   fileName: 'Bestand',
@@ -84,6 +85,7 @@ export function CountDetail({ code }: { code: string }) {
   const [busy, setBusy] = useState(false);
   const [askReason, reasonDialog] = useReason();
   const [confirm, confirmDialog] = useConfirm();
+  const words = unitWords(data?.unit?.kind ?? (/^SB\d+$/.test(code) ? 'stembureau' : 'gemeente'));
 
   async function run(path: string, body: unknown, done: string) {
     setBusy(true);
@@ -120,8 +122,8 @@ export function CountDetail({ code }: { code: string }) {
       title: 'Verwijder steminvoer',
       body: (
         <p>
-          De invoer van {data.municipality.name} wordt verwijderd. Daarna moet de gemeente opnieuw worden ingevoerd (of het
-          tellingbestand opnieuw worden geïmporteerd).
+          De invoer van {data.municipality.name} wordt verwijderd. Daarna moet {words.kind === 'stembureau' ? 'het stembureau' : 'de gemeente'}{' '}
+          opnieuw worden ingevoerd{words.kind === 'stembureau' ? '' : ' (of het tellingbestand opnieuw worden geïmporteerd)'}.
         </p>
       ),
       confirmLabel: 'Verwijder steminvoer',
@@ -147,12 +149,16 @@ export function CountDetail({ code }: { code: string }) {
 
   const name = data?.municipality.name ?? code;
   const a = data?.actions ?? [];
+  const unit = data?.unit;
   return (
     <>
       <p className="crumbs">
         <a href={href('/steminvoer')}>Invoeren stemmen status</a>
       </p>
-      <PageTitle>Gemeente {name}</PageTitle>
+      <PageTitle>
+        {words.One} {words.kind === 'stembureau' && data ? `${data.municipality.number} ` : ''}
+        {name}
+      </PageTitle>
       <ErrorMessage error={error} />
       {data ? (
         <>
@@ -162,7 +168,8 @@ export function CountDetail({ code }: { code: string }) {
           </div>
           <Facts
             rows={[
-              ['Gemeente', `${data.municipality.number} ${data.municipality.name} (${data.municipality.code})`],
+              [words.One, `${data.municipality.number} ${data.municipality.name} (${data.municipality.code})`],
+              ...(words.kind === 'stembureau' ? ([['Postcode', unit?.postcode ?? '—']] as [string, string][]) : []),
               [
                 'Eerste invoer',
                 data.first
@@ -183,7 +190,7 @@ export function CountDetail({ code }: { code: string }) {
           {a.includes('claim') || a.includes('continue') || a.includes('import') ? (
             <div className="actions left">
               {a.includes('claim') || a.includes('continue') ? (
-                <a className="button primary" href={href(`/steminvoer/gemeente/${encodeURIComponent(code)}/invoer`)}>
+                <a className="button primary" href={href(unitPath(code, '/invoer'))}>
                   {a.includes('continue') ? 'Verder met invoer' : 'Invoeren'}
                 </a>
               ) : null}

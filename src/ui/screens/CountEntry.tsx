@@ -18,6 +18,7 @@ import {
   type EntryForm,
   type FieldId,
   type FormShape,
+  type MunicipalityDetail,
   type SubmitResult,
 } from '../api.ts';
 import { ErrorMessage, PageTitle, showToast, useApp, useConfirm, useLoad } from '../components.tsx';
@@ -157,8 +158,11 @@ export function CountEntry({ code }: { code: string }) {
 
   useEffect(() => {
     let live = true;
-    void api.get<{ municipality: { name: string } }>(`/api/counts/${encodeURIComponent(code)}`).then((r) => {
-      if (live && r.ok) setName(r.value.municipality.name);
+    void api.get<MunicipalityDetail>(`/api/counts/${encodeURIComponent(code)}`).then((r) => {
+      if (!live || !r.ok) return;
+      const m = r.value.municipality;
+      // A polling station: "stembureau 3 Bibliotheek"; a municipality: its name.
+      setName(r.value.unit?.kind === 'stembureau' ? `stembureau ${m.number} ${m.name}` : m.name);
     });
     void api.post<Claim>(`/api/counts/${encodeURIComponent(code)}/claim`).then((r) => {
       if (!live) return;
@@ -181,7 +185,7 @@ export function CountEntry({ code }: { code: string }) {
       <ErrorMessage error={shapeError ?? claimError} />
       {claimError ? (
         <p>
-          <a href={href('/steminvoer')}>Terug naar de gemeenten</a>
+          <a href={href('/steminvoer')}>Terug naar de lijst</a>
         </p>
       ) : null}
       {shape && claim ? <EntryEditor key={`${code}.${claim.entry}`} code={code} name={name} shape={shape} claim={claim} user={session.user.username} /> : null}
@@ -274,7 +278,11 @@ function EntryEditor(props: { code: string; name: string; shape: FormShape; clai
   useEffect(() => {
     const last = localStorage.getItem(posKey);
     const inputs = [...(formRef.current?.querySelectorAll<HTMLInputElement>('input[data-field]') ?? [])];
-    const target = (last && inputs.some((i) => i.dataset.field === last) ? last : null) ?? inputs.find((i) => i.value === '')?.dataset.field ?? inputs[0]?.dataset.field;
+    // Fields that are not required (Z of a polling station) are not where a new entry starts.
+    const target =
+      (last && inputs.some((i) => i.dataset.field === last) ? last : null) ??
+      inputs.find((i) => i.value === '' && i.dataset.optional === undefined)?.dataset.field ??
+      inputs[0]?.dataset.field;
     if (target) focusField(target);
   }, [posKey, focusField]);
 
@@ -674,11 +682,12 @@ function EmptyByList(props: { fields: readonly FieldId[]; shape: FormShape; onJu
   );
 }
 
-const NumInput = memo(function NumInput(props: { id: FieldId; initial: Num; label: string; className?: string }) {
+const NumInput = memo(function NumInput(props: { id: FieldId; initial: Num; label: string; className?: string; optional?: boolean }) {
   return (
     <input
       id={domId(props.id)}
       data-field={props.id}
+      data-optional={props.optional ? '' : undefined}
       className={`num-input ${props.className ?? ''}`}
       type="text"
       inputMode="numeric"
@@ -698,6 +707,12 @@ function useStoreVersion(store: FormStore, key: string): number {
   );
 }
 
+/**
+ * A field the typist may leave empty outside "Verschillen" (where empty means 0 anyway): Z of a
+ * polling station, whose PV has no number of eligible voters (the form shape says required: false).
+ */
+const optional = (s: FormShape['scalars'][number]) => !s.required && s.section !== 'verschillen';
+
 const ScalarSections = memo(function ScalarSections(props: { shape: FormShape; store: FormStore; openRef: { current: (o: boolean) => void } }) {
   const { shape, store } = props;
   const rows = (section: 'kiezers' | 'stemmen' | 'verschillen') =>
@@ -707,8 +722,9 @@ const ScalarSections = memo(function ScalarSections(props: { shape: FormShape; s
         <div className="scalar-row" key={s.key}>
           <label htmlFor={domId(s.key)}>
             <span className="letter">{s.key}</span> {s.label}
+            {optional(s) ? <span className="optional"> (niet verplicht)</span> : null}
           </label>
-          <NumInput id={s.key} initial={store.get(s.key)} label={`${s.key} ${s.label}`} />
+          <NumInput id={s.key} initial={store.get(s.key)} label={`${s.key} ${s.label}${optional(s) ? ' (niet verplicht)' : ''}`} optional={optional(s)} />
         </div>
       ));
   return (

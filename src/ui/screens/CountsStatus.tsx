@@ -3,13 +3,14 @@ import { api, type CountsStatus as StatusData, type Indicator, type Municipality
 import { ErrorMessage, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { INDICATOR_LABELS, INDICATOR_ORDER, IndicatorIcon, STATE_LABELS, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
+import { stemgebiedLabel, unitPath, unitWords, type UnitWords } from '../stemgebied.ts';
 
 const POLL_MS = 3000;
 
 type SortKey = 'number' | 'name' | 'status';
 
-/** The progress bar "x van y gemeenten afgerond". */
-export function Progress({ complete, total }: { complete: number; total: number }) {
+/** The progress bar "x van y gemeenten afgerond" (or "stembureaus" in a gemeente installation). */
+export function Progress({ complete, total, words = unitWords('gemeente') }: { complete: number; total: number; words?: UnitWords }) {
   const pct = total === 0 ? 0 : Math.round((complete / total) * 100);
   return (
     <div className="progress-block">
@@ -19,12 +20,12 @@ export function Progress({ complete, total }: { complete: number; total: number 
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={complete}
-        aria-label="Gemeenten afgerond"
+        aria-label={`${words.Many} afgerond`}
       >
         <div className="progress-fill" style={{ width: `${pct}%` }} />
       </div>
       <p className="progress-text" data-testid="progress-text">
-        {complete} van {total} gemeenten afgerond
+        {complete} van {total} {words.many} afgerond
       </p>
     </div>
   );
@@ -61,6 +62,7 @@ function StatusOverview() {
     [mayPhase, data?.complete, data?.total],
   );
   const phase3 = phases?.phases.find((p) => p.number === 3);
+  const words = unitWords(data?.unitKind);
   const rows = useMemo(
     () => (data ? sortMunicipalities(data.municipalities, sort).filter((m) => filter === null || m.indicator === filter) : []),
     [data, sort, filter],
@@ -79,10 +81,10 @@ function StatusOverview() {
                 : 'De steminvoer is afgesloten.'}
             </div>
           ) : null}
-          <Progress complete={data.complete} total={data.total} />
+          <Progress complete={data.complete} total={data.total} words={words} />
           {mayPhase && data.phase === 2 && phase3?.canActivate ? (
             <div className="message info" role="status">
-              Alle gemeenten zijn twee keer ingevoerd.{' '}
+              Alle {words.many} zijn twee keer ingevoerd.{' '}
               <a className="button primary small" href={href('/verkiezingsproces')}>
                 Definitief maken &amp; PV gebiedsuitslag
               </a>
@@ -119,7 +121,7 @@ function StatusOverview() {
               Presentatie
             </a>
           </div>
-          <StatusTable rows={rows} />
+          <StatusTable rows={rows} words={words} />
           <p className="hint" aria-live="off">
             Dit overzicht ververst zichzelf elke {POLL_MS / 1000} seconden.
           </p>
@@ -131,18 +133,20 @@ function StatusOverview() {
   );
 }
 
-function StatusTable({ rows }: { rows: MunicipalityStatus[] }) {
-  if (rows.length === 0) return <p>Geen gemeenten met deze status.</p>;
+function StatusTable({ rows, words }: { rows: MunicipalityStatus[]; words: UnitWords }) {
+  const stations = words.kind === 'stembureau';
+  if (rows.length === 0) return <p>Geen {words.many} met deze status.</p>;
   return (
     <table className="status-table">
-      <caption className="sr-only">Status van de steminvoer per gemeente</caption>
+      <caption className="sr-only">Status van de steminvoer per {words.one}</caption>
       <thead>
         <tr>
           <th scope="col">Status</th>
           <th scope="col" className="num">
             Nr.
           </th>
-          <th scope="col">Gemeente</th>
+          <th scope="col">{words.One}</th>
+          {stations ? <th scope="col">Postcode</th> : null}
           <th scope="col">Eerste invoer</th>
           <th scope="col">Tweede invoer</th>
           <th scope="col">Bijzonderheden</th>
@@ -156,8 +160,9 @@ function StatusTable({ rows }: { rows: MunicipalityStatus[] }) {
             </td>
             <td className="num">{m.number}</td>
             <td>
-              <a href={href(`/steminvoer/gemeente/${encodeURIComponent(m.code)}`)}>{m.name}</a>
+              <a href={href(unitPath(m.code))}>{m.name}</a>
             </td>
+            {stations ? <td className="nowrap">{m.postcode ?? '—'}</td> : null}
             <td>{m.first ? `${m.first.source === 'import' ? 'Import' : 'Ingevoerd'} door ${m.first.username}` : '—'}</td>
             <td>{m.second ? `Ingevoerd door ${m.second.username}` : '—'}</td>
             <td>
@@ -185,6 +190,8 @@ function ChooseMunicipality() {
   const me = session.user.username;
   const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status'), 5000);
   const rows = useMemo(() => (data ? sortMunicipalities(data.municipalities, 'number') : []), [data]);
+  const words = unitWords(data?.unitKind);
+  const stations = words.kind === 'stembureau';
   const open = (m: MunicipalityStatus): 'start' | 'continue' | null => {
     if (m.claimedBy) return m.claimedBy.username === me ? 'continue' : null;
     if (m.state === 'empty') return 'start';
@@ -202,16 +209,18 @@ function ChooseMunicipality() {
       ) : null}
       {data ? (
         <>
-          <p>Kies een gemeente om de aantallen van het proces-verbaal in te voeren.</p>
+          <p>Kies een {words.one} om de aantallen van het proces-verbaal in te voeren.</p>
+          {rows.length === 0 ? <p>Er zijn nog geen {words.many}.</p> : null}
           <table className="status-table">
-            <caption className="sr-only">Gemeenten</caption>
+            <caption className="sr-only">{words.Many}</caption>
             <thead>
               <tr>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">
                   Nr.
                 </th>
-                <th scope="col">Gemeente</th>
+                <th scope="col">{words.One}</th>
+                {stations ? <th scope="col">Postcode</th> : null}
                 <th scope="col">Invoer</th>
               </tr>
             </thead>
@@ -225,11 +234,12 @@ function ChooseMunicipality() {
                     </td>
                     <td className="num">{m.number}</td>
                     <td>{m.name}</td>
+                    {stations ? <td className="nowrap">{m.postcode ?? '—'}</td> : null}
                     <td>
                       {o ? (
                         <a
                           className="button primary small"
-                          href={href(`/steminvoer/gemeente/${encodeURIComponent(m.code)}/invoer`)}
+                          href={href(unitPath(m.code, '/invoer'))}
                           aria-label={`${o === 'continue' ? 'Verder met invoer' : 'Invoeren'} ${m.name}`}
                         >
                           {o === 'continue' ? 'Verder met invoer' : m.state === 'first_done' ? 'Tweede invoer' : 'Eerste invoer'}
@@ -261,6 +271,7 @@ export function Projector() {
   const { election } = useApp();
   const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status?projector=1'), POLL_MS);
   const rows = useMemo(() => (data ? sortMunicipalities(data.municipalities, 'number') : []), [data]);
+  const words = unitWords(data?.unitKind);
   const [updated, setUpdated] = useState<string | null>(null);
   useEffect(() => {
     if (data) setUpdated(new Date().toISOString());
@@ -273,7 +284,7 @@ export function Projector() {
           <h1 tabIndex={-1}>Voortgang steminvoer</h1>
           {e ? (
             <p>
-              {e.name} · Kieskring {e.stemgebied.number} {e.stemgebied.name}
+              {e.name} · {stemgebiedLabel(e.stemgebied)}
             </p>
           ) : null}
         </div>
@@ -293,7 +304,7 @@ export function Projector() {
       <ErrorMessage error={error} />
       {data ? (
         <>
-          <Progress complete={data.complete} total={data.total} />
+          <Progress complete={data.complete} total={data.total} words={words} />
           <ul className="projector-counts">
             {INDICATOR_ORDER.map((ind) => (
               <li key={ind}>

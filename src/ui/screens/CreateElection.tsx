@@ -1,9 +1,24 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type DefinitionPreview, type Election } from '../api.ts';
 import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
+import { municipalityLabel, stemgebiedLabel } from '../stemgebied.ts';
 
-/** "Aanmaken verkiezing": upload the 110a, check its hash code, choose the stemgebied, import. */
+/** The chosen stemgebied as a select value: 'K5' (kieskring 5) or 'G34' (municipality 34). */
+type Choice = { category: 'KIESKRING' | 'GEMEENTE'; number: number | string };
+function parseChoice(value: string): Choice | null {
+  const m = /^([KG])(.+)$/.exec(value);
+  if (!m) return null;
+  return { category: m[1] === 'K' ? 'KIESKRING' : 'GEMEENTE', number: m[2]! };
+}
+
+const fold = (t: string) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/**
+ * "Aanmaken verkiezing": upload the 110a, check its hash code, choose the stemgebied, import.
+ * The stemgebied decides what this installation is: a kieskring (the hoofdstembureau) or a
+ * municipality (the gemeente, which enters its polling stations).
+ */
 export function CreateElection() {
   const { election, refreshElection, can } = useApp();
   const [preview, setPreview] = useState<DefinitionPreview | null>(null);
@@ -11,6 +26,7 @@ export function CreateElection() {
   const [busy, setBusy] = useState(false);
   const [hashConfirmed, setHashConfirmed] = useState(false);
   const [kieskring, setKieskring] = useState('');
+  const [filter, setFilter] = useState('');
   const [fileKey, setFileKey] = useState(0);
   const [confirm, dialog] = useConfirm();
 
@@ -19,6 +35,7 @@ export function CreateElection() {
     setPreview(null);
     setHashConfirmed(false);
     setKieskring('');
+    setFilter('');
     setBusy(true);
     const r = await api.upload<DefinitionPreview>('/api/election/definition/preview', file);
     setBusy(false);
@@ -37,8 +54,8 @@ export function CreateElection() {
         title: 'Verkiezingsdefinitie vervangen',
         body: (
           <p>
-            De huidige verkiezingsdefinitie ({current.name}, kieskring {current.stemgebied.number}{' '}
-            {current.stemgebied.name}) wordt vervangen door {preview.name}. Dit wordt vastgelegd in het auditlog.
+            De huidige verkiezingsdefinitie ({current.name}, {stemgebiedLabel(current.stemgebied)}) wordt vervangen door{' '}
+            {preview.name}. Dit wordt vastgelegd in het auditlog.
           </p>
         ),
         confirmLabel: 'Vervangen',
@@ -48,11 +65,18 @@ export function CreateElection() {
     }
     setBusy(true);
     setError(null);
-    const r = await api.post<{ election: Election }>('/api/election/definition/confirm', {
-      uploadId: preview.uploadId,
-      hashConfirmed: true,
-      kieskring: preview.kieskringen.find((k) => String(k.number) === kieskring)?.number ?? kieskring,
-    });
+    const choice = parseChoice(kieskring);
+    if (!choice) return;
+    const number =
+      choice.category === 'KIESKRING'
+        ? (preview.kieskringen.find((k) => String(k.number) === String(choice.number))?.number ?? choice.number)
+        : (preview.municipalities?.find((m) => String(m.number) === String(choice.number))?.number ?? choice.number);
+    const r = await api.post<{ election: Election }>(
+      '/api/election/definition/confirm',
+      choice.category === 'KIESKRING'
+        ? { uploadId: preview.uploadId, hashConfirmed: true, kieskring: Number(number) }
+        : { uploadId: preview.uploadId, hashConfirmed: true, stemgebied: { category: 'GEMEENTE', number: Number(number) } },
+    );
     setBusy(false);
     if (!r.ok) return setError(r);
     await refreshElection();
@@ -68,8 +92,7 @@ export function CreateElection() {
       <>
         <PageTitle>Aanmaken verkiezing</PageTitle>
         <div className="message info" role="status">
-          De verkiezing {existing.name} is al aangemaakt voor kieskring {existing.stemgebied.number}{' '}
-          {existing.stemgebied.name}.
+          De verkiezing {existing.name} is al aangemaakt voor {stemgebiedLabel(existing.stemgebied)}.
         </div>
         <p>
           <a href={href('/')}>Naar het overzicht</a>
@@ -83,8 +106,7 @@ export function CreateElection() {
       <PageTitle>Aanmaken verkiezing</PageTitle>
       {existing ? (
         <div className="message info" role="status">
-          De verkiezing {existing.name} is al aangemaakt voor kieskring {existing.stemgebied.number}{' '}
-          {existing.stemgebied.name}. Zolang er nog geen kandidatenlijsten en sleutels zijn, kunt u de
+          De verkiezing {existing.name} is al aangemaakt voor {stemgebiedLabel(existing.stemgebied)}. Zolang er nog geen kandidatenlijsten en sleutels zijn, kunt u de
           verkiezingsdefinitie opnieuw importeren; de huidige wordt dan vervangen.
         </div>
       ) : null}
@@ -127,17 +149,7 @@ export function CreateElection() {
               De hashcode is gelijk aan de hashcode die de Kiesraad heeft gepubliceerd
             </label>
           </div>
-          <div className="field">
-            <label htmlFor="stemgebied">Stemgebied</label>
-            <select id="stemgebied" value={kieskring} onChange={(e) => setKieskring(e.target.value)} required>
-              <option value="">— kies de kieskring van dit hoofdstembureau —</option>
-              {preview.kieskringen.map((k) => (
-                <option key={String(k.number)} value={String(k.number)}>
-                  Kieskring {k.number} {k.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <StemgebiedChoice preview={preview} value={kieskring} onChange={setKieskring} filter={filter} onFilter={setFilter} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy || !hashConfirmed || kieskring === ''}>
               Importeren
@@ -152,6 +164,121 @@ export function CreateElection() {
       ) : null}
       {dialog}
     </>
+  );
+}
+
+/**
+ * The stemgebied list: the kieskringen (an HSB installation) and, per kieskring, its municipalities
+ * (a gemeente installation), with a search field that narrows the list.
+ */
+function StemgebiedChoice(props: {
+  preview: DefinitionPreview;
+  value: string;
+  onChange: (v: string) => void;
+  filter: string;
+  onFilter: (v: string) => void;
+}) {
+  const { preview, value } = props;
+  const municipalities = preview.municipalities ?? [];
+  const q = fold(props.filter.trim());
+  const hit = (text: string, v: string) => q === '' || fold(text).includes(q) || v === value;
+  const groups = useMemo(
+    () =>
+      preview.kieskringen.map((k) => ({
+        kieskring: k,
+        municipalities: municipalities.filter((m) => String(m.kieskring) === String(k.number)),
+      })),
+    [preview.kieskringen, municipalities],
+  );
+  const kieskringOptions = preview.kieskringen.filter((k) => hit(`Kieskring ${k.number} ${k.name}`, `K${k.number}`));
+  const shownGroups = groups
+    .map((g) => ({
+      ...g,
+      municipalities: g.municipalities.filter((m) => hit(`${municipalityLabel(m.code, m.name)} ${m.code} ${g.kieskring.name}`, `G${m.number}`)),
+    }))
+    .filter((g) => g.municipalities.length > 0);
+  const shown = kieskringOptions.length + shownGroups.reduce((n, g) => n + g.municipalities.length, 0);
+  const choice = parseChoice(value);
+  const chosenMunicipality = choice?.category === 'GEMEENTE' ? municipalities.find((m) => String(m.number) === String(choice.number)) : undefined;
+  const chosenKieskring =
+    choice?.category === 'KIESKRING'
+      ? preview.kieskringen.find((k) => String(k.number) === String(choice.number))
+      : chosenMunicipality
+        ? preview.kieskringen.find((k) => String(k.number) === String(chosenMunicipality.kieskring))
+        : undefined;
+  return (
+    <section className="stemgebied-choice">
+      <h2>Kieskring of gemeente</h2>
+      <p id="stemgebied-uitleg">
+        Kies de kieskring als dit programma voor het hoofdstembureau is, of uw gemeente als dit programma voor de gemeente is.
+        {municipalities.length > 0
+          ? ' Een gemeente voert de uitslagen van haar stembureaus in; het hoofdstembureau voert de totalen van de gemeenten in de kieskring in.'
+          : null}
+      </p>
+      {municipalities.length > 0 ? (
+        <div className="field">
+          <label htmlFor="stemgebied-zoeken">Zoek een kieskring of gemeente</label>
+          <input
+            id="stemgebied-zoeken"
+            type="search"
+            value={props.filter}
+            placeholder="Bijvoorbeeld Almere of Lelystad"
+            autoComplete="off"
+            onChange={(e) => props.onFilter(e.target.value)}
+          />
+          <p className="hint" aria-live="polite">
+            {q === '' ? `${preview.kieskringen.length} kieskringen en ${municipalities.length} gemeenten` : `${shown} gevonden`}
+          </p>
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor="stemgebied">Stemgebied</label>
+        <select
+          id="stemgebied"
+          value={value}
+          onChange={(e) => props.onChange(e.target.value)}
+          required
+          aria-describedby="stemgebied-uitleg"
+        >
+          <option value="">— kies de kieskring (hoofdstembureau) of uw gemeente —</option>
+          {kieskringOptions.length > 0 ? (
+            <optgroup label="Kieskringen (hoofdstembureau)">
+              {kieskringOptions.map((k) => (
+                <option key={`K${k.number}`} value={`K${k.number}`}>
+                  Kieskring {k.number} {k.name}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+          {shownGroups.map((g) => (
+            <optgroup key={`G${g.kieskring.number}`} label={`Gemeenten in kieskring ${g.kieskring.number} ${g.kieskring.name}`}>
+              {g.municipalities.map((m) => (
+                <option key={`G${m.number}`} value={`G${m.number}`}>
+                  {municipalityLabel(m.code, m.name)}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      </div>
+      {choice ? (
+        <div className="message info" role="status" data-testid="stemgebied-keuze">
+          {chosenMunicipality ? (
+            <>
+              Dit programma wordt de installatie van <strong>{municipalityLabel(chosenMunicipality.code, chosenMunicipality.name)}</strong>{' '}
+              (code {chosenMunicipality.code}). U voert de uitslagen van de stembureaus in en maakt het tellingbestand voor het
+              hoofdstembureau{chosenKieskring ? ` van kieskring ${chosenKieskring.number} ${chosenKieskring.name}` : ''}. Daarna importeert u
+              de kandidatenlijsten van die kieskring.
+            </>
+          ) : chosenKieskring ? (
+            <>
+              Dit programma wordt de installatie van <strong>Hoofdstembureau {chosenKieskring.name}</strong> (kieskring{' '}
+              {chosenKieskring.number}). U voert de totalen van de gemeenten in de kieskring in of importeert hun tellingbestanden.
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
   );
 }
 

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type ApiFailure } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { href } from '../router.ts';
+import { isGemeente } from '../stemgebied.ts';
 import type { FinaliseStatus } from './Finalise.tsx';
 
 interface DocumentInfo {
@@ -48,7 +49,8 @@ function size(n: number): string {
 }
 
 export function CreateDocuments() {
-  const { can } = useApp();
+  const { can, election } = useApp();
+  const gemeente = isGemeente(election?.election);
   const [status, loadError, reload] = useLoad(() => api.get<FinaliseStatus>('/api/finalise'));
   const [error, setError] = useState<ApiFailure | { message: string } | null>(null);
   const [job, setJob] = useState<Job | null>(null);
@@ -93,11 +95,19 @@ export function CreateDocuments() {
           {status.pvDetailsMissing.join(', ')}.
         </div>
       )}
-      <p>
-        Met “Aanmaken” worden in één keer aangemaakt: de EML 510c (telling), het proces-verbaal O 3 als PDF en ODT, de
-        overdrachtsbestanden Telling_…_kieskring_….zip (Teluitslagen) en Telling_…_kiesraad_….zip (Kiesraad), en het
-        CSV-bestand OSV 4-3 Tellingsoverzicht.
-      </p>
+      {gemeente ? (
+        <p>
+          Met “Aanmaken” worden in één keer aangemaakt: de EML 510b (telling van de gemeente, per stembureau), het proces-verbaal
+          als PDF en ODT, het CSV-bestand met de uitslag per stembureau, en het ondertekende overdrachtsbestand
+          Telling_…_gemeente_….zip voor het hoofdstembureau.
+        </p>
+      ) : (
+        <p>
+          Met “Aanmaken” worden in één keer aangemaakt: de EML 510c (telling), het proces-verbaal O 3 als PDF en ODT, de
+          overdrachtsbestanden Telling_…_kieskring_….zip (Teluitslagen) en Telling_…_kiesraad_….zip (Kiesraad), en het
+          CSV-bestand OSV 4-3 Tellingsoverzicht.
+        </p>
+      )}
       {status?.documents && !running && (
         <Notice>
           De bestanden zijn aangemaakt op {formatDateTime(status.documents.createdAt)}.{' '}

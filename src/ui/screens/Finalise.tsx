@@ -7,6 +7,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, type ApiFailure } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href, navigate } from '../router.ts';
+import { unitKindOf, unitPath, unitWords } from '../stemgebied.ts';
 
 export interface MunicipalityReadiness {
   code: string;
@@ -42,7 +43,8 @@ interface PvDetailsAnswer {
 }
 
 export function Finalise() {
-  const { can, refreshElection } = useApp();
+  const { can, refreshElection, election } = useApp();
+  const words = unitWords(unitKindOf(election?.election));
   const [status, loadError, reload] = useLoad(() => api.get<FinaliseStatus>('/api/finalise'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [missing, setMissing] = useState<MunicipalityReadiness[] | null>(null);
@@ -56,7 +58,7 @@ export function Finalise() {
       title: 'Definitief maken & PV gebiedsuitslag',
       body: (
         <p>
-          Alle gemeentetotalen zijn twee keer ingevoerd. Na het definitief maken kan er niets meer worden ingevoerd; daarna maakt u
+          {words.kind === 'stembureau' ? 'Alle stembureaus zijn' : 'Alle gemeentetotalen zijn'} twee keer ingevoerd. Na het definitief maken kan er niets meer worden ingevoerd; daarna maakt u
           de bestanden aan. Doorgaan?
         </p>
       ),
@@ -88,7 +90,7 @@ export function Finalise() {
       {status && (
         <>
           <p>
-            Afgerond: <strong data-testid="finalise-complete">{status.complete} van {status.total}</strong> gemeenten.
+            Afgerond: <strong data-testid="finalise-complete">{status.complete} van {status.total}</strong> {words.many}.
           </p>
           {missing && missing.length > 0 && (
             <div className="message warning" role="status">
@@ -96,7 +98,7 @@ export function Finalise() {
               <ul data-testid="finalise-missing">
                 {missing.map((m) => (
                   <li key={m.code}>
-                    <a href={href(`/steminvoer/gemeente/${m.code}`)}>
+                    <a href={href(unitPath(m.code))}>
                       {m.name} ({m.code})
                     </a>
                     : {m.missing}
@@ -115,7 +117,7 @@ export function Finalise() {
           )}
           <p>
             <a className="button secondary" href="/api/documents/preview/o3.pdf" download>
-              Concept proces-verbaal O 3 bekijken (PDF)
+              {words.kind === 'stembureau' ? 'Concept proces-verbaal bekijken (PDF)' : 'Concept proces-verbaal O 3 bekijken (PDF)'}
             </a>
           </p>
           {status.phase === 2 && can('phase.change') && (
@@ -134,7 +136,8 @@ export function Finalise() {
 
 /** "Gegevens proces-verbaal": session, members present, objections, remarks. */
 export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
-  const { can } = useApp();
+  const { can, election } = useApp();
+  const gemeente = election?.election?.stemgebied.category === 'GEMEENTE';
   const [data, loadError, reload] = useLoad(() => api.get<PvDetailsAnswer>('/api/pv-details'));
   const [d, setD] = useState<PvDetails | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -192,7 +195,7 @@ export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
           </label>
         </fieldset>
         <fieldset disabled={!editable}>
-          <legend>Aanwezige leden van het hoofdstembureau</legend>
+          <legend>Aanwezige leden van het {gemeente ? 'gemeentelijk stembureau' : 'hoofdstembureau'}</legend>
           {d.members.map((m, i) => (
             <div key={i} className="member-row">
               <label>

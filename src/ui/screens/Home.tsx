@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { HashCode, Facts, PageTitle, formatDate, useApp } from '../components.tsx';
 import { href, navigate } from '../router.ts';
+import { isGemeente, stemgebiedLabel } from '../stemgebied.ts';
 
 /**
  * Overview. A beheerder without an election lands on "Aanmaken verkiezing" (guide step 2), and
@@ -32,8 +33,15 @@ export function Home() {
           ['Verkiezing', `${e.name} (${e.id})`],
           ['Verkiezingsdatum', formatDate(e.electionDate)],
           ['Aantal zetels', String(e.numberOfSeats)],
-          ['Stemgebied', `Kieskring ${e.stemgebied.number} ${e.stemgebied.name}`],
+          ['Stemgebied', stemgebiedLabel(e.stemgebied)],
+          ...(e.stemgebied.category === 'GEMEENTE'
+            ? ([
+                ['Installatie', 'Gemeente: invoer van de stembureaus, tellingbestand voor het hoofdstembureau'],
+                ['Kieskring', `Kieskring ${e.stemgebied.kieskring.number} ${e.stemgebied.kieskring.name}`],
+              ] as [string, string][])
+            : []),
           ['Actieve fase', <a href={href('/verkiezingsproces')}>Fase {election.phase}</a>],
+          ...(isGemeente(e) ? ([['Stembureaus', <a href={href('/verkiezing/stembureaus')}>Stembureaus bekijken</a>]] as [string, ReactNode][]) : []),
           [
             'Kandidatenlijsten',
             e.candidateLists

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, type ApiFailure, type OwnKey as OwnKeyInfo } from '../api.ts';
 import { ErrorMessage, Facts, Notice, PageTitle, formatDate, useApp, useLoad } from '../components.tsx';
 import { navigate } from '../router.ts';
+import { authorityLabel, isGemeente } from '../stemgebied.ts';
 import { NotAllowed } from './CreateElection.tsx';
 
 const CERTIFICATE_URL = '/api/keys/own/certificate';
@@ -59,6 +60,8 @@ export function OwnKey() {
   if (!can('keys.own')) return <NotAllowed />;
   const key = data?.key ?? null;
   const noElection = election !== null && election.election === null;
+  const e = election?.election ?? null;
+  const gemeente = isGemeente(e);
   return (
     <>
       <PageTitle>Ophalen (downloaden) publieke sleutel</PageTitle>
@@ -67,6 +70,14 @@ export function OwnKey() {
         internet. Upload het daar op het platform Samenwerkruimte “Publieke Sleutel”. De geheime sleutel blijft op deze
         computer.
       </p>
+      {e ? (
+        <p data-testid="own-key-for">
+          Dit is de sleutel van <strong>{authorityLabel(e.stemgebied)}</strong>.
+          {e.stemgebied.category === 'GEMEENTE'
+            ? ` Het hoofdstembureau van kieskring ${e.stemgebied.kieskring.number} ${e.stemgebied.kieskring.name} controleert er de handtekening van het tellingbestand van de gemeente mee.`
+            : null}
+        </p>
+      ) : null}
       <ErrorMessage error={loadError ?? error} />
       {noElection ? (
         <div className="message info" role="status">
@@ -92,7 +103,7 @@ export function OwnKey() {
         <button type="button" className="primary" disabled={busy || !data || noElection} onClick={() => void download()}>
           Ophalen (downloaden)
         </button>
-        <button type="button" className="secondary" disabled={!key} onClick={() => navigate('/verkiezing/stemgebieden')}>
+        <button type="button" className="secondary" disabled={!key} onClick={() => navigate(gemeente ? '/verkiezing/stembureaus' : '/verkiezing/stemgebieden')}>
           Verder
         </button>
       </div>

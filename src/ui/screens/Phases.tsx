@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, type ApiFailure, type PhaseInfo } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, useApp, useConfirm, useLoad } from '../components.tsx';
+import { isGemeente } from '../stemgebied.ts';
 
 const ACTIVATE_LABEL: Record<number, string> = {
   1: 'Terug naar fase Instellen verkiezingsgegevens',
@@ -10,7 +11,8 @@ const ACTIVATE_LABEL: Record<number, string> = {
 
 /** "Verkiezingsproces": the three phases; the verkiezingsleider moves between them. */
 export function Phases() {
-  const { can, refreshElection } = useApp();
+  const { can, refreshElection, election } = useApp();
+  const gemeente = isGemeente(election?.election);
   const [data, loadError, reload] = useLoad(() => api.get<{ phase: number; phases: PhaseInfo[] }>('/api/phase'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -29,7 +31,8 @@ export function Phases() {
         p.number === 2 && !back ? (
           <>
             <p>
-              Bevestig dat alle stemgebieden (gemeenten), partijen en kandidatenlijsten goed zijn ingevoerd. Daarna
+              Bevestig dat {gemeente ? 'alle stembureaus, het aantal kiesgerechtigden' : 'alle stemgebieden (gemeenten)'}, partijen
+              en kandidatenlijsten goed zijn ingevoerd. Daarna
               kunnen gebruikers met de rol invoer de stemmen invoeren.
             </p>
             <p>Zolang de steminvoer fase actief is, kan een beheerder de verkiezingsgegevens niet meer wijzigen.</p>

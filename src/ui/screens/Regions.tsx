@@ -13,12 +13,33 @@ import {
   useLoad,
 } from '../components.tsx';
 import { href, navigate } from '../router.ts';
+import { municipalityLabel } from '../stemgebied.ts';
 
 /** "Tonen stemgebieden": the kieskring's municipalities and the status of their public keys. */
 export function Regions() {
   const { can } = useApp();
   const [data, error] = useLoad(() => api.get<RegionsData>('/api/election/regions'));
   const withKey = data?.municipalities.filter((m) => m.key !== null).length ?? 0;
+  const own = data?.stemgebied?.category === 'GEMEENTE' ? data.stemgebied : null;
+  if (data && own) {
+    // A gemeente installation: its stemgebied is the municipality itself; its units are the polling stations.
+    return (
+      <>
+        <PageTitle>Tonen stemgebieden</PageTitle>
+        <Facts
+          rows={[
+            ['Stemgebied', `${municipalityLabel(own.code, own.name)} (code ${own.code})`],
+            ['Kieskring', `Kieskring ${own.kieskring.number} ${own.kieskring.name}`],
+          ]}
+        />
+        <p>
+          Deze installatie is van de gemeente. De uitslagen worden per stembureau ingevoerd;{' '}
+          <a href={href('/verkiezing/stembureaus')}>Stembureaus</a> toont en beheert de stembureaus. Het tellingbestand en de publieke
+          sleutel van de gemeente gaan naar het hoofdstembureau van kieskring {own.kieskring.name}.
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <PageTitle>Tonen stemgebieden</PageTitle>
