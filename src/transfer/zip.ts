@@ -13,6 +13,7 @@
  */
 import yauzl from 'yauzl';
 import yazl from 'yazl';
+import zlib from 'node:zlib';
 import { fileNamePart } from '../domain/election.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 
@@ -183,50 +184,69 @@ class ZipFailure extends Error {
   }
 }
 
+/** Output chunk size of the inflater (zlib's default of 16 KiB makes a 70 MB entry cost thousands of events). */
+const INFLATE_CHUNK = 1 << 20;
+
+/** The raw (still compressed) bytes of an entry, as stored in the zip. */
+function rawEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, { decodeFileData: false }, (err, stream) => {
+      if (err || !stream) return reject(err ?? new Error('no stream'));
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', reject);
+      stream.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    });
+  });
+}
+
 /**
  * Inflate one entry into a buffer of exactly the size its header states (checked against the limit
  * before), so the data is held once: no list of chunks plus a concatenated copy. More bytes than the
  * header states is refused as a possible zip bomb, fewer as a damaged zip.
  */
-function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, name: string): Promise<Buffer> {
+async function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, name: string): Promise<Buffer> {
+  const method = entry.compressionMethod;
+  if (method !== 0 && method !== 8) throw new Error(`unsupported compression method: ${method}`);
+  const expected = entry.uncompressedSize;
+  if (expected > limit) {
+    throw new ZipFailure(fail('zip.too-large', `Het bestand ${name} in de zip is te groot (meer dan ${limit} bytes).`, `header says ${expected}`));
+  }
+  const raw = await rawEntryData(zip, entry);
+  if (method === 0) {
+    if (raw.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
+    if (raw.length < expected) throw new Error(`not enough bytes in the stream: ${raw.length} of the ${expected} the header states`);
+    return raw;
+  }
   return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(err ?? new Error('no stream'));
-      const expected = entry.uncompressedSize;
-      const out = Buffer.allocUnsafe(Math.min(expected, limit));
-      let total = 0;
-      let done = false;
-      stream.on('data', (c: Buffer) => {
-        if (done) return;
-        if (total + c.length > limit) {
-          done = true;
-          stream.destroy();
-          reject(new ZipFailure(fail('zip.too-large', `Het bestand ${name} in de zip is te groot (meer dan ${limit} bytes).`, 'limit exceeded while inflating')));
-          return;
-        }
-        if (total + c.length > out.length) {
-          done = true;
-          stream.destroy();
-          reject(new Error(`too many bytes in the stream: more than the ${expected} the header states`));
-          return;
-        }
-        c.copy(out, total);
-        total += c.length;
-      });
-      stream.on('error', (e) => {
-        if (!done) {
-          done = true;
-          reject(e);
-        }
-      });
-      stream.on('end', () => {
-        if (!done) {
-          done = true;
-          if (total !== out.length) reject(new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`));
-          else resolve(out);
-        }
-      });
+    const out = Buffer.allocUnsafe(expected);
+    let total = 0;
+    let done = false;
+    const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
+    const finish = (e: Error | null): void => {
+      if (done) return;
+      done = true;
+      if (e) {
+        inflater.destroy();
+        reject(e);
+      } else if (total !== expected) {
+        reject(new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`));
+      } else {
+        resolve(out);
+      }
+    };
+    inflater.on('data', (c: Buffer) => {
+      if (done) return;
+      if (total + c.length > expected) {
+        finish(new Error(`too many bytes in the stream: more than the ${expected} the header states`));
+        return;
+      }
+      c.copy(out, total);
+      total += c.length;
     });
+    inflater.on('error', (e) => finish(e));
+    inflater.on('end', () => finish(null));
+    inflater.end(raw);
   });
 }
 
