@@ -3,6 +3,7 @@ import { api, type ApiFailure, type ImportJob, type ImportPreview } from '../api
 import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, RefusalMessage, showToast, useApp } from '../components.tsx';
 import { navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
+import { isGemeente } from '../stemgebied.ts';
 
 const STAGES: { key: ImportJob['stage']; label: string }[] = [
   { key: 'verifying', label: 'Handtekening controleren' },
@@ -105,6 +106,17 @@ export function CountImport() {
   }
 
   if (!can('counts.import')) return <NotAllowed />;
+  if (isGemeente(election?.election)) {
+    return (
+      <>
+        <PageTitle>Importeren steminvoer</PageTitle>
+        <div className="message info" role="status">
+          Importeren steminvoer kan alleen in de installatie van het hoofdstembureau. Een gemeente voert de uitslagen van haar
+          stembureaus in en maakt zelf het tellingbestand voor het hoofdstembureau.
+        </div>
+      </>
+    );
+  }
   const stageIndex = job ? STAGES.findIndex((s) => s.key === job.state.stage) : -1;
   return (
     <>

@@ -240,7 +240,7 @@ function StemgebiedChoice(props: {
           required
           aria-describedby="stemgebied-uitleg"
         >
-          <option value="">— kies de kieskring (hoofdstembureau) of uw gemeente —</option>
+          <option value="">— kies een stemgebied —</option>
           {kieskringOptions.length > 0 ? (
             <optgroup label="Kieskringen (hoofdstembureau)">
               {kieskringOptions.map((k) => (

@@ -159,7 +159,7 @@ export function DocumentsOverview() {
               bewaard maar gelden niet meer.
             </div>
           )}
-          <table>
+          <table className="documents">
             <thead>
               <tr>
                 <th scope="col">Type</th>
@@ -176,7 +176,7 @@ export function DocumentsOverview() {
               {s.documents.map((d) => (
                 <tr key={d.id} data-kind={d.kind}>
                   <td>{d.label}</td>
-                  <td>
+                  <td className="file">
                     <a href={`/api/documents/${d.id}/download`} download>
                       {d.status === 'vervallen' ? `VERVALLEN_${d.fileName}` : d.fileName}
                     </a>

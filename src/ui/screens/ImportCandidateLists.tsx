@@ -18,6 +18,9 @@ export function ImportCandidateLists() {
   const [busy, setBusy] = useState(false);
   const [fileKey, setFileKey] = useState(0);
   const firstGroup = useRef<HTMLInputElement>(null);
+  const sg = election?.election?.stemgebied;
+  // A gemeente imports the lists of its kieskring.
+  const kieskringName = sg ? (sg.category === 'GEMEENTE' ? sg.kieskring.name : sg.name) : null;
   const [confirm, dialog] = useConfirm();
 
   async function load(f: File, keepError = false) {
@@ -117,10 +120,11 @@ export function ImportCandidateLists() {
         </div>
       ) : null}
       <p>
-        Kies het kandidatenlijstenbestand (EML 230b) van uw kieskring
-        {e ? (
+        Kies het kandidatenlijstenbestand (EML 230b) van {kieskringName ? `kieskring ${kieskringName}` : 'uw kieskring'}
+        {e?.stemgebied.category === 'GEMEENTE' ? ' (de kieskring van uw gemeente)' : null}
+        {e && kieskringName ? (
           <>
-            , bijvoorbeeld <code>Kandidatenlijsten_{e.id}_{e.stemgebied.name.replace(/ /g, '_')}.eml.xml</code>
+            , bijvoorbeeld <code>Kandidatenlijsten_{e.id}_{kieskringName.replace(/ /g, '_')}.eml.xml</code>
           </>
         ) : null}
         .
