@@ -25,6 +25,8 @@ export interface FinaliseStatus {
   municipalities: MunicipalityReadiness[];
   pvDetailsMissing: string[];
   documents: { setId: number; createdAt: string; emlHash: string } | null;
+  /** A gemeente: the municipality's number of eligible voters is not entered yet. */
+  eligibleVotersMissing?: boolean;
 }
 
 export interface PvDetails {
@@ -107,6 +109,12 @@ export function Finalise() {
               </ul>
             </div>
           )}
+          {status.eligibleVotersMissing ? (
+            <div className="message warning" role="status" data-testid="eligible-missing">
+              Het aantal kiesgerechtigden van de gemeente is nog niet ingevuld. Een beheerder vult het in onder{' '}
+              <a href={href('/verkiezing/stembureaus')}>Stembureaus</a>.
+            </div>
+          ) : null}
           {status.phase === 3 && (
             <Notice>
               De uitslag is definitief gemaakt (fase 3).{' '}
