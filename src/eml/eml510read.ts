@@ -14,7 +14,7 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 import type { CandidateVotes, ListVotes, UncountedEntry, VoteCounts } from '../domain/counts.ts';
-import { CanonicalScanner, decodeText, isAsciiWhitespace, type FastAttribute, type FastName, type FastScanOutcome } from './fastscan.ts';
+import { CanonicalScanner, isAsciiWhitespace, type FastAttribute, type FastName, type FastScanOutcome } from './fastscan.ts';
 
 export const NS_EML = 'urn:oasis:names:tc:evs:schema:eml';
 export const NS_KR = 'http://www.kiesraad.nl/extensions';
@@ -750,7 +750,7 @@ export class Eml510CanonicalReader {
         if (this.failed || core.skipDepth > 0) return;
         if (!core.textWanted && isAsciiWhitespace(b, start, end)) return;
         try {
-          core.onText(decodeText(b, start, end));
+          core.onText(this.scanner.textValue(start, end));
         } catch {
           this.failed = true;
         }

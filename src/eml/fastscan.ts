@@ -20,7 +20,8 @@
  *   path's limit);
  * - namespace declarations first (xmlns="..." first, then xmlns:p="..." by prefix), each one changing
  *   what is in scope (C14N drops superfluous ones); no declaration of the xml or xmlns prefixes or
- *   namespaces, no undeclaring of a prefix; every prefix used is in scope;
+ *   namespaces, no undeclaring of a prefix, no white space around a namespace name (saxes trims it);
+ *   every prefix used is in scope;
  * - then attributes strictly ordered by (namespace URI, local name) in code-point order (so no
  *   duplicates);
  * - attribute values: no literal '<', '"', TAB, LF or CR; '&' only in &amp; &lt; &quot; &#x9; &#xA; &#xD;
@@ -154,6 +155,14 @@ function decodeRefs(bytes: Buffer, start: number, end: number, refs: readonly (r
   return out + bytes.toString('utf8', from, end);
 }
 
+/**
+ * The engine's internalized copy of a string (as property names are), so that comparing it with string
+ * literals is a pointer comparison. Used once per distinct name.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0]!;
+}
+
 /** The character data of a canonical text range (as passed to FastScanHandler.text). */
 export function decodeText(bytes: Buffer, start: number, end: number): string {
   return decodeRefs(bytes, start, end, TEXT_REFS);
@@ -194,6 +203,38 @@ interface InternedValue {
 
 const NO_ATTRIBUTES: readonly FastAttribute[] = Object.freeze([]);
 
+/** An event of a run: a start tag, or (uri null) an end tag. */
+interface RunOp {
+  readonly name: InternedName;
+  readonly uri: string | null;
+  readonly attributes: readonly FastAttribute[];
+}
+const END_OP: RunOp = { name: null as unknown as InternedName, uri: null, attributes: NO_ATTRIBUTES };
+
+/** A run of markup scanned before, with its events (see CanonicalScanner.replay). */
+interface Run {
+  readonly bytes: Buffer;
+  readonly startDepth: number;
+  readonly generation: number;
+  /** The names of the elements open before the run that it closes, innermost first. */
+  readonly closes: readonly InternedName[];
+  readonly ops: readonly RunOp[];
+  /** The run that followed this one the last time. */
+  next: Run | null;
+  /** Another run with the same hash. */
+  readonly sameHash: Run | undefined;
+}
+
+interface Recording {
+  readonly start: number;
+  readonly startDepth: number;
+  readonly generation: number;
+  readonly sawMethod: boolean;
+  /** null: not replayable (it declares namespaces). */
+  ops: RunOp[] | null;
+  readonly closes: InternedName[];
+}
+
 
 /**
  * A resumable scanner over one whole document in memory: `step(limit)` scans until at least byte
@@ -203,8 +244,7 @@ export class CanonicalScanner {
   private pos = 0;
   /** The open elements: where their names are, and the prefixes they declared (to pop at their end). */
   private depth = 0;
-  private readonly openStart = new Int32Array(FAST_MAX_DEPTH);
-  private readonly openEnd = new Int32Array(FAST_MAX_DEPTH);
+  private readonly openName: InternedName[] = [];
   private readonly openDeclared: (string[] | null)[] = new Array<string[] | null>(FAST_MAX_DEPTH).fill(null);
   private readonly scopes = new Map<string, string[]>([
     ['', ['']],
@@ -257,6 +297,50 @@ export class CanonicalScanner {
     if (ffff >= 0) this.no('U+FFFF', ffff);
   }
 
+  /**
+   * Markup runs: a run is the markup between two texts (e.g. `</ValidVotes></Selection><Selection>
+   * <Candidate><CandidateIdentifier Id="7"></CandidateIdentifier></Candidate><ValidVotes>`). A 510 repeats
+   * the same few hundred runs hundreds of thousands of times, so a run scanned once is remembered with
+   * its events, and where the run that followed it last time occurs again byte for byte (one native
+   * comparison) in the same context (same depth, same namespace scopes, and the elements it closes are
+   * the open ones), its events are replayed instead of scanning it again. Identical bytes in an identical
+   * context are identical markup: the replay is exactly what scanning them would do.
+   */
+  private lastRun: Run | null = null;
+  private rec: Recording | null = null;
+  private runs = 0;
+
+  /** Try to replay the run predicted at pos; true when done. */
+  private replay(pos: number): boolean {
+    const run = this.lastRun?.next;
+    if (!run || run.startDepth !== this.depth || run.generation !== this.generation) return false;
+    const n = run.bytes.length;
+    const b = this.bytes;
+    if (pos + n > b.length || run.bytes.compare(b, pos, pos + n) !== 0) return false;
+    const closes = run.closes;
+    for (let i = 0; i < closes.length; i++) {
+      const at = this.depth - 1 - i;
+      if (this.openName[at] !== closes[i] || this.openDeclared[at] !== null) return false;
+    }
+    const handler = this.handler;
+    const ops = run.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.uri === null) {
+        this.depth--;
+        handler.endElement?.();
+      } else {
+        this.openName[this.depth] = op.name;
+        this.openDeclared[this.depth] = null;
+        this.depth++;
+        handler.startElement?.(op.name, op.uri, op.attributes);
+      }
+    }
+    this.pos = pos + n;
+    this.lastRun = run;
+    return true;
+  }
+
   /** Scan from `pos` (always at a '<') until pos >= limit; true when the document is complete. */
   private scan(limit: number): boolean {
     const b = this.bytes;
@@ -265,13 +349,18 @@ export class CanonicalScanner {
     while (this.pos < limit) {
       const p = this.pos;
       // Invariant: b[p] === '<'.
-      const c = b[p + 1];
-      if (c === SLASH) {
-        this.endTag(p);
-      } else if (c !== undefined && (CLASS[c]! & NAME_START) !== 0) {
-        this.startTag(p);
-      } else {
-        this.no('"<" not followed by a name or "/" (comment, CDATA, PI, DOCTYPE or malformed)', p);
+      if (this.rec === null && !this.replay(p)) {
+        this.rec = { start: p, startDepth: this.depth, generation: this.generation, sawMethod: this.sawMethod, ops: [], closes: [] };
+      }
+      if (this.pos === p) {
+        const c = b[p + 1];
+        if (c === SLASH) {
+          this.endTag(p);
+        } else if (c !== undefined && (CLASS[c]! & NAME_START) !== 0) {
+          this.startTag(p);
+        } else {
+          this.no('"<" not followed by a name or "/" (comment, CDATA, PI, DOCTYPE or malformed)', p);
+        }
       }
       if (this.depth === 0) {
         if (this.pos !== len) this.no('content after the document element', this.pos);
@@ -279,16 +368,62 @@ export class CanonicalScanner {
       }
       // Text up to the next '<'.
       const from = this.pos;
+      if (b[from] === LT) continue;
       const lt = b.indexOf(LT, from);
       if (lt < 0) this.no('document ends inside the document element', len);
-      if (lt > from) {
-        this.checkText(from, lt);
-        handler.text?.(b, from, lt);
-      }
+      this.endRun(from);
+      this.checkText(from, lt);
+      handler.text?.(b, from, lt);
       this.pos = lt;
     }
     return false;
   }
+
+  /** A run scanned normally ends at `end` (where text starts): remember it when it can be replayed. */
+  private endRun(end: number): void {
+    const rec = this.rec;
+    if (rec === null) return;
+    this.rec = null;
+    const n = end - rec.start;
+    if (rec.ops === null || rec.generation !== this.generation || rec.sawMethod !== this.sawMethod || n > 4096 || this.runs >= 20000) {
+      this.lastRun = null;
+      return;
+    }
+    // The same run seen before (after another predecessor): continue with it, and its prediction.
+    const b = this.bytes;
+    let h = n;
+    for (let i = rec.start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+    let run: Run | null = null;
+    for (let c = this.runIndex.get(h); c !== undefined; c = c.sameHash) {
+      if (
+        c.startDepth === rec.startDepth &&
+        c.generation === rec.generation &&
+        c.bytes.length === n &&
+        c.bytes.compare(b, rec.start, end) === 0 &&
+        c.closes.length === rec.closes.length &&
+        c.closes.every((x, i) => x === rec.closes[i])
+      ) {
+        run = c;
+        break;
+      }
+    }
+    if (run === null) {
+      run = {
+        bytes: Buffer.from(b.subarray(rec.start, end)),
+        startDepth: rec.startDepth,
+        generation: rec.generation,
+        closes: rec.closes,
+        ops: rec.ops,
+        next: null,
+        sameHash: this.runIndex.get(h),
+      };
+      this.runIndex.set(h, run);
+      this.runs++;
+    }
+    if (this.lastRun) this.lastRun.next = run;
+    this.lastRun = run;
+  }
+  private readonly runIndex = new Map<number, Run>();
 
   private checkText(from: number, to: number): void {
     const b = this.bytes;
@@ -349,12 +484,12 @@ export class CanonicalScanner {
       while (k < n && c.bytes[k] === b[start + k]) k++;
       if (k === n) return c;
     }
-    const name = b.toString('latin1', start, end);
+    const name = internalized(b.toString('latin1', start, end));
     const created: InternedName = {
       bytes: Uint8Array.prototype.slice.call(b, start, end),
       name,
-      prefix: colon < 0 ? '' : name.slice(0, colon - start),
-      local: colon < 0 ? name : name.slice(colon - start + 1),
+      prefix: colon < 0 ? '' : internalized(name.slice(0, colon - start)),
+      local: colon < 0 ? name : internalized(name.slice(colon - start + 1)),
       uri: null,
       generation: -1,
       next: e,
@@ -382,6 +517,28 @@ export class CanonicalScanner {
     }
     const value = decodeRefs(b, start, end, ATTR_REFS);
     if (this.values.size < 4096) this.values.set(h, { bytes: Uint8Array.prototype.slice.call(b, start, end), value, next: e });
+    return value;
+  }
+
+  /** Short texts seen (e.g. vote counts), by hash. */
+  private readonly texts = new Map<number, InternedValue>();
+
+  /** The character data of bytes[start, end) (a range passed to `text`), shared for short texts. */
+  textValue(start: number, end: number): string {
+    const b = this.bytes;
+    const n = end - start;
+    if (n > 12) return decodeText(b, start, end);
+    let h = n;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + b[i]!) | 0;
+    const e = this.texts.get(h);
+    for (let c = e; c !== undefined; c = c.next) {
+      if (c.bytes.length !== n) continue;
+      let k = 0;
+      while (k < n && c.bytes[k] === b[start + k]) k++;
+      if (k === n) return c.value;
+    }
+    const value = decodeText(b, start, end);
+    if (this.texts.size < 65536) this.texts.set(h, { bytes: Uint8Array.prototype.slice.call(b, start, end), value, next: e });
     return value;
   }
 
@@ -440,6 +597,8 @@ export class CanonicalScanner {
         if (declPrefix === 'xml' || declPrefix === 'xmlns') this.no('declaration of a reserved prefix', aStart);
         const uri = decodeRefs(b, vStart, vEnd, ATTR_REFS);
         if (uri === XML_NS || uri === XMLNS_NS) this.no('declaration of a reserved namespace', aStart);
+        // saxes trims namespace names (so the URI it reports differs from the value written): not ours.
+        if (uri !== uri.trim()) this.no('namespace name with leading or trailing white space', aStart);
         if (declPrefix !== '' && uri === '') this.no('undeclaring a prefix', aStart);
         const stack = this.scopes.get(declPrefix);
         const current = stack?.[stack.length - 1];
@@ -468,8 +627,7 @@ export class CanonicalScanner {
     }
     p++; // the '>'
     // Open the element before resolving its name (a failure ends the scan anyway).
-    this.openStart[depth] = nameStart;
-    this.openEnd[depth] = nameEnd;
+    this.openName[depth] = q;
     this.openDeclared[depth] = declared;
     this.depth = depth + 1;
 
@@ -483,6 +641,11 @@ export class CanonicalScanner {
       this.algorithm = alg ? alg.value.trim() : '';
     }
     this.pos = p;
+    const rec = this.rec;
+    if (rec !== null && rec.ops !== null) {
+      if (declared !== null) rec.ops = null;
+      else rec.ops.push({ name: q, uri, attributes: attrs });
+    }
     this.handler.startElement?.(q, uri, attrs);
   }
 
@@ -506,12 +669,13 @@ export class CanonicalScanner {
     const b = this.bytes;
     if (this.depth === 0) this.no('end tag without start tag', lt);
     const depth = this.depth - 1;
-    const nameStart = this.openStart[depth]!;
-    const n = this.openEnd[depth]! - nameStart;
+    const open = this.openName[depth]!;
+    const name = open.bytes;
+    const n = name.length;
     const s = lt + 2;
     if (s + n >= b.length) this.no('document ends in an end tag', lt);
     for (let k = 0; k < n; k++) {
-      if (b[s + k] !== b[nameStart + k]) this.no('end tag does not match the start tag', lt);
+      if (b[s + k] !== name[k]) this.no('end tag does not match the start tag', lt);
     }
     if (b[s + n] !== GT) this.no('end tag does not match the start tag', lt);
     const declared = this.openDeclared[depth];
@@ -522,6 +686,12 @@ export class CanonicalScanner {
     }
     this.depth = depth;
     this.pos = s + n + 1;
+    const rec = this.rec;
+    if (rec !== null && rec.ops !== null) {
+      // Closing an element opened before the run: the run can only be replayed where that one is open.
+      if (depth < rec.startDepth - rec.closes.length) rec.closes.push(open);
+      rec.ops.push(END_OP);
+    }
     this.handler.endElement?.();
   }
 }

@@ -10,8 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { canonicalize } from '../../src/eml/c14n.ts';
 import { Eml510CanonicalReader, Eml510StreamReader, readEml510 } from '../../src/eml/eml510read.ts';
-import { scanCanonical } from '../../src/eml/fastscan.ts';
+import { decodeText, scanCanonical } from '../../src/eml/fastscan.ts';
 import { emlHash, emlHashGeneral, sha256Hex } from '../../src/eml/hash.ts';
+import { readXml } from '../../src/eml/xml.ts';
 import { EML, eml } from '../support/paths.ts';
 
 const MAX = 256 * 1024 * 1024;
@@ -264,4 +265,100 @@ test('the resumable scan (in steps, as the import reports progress) gives the sa
   const once = new Eml510CanonicalReader(bytes).step()!;
   assert.deepEqual(out, once);
   assert.equal(units, once.read!.units);
+});
+
+/** The events of a document as the scanner reports them (texts decoded and merged). */
+function fastEvents(bytes: Buffer): string[] | null {
+  const out: string[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push(`T${JSON.stringify(text)}`);
+    text = '';
+  };
+  const scan = scanCanonical(bytes, {
+    startElement: (name, uri, attributes) => {
+      flush();
+      out.push(`S{${uri}}${name.local} ${name.name} ${JSON.stringify(attributes.map((a) => [a.name, a.uri, a.local, a.value]))}`);
+    },
+    endElement: () => {
+      flush();
+      out.push('E');
+    },
+    text: (b, s, e) => {
+      text += decodeText(b, s, e);
+    },
+  });
+  flush();
+  return scan.canonical ? out : null;
+}
+
+/** The same events from saxes (xml.ts). */
+function saxesEvents(bytes: Buffer): string[] {
+  const out: string[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push(`T${JSON.stringify(text)}`);
+    text = '';
+  };
+  const r = readXml(
+    bytes,
+    {
+      startElement: (tag) => {
+        flush();
+        out.push(`S{${tag.uri}}${tag.local} ${tag.name} ${JSON.stringify(tag.attributes.map((a) => [a.name, a.uri, a.local, a.value]))}`);
+      },
+      endElement: () => {
+        flush();
+        out.push('E');
+      },
+      text: (t) => {
+        text += t;
+      },
+    },
+    { maxBytes: MAX },
+  );
+  assert.ok(r.ok);
+  flush();
+  return out;
+}
+
+test('property: repeated markup (replayed by the scanner) gives exactly the events saxes gives', () => {
+  let compared = 0;
+  fc.assert(
+    fc.property(fc.array(node, { minLength: 1, maxLength: 3 }), fc.array(fc.nat({ max: 2 }), { minLength: 4, maxLength: 30 }), text, (pool, picks, sep) => {
+      const parts = pool.map((n) => render(n, { canonicalEscapes: true, emptyTags: false, comments: false }));
+      // The same pieces many times, in various orders and under elements with and without declarations.
+      const body = picks.map((i, k) => (k % 5 === 4 ? `<w xmlns="urn:w">${parts[i % parts.length]}</w>` : parts[i % parts.length]) + escText(sep, true)).join('');
+      const doc = Buffer.from(`<r xmlns:p="urn:p" xmlns:q="urn:q">${body}</r>`);
+      const c = generalCanonical(doc);
+      if (c === null) return;
+      const cBytes = Buffer.from(c);
+      const fast = fastEvents(cBytes);
+      if (fast === null) return;
+      compared++;
+      assert.deepEqual(fast, saxesEvents(cBytes));
+    }),
+    { numRuns: 300, seed: 99 },
+  );
+  assert.ok(compared > 100, `only ${compared} documents compared`);
+});
+
+test('every single-byte change of a small repetitive document: accepted only when still canonical (replayed markup included)', () => {
+  // Texts between the tags make many short runs, so a changed start tag is followed by replayed end tags.
+  const unit = '<a>t<b x="1">5</b>t<p:c></p:c>t</a>';
+  const doc = Buffer.from(`<r ${DS} xmlns:p="urn:p">${METHOD}${`${unit}\n`.repeat(6)}<w xmlns="urn:w">${unit}</w>${unit}</r>`);
+  assert.equal(assertSound(doc, 'original'), true);
+  let accepted = 0;
+  for (let at = 0; at < doc.length; at++) {
+    for (const byte of [0x3c, 0x3e, 0x2f, 0x61, 0x62, 0x7a, 0x20, 0x22, 0x3a, 0x0d]) {
+      if (doc[at] === byte) continue;
+      const bytes = Buffer.from(doc);
+      bytes[at] = byte;
+      if (assertSound(bytes, `byte ${at} := 0x${byte.toString(16)}`)) {
+        accepted++;
+        assert.deepEqual(fastEvents(bytes), saxesEvents(bytes));
+      }
+    }
+  }
+  assert.ok(accepted > 20, `only ${accepted} mutants still canonical`);
 });
