@@ -7,6 +7,8 @@
  *   invoer/<110a>, invoer/<230b>              the imported files, as imported
  *   invoer/sleutels/<certificate>.crt         municipality certificates and the own certificate (never the private key)
  *   invoer/steminvoer/historie.json           the append-only entry history (imports with file name, hash, signer)
+ *   invoer/steminvoer/<file name>             every count file (zip) the HSB imported, byte for byte; a name imported
+ *                                             again gets " (2)", " (3)", … before ".zip", in the order of import
  *   invoer/stembureaus.json                   a gemeente: its polling stations and eligible voters (as set up)
  *   documenten/geldig/set-<n>/<file>          generated documents of the valid set
  *   documenten/vervallen/set-<n>/<file>       generated documents of void sets
@@ -73,6 +75,7 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
       data: Buffer.from(JSON.stringify({ pollingStations: stations, eligibleVoters: setup }, null, 2) + '\n', 'utf8'),
     });
   }
+  out.push(...importedCountFileEntries(ctx));
   const history = ctx.db.prepare('SELECT * FROM count_history ORDER BY id').all();
   if (history.length > 0) out.push({ path: 'invoer/steminvoer/historie.json', data: Buffer.from(JSON.stringify(history, null, 2) + '\n', 'utf8') });
   const docs = ctx.db
@@ -93,6 +96,22 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
   }
   for (const f of logFiles) out.push({ path: `logs/${safeName(f)}`, data: readFileSync(path.join(logsDir, f)) });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The imported count zips as archive entries: names deduplicated in the order of import (by id). */
+export function importedCountFileEntries(ctx: AppContext): ArchiveEntry[] {
+  const rows = ctx.db.prepare('SELECT file_name, bytes FROM imported_count_files ORDER BY id').all() as { file_name: string; bytes: Buffer }[];
+  const used = new Set<string>(['historie.json']);
+  return rows.map((r) => {
+    const name = safeName(r.file_name);
+    let candidate = name;
+    for (let n = 2; used.has(candidate); n++) {
+      const dot = /\.zip$/i.exec(name);
+      candidate = dot ? `${name.slice(0, dot.index)} (${n})${name.slice(dot.index)}` : `${name} (${n})`;
+    }
+    used.add(candidate);
+    return { path: `invoer/steminvoer/${candidate}`, data: r.bytes };
+  });
 }
 
 export function manifestOf(entries: readonly ArchiveEntry[]): ManifestLine[] {
@@ -182,6 +201,7 @@ const ELECTION_TABLES = [
   'documents',
   'document_sets',
   'pv_details',
+  'imported_count_files',
   'count_history',
   'count_units',
   'polling_stations',

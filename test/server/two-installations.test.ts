@@ -15,7 +15,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import yauzl from 'yauzl';
 import { uncountedValue } from '../../src/domain/counts.ts';
 import { countsToForm, SCALAR_FIELDS, type EntryForm } from '../../src/domain/entry.ts';
 import { readEml510 } from '../../src/eml/eml510read.ts';
@@ -106,6 +108,7 @@ describe('two installations side by side: gemeente Dronten → HSB Lelystad (TK2
   let hsb: TestServer;
   let certificate: { pem: string; fileName: string };
   let zip: { bytes: Buffer; fileName: string };
+  let hsbLeader: ApiClient;
 
   before(async () => {
     gemeente = await startTestServer();
@@ -187,6 +190,7 @@ describe('two installations side by side: gemeente Dronten → HSB Lelystad (TK2
 
   test('the HSB: imports the key and the zip, a second user types the totals: Dronten complete with the official numbers', async () => {
     const setup = await preparePhase2(hsb);
+    hsbLeader = setup.leader;
     await importMunicipalityKey(setup.admin, DRONTEN.code, certificate.pem);
 
     const contents = await readTransferZip(zip.bytes);
@@ -225,4 +229,53 @@ describe('two installations side by side: gemeente Dronten → HSB Lelystad (TK2
       db.close();
     }
   });
+
+  test('the HSB archive holds the imported count zip byte for byte, listed in MANIFEST.txt; the stored copy is append-only', async () => {
+    const r = await hsbLeader.get('/api/archive/download');
+    assert.equal(r.status, 200, r.text);
+    const entries = new Map(await unzipAll(r.bytes));
+    const name = `invoer/steminvoer/${zip.fileName}`;
+    const stored = entries.get(name);
+    assert.ok(stored, `${name} in ${[...entries.keys()].join(', ')}`);
+    assert.ok(stored.equals(zip.bytes), 'byte-identical to the uploaded zip');
+    const sha = createHash('sha256').update(zip.bytes).digest('hex');
+    const manifest = entries.get('MANIFEST.txt')!.toString('utf8');
+    assert.ok(manifest.split('\n').includes(`${sha}  ${name}`), manifest);
+
+    // the import's audit record carries the zip's hash; the row can be neither changed nor deleted
+    const db = new Database(path.join(hsb.dataDir, DB_FILE));
+    try {
+      const row = db.prepare('SELECT code, file_name, size, sha256 FROM imported_count_files').get() as Record<string, unknown>;
+      assert.deepEqual(row, { code: DRONTEN.code, file_name: zip.fileName, size: zip.bytes.length, sha256: sha });
+      const h = db.prepare("SELECT details_json FROM count_history WHERE action = 'import'").get() as { details_json: string };
+      assert.equal(JSON.parse(h.details_json).zipSha256, sha);
+      assert.throws(() => db.prepare("UPDATE imported_count_files SET file_name = 'x.zip'").run(), /never change/);
+      assert.throws(() => db.prepare('DELETE FROM imported_count_files').run(), /are kept/);
+    } finally {
+      db.close();
+    }
+  });
 });
+
+function unzipAll(buf: Buffer): Promise<[string, Buffer][]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, z) => {
+      if (err || !z) return reject(err ?? new Error('no zip'));
+      const out: [string, Buffer][] = [];
+      z.on('entry', (e: yauzl.Entry) => {
+        z.openReadStream(e, (err2, stream) => {
+          if (err2 || !stream) return reject(err2 ?? new Error('no stream'));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            out.push([e.fileName, Buffer.concat(chunks)]);
+            z.readEntry();
+          });
+        });
+      });
+      z.on('end', () => resolve(out));
+      z.on('error', reject);
+      z.readEntry();
+    });
+  });
+}

@@ -268,6 +268,29 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX count_units_kind ON count_units(kind);
   CREATE INDEX count_units_claimed_by ON count_units(claimed_by);
   `,
+  // 5: the count files an HSB imported (the municipalities' signed zips, exact bytes; guide step 14
+  // archives them), stored in the transaction of the import; append-only. Generated documents and
+  // their sets can no longer be deleted either (destruction drops and re-creates these triggers).
+  `
+  CREATE TABLE imported_count_files (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER REFERENCES users(id)
+  );
+  CREATE TRIGGER imported_count_files_no_update BEFORE UPDATE ON imported_count_files
+    BEGIN SELECT RAISE(ABORT, 'imported count files never change'); END;
+  CREATE TRIGGER imported_count_files_no_delete BEFORE DELETE ON imported_count_files
+    BEGIN SELECT RAISE(ABORT, 'imported count files are kept'); END;
+  CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
+    BEGIN SELECT RAISE(ABORT, 'generated documents are kept'); END;
+  CREATE TRIGGER document_sets_no_delete BEFORE DELETE ON document_sets
+    BEGIN SELECT RAISE(ABORT, 'document sets are kept'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { checkEntry, type CheckResult } from '../../domain/checks.ts';
 import { currentDraft, indicator, type UnitState, type UserRef } from '../../domain/doubleEntry.ts';
@@ -165,6 +166,8 @@ interface ImportJob {
   readonly id: string;
   readonly userId: number;
   readonly fileName: string;
+  /** The uploaded zip, exactly as received: stored with the import (the archive holds it). */
+  readonly zip: Buffer;
   readonly createdAt: number;
   finishedAt: number | null;
   stage: ImportStage;
@@ -542,6 +545,7 @@ export const countRoutes = [
         id: ctx.random.randomBytes(16).toString('hex'),
         userId: user!.id,
         fileName: f.fileName,
+        zip: Buffer.from(f.bytes),
         createdAt: ctx.clock().getTime(),
         finishedAt: null,
         stage: 'queued',
@@ -594,21 +598,34 @@ export const countRoutes = [
         })();
         throw ApiError.from(422, check);
       }
-      const t = applyUnitAction(ctx, {
-        code: v.code,
-        user: user!,
-        action: { type: 'import', user: userRef(user!), form: j.form, acknowledged: body.acknowledged },
-        now,
-        details: {
-          fileName: j.fileName,
-          emlName: v.emlName,
-          hash: formatHash(v.hashHex),
-          signer: v.signer.subject,
-          fingerprint: v.signer.fingerprint,
-          embeddedMatchesTrusted: v.signer.embeddedMatchesTrusted,
-          pollingStations: v.units,
-        },
-      });
+      const zipSha256 = createHash('sha256').update(j.zip).digest('hex');
+      // One transaction: the import (its own transaction becomes a savepoint), its audit record and
+      // the zip's exact bytes (archived in guide step 14).
+      const t = ctx.db.transaction(() => {
+        const transition = applyUnitAction(ctx, {
+          code: v.code,
+          user: user!,
+          action: { type: 'import', user: userRef(user!), form: j.form!, acknowledged: body.acknowledged },
+          now,
+          details: {
+            fileName: j.fileName,
+            emlName: v.emlName,
+            hash: formatHash(v.hashHex),
+            signer: v.signer.subject,
+            fingerprint: v.signer.fingerprint,
+            embeddedMatchesTrusted: v.signer.embeddedMatchesTrusted,
+            pollingStations: v.units,
+            zipSize: j.zip.length,
+            zipSha256,
+          },
+        });
+        ctx.db
+          .prepare(
+            'INSERT INTO imported_count_files (code, file_name, size, sha256, bytes, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(v.code, j.fileName, j.zip.length, zipSha256, j.zip, now.toISOString(), user!.id);
+        return transition;
+      }).immediate();
       jobsOf(ctx).delete(j.id);
       return { state: t.state.kind, municipality: { code: v.code, name: v.name } };
     },
