@@ -11,7 +11,7 @@ import type { AppContext } from '../../src/server/context.ts';
 import { allCountsComplete, completedUnits } from '../../src/server/counts.ts';
 import { DB_FILE } from '../../src/server/main.ts';
 import type { EntryForm } from '../../src/domain/entry.ts';
-import { changeForm, municipalityTotals } from '../support/counts.ts';
+import { changeForm, formFromOfficial, municipalityTotals, preparePhase2, typeEntry, type Phase2Setup } from '../support/counts.ts';
 import { adminClient, userClient, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { DEFINITION_FILE, importCandidateLists, importDefinition, tk2021, ZWOLLE_LISTS_FILE } from './fixtures.ts';
 
@@ -324,5 +324,227 @@ describe('HSB installation: gemeente-only functions refused', () => {
       assert.equal(r.status, 409, r.text);
       assert.equal(r.json.error.code, 'stemgebied.not_gemeente');
     }
+  });
+});
+
+/** The same error/warning checks as the HSB: both installations side by side, the same numbers typed. */
+describe('gemeente installation: checks, differences, deleted and fixed polling stations (same engine as the HSB)', () => {
+  let gem: TestServer;
+  let hsbServer: TestServer;
+  let hsb: Phase2Setup;
+  let admin: ApiClient;
+  let leader: ApiClient;
+  let t1: ApiClient, t2: ApiClient, t3: ApiClient;
+  /** The PV of polling station n: the totals of a Lelystad municipality without Z (and that municipality's code). */
+  const FROM: Record<string, string> = { SB1: '0184', SB2: '0050', SB3: '0171' };
+  const forms: Record<string, EntryForm> = {};
+
+  before(async () => {
+    [gem, hsbServer] = await Promise.all([startTestServer(), startTestServer()]);
+    hsb = await preparePhase2(hsbServer);
+    admin = await adminClient(gem);
+    const p = await admin.upload('/api/election/definition/preview', DEFINITION_FILE, tk2021(DEFINITION_FILE));
+    assert.equal(p.status, 200, p.text);
+    const c = await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, stemgebied: { category: 'GEMEENTE', number: ALMERE } });
+    assert.equal(c.status, 200, c.text);
+    await importCandidateLists(admin);
+    leader = await userClient(gem, admin, 'verkiezingsleider', 'leider');
+    [t1, t2, t3] = [await userClient(gem, admin, 'invoer', 'invoer1'), await userClient(gem, admin, 'invoer', 'invoer2'), await userClient(gem, admin, 'invoer', 'invoer3')];
+    for (const [n, name] of [[1, 'Stadhuis'], [2, 'Bibliotheek'], [3, 'Sporthal'], [7, 'Vervallen stembureau']] as const) {
+      const r = await admin.post('/api/polling-stations', { number: n, name });
+      assert.equal(r.status, 201, r.text);
+    }
+    // station 7 is deleted in phase 1; its code SB7 must be refused in phase 2
+    assert.equal((await admin.post('/api/polling-stations/7/delete')).status, 200);
+    assert.equal((await admin.request('PUT', '/api/election/eligible-voters', { count: 166_000 })).status, 200);
+    assert.equal((await leader.post('/api/phase', { target: 2 })).status, 200);
+    for (const [code, from] of Object.entries(FROM)) forms[code] = await stationForm(from);
+  });
+  after(async () => {
+    await gem?.close();
+    await hsbServer?.close();
+  });
+
+  /** The same change on the HSB's form of the municipality the station's numbers come from: the HSB's checks. */
+  async function hsbChecks(from: string, changes: Record<string, number | null>, typist: ApiClient): Promise<{ code: string; severity: string; fields: string[]; message: string }[]> {
+    const r = await typeEntry(typist, from, changeForm(await formFromOfficial(from), changes));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.outcome.kind, 'needs_attention', r.text);
+    assert.equal((await typist.post(`/api/counts/${from}/release`)).status, 200);
+    return r.json.checks;
+  }
+
+  test('an error (F.201: A + B + C ≠ D): the HSB’s code and Dutch message; the entry cannot complete without the leader', async () => {
+    const form = forms.SB1!;
+    const changes = { A: form.scalars.A! + 5 };
+    const bad = changeForm(form, changes);
+    const r = await typeEntry(t1, 'SB1', bad);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.outcome.kind, 'needs_attention');
+    assert.equal(r.json.outcome.blocking, 'errors');
+    const errors = r.json.checks.filter((x: { severity: string }) => x.severity === 'error');
+    assert.deepEqual(errors.map((x: { code: string }) => x.code), ['F.201']);
+    assert.match(errors[0].message, /^Het aantal toegelaten kiezers \(D = [\d.]+\) is niet gelijk aan stempassen \+ volmachtbewijzen \+ kiezerspassen/);
+    const hsbErrors = (await hsbChecks(FROM.SB1!, changes, hsb.typists[0]!)).filter((x) => x.severity === 'error');
+    assert.deepEqual(errors, hsbErrors, 'same code, fields and message as at the HSB');
+
+    // acknowledging does not pass an error; an unconfirmed submit keeps the draft
+    const ack = await t1.post('/api/counts/SB1/submit', { form: bad, acknowledged: ['F.201'] });
+    assert.equal(ack.json.outcome.kind, 'needs_attention', ack.text);
+    const confirmed = await t1.post('/api/counts/SB1/submit', { form: bad, acknowledged: [], confirmErrors: true });
+    assert.equal(confirmed.status, 200, confirmed.text);
+    assert.equal(confirmed.json.outcome.kind, 'first_with_errors');
+    assert.equal(confirmed.json.state, 'first_with_errors');
+
+    // no typist can go on: the leader decides
+    for (const t of [t1, t2, t3]) {
+      const claim = await t.post('/api/counts/SB1/claim');
+      assert.equal(claim.status, 409, claim.text);
+      assert.match(claim.json.error.message, /\S/);
+    }
+    const typistView = await t2.get('/api/counts/SB1');
+    assert.deepEqual(typistView.json.checks, []);
+    assert.deepEqual(typistView.json.actions, []);
+    const leaderView = await leader.get('/api/counts/SB1');
+    assert.equal(leaderView.json.state, 'first_with_errors');
+    assert.deepEqual(leaderView.json.checks.map((x: { code: string }) => x.code), ['F.201']);
+    assert.ok(leaderView.json.actions.includes('delete'), leaderView.json.actions.join(','));
+    const st = await leader.get('/api/counts/status');
+    const row = st.json.municipalities.find((m: { code: string }) => m.code === 'SB1');
+    assert.equal(row.indicator, 'waarschuwing');
+    assert.deepEqual(row.warnings, ['F.201']);
+    assert.equal((await leader.get('/api/phase')).json.phases[2].canActivate, false);
+
+    assert.equal((await leader.post('/api/counts/SB1/delete', {})).status, 400, 'a reason is required');
+    const del = await leader.post('/api/counts/SB1/delete', { reason: 'Typefout in A; proces-verbaal opnieuw ingevoerd' });
+    assert.equal(del.status, 200, del.text);
+    assert.equal(del.json.state, 'empty');
+    assert.equal((await enter(t1, 'SB1', form)).json.state, 'first_done');
+    assert.equal((await enter(t2, 'SB1', form)).json.state, 'complete');
+    const audit = (await admin.get('/api/audit?limit=500')).json.records as { action: string; details: Record<string, unknown> }[];
+    const rec = audit.find((x) => x.action === 'counts.first_entry_with_errors');
+    assert.ok(rec, 'first entry with errors audited');
+    assert.equal(rec.details.unitKind, 'stembureau');
+    assert.equal(rec.details.number, 1);
+    assert.equal(audit.find((x) => x.action === 'counts.delete')?.details.code, 'SB1');
+  });
+
+  test('a warning (W.201: blanco ≥ 3 %) must be acknowledged, by each typist; the HSB’s message', async () => {
+    const form = forms.SB2!;
+    const s = form.scalars;
+    // raise the blank votes (and with them H, D and A) until they are 3 % of H; every sum stays right
+    const k = Math.max(0, Math.ceil((3 * s.H! - 100 * s.F!) / 97)) + 1;
+    const changes = { F: s.F! + k, H: s.H! + k, D: s.D! + k, A: s.A! + k };
+    const warned = changeForm(form, changes);
+    const r = await typeEntry(t1, 'SB2', warned);
+    assert.equal(r.json.outcome.kind, 'needs_attention', r.text);
+    assert.equal(r.json.outcome.blocking, 'warnings');
+    assert.deepEqual(r.json.checks.map((x: { code: string }) => x.code), ['W.201']);
+    assert.match(r.json.checks[0].message, /blanco stemmen .* 3% of meer/);
+    const hsbWarnings = (await hsbChecks(FROM.SB2!, changes, hsb.typists[1]!)).filter((x) => x.code === 'W.201');
+    assert.deepEqual(r.json.checks, hsbWarnings, 'same code, fields and message as at the HSB');
+
+    const wrongAck = await t1.post('/api/counts/SB2/submit', { form: warned, acknowledged: ['W.202'] });
+    assert.equal(wrongAck.json.outcome.kind, 'needs_attention', 'acknowledging another warning does not count');
+    const first = await t1.post('/api/counts/SB2/submit', { form: warned, acknowledged: ['W.201'] });
+    assert.equal(first.json.outcome.kind, 'first_done', first.text);
+    const second = await typeEntry(t2, 'SB2', warned);
+    assert.equal(second.json.outcome.kind, 'needs_attention', 'the second typist acknowledges too');
+    const done = await t2.post('/api/counts/SB2/submit', { form: warned, acknowledged: ['W.201'] });
+    assert.equal(done.json.outcome.kind, 'complete', done.text);
+    const row = (await leader.get('/api/counts/status')).json.municipalities.find((m: { code: string }) => m.code === 'SB2');
+    assert.deepEqual(row.warnings, ['W.201']);
+  });
+
+  test('two different entries → differences; the leader sees them and takes the second entry; a third typist completes', async () => {
+    const form = forms.SB3!;
+    const c1 = form.lists[0]!.candidates[0]!;
+    const c2 = form.lists[0]!.candidates[1]!;
+    const wrong = changeForm(form, { 'list.1.1': c1 + 1, 'list.1.2': c2 - 1 });
+    assert.equal((await enter(t1, 'SB3', wrong)).json.state, 'first_done');
+    const s1 = await typeEntry(t2, 'SB3', form);
+    assert.equal(s1.json.outcome.kind, 'not_identical', s1.text);
+    assert.deepEqual(s1.json.outcome.fields, ['list.1.1', 'list.1.2']);
+    assert.ok(!s1.text.includes(`"first"`), 'the second typist does not see the first entry');
+    const s2 = await t2.post('/api/counts/SB3/submit', { form, acknowledged: [], confirmDifferent: true });
+    assert.equal(s2.json.outcome.kind, 'differences', s2.text);
+    assert.equal(s2.json.state, 'differences');
+
+    assert.equal((await t3.get('/api/counts/SB3/differences')).status, 403);
+    const diff = await leader.get('/api/counts/SB3/differences');
+    assert.equal(diff.status, 200, diff.text);
+    assert.deepEqual(
+      diff.json.fields.map((f: { id: string; first: number; second: number }) => [f.id, f.first, f.second]),
+      [
+        ['list.1.1', c1 + 1, c1],
+        ['list.1.2', c2 - 1, c2],
+      ],
+    );
+    assert.match(diff.json.fields[0].label, /^Lijst 1 VVD: 1\. Rutte/);
+    assert.equal(diff.json.first.username, 'invoer1');
+    assert.equal(diff.json.second.username, 'invoer2');
+    // nothing to resolve elsewhere; a reason is required
+    assert.equal((await leader.get('/api/counts/SB1/differences')).status, 409);
+    assert.equal((await leader.post('/api/counts/SB3/resolve', { choice: 'second' })).status, 400);
+
+    const res = await leader.post('/api/counts/SB3/resolve', { choice: 'second', reason: 'Tweede invoer klopt met het proces-verbaal' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.state, 'first_done');
+    assert.equal((await t2.post('/api/counts/SB3/claim')).json.error.code, 'entry.same_user');
+    const third = await enter(t3, 'SB3', form);
+    assert.equal(third.json.state, 'complete', third.text);
+    const detail = await leader.get('/api/counts/SB3');
+    assert.deepEqual(detail.json.forms.first, form);
+    const audit = (await admin.get('/api/audit?limit=500')).json.records as { action: string; details: Record<string, unknown> }[];
+    const rec = audit.find((x) => x.action === 'counts.resolve.second');
+    assert.ok(rec, 'resolution audited');
+    assert.deepEqual([rec.details.code, rec.details.unitKind, rec.details.number, rec.details.reason], ['SB3', 'stembureau', 3, 'Tweede invoer klopt met het proces-verbaal']);
+    assert.equal((await leader.get('/api/counts/status')).json.complete, 3);
+  });
+
+  test('results for a polling station deleted in phase 1 are refused (404, Dutch message) and leave no trace', async () => {
+    const lastAudit = async () => (await admin.get('/api/audit?limit=1')).json.records[0].id as number;
+    const auditBefore = await lastAudit();
+    const attempts: [string, ApiResponse][] = [
+      ['claim', await t1.post('/api/counts/SB7/claim')],
+      ['draft', await t1.request('PUT', '/api/counts/SB7/draft', { form: forms.SB1 })],
+      ['submit', await t1.post('/api/counts/SB7/submit', { form: forms.SB1, acknowledged: [] })],
+      ['release', await t1.post('/api/counts/SB7/release')],
+      ['detail', await leader.get('/api/counts/SB7')],
+      ['differences', await leader.get('/api/counts/SB7/differences')],
+      ['delete', await leader.post('/api/counts/SB7/delete', { reason: 'weg' })],
+      ['resolve', await leader.post('/api/counts/SB7/resolve', { choice: 'delete_both', reason: 'weg' })],
+    ];
+    for (const [what, r] of attempts) {
+      assert.equal(r.status, 404, `${what}: ${r.text}`);
+      assert.equal(r.json.error.code, 'polling_station.not_found', what);
+      assert.equal(r.json.error.message, 'Stembureau 7 bestaat niet (meer) in deze gemeente.', what);
+    }
+    const st = await leader.get('/api/counts/status');
+    assert.deepEqual(st.json.municipalities.map((m: { code: string }) => m.code), ['SB1', 'SB2', 'SB3']);
+    assert.equal(st.json.total, 3);
+    assert.equal(await lastAudit(), auditBefore, 'no audit record for refused requests');
+    assert.equal((await leader.get('/api/phase')).json.phases[2].canActivate, true, 'the deleted station is not missing');
+  });
+
+  test('polling stations cannot be changed in phase 2 (edit, renumber, delete, add, CSV import)', async () => {
+    const before = (await leader.get('/api/polling-stations')).json;
+    assert.equal(before.editable, false);
+    const refused: [string, ApiResponse][] = [
+      ['edit', await admin.request('PUT', '/api/polling-stations/3', { name: 'Sporthal (nieuw)' })],
+      ['renumber', await admin.request('PUT', '/api/polling-stations/3', { number: 4, name: 'Sporthal' })],
+      ['add back 7', await admin.post('/api/polling-stations', { number: 7, name: 'Vervallen stembureau' })],
+      ['csv', await csvUpload(admin, 'nummer;naam\n1;A\n', '?replace=true')],
+    ];
+    for (const [what, r] of refused) {
+      assert.equal(r.status, 409, `${what}: ${r.text}`);
+      assert.equal(r.json.error.code, 'phase.wrong', what);
+      assert.match(r.json.error.message, /fase/i, what);
+    }
+    const del = await admin.post('/api/polling-stations/3/delete');
+    assert.equal(del.status, 409, del.text);
+    assert.ok(['phase.wrong', 'polling_station.has_entries'].includes(del.json.error.code), del.text);
+    assert.deepEqual((await leader.get('/api/polling-stations')).json.pollingStations, before.pollingStations);
+    assert.equal((await t1.get('/api/counts/SB3')).json.unit.name, 'Sporthal', 'the entry engine still names the station as before');
   });
 });
