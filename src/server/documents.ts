@@ -319,6 +319,74 @@ export function renderConceptPdf(input: RenderInput): Result<RenderedFile> {
   return ok({ kind: 'o3_pdf', fileName: o3FileName(input.election.id, input.kieskring.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
 }
 
+/** The formats of a concept preview: the PV (PDF, ODT), the count file (510c/510b) and the CSV. */
+export type ConceptFormat = 'pdf' | 'odt' | 'eml' | 'csv';
+export const CONCEPT_FORMATS: readonly ConceptFormat[] = ['pdf', 'odt', 'eml', 'csv'];
+
+/**
+ * One concept file, built from the currently completed units and never stored: the PV with
+ * CONCEPT in its header and no hash (PDF or ODT), or the 510c/510b and the CSV exactly as they
+ * would be (marked only by the "CONCEPT_" file name and the X-Document-Status header).
+ */
+export async function renderConcept(input: RenderInput, format: ConceptFormat): Promise<Result<RenderedFile>> {
+  if (format === 'pdf') return renderConceptPdf(input);
+  const id = input.election.id;
+  const creationDateTime = localDateTime(new Date(input.createdAt));
+  const g = input.gemeente;
+  if (g) {
+    const name = g.municipality.name;
+    const stations = g.pollingStations.map((s) => ({ ...s, name: stationEmlName(s.name) }));
+    if (format === 'odt') {
+      const model = buildGemeentePvModel(gemeentePvInput(input, g, null));
+      if (!model.ok) return model;
+      const odt = await gemeentePvOdtFile(model.value);
+      return ok({ kind: 'pv_odt', fileName: gemeentePvFileName(id, name, 'odt', true), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt });
+    }
+    if (format === 'eml') {
+      const eml = writeEml510b({
+        election: input.election,
+        municipality: g.municipality,
+        kieskring: input.kieskring,
+        candidateLists: input.candidateLists,
+        total: gemeenteTotal(g),
+        pollingStations: stations,
+        creationDateTime,
+      });
+      if (!eml.ok) return eml;
+      return ok({ kind: 'eml510b', fileName: `CONCEPT_${transferEmlName(id, 'gemeente', name)}`, contentType: 'application/xml', bytes: eml.value });
+    }
+    const csv = osv43CsvGemeente({
+      electionName: input.election.name,
+      electionDate: input.election.date,
+      municipality: g.municipality,
+      candidateLists: input.candidateLists,
+      total: gemeenteTotal(g),
+      pollingStations: stations,
+    });
+    return ok({ kind: 'csv_osv43', fileName: `CONCEPT_${csvFileName(id, name, 'gemeente')}`, contentType: 'text/csv; charset=utf-8', bytes: csv });
+  }
+  const k = input.kieskring;
+  if (format === 'odt') {
+    const model = buildO3Model(o3Input(input, null));
+    if (!model.ok) return model;
+    const odt = await o3Odt(model.value);
+    return ok({ kind: 'o3_odt', fileName: o3FileName(id, k.name, 'odt', true), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt });
+  }
+  if (format === 'eml') {
+    const eml = writeEml510c({ election: input.election, kieskring: k, candidateLists: input.candidateLists, municipalities: input.municipalities, creationDateTime });
+    if (!eml.ok) return eml;
+    return ok({ kind: 'eml510c', fileName: `CONCEPT_${transferEmlName(id, 'kieskring', k.name)}`, contentType: 'application/xml', bytes: eml.value });
+  }
+  const csv = osv43CsvHsb({
+    electionName: input.election.name,
+    electionDate: input.election.date,
+    kieskring: k,
+    candidateLists: input.candidateLists,
+    municipalities: input.municipalities,
+  });
+  return ok({ kind: 'csv_osv43', fileName: `CONCEPT_${csvFileName(id, k.name)}`, contentType: 'text/csv; charset=utf-8', bytes: csv });
+}
+
 /** All six files, in DOCUMENT_KINDS order (a gemeente: its five files, in GEMEENTE_DOCUMENT_KINDS order). */
 export async function renderDocuments(input: RenderInput, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
   if (!input.key) return fail('documents.no_key', 'Er is geen eigen sleutel om het telbestand te ondertekenen.');
@@ -616,17 +684,23 @@ export function downloadName(d: Pick<StoredDocument, 'file_name' | 'voided_at'>)
 // Worker thread
 // ---------------------------------------------------------------------------------------------
 
-type WorkerRequest = { readonly uitslagDocuments: true; readonly mode: 'final' | 'concept'; readonly input: RenderInput };
+type WorkerRequest = {
+  readonly uitslagDocuments: true;
+  readonly mode: 'final' | 'concept';
+  readonly input: RenderInput;
+  /** The concept's format (default: the PV as PDF). */
+  readonly format?: ConceptFormat;
+};
 type WorkerMessage =
   | { readonly type: 'progress'; readonly stage: RenderStage; readonly progress: number }
   | { readonly type: 'result'; readonly result: Result<RenderedFile[]> };
 
 async function runRequest(req: WorkerRequest, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
   if (req.mode === 'concept') {
-    const r = renderConceptPdf(req.input);
+    const r = await renderConcept(req.input, req.format ?? 'pdf');
     return r.ok ? ok([r.value]) : r;
   }
-  return renderDocuments(req.input, progress);
+  return (renderHook ?? renderDocuments)(req.input, progress);
 }
 
 function workerUrl(): URL | null {
@@ -642,9 +716,25 @@ function workerUrl(): URL | null {
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
+/**
+ * Test hook: when set, the final rendering runs this function in this thread instead of
+ * `renderDocuments` in a worker (to prove that a failure midway stores nothing). Never set in
+ * production code.
+ */
+let renderHook: ((input: RenderInput, progress: RenderProgress) => Promise<Result<RenderedFile[]>>) | null = null;
+export function setRenderHookForTests(hook: typeof renderHook): void {
+  renderHook = hook;
+}
+
 /** Render in a worker thread (falls back to this thread when no worker can start). */
-export function renderInWorker(mode: 'final' | 'concept', input: RenderInput, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
-  const req: WorkerRequest = { uitslagDocuments: true, mode, input };
+export function renderInWorker(
+  mode: 'final' | 'concept',
+  input: RenderInput,
+  progress: RenderProgress,
+  format?: ConceptFormat,
+): Promise<Result<RenderedFile[]>> {
+  const req: WorkerRequest = { uitslagDocuments: true, mode, input, ...(format ? { format } : {}) };
+  if (renderHook !== null && mode === 'final') return runRequest(req, progress);
   const url = workerUrl();
   if (url === null) return runRequest(req, progress);
   return new Promise((resolve) => {

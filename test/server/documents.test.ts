@@ -161,6 +161,7 @@ describe('phase 3: definitief maken, documents, archive, destruction (Lelystad)'
   let work: string;
   let kieskringTotal: number;
   const docs = new Map<string, { id: number; fileName: string; bytes: Buffer }>();
+  let conceptBeforeLast: { eml: Buffer; csv: Buffer } | null = null;
 
   before(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'uitslag-docs-'));
@@ -211,6 +212,37 @@ describe('phase 3: definitief maken, documents, archive, destruction (Lelystad)'
       assert.match(text, /concept/i);
       assert.ok(!/SHA-256[^\n]*[0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4}/.test(text), 'a concept carries no hash');
     }
+  });
+
+  test('every document can be previewed as a concept before finalisation: O 3 ODT, 510c, CSV (never stored)', async () => {
+    const before = (await s.reader.get('/api/documents')).json.sets.length;
+    const odt = await s.reader.get('/api/documents/preview/o3.odt');
+    assert.equal(odt.status, 200, odt.text.slice(0, 300));
+    assert.equal(odt.headers.get('x-document-status'), 'CONCEPT');
+    assert.equal(odt.headers.get('content-type'), 'application/vnd.oasis.opendocument.text');
+    assert.match(odt.headers.get('content-disposition') ?? '', /^attachment; filename="CONCEPT_Model_O3_TK2021_kieskring_Lelystad\.odt"/);
+    const parts = new Map(await unzip(odt.bytes));
+    const xml = [...parts.entries()].filter(([n]) => n.endsWith('.xml')).map(([, b]) => b.toString('utf8')).join('\n');
+    assert.match(xml, /CONCEPT/);
+    assert.match(xml, /Geen hashcode: concept, niet definitief/);
+    assert.ok(!/SHA-256 telbestand \(EML 510c\): [0-9A-F]{4} /.test(xml), 'a concept carries no hash');
+
+    const e = await s.reader.get('/api/documents/preview/eml.xml');
+    assert.equal(e.status, 200, e.text.slice(0, 300));
+    assert.equal(e.headers.get('x-document-status'), 'CONCEPT');
+    assert.match(e.headers.get('content-disposition') ?? '', /^attachment; filename="CONCEPT_Telling_TK2021_kieskring_Lelystad\.eml\.xml"/);
+    const units = [...e.text.matchAll(/<ReportingUnitIdentifier Id="HSB5::(\d{4})"/g)].map((m) => m[1]);
+    assert.deepEqual(units, LELYSTAD_MUNICIPALITIES.map((m) => m.code).filter((c) => c !== '0995').sort());
+    assert.deepEqual(xsdErrors(e.bytes), []);
+
+    const c = await s.reader.get('/api/documents/preview/osv43.csv');
+    assert.equal(c.status, 200, c.text.slice(0, 300));
+    assert.equal(c.headers.get('x-document-status'), 'CONCEPT');
+    assert.match(c.headers.get('content-disposition') ?? '', /^attachment; filename="CONCEPT_osv4-3_telling_tk2021_kieskring_lelystad\.csv"/);
+    assert.ok(parseCsv(c.bytes).length > 10);
+    assert.equal((await s.reader.get('/api/documents/preview/o3.pdf')).headers.get('x-document-status'), 'CONCEPT');
+    assert.equal((await s.reader.get('/api/documents')).json.sets.length, before, 'a concept is never stored');
+    conceptBeforeLast = { eml: e.bytes, csv: c.bytes };
   });
 
   test('the PV free text: saved by the leader (logged), not by others; required before creating', async () => {
@@ -274,6 +306,17 @@ describe('phase 3: definitief maken, documents, archive, destruction (Lelystad)'
     const rec = audit.json.records.find((x: { action: string }) => x.action === 'documents.create');
     assert.equal(rec.details.files.length, 6);
     assert.equal(rec.details.emlHash, set.emlHash);
+  });
+
+  test('a concept 510c and CSV are exactly what the final files are (the 510c but for its time); before, without Lelystad', async () => {
+    const e = await s.reader.get('/api/documents/preview/eml.xml');
+    assert.equal(e.status, 200);
+    assert.equal(firstDifference(WITHOUT_TIME(e.bytes), WITHOUT_TIME(docs.get('eml510c')!.bytes)), null);
+    const c = await s.reader.get('/api/documents/preview/osv43.csv');
+    assert.ok(c.bytes.equals(docs.get('csv_osv43')!.bytes), 'concept CSV = final CSV');
+    assert.ok(!conceptBeforeLast!.csv.equals(c.bytes), 'the earlier concept lacked a municipality');
+    assert.notEqual(WITHOUT_TIME(conceptBeforeLast!.eml), WITHOUT_TIME(e.bytes));
+    assert.equal((await s.reader.get('/api/documents')).json.sets.length, 1, 'still one stored set');
   });
 
   test('the 510c equals the official file but for kr:CreationDateTime; XSD-valid; canonical', async () => {

@@ -26,6 +26,7 @@ import {
   renderInWorker,
   storeDocumentSet,
   validSet,
+  type ConceptFormat,
   type RenderStage,
 } from '../documents.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
@@ -145,13 +146,45 @@ function finaliseStatus(ctx: AppContext) {
   };
 }
 
-function sendFile(reply: FastifyReply, bytes: Buffer, fileName: string, contentType: string, voided: boolean) {
+/**
+ * The concept previews (guide step 10, before finalising): built from the completed units, never
+ * stored, named "CONCEPT_…" and sent with X-Document-Status: CONCEPT. A gemeente gets its PV,
+ * 510b and CSV at the same addresses.
+ */
+const PREVIEWS: readonly { url: string; format: ConceptFormat; produces: string; summary: string }[] = [
+  {
+    url: '/api/documents/preview/o3.pdf',
+    format: 'pdf',
+    produces: 'application/pdf',
+    summary: 'Concept van het proces-verbaal O 3 (PDF met watermerk "Concept", zonder hashcode), met de afgeronde gemeenten.',
+  },
+  {
+    url: '/api/documents/preview/o3.odt',
+    format: 'odt',
+    produces: 'application/vnd.oasis.opendocument.text',
+    summary: 'Concept van het proces-verbaal O 3 als ODT ("CONCEPT" in de kop, zonder hashcode), met de afgeronde gemeenten.',
+  },
+  {
+    url: '/api/documents/preview/eml.xml',
+    format: 'eml',
+    produces: 'application/xml',
+    summary: 'Concept van het telbestand (EML 510c; een gemeente: 510b) met de afgeronde eenheden; niet opgeslagen, niet ondertekend.',
+  },
+  {
+    url: '/api/documents/preview/osv43.csv',
+    format: 'csv',
+    produces: 'text/csv',
+    summary: 'Concept van het OSV 4-3 Tellingsoverzicht (CSV) met de afgeronde eenheden; niet opgeslagen.',
+  },
+];
+
+function sendFile(reply: FastifyReply, bytes: Buffer, fileName: string, contentType: string, status: boolean | 'CONCEPT') {
   reply
     .type(contentType)
     .header('content-disposition', `attachment; filename="${fileName.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'no-store')
-    .header('x-document-status', voided ? 'VERVALLEN' : 'geldig');
+    .header('x-document-status', status === 'CONCEPT' ? 'CONCEPT' : status ? 'VERVALLEN' : 'geldig');
   return reply.send(bytes);
 }
 
@@ -342,35 +375,37 @@ export const documentRoutes = [
       return finaliseStatus(ctx);
     },
   }),
-  route({
-    method: 'GET',
-    url: '/api/documents/preview/o3.pdf',
-    access: 'election.view',
-    tag: 'documenten',
-    summary: 'Concept van het proces-verbaal O 3 (PDF met watermerk "Concept", zonder hashcode), met de afgeronde gemeenten.',
-    produces: 'application/pdf',
-    handler: async ({ ctx, reply, now }) => {
-      requireElection(ctx);
-      if (previewRunning.has(ctx)) throw new ApiError(409, 'documents.busy', 'Er wordt al een concept gemaakt. Probeer het zo opnieuw.');
-      const input = await gatherRenderInput(ctx, now, false);
-      if (input.gemeente ? input.gemeente.pollingStations.length === 0 : input.municipalities.length === 0) {
-        throw new ApiError(
-          409,
-          'documents.no_counts',
-          `Er is nog ${input.gemeente ? 'geen stembureau' : 'geen gemeente'} afgerond; een concept kan nog niet worden getoond.`,
-        );
-      }
-      previewRunning.add(ctx);
-      try {
-        const r = await renderInWorker('concept', input, () => {});
-        if (!r.ok) throw ApiError.from(422, r);
-        const f = r.value[0]!;
-        return sendFile(reply, f.bytes, f.fileName, f.contentType, false);
-      } finally {
-        previewRunning.delete(ctx);
-      }
-    },
-  }),
+  ...PREVIEWS.map((p) =>
+    route({
+      method: 'GET',
+      url: p.url,
+      access: 'election.view',
+      tag: 'documenten',
+      summary: p.summary,
+      produces: p.produces,
+      handler: async ({ ctx, reply, now }) => {
+        requireElection(ctx);
+        if (previewRunning.has(ctx)) throw new ApiError(409, 'documents.busy', 'Er wordt al een concept gemaakt. Probeer het zo opnieuw.');
+        const input = await gatherRenderInput(ctx, now, false);
+        if (input.gemeente ? input.gemeente.pollingStations.length === 0 : input.municipalities.length === 0) {
+          throw new ApiError(
+            409,
+            'documents.no_counts',
+            `Er is nog ${input.gemeente ? 'geen stembureau' : 'geen gemeente'} afgerond; een concept kan nog niet worden getoond.`,
+          );
+        }
+        previewRunning.add(ctx);
+        try {
+          const r = await renderInWorker('concept', input, () => {}, p.format);
+          if (!r.ok) throw ApiError.from(422, r);
+          const f = r.value[0]!;
+          return sendFile(reply, f.bytes, f.fileName, f.contentType, 'CONCEPT');
+        } finally {
+          previewRunning.delete(ctx);
+        }
+      },
+    }),
+  ),
   route({
     method: 'POST',
     url: '/api/documents/create',

@@ -123,9 +123,19 @@ export function Finalise() {
               </a>
             </Notice>
           )}
+          <p>Concept bekijken (met de afgeronde {words.kind === 'stembureau' ? 'stembureaus' : 'gemeenten'}; niet definitief, niet opgeslagen):</p>
           <p>
             <a className="button secondary" href="/api/documents/preview/o3.pdf" download>
               {words.kind === 'stembureau' ? 'Concept proces-verbaal bekijken (PDF)' : 'Concept proces-verbaal O 3 bekijken (PDF)'}
+            </a>{' '}
+            <a className="button secondary" href="/api/documents/preview/o3.odt" download>
+              {words.kind === 'stembureau' ? 'Concept proces-verbaal bekijken (ODT)' : 'Concept proces-verbaal O 3 bekijken (ODT)'}
+            </a>{' '}
+            <a className="button secondary" href="/api/documents/preview/eml.xml" download>
+              {words.kind === 'stembureau' ? 'Concept telbestand EML 510b bekijken' : 'Concept telbestand EML 510c bekijken'}
+            </a>{' '}
+            <a className="button secondary" href="/api/documents/preview/osv43.csv" download>
+              Concept OSV 4-3 Tellingsoverzicht bekijken (CSV)
             </a>
           </p>
           {status.phase === 2 && can('phase.change') && (
