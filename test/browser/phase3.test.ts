@@ -5,6 +5,9 @@
  * bestanden na definitief maken (progress) → Tonen documentenoverzicht → every file downloaded and
  * checked (510c equal to the official file but for kr:CreationDateTime; CSV parseable; PDF and
  * ODT non-empty with the kieskring total in their text), and the CSV export under Resultaten.
+ * Before that, with one municipality still lacking its second entry, the Finalise screen lists what
+ * is missing; at the end the leader goes back to phase 2 and the set shows as "Vervallen" (files
+ * kept, downloads named VERVALLEN_…, no CSV export).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -51,6 +54,19 @@ function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
   });
 }
 
+/** The municipality left incomplete (first entry only) until the Finalise screen has listed it. */
+const INCOMPLETE = '0995';
+
+/** Claim and submit, acknowledging the warnings the server reports. */
+async function enterAcknowledged(t: ApiClient, code: string, form: EntryForm): Promise<void> {
+  let r = await typeEntry(t, code, form);
+  if (r.json?.outcome?.kind === 'needs_attention') {
+    const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
+    r = await t.post(`/api/counts/${code}/submit`, { form, acknowledged: w });
+  }
+  assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), r.text);
+}
+
 describe('browser: phase 3 for Lelystad end to end', () => {
   let server: TestServer;
   let s: Phase2Setup;
@@ -68,16 +84,11 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     const k = await s.admin.post('/api/keys/own');
     assert.ok(k.status < 300, k.text);
     const [t1, t2] = s.typists as [ApiClient, ApiClient];
+    // every municipality twice, except the last one (Lelystad): only its first entry, so the
+    // Finalise screen first lists what is missing
     for (const m of LELYSTAD_MUNICIPALITIES) {
       const form = await typedForm(m.code);
-      for (const t of [t1, t2]) {
-        let r = await typeEntry(t, m.code, form);
-        if (r.json?.outcome?.kind === 'needs_attention') {
-          const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
-          r = await t.post(`/api/counts/${m.code}/submit`, { form, acknowledged: w });
-        }
-        assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), r.text);
-      }
+      for (const t of m.code === INCOMPLETE ? [t1] : [t1, t2]) await enterAcknowledged(t, m.code, form);
     }
     total = sumCounts(await Promise.all(LELYSTAD_MUNICIPALITIES.map(async (m) => (await municipalityTotals(m.code)).counts))).totalCounted;
     browser = await launchBrowser();
@@ -91,9 +102,34 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  test('Gegevens proces-verbaal, then Definitief maken & PV gebiedsuitslag', async () => {
+  test('before every municipality is complete, Definitief maken lists what is missing per municipality', async () => {
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Definitief maken & PV gebiedsuitslag' }).click();
     await page.getByRole('heading', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    assert.equal(await page.getByTestId('finalise-complete').textContent(), '5 van 6');
+    const missing = page.getByTestId('finalise-missing').locator('li');
+    assert.deepEqual(
+      (await missing.allTextContents()).map((t) => t.trim()),
+      ['Lelystad (0995): De tweede invoer ontbreekt.'],
+    );
+    assert.equal(await missing.getByRole('link', { name: 'Lelystad (0995)' }).count(), 1, 'a link to the municipality');
+    assert.equal(await page.getByRole('button', { name: 'Definitief maken & PV gebiedsuitslag' }).isDisabled(), true);
+    await screenshot(page, 'phase3-missing');
+    // the server refuses as well, naming the municipality
+    const refused = await s.leader.post('/api/finalise');
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(refused.json.error.code, 'phase.not_ready');
+    assert.match(refused.json.error.message, /Lelystad/);
+    assert.equal((await s.reader.get('/api/phase')).json.phase, 2);
+
+    // the second entry of Lelystad; after a reload the list is gone
+    await enterAcknowledged(s.typists[1]!, INCOMPLETE, await typedForm(INCOMPLETE));
+    await page.reload();
+    await page.getByRole('heading', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    await page.getByTestId('finalise-complete').filter({ hasText: '6 van 6' }).waitFor();
+    assert.equal(await page.getByTestId('finalise-missing').count(), 0);
+  });
+
+  test('Gegevens proces-verbaal, then Definitief maken & PV gebiedsuitslag', async () => {
     assert.equal(await page.getByTestId('finalise-complete').textContent(), '6 van 6');
     await page.getByLabel('Plaats').fill('Lelystad, provinciehuis');
     await page.getByLabel('Datum').fill('19 maart 2021');
@@ -169,5 +205,50 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     await download.saveAs(f);
     assert.equal(download.suggestedFilename(), 'osv4-3_telling_tk2021_kieskring_lelystad.csv');
     assert.ok(readFileSync(f).equals(files.get('osv4-3_telling_tk2021_kieskring_lelystad.csv')!));
+  });
+
+  test('back to phase 2 (confirmed): the documents overview shows the set as "Vervallen"; a void download is labelled', async () => {
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Fases verkiezingsproces' }).click();
+    await page.getByRole('heading', { name: 'Verkiezingsproces', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Activeren steminvoer fase' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Activeren steminvoer fase' });
+    assert.match(await dialog.innerText(), /U gaat terug naar fase 2/);
+    await dialog.getByRole('button', { name: 'Activeren steminvoer fase' }).click();
+    await page.getByText(/Fase 2 .* is actief\./).waitFor();
+    assert.equal((await s.reader.get('/api/phase')).json.phase, 2);
+
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Tonen documentenoverzicht' }).click();
+    await page.getByRole('heading', { name: 'Documentenoverzicht' }).waitFor();
+    const set = page.locator('section[data-testid^="document-set-"]');
+    assert.equal(await set.count(), 1);
+    assert.equal(await set.locator('h2 .badge').textContent(), 'Vervallen');
+    await set.getByText(/^Vervallen op .*teruggegaan naar fase 2/).waitFor();
+    const rows = set.locator('tbody tr');
+    assert.equal(await rows.count(), 6, 'the void files are kept');
+    const names = (await set.locator('td.file a').allTextContents()).map((n) => n.trim()).sort();
+    assert.deepEqual(names, [...files.keys()].sort().map((n) => `VERVALLEN_${n}`));
+    for (let i = 0; i < 6; i++) assert.equal((await rows.nth(i).locator('td').last().textContent())?.trim(), 'Vervallen');
+    await screenshot(page, 'phase3-void');
+
+    const csvRow = rows.filter({ hasText: 'osv4-3_telling_tk2021_kieskring_lelystad.csv' });
+    const [download] = await Promise.all([page.waitForEvent('download'), csvRow.getByRole('link').click()]);
+    assert.equal(download.suggestedFilename(), 'VERVALLEN_osv4-3_telling_tk2021_kieskring_lelystad.csv');
+    const f = path.join(work, 'void.csv');
+    await download.saveAs(f);
+    assert.ok(readFileSync(f).equals(files.get('osv4-3_telling_tk2021_kieskring_lelystad.csv')!), 'the void file is kept unchanged');
+    // the status header too
+    const id = (await csvRow.getByRole('link').getAttribute('href'))!;
+    const r = await s.leader.get(id);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('x-document-status'), 'VERVALLEN');
+    assert.match(r.headers.get('content-disposition') ?? '', /VERVALLEN_osv4-3_telling_tk2021_kieskring_lelystad\.csv/);
+    // no valid set: Exporteren resultaat offers nothing (the void CSV is never the published result)
+    const exp = await s.reader.get('/api/results/osv43.csv');
+    assert.equal(exp.status, 409, exp.text);
+    assert.equal(exp.json.error.code, 'documents.none');
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Exporteren resultaat' }).click();
+    await page.getByRole('heading', { name: 'Exporteren resultaat' }).waitFor();
+    await page.getByText('Het tellingsoverzicht is beschikbaar nadat de uitslag definitief is gemaakt').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'OSV 4-3 Tellingsoverzicht (CSV)' }).count(), 0);
   });
 });
