@@ -734,7 +734,11 @@ export function renderInWorker(
   format?: ConceptFormat,
 ): Promise<Result<RenderedFile[]>> {
   const req: WorkerRequest = { uitslagDocuments: true, mode, input, ...(format ? { format } : {}) };
-  if (renderHook !== null && mode === 'final') return runRequest(req, progress);
+  if (renderHook !== null && mode === 'final') {
+    return runRequest(req, progress).catch((err: unknown) =>
+      fail('documents.internal', 'De documenten konden niet worden gemaakt door een interne fout.', String(err)),
+    );
+  }
   const url = workerUrl();
   if (url === null) return runRequest(req, progress);
   return new Promise((resolve) => {
