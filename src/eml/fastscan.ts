@@ -35,6 +35,8 @@ import { isUtf8 } from 'node:buffer';
 import { compareCodePoints } from './c14n.ts';
 
 export const FAST_MAX_DEPTH = 64;
+/** At most this many bytes of remembered markup runs (a 510b needs well under 100 KB). */
+const MAX_RUN_BYTES = 4 << 20;
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -309,6 +311,7 @@ export class CanonicalScanner {
   private lastRun: Run | null = null;
   private rec: Recording | null = null;
   private runs = 0;
+  private runBytes = 0;
 
   /** Try to replay the run predicted at pos; true when done. */
   private replay(pos: number): boolean {
@@ -385,7 +388,14 @@ export class CanonicalScanner {
     if (rec === null) return;
     this.rec = null;
     const n = end - rec.start;
-    if (rec.ops === null || rec.generation !== this.generation || rec.sawMethod !== this.sawMethod || n > 4096 || this.runs >= 20000) {
+    if (
+      rec.ops === null ||
+      rec.generation !== this.generation ||
+      rec.sawMethod !== this.sawMethod ||
+      n > 4096 ||
+      this.runs >= 20000 ||
+      this.runBytes + n > MAX_RUN_BYTES
+    ) {
       this.lastRun = null;
       return;
     }
@@ -419,6 +429,7 @@ export class CanonicalScanner {
       };
       this.runIndex.set(h, run);
       this.runs++;
+      this.runBytes += n;
     }
     if (this.lastRun) this.lastRun.next = run;
     this.lastRun = run;

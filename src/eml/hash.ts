@@ -121,12 +121,21 @@ function fromAlgorithm(algorithm: string | null, bytes: Buffer, canonicalHex: ()
  * The hash from an outcome of `scanCanonical` over the same bytes (for callers that scan once for
  * several purposes): null when the file is not in canonical form, and `emlHashGeneral` must decide.
  */
-export function emlHashFromScan(bytes: Buffer, scan: FastScanOutcome, options: EmlHashOptions = {}): Result<EmlHash> | null {
-  const pre = precheck(bytes, options);
-  if (pre !== null) return pre;
+export function emlHashFromScan(
+  bytes: Buffer,
+  scan: FastScanOutcome,
+  options: EmlHashOptions & {
+    /** The SHA-256 (lower-case hex) of these same bytes, when the caller has computed it already (e.g. piece by piece). */
+    readonly rawSha256Hex?: string;
+  } = {},
+): Result<EmlHash> | null {
+  const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
+  if (bytes.length > maxBytes) return tooLargeFailure(maxBytes);
+  const rawHex = options.rawSha256Hex ?? sha256Hex(bytes);
+  if (bytes.indexOf(MARKER) < 0) return ok({ hex: rawHex, canonical: false });
   if (!scan.canonical) return null;
   // A canonical document has no comments (fastscan refuses them), so both C14N variants are its bytes.
-  const raw = (): Result<string> => ok(sha256Hex(bytes));
+  const raw = (): Result<string> => ok(rawHex);
   return fromAlgorithm(scan.algorithm, bytes, raw, false, raw);
 }
 
