@@ -4,10 +4,12 @@
  * - the beheerder chooses the municipality as stemgebied on "Aanmaken verkiezing" (search field,
  *   kieskringen and municipalities in one list), downloads the gemeente's public key (UID=PSB0034);
  * - "Stembureaus": a bad CSV shows its line errors, a good CSV imports one station, two are added by
- *   form, one is edited, one extra is added and deleted (confirmed), the eligible voters are entered;
+ *   form, one is edited, one extra is added and deleted (confirmed);
  * - the verkiezingsleider activates phase 2; two typists enter each polling station (no Z on a
- *   polling-station PV); the overview says "3 van 3 stembureaus afgerond", has postcodes and no
- *   "Importeren steminvoer";
+ *   polling-station PV; in between, Definitief maken lists each station's missing second entry);
+ *   the overview says "3 van 3 stembureaus afgerond", has postcodes and no "Importeren steminvoer";
+ * - "Nog niet afgerond": the eligible voters are missing (eligible-missing, button disabled, the
+ *   server refuses); the beheerder enters them in phase 2, then Definitief maken is possible;
  * - the leader makes the result final (phase 3) and, when the server renders a gemeente's documents,
  *   creates them: the overview lists the 510b and Telling_TK2021_gemeente_Almere.zip.
  * Candidate lists go through the API (the screen is the HSB's, tested in phase1.test.ts).
@@ -38,6 +40,8 @@ let server: TestServer;
 let browser: Browser;
 let adminApi: ApiClient;
 let readerApi: ApiClient;
+let leaderClient: ApiClient;
+const leaderApi = (): ApiClient => leaderClient;
 let admin: Page;
 let leader: Page;
 let typist1: Page;
@@ -115,7 +119,7 @@ describe('gemeente-installatie in de browser (TK2021, gemeente Almere in kieskri
     assertUiBuilt();
     server = await startTestServer();
     adminApi = await adminClient(server);
-    await userClient(server, adminApi, 'verkiezingsleider', 'leider');
+    leaderClient = await userClient(server, adminApi, 'verkiezingsleider', 'leider');
     await userClient(server, adminApi, 'invoer', 'invoer1');
     await userClient(server, adminApi, 'invoer', 'invoer2');
     readerApi = await userClient(server, adminApi, 'alleen_lezen', 'lezer');
@@ -242,14 +246,6 @@ describe('gemeente-installatie in de browser (TK2021, gemeente Almere in kieskri
     await screenshot(page, 'g-05-stembureaus');
   });
 
-  it('Aantal kiesgerechtigden van de gemeente', async () => {
-    const page = admin;
-    await page.getByLabel('Aantal kiesgerechtigden van de gemeente').fill(String(ELIGIBLE));
-    await page.getByRole('button', { name: 'Opslaan kiesgerechtigden' }).click();
-    await page.getByTestId('eligible-status').filter({ hasText: 'Opgeslagen: 160.000' }).waitFor();
-    assert.equal((await readerApi.get('/api/polling-stations')).json.eligibleVoters.count, ELIGIBLE);
-  });
-
   it('de verkiezingsleider activeert de steminvoer fase; twee invoerders voeren elk stembureau in', async () => {
     leader = await logIn('leider', PASSWORD);
     // No count file import in a gemeente installation.
@@ -274,6 +270,15 @@ describe('gemeente-installatie in de browser (TK2021, gemeente Almere in kieskri
       const code = `SB${s.number}`;
       await enter(typist1, code, forms.get(code)!, 'Geblokkeerd voor tweede invoer');
     }
+    // Definitief maken meanwhile: every station listed with what it lacks, and the eligible voters
+    await menu(leader, 'Definitief maken & PV gebiedsuitslag').click();
+    await leader.getByRole('heading', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    assert.equal(await leader.getByTestId('finalise-complete').textContent(), '0 van 3');
+    assert.deepEqual(
+      (await leader.getByTestId('finalise-missing').locator('li').allTextContents()).map((t) => t.trim()),
+      STATIONS.map((s) => `${s.name} (SB${s.number}): De tweede invoer ontbreekt.`),
+    );
+    await leader.getByTestId('eligible-missing').waitFor();
     // The form of a polling station: Z may stay empty (not required), the heading names the station.
     await menu(typist2, 'Invoer stemmen').click();
     await typist2.locator('tr[data-code="SB2"] a.button').click();
@@ -301,6 +306,41 @@ describe('gemeente-installatie in de browser (TK2021, gemeente Almere in kieskri
     await leader.getByRole('heading', { name: 'Stembureau 1 Stadhuis' }).waitFor();
     assert.match(await leader.locator('.facts').innerText(), /1315 HR/);
     assert.equal(await leader.getByRole('link', { name: 'Importeren steminvoer' }).count(), 0);
+  });
+
+  it('Nog niet afgerond: zonder het aantal kiesgerechtigden kan de uitslag niet definitief worden gemaakt', async () => {
+    await menu(leader, 'Definitief maken & PV gebiedsuitslag').click();
+    await leader.getByRole('heading', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    assert.equal(await leader.getByTestId('finalise-complete').textContent(), '3 van 3');
+    assert.equal(await leader.getByTestId('finalise-missing').count(), 0, 'every station is complete');
+    const missing = leader.getByTestId('eligible-missing');
+    assert.match(await missing.innerText(), /aantal kiesgerechtigden van de gemeente is nog niet ingevuld/);
+    assert.equal(await missing.getByRole('link', { name: 'Stembureaus' }).getAttribute('href'), '#/verkiezing/stembureaus');
+    assert.equal(await leader.getByRole('button', { name: 'Definitief maken & PV gebiedsuitslag' }).isDisabled(), true);
+    await screenshot(leader, 'g-08b-kiesgerechtigden-ontbreken');
+    // the server refuses too, with the reason
+    const refused = await leaderApi().post('/api/finalise');
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(refused.json.error.code, 'phase.not_ready');
+    assert.equal(refused.json.error.eligibleVotersMissing, true);
+    assert.deepEqual(refused.json.error.missing, []);
+    assert.match(refused.json.error.message, /kiesgerechtigden/);
+    assert.equal((await readerApi.get('/api/phase')).json.phase, 2);
+  });
+
+  it('Aantal kiesgerechtigden van de gemeente (door de beheerder, in fase 2); daarna is Definitief maken mogelijk', async () => {
+    const page = admin;
+    await menu(page, 'Stembureaus').click();
+    await page.getByRole('heading', { name: 'Stembureaus', exact: true }).waitFor();
+    await page.getByLabel('Aantal kiesgerechtigden van de gemeente').fill(String(ELIGIBLE));
+    await page.getByRole('button', { name: 'Opslaan kiesgerechtigden' }).click();
+    await page.getByTestId('eligible-status').filter({ hasText: 'Opgeslagen: 160.000' }).waitFor();
+    assert.equal((await readerApi.get('/api/polling-stations')).json.eligibleVoters.count, ELIGIBLE);
+    await leader.reload();
+    await leader.getByRole('heading', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
+    await leader.getByTestId('finalise-complete').waitFor();
+    assert.equal(await leader.getByTestId('eligible-missing').count(), 0);
+    assert.equal(await leader.getByRole('button', { name: 'Definitief maken & PV gebiedsuitslag' }).isDisabled(), false);
   });
 
   it('de verkiezingsleider maakt de uitslag definitief (fase 3) en maakt de documenten van de gemeente aan', async (t) => {
