@@ -217,10 +217,15 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     assert.ok(afterH === 'I' || afterH === 'list.1', `na H staat de cursor op ${afterH}`);
     await page.keyboard.press('Shift+Enter');
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement).dataset.field), 'H');
-    // Letters are not accepted.
+    // A letter is not silently dropped: the text stays as typed, marked, until corrected.
     await page.keyboard.press('End');
     await page.keyboard.type('x');
-    assert.equal(await page.locator('input[data-field="H"]').inputValue(), String(form.scalars.H));
+    const h = page.locator('input[data-field="H"]');
+    assert.equal(await h.inputValue(), `${form.scalars.H}x`);
+    assert.equal(await h.getAttribute('aria-invalid'), 'true');
+    await page.keyboard.press('Backspace');
+    assert.equal(await h.inputValue(), String(form.scalars.H));
+    assert.equal(await h.getAttribute('aria-invalid'), null);
 
     // "Ga naar lijst N" and a list typed with Tab.
     const list = form.lists.reduce((a, b) => (b.candidates.length < a.candidates.length ? b : a));
@@ -262,6 +267,44 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     assert.equal(await typist1.locator('input[data-field="Z"]').inputValue(), String(form.scalars.Z));
     assert.equal(await typist1.locator('input[data-field="list.1.1"]').inputValue(), String(form.lists[0]!.candidates[0]));
     await typist1.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.dataset.field === 'list.2');
+
+    // Typed text that is not a count is never changed into another number: it stays visible,
+    // marked with the reason, is not saved as a number, and blocks finishing until corrected.
+    const field = typist1.locator('input[data-field="list.1.1"]');
+    const error = typist1.locator('[data-field-error="list.1.1"]');
+    const claimedValue = async () =>
+      typist1.evaluate(async (c) => {
+        const r = await fetch(`/api/counts/${c}/claim`, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: '{}' });
+        const j = (await r.json()) as { form: EntryForm };
+        return j.form.lists[0]!.candidates[0];
+      }, code);
+    for (const bad of ['1,5', '-3', '12.000', '1234567890', 'twaalf']) {
+      await field.fill('7'); // a valid number first: the draft must not keep it either
+      if (bad === '1234567890') await field.fill(bad); // pasted
+      else {
+        await field.fill('');
+        await field.focus();
+        await typist1.keyboard.type(bad);
+      }
+      assert.equal(await field.inputValue(), bad, `"${bad}" blijft staan zoals getypt`);
+      assert.equal(await field.getAttribute('aria-invalid'), 'true', `"${bad}" gemarkeerd`);
+      assert.match(await error.innerText(), bad === '1234567890' ? /te groot/ : /Vul alleen een heel getal van 0 of meer in, zonder punten of komma's\./);
+      await submit(typist1);
+      await typist1.getByRole('heading', { name: 'Niet alle velden bevatten een geldig getal' }).waitFor();
+      // A section change saves the draft: the field is left out (empty), never another number.
+      await typist1.locator('input[data-field="list.2"]').focus();
+      let saved = await claimedValue();
+      for (let i = 0; i < 50 && saved !== null; i++) {
+        await typist1.waitForTimeout(100);
+        saved = await claimedValue();
+      }
+      assert.equal(saved, null, `"${bad}" niet als getal bewaard`);
+    }
+    await screenshot(typist1, 'p2-07a-ongeldig-getal', false);
+    await field.fill(String(form.lists[0]!.candidates[0]));
+    assert.equal(await field.getAttribute('aria-invalid'), null);
+    assert.equal(await error.isHidden(), true);
+    await typist1.locator('[data-panel="invalid"]').waitFor({ state: 'detached' });
 
     // Candidates with 0 votes left empty: the form says so and offers to set them to 0.
     await fill(typist1, values, (id) => /^list\.\d+\.\d+$/.test(id) && values.find(([k]) => k === id)![1] === 0);

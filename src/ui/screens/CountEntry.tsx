@@ -29,6 +29,21 @@ import { NotAllowed } from './CreateElection.tsx';
 type Num = number | null;
 const AUTOSAVE_MS = 3000;
 const MAX_DIGITS = 9;
+/** Shown at a field whose text is not a count; the text stays as typed (never altered). */
+export const INVALID_NUMBER_MESSAGE = "Vul alleen een heel getal van 0 of meer in, zonder punten of komma's.";
+const TOO_LARGE_MESSAGE = `Dit getal is te groot: ten hoogste ${MAX_DIGITS} cijfers.`;
+
+/**
+ * The value of a field's text: a number, empty (null), or invalid with the reason. Nothing is
+ * guessed: "1,5", "-3", "12.000", letters and numbers of more than 9 digits are refused as typed.
+ */
+export function parseFieldText(text: string): { ok: true; value: Num } | { ok: false; message: string } {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: null };
+  if (!/^[0-9]+$/.test(t)) return { ok: false, message: INVALID_NUMBER_MESSAGE };
+  if (t.replace(/^0+(?=.)/, '').length > MAX_DIGITS) return { ok: false, message: TOO_LARGE_MESSAGE };
+  return { ok: true, value: Number(t) };
+}
 const nl = new Intl.NumberFormat('nl-NL');
 
 /**
@@ -40,6 +55,8 @@ class FormStore {
   private readonly lists = new Map<number, { total: Num; candidates: Num[] }>();
   private readonly subs = new Map<string, Set<() => void>>();
   private readonly versions = new Map<string, number>();
+  /** Fields whose text is not a count (kept visible, left out of the draft, blocks finishing). */
+  readonly invalid = new Map<FieldId, string>();
   dirty = false;
 
   constructor(
@@ -128,7 +145,8 @@ class FormStore {
   /** Empty candidate fields (not list totals or the other fields: those the typist must type). */
   emptyCandidateFields(): FieldId[] {
     const out: FieldId[] = [];
-    for (const [n, l] of this.lists) l.candidates.forEach((c, i) => c === null && out.push(`list.${n}.${i + 1}`));
+    for (const [n, l] of this.lists)
+      l.candidates.forEach((c, i) => c === null && !this.invalid.has(`list.${n}.${i + 1}`) && out.push(`list.${n}.${i + 1}`));
     return out;
   }
 
@@ -195,6 +213,7 @@ export function CountEntry({ code }: { code: string }) {
 }
 
 type Panel =
+  | { kind: 'invalid'; fields: FieldId[] }
   | { kind: 'empty'; fields: FieldId[]; checks: CheckResult[] }
   | { kind: 'checks'; blocking: 'errors' | 'warnings'; checks: CheckResult[] }
   | { kind: 'not_identical'; fields: FieldId[] };
@@ -290,24 +309,39 @@ function EntryEditor(props: { code: string; name: string; shape: FormShape; clai
   const mark = useCallback((ids: Iterable<FieldId>) => {
     const set = new Set(ids);
     for (const el of formRef.current?.querySelectorAll<HTMLInputElement>('input[data-field]') ?? []) {
-      const on = set.has(el.dataset.field!);
+      const on = set.has(el.dataset.field!) || store.invalid.has(el.dataset.field!);
       el.classList.toggle('marked', on);
       if (on) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
     }
-  }, []);
+  }, [store]);
 
   const onInput = useCallback(
     (e: FormEvent<HTMLFormElement>) => {
       const el = e.target as HTMLInputElement;
       const id = el.dataset?.field;
       if (!id) return;
-      const clean = el.value.replace(/\D/g, '').slice(0, MAX_DIGITS);
-      if (clean !== el.value) el.value = clean;
-      store.set(id, clean === '' ? null : Number(clean));
-      if (el.classList.contains('marked')) {
-        el.classList.remove('marked');
+      // Never alter what was typed: an invalid text stays visible, marked, out of the draft.
+      const parsed = parseFieldText(el.value);
+      store.set(id, parsed.ok ? parsed.value : null);
+      const msg = el.parentElement?.querySelector<HTMLElement>(`[data-field-error="${id}"]`) ?? null;
+      if (parsed.ok) {
+        store.invalid.delete(id);
+        el.classList.remove('marked', 'invalid');
         el.removeAttribute('aria-invalid');
+        if (msg) {
+          msg.hidden = true;
+          msg.textContent = '';
+        }
+        if (store.invalid.size === 0) setPanel((p) => (p?.kind === 'invalid' ? null : p));
+      } else {
+        store.invalid.set(id, parsed.message);
+        el.classList.add('marked', 'invalid');
+        el.setAttribute('aria-invalid', 'true');
+        if (msg) {
+          msg.textContent = parsed.message;
+          msg.hidden = false;
+        }
       }
       if (!timer.current) timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
     },
@@ -348,6 +382,17 @@ function EntryEditor(props: { code: string; name: string; shape: FormShape; clai
   const gotoList = useCallback((n: number) => focusField(`list.${n}`), [focusField]);
 
   async function submit(options: { confirmErrors?: boolean; confirmDifferent?: boolean } = {}, ack = acknowledged) {
+    if (store.invalid.size > 0) {
+      // Refused in the browser: the server never sees a number that was not typed.
+      const fields = [...store.invalid.keys()];
+      setPanel({ kind: 'invalid', fields });
+      mark(fields);
+      setTimeout(() => {
+        panelRef.current?.scrollIntoView({ block: 'start' });
+        panelRef.current?.querySelector<HTMLElement>('h2')?.focus();
+      }, 0);
+      return;
+    }
     setBusy(true);
     setSubmitError(null);
     if (timer.current) {
@@ -553,6 +598,17 @@ function SubmitPanel(props: {
       {ids.length > max ? <li className="hint">en nog {ids.length - max} velden</li> : null}
     </ul>
   );
+  if (panel.kind === 'invalid') {
+    return (
+      <div className="submit-panel attention" aria-labelledby="panel-title" data-panel="invalid">
+        <h2 id="panel-title" tabIndex={-1}>
+          Niet alle velden bevatten een geldig getal
+        </h2>
+        <p>{INVALID_NUMBER_MESSAGE} Verbeter de gemarkeerde velden; daarna kunt u de invoer afronden.</p>
+        {fieldLinks(panel.fields)}
+      </div>
+    );
+  }
   if (panel.kind === 'empty') {
     const candidateEmpty = panel.fields.filter((f) => /^list\.\d+\.\d+$/.test(f)).length;
     return (
@@ -684,19 +740,29 @@ function EmptyByList(props: { fields: readonly FieldId[]; shape: FormShape; onJu
 
 const NumInput = memo(function NumInput(props: { id: FieldId; initial: Num; label: string; className?: string; optional?: boolean }) {
   return (
-    <input
-      id={domId(props.id)}
-      data-field={props.id}
-      data-optional={props.optional ? '' : undefined}
-      className={`num-input ${props.className ?? ''}`}
-      type="text"
-      inputMode="numeric"
-      pattern="[0-9]*"
-      maxLength={MAX_DIGITS}
-      defaultValue={props.initial === null ? '' : String(props.initial)}
-      aria-label={props.label}
-      spellCheck={false}
-    />
+    <>
+      <input
+        id={domId(props.id)}
+        data-field={props.id}
+        data-optional={props.optional ? '' : undefined}
+        className={`num-input ${props.className ?? ''}`}
+        type="text"
+        inputMode="numeric"
+        pattern="[0-9]*"
+        defaultValue={props.initial === null ? '' : String(props.initial)}
+        aria-label={props.label}
+        aria-describedby={`${domId(props.id)}-fout`}
+        spellCheck={false}
+      />
+      <span
+        id={`${domId(props.id)}-fout`}
+        className="field-error"
+        data-field-error={props.id}
+        role="alert"
+        hidden
+        style={{ gridColumn: '1 / -1', color: 'var(--err)', fontSize: '0.9em', justifySelf: 'end', textAlign: 'right' }}
+      />
+    </>
   );
 });
 
