@@ -274,9 +274,12 @@ export class CanonicalScanner {
         this.started = true;
         this.checkWhole();
       }
-      if (this.scan(limit)) {
-        this.outcome = { canonical: true, algorithm: this.algorithm };
-      }
+      const done = this.scan(limit);
+      // Character checks of the bytes scanned in this step (native; per step, so no step takes long).
+      // Steps end at a '<' or at the end, never inside a UTF-8 sequence.
+      this.checkChars(this.checked, this.pos);
+      this.checked = this.pos;
+      if (done) this.outcome = { canonical: true, algorithm: this.algorithm };
     } catch (e) {
       if (!(e instanceof NotCanonical)) throw e;
       this.outcome = { canonical: false, reason: e.reason, at: e.at };
@@ -292,11 +295,19 @@ export class CanonicalScanner {
     const b = this.bytes;
     if (b.length === 0) this.no('empty', 0);
     if (b[0] !== LT) this.no('does not start with the document element', 0);
-    if (!isUtf8(b)) this.no('not valid UTF-8', 0);
-    const fffe = b.indexOf(FFFE);
-    if (fffe >= 0) this.no('U+FFFE', fffe);
-    const ffff = b.indexOf(FFFF);
-    if (ffff >= 0) this.no('U+FFFF', ffff);
+  }
+
+  /** Bytes [0, checked) passed checkChars. */
+  private checked = 0;
+
+  /** Valid UTF-8 without U+FFFE and U+FFFF in bytes[from, to) (from and to not inside a sequence). */
+  private checkChars(from: number, to: number): void {
+    const range = this.bytes.subarray(from, to);
+    if (!isUtf8(range)) this.no('not valid UTF-8', from);
+    const fffe = range.indexOf(FFFE);
+    if (fffe >= 0) this.no('U+FFFE', from + fffe);
+    const ffff = range.indexOf(FFFF);
+    if (ffff >= 0) this.no('U+FFFF', from + ffff);
   }
 
   /**
