@@ -1,7 +1,8 @@
 /**
  * Render benchmark (issue 4): the HSB's phase 3 files for the largest kieskring available in
  * ../shared (Zwolle: 25 municipalities), with the municipality blocks of the official file as the
- * final counts: 510c, PV O 3 (model, PDF via Typst, ODT), CSV, signature and both zips, each timed,
+ * final counts, and then for a synthetic kieskring at the issue's size (40 municipalities with
+ * Zwolle's 32 lists and 1,067 candidates, seeded consistent numbers; `--small`: 3 municipalities): 510c, PV O 3 (model, PDF via Typst, ODT), CSV, signature and both zips, each timed,
  * plus the whole `renderDocuments` as the server runs it (in this thread; the server uses a worker).
  *
  * Speed is reported against references measured in the same process on the same data: SHA-256 of
@@ -18,7 +19,10 @@ import { signDetached } from '../src/crypto/cms.ts';
 import { generateRsaKeyPair } from '../src/crypto/keys.ts';
 import { readCandidateLists } from '../src/eml/eml230b.ts';
 import { readEml510 } from '../src/eml/eml510read.ts';
-import { writeEml510c } from '../src/eml/eml510write.ts';
+import { writeEml510c, type MunicipalityCounts } from '../src/eml/eml510write.ts';
+import { sumCounts } from '../src/domain/counts.ts';
+import type { CandidateLists } from '../src/domain/election.ts';
+import { benchLists, seededRandom, stationCounts } from './synthetic.ts';
 import { sha256Hex } from '../src/eml/hash.ts';
 import { osv43CsvHsb } from '../src/reports/csv.ts';
 import { buildO3Model } from '../src/reports/o3/model.ts';
@@ -52,18 +56,61 @@ async function timeAsync<T>(f: () => Promise<T>): Promise<{ value: T; ms: number
   return { value, ms: performance.now() - t0 };
 }
 
-/** Time the phase 3 files for a kieskring; returns the figures (also printed to stdout). */
-export async function benchRender(opts: { small?: boolean; kieskring?: string } = {}): Promise<Row[]> {
-  const name = opts.kieskring ?? (opts.small ? 'Lelystad' : 'Zwolle');
-  const dir = path.join(SHARED, 'eml', 'tk2021');
-  const lists = readCandidateLists(readFileSync(path.join(dir, `Kandidatenlijsten_TK2021_${name}.eml.xml`)));
-  if (!lists.ok) throw new Error(lists.message);
-  const official = await readEml510(readFileSync(path.join(dir, `Telling_TK2021_kieskring_${name}.eml.xml`)));
-  if (!official.ok) throw new Error(official.message);
-  const l = lists.value;
-  const municipalities = official.value.units.map((u) => ({ code: u.id.split('::')[1]!, name: u.name, counts: u.counts }));
-  process.stderr.write(`[bench] render: generating an RSA-4096 key (not timed)\n`);
-  const key = await generateRsaKeyPair();
+/**
+ * A synthetic kieskring at the issue's size (the largest kieskring: ~40 municipalities, ~30 lists,
+ * ~1,100 candidates): the real lists of Zwolle (32 lists, 1,067 candidates) and `municipalities`
+ * consistent municipality totals, each the sum of a few synthetic polling stations (seeded).
+ */
+export function syntheticKieskring(municipalities: number, seed = 1): { lists: CandidateLists; municipalities: MunicipalityCounts[] } {
+  const lists = benchLists();
+  const rnd = seededRandom(seed);
+  const out: MunicipalityCounts[] = [];
+  for (let i = 1; i <= municipalities; i++) {
+    const stations = 3 + Math.floor(rnd() * 20);
+    const total = sumCounts(Array.from({ length: stations }, () => stationCounts(lists, rnd)));
+    out.push({ code: String(i).padStart(4, '0'), name: `Gemeente ${String(i).padStart(2, '0')}`, counts: total });
+  }
+  return { lists, municipalities: out };
+}
+
+/**
+ * Time the phase 3 files for a kieskring; returns the figures (also printed to stdout).
+ * `synthetic`: the synthetic kieskring of that many municipalities instead of an official file.
+ */
+export async function benchRender(opts: { small?: boolean; kieskring?: string; synthetic?: number } = {}): Promise<Row[]> {
+  if (opts.synthetic !== undefined || opts.kieskring !== undefined) return benchOne(opts);
+  // An official kieskring, then the issue's size: ~40 municipalities, ~30 lists, ~1,100 candidates.
+  const real = await benchOne(opts);
+  const synthetic = await benchOne({ synthetic: opts.small ? 3 : 40 });
+  return [...real, ...synthetic];
+}
+
+let keyCache: Promise<{ privateKeyPem: string; publicKeyPem: string }> | null = null;
+
+async function benchOne(opts: { small?: boolean; kieskring?: string; synthetic?: number }): Promise<Row[]> {
+  let name: string;
+  let l: CandidateLists;
+  let municipalities: MunicipalityCounts[];
+  if (opts.synthetic !== undefined) {
+    const k = syntheticKieskring(opts.synthetic);
+    name = `synthetisch (${opts.synthetic} gemeenten)`;
+    l = k.lists;
+    municipalities = k.municipalities;
+  } else {
+    name = opts.kieskring ?? (opts.small ? 'Lelystad' : 'Zwolle');
+    const dir = path.join(SHARED, 'eml', 'tk2021');
+    const lists = readCandidateLists(readFileSync(path.join(dir, `Kandidatenlijsten_TK2021_${name}.eml.xml`)));
+    if (!lists.ok) throw new Error(lists.message);
+    const official = await readEml510(readFileSync(path.join(dir, `Telling_TK2021_kieskring_${name}.eml.xml`)));
+    if (!official.ok) throw new Error(official.message);
+    l = lists.value;
+    municipalities = official.value.units.map((u) => ({ code: u.id.split('::')[1]!, name: u.name, counts: u.counts }));
+  }
+  if (!keyCache) {
+    process.stderr.write(`[bench] render: generating an RSA-4096 key (not timed)\n`);
+    keyCache = generateRsaKeyPair();
+  }
+  const key = await keyCache;
   const certificatePem = createSelfSignedCertificate({
     privateKeyPem: key.privateKeyPem,
     publicKeyPem: key.publicKeyPem,
@@ -152,7 +199,7 @@ export async function benchRender(opts: { small?: boolean; kieskring?: string } 
     { bench: 'render', metric: 'CSV', value: ms(csv.ms), note: `${csv.value.length} bytes` },
     { bench: 'render', metric: 'signature (RSA-4096)', value: ms(sig.ms) },
     { bench: 'render', metric: 'zips (2)', value: ms(zips.ms), note: `${zips.value} bytes` },
-    { bench: 'render', metric: 'sum of stages', value: ms(stages) },
+    { bench: 'render', metric: 'sum of stages', value: ms(stages), note: '510c + model + PDF + ODT + CSV + signature + zips' },
     { bench: 'render', metric: 'renderDocuments (all 6 files)', value: ms(whole.ms), note: `first run incl. warm-up ${ms(warm.ms)}; ${totalBytes} bytes` },
     { bench: 'render', metric: 'reference: SHA-256 of the 6 files', value: ms(sha.ms), note: `renderDocuments = ${ratio(whole.ms / Math.max(sha.ms, 0.001))} of it` },
     { bench: 'render', metric: 'reference: JSON.stringify(O 3 model)', value: ms(json.ms), note: `PDF = ${ratio(pdf.ms / Math.max(json.ms, 0.001))} of it` },

@@ -52,3 +52,16 @@ test('npm run bench, load (small: 3 typists × 5 saves): every entry completes w
   assert.match(value(figures, 'draft latency'), /^p50 .* ms, p99 .* ms$/);
   process.stdout.write(formatTable(figures));
 });
+
+test('bench render (small: a synthetic kieskring of 2 municipalities): 510c + PDF + ODT + CSV + zips complete and are figured', async () => {
+  const { benchRender, syntheticKieskring } = await import('../../bench/render.ts');
+  const k = syntheticKieskring(2);
+  assert.deepEqual(k, syntheticKieskring(2), 'same seed, same numbers');
+  assert.deepEqual(checkEntry(countsToForm(k.municipalities[0]!.counts, k.lists)).filter((c) => c.severity === 'error'), []);
+  const rows = await benchRender({ synthetic: 2 });
+  assert.match(rows.find((r) => r.metric === 'kieskring')!.note ?? '', /^2 municipalities, 32 lists, 1067 candidates$/);
+  for (const metric of ['510c', 'O 3 PDF (Typst)', 'O 3 ODT', 'CSV', 'zips (2)', 'sum of stages', 'renderDocuments (all 6 files)']) {
+    assert.match(value(rows, metric), /^\d+(\.\d)? ms$/, metric);
+  }
+  assert.match(rows.find((r) => r.metric === 'reference: SHA-256 of the 6 files')!.note ?? '', /^renderDocuments = \d+\.\dx of it$/);
+});
