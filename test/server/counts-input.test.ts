@@ -11,6 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import type { RsaKeyPair } from '../../src/crypto/keys.ts';
 import { signDetached } from '../../src/crypto/cms.ts';
 import { craftZip } from '../transfer/craft.ts';
+import { readFileSync } from 'node:fs';
+import { eml as emlPath } from '../support/paths.ts';
 import {
   build510b,
   buildSignedCountZip,
@@ -109,6 +111,49 @@ describe('phase 2: bad count files, nothing stored', () => {
     const eml = await build510b('0034', { municipality: { code: '0193', name: 'Zwolle' } });
     const z = await almere({ eml, emlName: 'Telling_TK2021_gemeente_Zwolle.eml.xml', zipName: 'Telling_TK2021_gemeente_Zwolle.zip' });
     await refused(z.zip, z.fileName, 'import.other_municipality', /Zwolle.*hoort niet bij kieskring 5/);
+  });
+
+  /** Almere has no entry, no history and no import in the audit log. */
+  async function nothingStoredFor(code: string): Promise<void> {
+    const st = await s.reader.get('/api/counts/status');
+    assert.equal(st.json.municipalities.find((m: { code: string }) => m.code === code).state, 'empty');
+    assert.deepEqual((await s.leader.get(`/api/counts/${code}`)).json.history, []);
+    const audit = await s.admin.get('/api/audit?limit=1000');
+    assert.ok(!audit.json.records.some((r: { action: string }) => r.action === 'counts.import'));
+  }
+
+  test('count file of another election (ElectionIdentifier): refused, nothing stored', async () => {
+    const base = (await build510b('0034')).toString('utf8');
+    assert.ok(base.includes('<ElectionIdentifier Id="TK2021">'));
+    const other = Buffer.from(base.replace('<ElectionIdentifier Id="TK2021">', '<ElectionIdentifier Id="TK2017">').replace('2021-03-17</kr:ElectionDate>', '2017-03-15</kr:ElectionDate>'));
+    await refused((await almere({ eml: other })).zip, 'Telling_TK2021_gemeente_Almere.zip', 'import.other_election', /verkiezing TK2017.*TK2021/);
+    // Only the date differs: still another election.
+    const date = Buffer.from(base.replace('2021-03-17</kr:ElectionDate>', '2021-03-18</kr:ElectionDate>'));
+    await refused((await almere({ eml: date })).zip, 'Telling_TK2021_gemeente_Almere.zip', 'import.other_election');
+    await nothingStoredFor('0034');
+  });
+
+  test('count file of another kieskring (ContestIdentifier): refused, nothing stored', async () => {
+    const base = (await build510b('0034')).toString('utf8');
+    assert.ok(base.includes('<ContestIdentifier Id="5">'));
+    const other = Buffer.from(base.replace('<ContestIdentifier Id="5"><ContestName>Lelystad</ContestName>', '<ContestIdentifier Id="6"><ContestName>Zwolle</ContestName>'));
+    await refused((await almere({ eml: other })).zip, 'Telling_TK2021_gemeente_Almere.zip', 'import.other_kieskring', /kieskring 6.*kieskring 5/);
+    await nothingStoredFor('0034');
+  });
+
+  test('another kind of EML inside the zip (510c of the kieskring, 230b candidate lists, 510b relabelled 510c): refused, nothing stored', async () => {
+    const kieskring510c = readFileSync(emlPath('tk2021', 'Telling_TK2021_kieskring_Lelystad.eml.xml'));
+    // As published (ManagingAuthority HSB5): refused (today by the authority check, which runs first).
+    await refused((await almere({ eml: kieskring510c })).zip, 'Telling_TK2021_gemeente_Almere.zip', /^import\.(kind|other_municipality)$/);
+    // The same 510c under Almere's ManagingAuthority: refused for its kind.
+    const as0034 = kieskring510c.toString('utf8').replace(/<AuthorityIdentifier Id="HSB5">[^<]*</, '<AuthorityIdentifier Id="0034">Almere<');
+    assert.notEqual(as0034, kieskring510c.toString('utf8'));
+    await refused((await almere({ eml: Buffer.from(as0034) })).zip, 'Telling_TK2021_gemeente_Almere.zip', 'import.kind', /geen telbestand van een gemeente.*510c/);
+    const lists230b = readFileSync(emlPath('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
+    await refused((await almere({ eml: lists230b })).zip, 'Telling_TK2021_gemeente_Almere.zip', /^(import\.kind|eml_soort)$/, /230b/);
+    const relabelled = Buffer.from((await build510b('0034')).toString('utf8').replace('Id="510b"', 'Id="510c"'));
+    await refused((await almere({ eml: relabelled })).zip, 'Telling_TK2021_gemeente_Almere.zip', 'import.kind', /510c/);
+    await nothingStoredFor('0034');
   });
 
   test('no key imported, and a zip name naming another municipality', async () => {
