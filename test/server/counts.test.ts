@@ -161,6 +161,42 @@ describe('phase 2: steminvoer (complete flow)', () => {
     assert.deepEqual(st.json.municipalities.find((m: { code: string }) => m.code === '0303').warnings, ['W.205']);
   });
 
+  test('a difference resolved with "Verwijder eerste en tweede invoer": empty, reason in history and audit', async () => {
+    const form = await formFromOfficial('0995');
+    const wrong = changeForm(form, { 'list.2.1': (form.lists[1]!.candidates[0] ?? 0) + 3, 'list.2': (form.lists[1]!.total ?? 0) + 3 });
+    assert.equal((await typeEntry(t1, '0995', form)).json.outcome.kind, 'first_done');
+    const second = await typeEntry(t3, '0995', wrong, { confirmDifferent: true });
+    assert.equal(second.json.outcome.kind, 'differences', second.text);
+    assert.equal((await t3.post('/api/counts/0995/resolve', { choice: 'delete_both', reason: 'x' })).status, 403, 'a typist may not resolve');
+    assert.equal((await leader.post('/api/counts/0995/resolve', { choice: 'delete_both', reason: '   ' })).status, 400, 'a reason is required');
+    const reason = 'Beide invoeren twijfelachtig; proces-verbaal opnieuw ingevoerd (verzoek HSB-voorzitter).';
+    const res = await leader.post('/api/counts/0995/resolve', { choice: 'delete_both', reason });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.state, 'empty');
+    const d = await leader.get('/api/counts/0995');
+    assert.equal(d.json.state, 'empty');
+    assert.equal(d.json.forms?.first ?? null, null, 'no first entry left');
+    const resolve = d.json.history.find((x: { action: string }) => x.action === 'resolve');
+    assert.ok(resolve, JSON.stringify(d.json.history.map((x: { action: string }) => x.action)));
+    assert.equal(resolve.details.reason, reason);
+    assert.equal(resolve.by?.username ?? resolve.user?.username ?? resolve.username, 'leider', JSON.stringify(resolve));
+    const st = await s.reader.get('/api/counts/status');
+    assert.equal(st.json.municipalities.find((m: { code: string }) => m.code === '0995').indicator, 'geen_invoer');
+    const audit = await s.admin.get('/api/audit?limit=1000');
+    const rec = audit.json.records.find((r: { action: string; details: { code?: string } }) => r.action === 'counts.resolve.delete_both' && r.details.code === '0995');
+    assert.ok(rec, 'audit record counts.resolve.delete_both');
+    assert.equal(rec.details.reason, reason);
+    assert.equal(rec.details.from, 'differences');
+    assert.equal(rec.details.to, 'empty');
+    assert.equal(rec.username, 'leider');
+    // Both typists may start again: invoer1 takes the first entry anew.
+    const again = await t1.post('/api/counts/0995/claim');
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.entry, 1);
+    assert.equal(again.json.form.scalars.Z, null, 'the deleted entries are not handed back');
+    assert.equal((await t1.post('/api/counts/0995/release')).json.state, 'empty');
+  });
+
   test('first entry with errors goes to the leader; deleting it allows a new entry', async () => {
     const form = await formFromOfficial('0995');
     const bad = changeForm(form, { E: (form.scalars.E ?? 0) + 10 });
