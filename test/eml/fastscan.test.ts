@@ -163,7 +163,6 @@ const node: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
     attrs: fc.array(fc.tuple(fc.constantFrom('', 'p', 'q').chain((p) => fc.constantFrom(...localNames).map((l) => (p ? `${p}:${l}` : l))), text), { maxLength: 3 }),
     children: fc.array(fc.oneof({ weight: 2, arbitrary: text }, { weight: 2, arbitrary: tie('node') }, { weight: 1, arbitrary: text.map((t) => ({ comment: t.replace(/-/g, '') })) }), {
       maxLength: 4,
-      depthSize: 'small',
     }),
   }),
 })).node;
