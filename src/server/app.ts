@@ -176,7 +176,10 @@ function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): vo
     onRequest: async (req, reply) => {
       if (def.access === 'public') return;
       const now = ctx.clock();
-      const found = lookupSession(ctx, req.cookies[SESSION_COOKIE], now);
+      // The read-only projector screen's polls are exempt from the 12 h lifetime (it "does not expire").
+      const found = lookupSession(ctx, req.cookies[SESSION_COOKIE], now, {
+        exemptFromMaxAge: (role) => isPoll(req.headers) && isProjectorPoll(role, req.url),
+      });
       if (found.kind !== 'ok') {
         clearSessionCookie(reply);
         throw found.kind === 'expired'

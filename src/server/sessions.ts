@@ -68,8 +68,17 @@ export type SessionLookup =
   | { readonly kind: 'expired' }
   | { readonly kind: 'ok'; readonly user: SessionUser };
 
+export interface LookupOptions {
+  /**
+   * True when this request, made by a user of this role, may outlive the absolute session lifetime:
+   * the read-only user's projector screen for the public session "does not expire" (its polls
+   * also keep the idle timer alive). Any other request of that session still ends it after 12 h.
+   */
+  readonly exemptFromMaxAge?: (role: Role) => boolean;
+}
+
 /** Find the session for a cookie value; expired sessions and those of disabled users are deleted. */
-export function lookupSession(ctx: AppContext, token: string | undefined, now: Date): SessionLookup {
+export function lookupSession(ctx: AppContext, token: string | undefined, now: Date, opts: LookupOptions = {}): SessionLookup {
   if (!token || token.length > 200) return { kind: 'none' };
   const hash = sha256Hex(token);
   const row = ctx.db
@@ -81,7 +90,8 @@ export function lookupSession(ctx: AppContext, token: string | undefined, now: D
   if (!row) return { kind: 'none' };
   const idle = (now.getTime() - Date.parse(row.last_seen_at)) / 1000;
   const age = (now.getTime() - Date.parse(row.s_created)) / 1000;
-  if (row.disabled === 1 || idle > ctx.config.idleTimeoutSeconds || age > ctx.config.maxSessionSeconds) {
+  const tooOld = age > ctx.config.maxSessionSeconds && !(opts.exemptFromMaxAge?.(row.role) ?? false);
+  if (row.disabled === 1 || idle > ctx.config.idleTimeoutSeconds || tooOld) {
     ctx.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
     return { kind: 'expired' };
   }
