@@ -57,6 +57,11 @@ export interface ReportingUnit extends Municipality {
   readonly kind: UnitKind;
   /** '1234 AB' or null (always null for a municipality). */
   readonly postcode: string | null;
+  /**
+   * When this unit came into being (a polling station's creation time; null for a municipality).
+   * History under the same code from before that belongs to an earlier, deleted polling station.
+   */
+  readonly since: string | null;
 }
 
 export function unitKindOf(ctx: AppContext): UnitKind {
@@ -73,9 +78,10 @@ export function reportingUnits(ctx: AppContext): ReportingUnit[] {
       name: p.name,
       postcode: p.postcode,
       kind: 'stembureau' as const,
+      since: p.createdAt,
     }));
   }
-  return kieskringMunicipalities(ctx).map((m) => ({ ...m, postcode: null, kind: 'gemeente' as const }));
+  return kieskringMunicipalities(ctx).map((m) => ({ ...m, postcode: null, kind: 'gemeente' as const, since: null }));
 }
 
 /** The unit with this code, or 404 (a polling station that no longer exists is refused here). */

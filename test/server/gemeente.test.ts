@@ -548,3 +548,50 @@ describe('gemeente installation: checks, differences, deleted and fixed polling 
     assert.equal((await t1.get('/api/counts/SB3')).json.unit.name, 'Sporthal', 'the entry engine still names the station as before');
   });
 });
+
+describe('gemeente installation: a new polling station with the number of a deleted one starts with an empty history', () => {
+  let gem: TestServer;
+  before(async () => {
+    gem = await startTestServer();
+  });
+  after(async () => {
+    await gem?.close();
+  });
+
+  test('the deleted station’s claims stay in the database but are not shown as the new station’s history', async () => {
+    const admin = await adminClient(gem);
+    const p = await admin.upload('/api/election/definition/preview', DEFINITION_FILE, tk2021(DEFINITION_FILE));
+    assert.equal(p.status, 200, p.text);
+    const c = await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, stemgebied: { category: 'GEMEENTE', number: ALMERE } });
+    assert.equal(c.status, 200, c.text);
+    await importCandidateLists(admin);
+    const leader = await userClient(gem, admin, 'verkiezingsleider', 'leider');
+    const typist = await userClient(gem, admin, 'invoer', 'invoer1');
+    assert.equal((await admin.post('/api/polling-stations', { number: 5, name: 'Oud gebouw' })).status, 201);
+    assert.equal((await leader.post('/api/phase', { target: 2 })).status, 200);
+    assert.equal((await typist.post('/api/counts/SB5/claim')).status, 200);
+    assert.equal((await typist.post('/api/counts/SB5/release')).status, 200);
+    const old = await leader.get('/api/counts/SB5');
+    assert.deepEqual(old.json.history.map((h: { action: string }) => h.action), ['claim', 'release']);
+
+    assert.equal((await leader.post('/api/phase', { target: 1 })).status, 200, 'nothing entered: back to phase 1');
+    assert.equal((await admin.post('/api/polling-stations/5/delete')).status, 200);
+    gem.clock.advance(1);
+    assert.equal((await admin.post('/api/polling-stations', { number: 5, name: 'Nieuw gebouw' })).status, 201);
+    assert.equal((await leader.post('/api/phase', { target: 2 })).status, 200);
+    const fresh = await leader.get('/api/counts/SB5');
+    assert.equal(fresh.status, 200, fresh.text);
+    assert.equal(fresh.json.unit.name, 'Nieuw gebouw');
+    assert.deepEqual(fresh.json.history, [], 'the old station’s history is not the new one’s');
+    assert.equal((await typist.post('/api/counts/SB5/claim')).status, 200);
+    const now = await leader.get('/api/counts/SB5');
+    assert.deepEqual(now.json.history.map((h: { action: string }) => h.action), ['claim']);
+    const db = new Database(path.join(gem.dataDir, DB_FILE), { readonly: true });
+    try {
+      const rows = db.prepare("SELECT count(*) AS n FROM count_history WHERE code = 'SB5'").get() as { n: number };
+      assert.equal(rows.n, 3, 'nothing is erased from the append-only history');
+    } finally {
+      db.close();
+    }
+  });
+});

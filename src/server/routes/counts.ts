@@ -350,7 +350,11 @@ export const countRoutes = [
       // Numbers (and check messages, which quote them) are never shown to a typist.
       const checks = !typist && record ? checkEntry(record.form, checkContextFor(ctx, m.code)) : [];
       const history = (
-        ctx.db.prepare('SELECT at, username, role, action, outcome, entry, source, details_json FROM count_history WHERE code = ? ORDER BY id').all(m.code) as {
+        ctx.db
+          .prepare(
+            'SELECT at, username, role, action, outcome, entry, source, details_json FROM count_history WHERE code = ? AND at >= ? ORDER BY id',
+          )
+          .all(m.code, m.since ?? '') as {
           at: string;
           username: string | null;
           role: string | null;
