@@ -1,6 +1,7 @@
 /**
  * Crash safety of phase 2: the real server (`bin/uitslag serve`) as a child process is killed with
- * SIGKILL in the middle of an import confirm, draft saves and submits; restarted on the same data
+ * SIGKILL in the middle of an import confirm (right after its 200, a few ms after sending it, and
+ * before it reaches the server), draft saves and submits; restarted on the same data
  * directory the database passes PRAGMA integrity_check, every municipality's state is valid and
  * matches its history, the audit chain is intact, and no acknowledged save is lost (an
  * unacknowledged one is either fully there or not at all).
@@ -116,11 +117,11 @@ describe('crash safety (SIGKILL during import confirm, draft saves and submits)'
     rmSync(pwDir, { recursive: true, force: true });
   });
 
-  test('killed and restarted twice: consistent, nothing acknowledged lost', async (t) => {
+  test('killed after, during and before an import confirm and restarted each time: consistent, nothing acknowledged lost', async (t) => {
     child = await spawnServer(dataDir, passwordFile);
     const key = await testKeyPair();
     const fake = { url: child.url, adminInitialPassword: ADMIN_INITIAL_PASSWORD, adminReady: false } as unknown as TestServer;
-    const setup = await preparePhase2(fake, { keysFor: ['0034', '0050'], key, validity: WIDE });
+    const setup = await preparePhase2(fake, { keysFor: ['0034', '0050', '0303'], key, validity: WIDE });
     let leader = setup.leader;
     let [t1, t2] = setup.typists as [ApiClient, ApiClient];
     const base171 = await formFromOfficial('0171');
@@ -128,12 +129,18 @@ describe('crash safety (SIGKILL during import confirm, draft saves and submits)'
     assert.equal((await t1.post('/api/counts/0171/claim')).status, 200);
     let lastAckZ = -1;
 
-    for (const [round, code] of [
-      [1, '0034'],
-      [2, '0050'],
+    // Each round kills at another moment of the import confirm, so every branch runs every time:
+    // 'after' = right after the confirm's 200 (the import must be there after the restart);
+    // 'during' = a few milliseconds after sending it (either fully there or not at all);
+    // 'before' = in the same tick as sending it (no answer; either fully there or not at all).
+    const NAMES: Record<string, string> = { '0034': 'Almere', '0050': 'Zeewolde', '0303': 'Dronten' };
+    for (const [round, code, when] of [
+      [1, '0034', 'after'],
+      [2, '0050', 'during'],
+      [3, '0303', 'before'],
     ] as const) {
       // An import ready to confirm.
-      const z = await buildSignedCountZip({ code, key, cert: municipalityCertificate(code, code === '0034' ? 'Almere' : 'Zeewolde', key, WIDE) });
+      const z = await buildSignedCountZip({ code, key, cert: municipalityCertificate(code, NAMES[code]!, key, WIDE) });
       const job = await uploadCountZip(leader, z.zip, z.fileName);
       assert.equal(job.json.stage, 'ready', JSON.stringify(job.json));
       // A loop of draft saves (t1) and of submit/delete cycles (t2 and the leader), then the confirm, then SIGKILL.
@@ -162,10 +169,22 @@ describe('crash safety (SIGKILL during import confirm, draft saves and submits)'
       const confirm = leader
         .post('/api/counts/import/confirm', { uploadId: job.json.preview.uploadId, groups: typedGroups(z.eml, job.json.preview.hiddenGroups), acknowledged: [] })
         .catch(() => null);
-      await sleep(Math.floor(Math.random() * (round === 1 ? 15 : 80)));
-      await kill(child);
+      let killed: Promise<void>;
+      if (when === 'after') {
+        const answer = await confirm;
+        assert.equal(answer?.status, 200, answer?.text);
+        killed = kill(child); // right after the 200, with the saves and submits still running
+      } else if (when === 'before') {
+        killed = kill(child); // SIGKILL is sent synchronously: the answer cannot have been read
+      } else {
+        await sleep(1 + Math.floor(Math.random() * 4));
+        killed = kill(child);
+      }
+      await killed;
       stop = true;
       const confirmed = await confirm;
+      if (when === 'after') assert.equal(confirmed?.status, 200);
+      if (when === 'before') assert.equal(confirmed, null, 'killed before the answer');
       await Promise.all([saves, submits]);
       checkDatabase(path.join(dataDir, 'uitslag.sqlite'));
 
@@ -178,17 +197,27 @@ describe('crash safety (SIGKILL during import confirm, draft saves and submits)'
       assert.equal(st.status, 200, st.text);
       for (const m of st.json.municipalities) assert.ok(STATES.has(m.state), m.state);
       const imported = st.json.municipalities.find((m: { code: string }) => m.code === code);
-      if (confirmed?.status === 200) assert.equal(imported.state, 'first_done', 'an acknowledged import is there');
-      else assert.ok(['first_done', 'empty'].includes(imported.state));
+      if (confirmed?.status === 200) {
+        assert.equal(imported.state, 'first_done', 'an acknowledged import is there');
+        const d = await leader.get(`/api/counts/${code}`);
+        assert.equal(d.json.history.filter((x: { action: string }) => x.action === 'import').length, 1, 'imported once');
+        assert.equal(d.json.forms.first.scalars.E, (await formFromOfficial(code)).scalars.E, 'with its numbers');
+      } else {
+        // Not acknowledged: fully there (state, history, audit: checkDatabase) or not at all.
+        assert.ok(['first_done', 'empty'].includes(imported.state), imported.state);
+        const d = await leader.get(`/api/counts/${code}`);
+        const imports = d.json.history.filter((x: { action: string }) => x.action === 'import').length;
+        assert.equal(imports, imported.state === 'first_done' ? 1 : 0);
+      }
       // The draft: the last acknowledged save, or the one in flight; never older.
       const s995 = (await leader.get('/api/counts/0995')).json;
       const draft = await t1.post('/api/counts/0171/claim');
       assert.equal(draft.status, 200, draft.text);
       const z171 = draft.json.form.scalars.Z;
       assert.ok(z171 === lastAckZ || z171 === inFlightZ, `draft Z=${z171}, acknowledged ${lastAckZ}, in flight ${inFlightZ}`);
-      t.diagnostic(`round ${round}: confirm ${confirmed?.status ?? 'no answer'}, ${code} ${imported.state}, draft Z ${z171} (acknowledged ${lastAckZ}, in flight ${inFlightZ}), 0995 ${s995.state}`);
+      t.diagnostic(`round ${round} (kill ${when}): confirm ${confirmed?.status ?? 'no answer'}, ${code} ${imported.state}, draft Z ${z171} (acknowledged ${lastAckZ}, in flight ${inFlightZ}), 0995 ${s995.state}`);
       lastAckZ = z171;
-            assert.ok(['empty', 'first_in_progress', 'first_done'].includes(s995.state), s995.state);
+      assert.ok(['empty', 'first_in_progress', 'first_done'].includes(s995.state), s995.state);
       if (s995.state === 'first_in_progress') assert.equal((await t2.post('/api/counts/0995/release')).status, 200);
       if (s995.state === 'first_done') assert.equal((await leader.post('/api/counts/0995/delete', { reason: 'na herstart' })).status, 200);
       const admin = rebase(setup.admin, child.url);
