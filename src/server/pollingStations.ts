@@ -180,14 +180,14 @@ export function deletePollingStation(ctx: AppContext, user: SessionUser, number:
 }
 
 /**
- * Replace all polling stations by an imported list (all or nothing). Refused when any station has
+ * Replace all polling stations by an imported list (CSV or EML 110b; all or nothing). Refused when any station has
  * entries; when stations exist already, only with `replace`.
  */
 export function importPollingStations(
   ctx: AppContext,
   user: SessionUser,
   stations: readonly PollingStationInput[],
-  source: { fileName: string; sha256: string; format: 'csv' },
+  source: { fileName: string; sha256: string; format: 'csv' | 'eml110b' },
   replace: boolean,
   now: Date,
 ): number {

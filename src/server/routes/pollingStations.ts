@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_COUNT } from '../../domain/entry.ts';
-import { MAX_POLLING_STATION_NUMBER, parsePollingStationsCsv } from '../../domain/pollingStations.ts';
+import { MAX_POLLING_STATION_NUMBER, parsePollingStationsCsv, type PollingStationInput } from '../../domain/pollingStations.ts';
+import { looksLikeXml, MAX_110B_BYTES, readPollingStations110b } from '../../eml/eml110b.ts';
 import { ApiError, route } from '../http.ts';
 import {
   addPollingStation,
@@ -13,9 +14,12 @@ import {
   updatePollingStation,
 } from '../pollingStations.ts';
 import { sha256Hex } from '../sessions.ts';
+import { requireElection, requireGemeente } from '../state.ts';
 
 /** A CSV of a few thousand stations is far below this. */
 export const MAX_POLLING_STATION_CSV_BYTES = 1024 * 1024;
+/** The upload limit of the import: a CSV (≤ 1 MB) or an EML 110b (≤ 10 MB; with the newer address extensions a 110b is larger). */
+export const MAX_POLLING_STATION_FILE_BYTES = MAX_110B_BYTES;
 
 const StationNumber = z
   .number({ error: 'Het nummer van een stembureau is een heel getal.' })
@@ -92,26 +96,47 @@ export const pollingStationRoutes = [
     access: 'election.import',
     tag: 'stembureaus',
     summary:
-      'Gemeente, fase 1: importeer de stembureaus uit een CSV-bestand (nummer;naam;postcode, met kopregel); alles of niets. ' +
-      'Bestaande stembureaus worden alleen vervangen met ?replace=true.',
-    multipart: { maxBytes: MAX_POLLING_STATION_CSV_BYTES },
+      'Gemeente, fase 1: importeer de stembureaus uit een CSV-bestand (nummer;naam;postcode, met kopregel) of uit een ' +
+      'EML 110b (herkend aan de inhoud); alles of niets. Bestaande stembureaus worden alleen vervangen met ?replace=true.',
+    multipart: { maxBytes: MAX_POLLING_STATION_FILE_BYTES },
     query: ImportQuery,
     handler: ({ ctx, user, file, query, now }) => {
       requireStationSetup(ctx);
       const f = file!;
-      const parsed = parsePollingStationsCsv(f.bytes);
-      if (!parsed.ok) {
-        throw ApiError.from(422, parsed, 'lines' in parsed ? { lines: parsed.lines } : undefined);
+      let stations: readonly PollingStationInput[];
+      let format: 'csv' | 'eml110b';
+      if (looksLikeXml(f.bytes)) {
+        const election = requireElection(ctx);
+        const gemeente = requireGemeente(ctx, 'Stembureaus beheren');
+        const parsed = readPollingStations110b(f.bytes, {
+          electionId: election.election_id,
+          electionDate: election.election_date,
+          municipalityCode: gemeente.code,
+          municipalityName: gemeente.name,
+        });
+        if (!parsed.ok) throw ApiError.from(422, parsed, 'lines' in parsed ? { lines: parsed.lines } : undefined);
+        stations = parsed.value.stations;
+        format = 'eml110b';
+      } else {
+        if (f.bytes.length > MAX_POLLING_STATION_CSV_BYTES) {
+          throw new ApiError(413, 'upload.too_large', 'Het bestand is te groot om te importeren: een CSV-bestand mag hoogstens 1 MB zijn.');
+        }
+        const parsed = parsePollingStationsCsv(f.bytes);
+        if (!parsed.ok) {
+          throw ApiError.from(422, parsed, 'lines' in parsed ? { lines: parsed.lines } : undefined);
+        }
+        stations = parsed.value;
+        format = 'csv';
       }
       const count = importPollingStations(
         ctx,
         user!,
-        parsed.value,
-        { fileName: f.fileName, sha256: sha256Hex(f.bytes), format: 'csv' },
+        stations,
+        { fileName: f.fileName, sha256: sha256Hex(f.bytes), format },
         query.replace === 'true',
         now,
       );
-      return { imported: count, ...pollingStationsOverview(ctx) };
+      return { imported: count, format, ...pollingStationsOverview(ctx) };
     },
   }),
   route({
