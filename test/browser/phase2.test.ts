@@ -179,8 +179,30 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
       await leader.getByLabel(`groep ${hidden[0]! + 1}`, { exact: true }).fill(groups[0]);
       await leader.getByLabel(`groep ${hidden[1]! + 1}`, { exact: true }).fill(groups[1]);
       for (const box of await leader.locator('form input[type="checkbox"]').all()) await box.check();
+      // The steps in order: every check done, "Opslaan" still to do.
+      const stages = leader.locator('.import-progress .stages li');
+      assert.deepEqual(await stages.evaluateAll((els) => els.map((e) => [e.getAttribute('data-stage'), e.getAttribute('data-state')])), [
+        ['queued', 'done'],
+        ['verifying', 'done'],
+        ['reading', 'done'],
+        ['checking', 'done'],
+        ['saving', 'todo'],
+      ]);
+      assert.match((await stages.allInnerTexts()).join(' | '), /1\. Wachten op de controle.*2\. Handtekening controleren.*3\. Bestand lezen.*4\. Telling controleren.*5\. Opslaan/);
       if (code === IMPORTED[0]) await screenshot(leader, 'p2-02-import-voorbeeld');
+      // While the confirm request runs, "Opslaan" is the current step (the request held back a moment).
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      await leader.route('**/api/counts/import/confirm', async (route) => {
+        await held;
+        await route.continue();
+      });
       await leader.getByRole('button', { name: 'Importeren' }).click();
+      await leader.locator('.import-progress .stages li[data-stage="saving"][data-state="current"]').filter({ hasText: 'Opslaan…' }).waitFor();
+      const answered = leader.waitForResponse((r) => r.url().endsWith('/api/counts/import/confirm'));
+      release();
+      assert.equal((await answered).status(), 200);
+      await leader.unroute('**/api/counts/import/confirm');
       await leader.getByRole('heading', { name: `Gemeente ${name}` }).waitFor();
       await leader.locator('.toast.success').filter({ hasText: `Het tellingbestand van ${name} is geïmporteerd` }).waitFor();
       await leader.locator('table.history tr[data-action="import"]').waitFor();
@@ -320,10 +342,34 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await expectSaved(typist1, 'Geblokkeerd voor tweede invoer');
   });
 
-  it('de andere gemeenten: eerste invoer door invoer1 (Urk met waarschuwing W.205 bevestigd)', async () => {
+  it('de andere gemeenten: eerste invoer door invoer1 (Urk met waarschuwing W.205 bevestigd); het open overzicht van de leider ververst zichzelf; filter', async () => {
+    // The leader keeps the overview open; it follows the typist without any navigation.
+    await menu(leader, 'Invoeren stemmen status').click();
+    await leader.locator('tr[data-code="0050"][data-indicator="geen_invoer"]').waitFor();
+    const url = leader.url();
+    const marker = await leader.evaluate(() => ((window as unknown as { __h19: number }).__h19 = Math.random()));
     for (const code of ['0050', '0171', '0184'] as const) {
       await typeEntry(typist1, code, forms.get(code)!, 'Geblokkeerd voor tweede invoer', code === WARNING_CODE ? ['W.205'] : []);
     }
+    await leader.locator('tr[data-code="0184"][data-indicator="invoer_aanwezig"]').waitFor({ timeout: 15_000 });
+    await leader.locator('tr[data-code="0050"][data-indicator="invoer_aanwezig"]').waitFor();
+    assert.equal(leader.url(), url, 'no navigation');
+    assert.equal(await leader.evaluate(() => (window as unknown as { __h19: number }).__h19), marker, 'no reload');
+
+    // Filter chips: only the rows of the chosen status; the chip again or "Alle" shows all.
+    const codes = async () => (await leader.locator('tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).sort();
+    await leader.locator('.filters .chip[data-indicator="afgerond"]').click();
+    assert.equal(await leader.locator('.filters .chip[data-indicator="afgerond"]').getAttribute('aria-pressed'), 'true');
+    assert.deepEqual(await codes(), ['0034', '0303']);
+    await leader.locator('.filters .chip[data-indicator="invoer_aanwezig"]').click();
+    assert.deepEqual(await codes(), ['0050', '0171', '0184', '0995']);
+    assert.equal(await leader.locator('tbody tr:not([data-indicator="invoer_aanwezig"])').count(), 0);
+    await screenshot(leader, 'p2-08a-status-filter');
+    await leader.locator('.filters .chip[data-indicator="geen_invoer"]').click();
+    await leader.getByText('Geen gemeenten met deze status.').waitFor();
+    await leader.locator('.filters').getByRole('button', { name: /^Alle/ }).click();
+    assert.equal(await leader.locator('tbody tr').count(), 6);
+
     // invoer1 cannot do the second entry of its own first entries.
     await menu(typist1, 'Invoer stemmen').click();
     await typist1.locator('tr[data-code="0050"]').filter({ hasText: 'U deed de eerste invoer' }).waitFor();
@@ -345,6 +391,14 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     assert.deepEqual(marked.sort(), ['list.1', 'list.1.1']);
     assert.ok(!(await typist2.locator('.submit-panel').innerText()).includes(String(form.lists[0]!.candidates[0])));
     await screenshot(typist2, 'p2-09-niet-identiek', false);
+    // "Corrigeren steminvoer": back to the form at the first differing field, still marked.
+    await typist2.getByRole('button', { name: 'Corrigeren steminvoer' }).click();
+    await typist2.getByRole('heading', { name: 'Eerste en tweede steminvoer zijn niet identiek' }).waitFor({ state: 'detached' });
+    await typist2.waitForFunction(() => ['list.1', 'list.1.1'].includes((document.activeElement as HTMLInputElement | null)?.dataset.field ?? ''));
+    assert.equal(await typist2.locator('input.marked').count(), 2);
+    // The typist checks the paper and keeps the numbers: not identical again, then confirmed.
+    await submit(typist2, /Tweede invoer afronden/);
+    await typist2.getByRole('heading', { name: 'Eerste en tweede steminvoer zijn niet identiek' }).waitFor();
     await typist2.getByRole('button', { name: 'Bevestigen steminvoer' }).click();
     await expectSaved(typist2, 'verkiezingsleider');
   });

@@ -5,11 +5,26 @@ import { navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
 import { isGemeente } from '../stemgebied.ts';
 
-const STAGES: { key: ImportJob['stage']; label: string }[] = [
+/**
+ * The steps the leader sees, in order: the server's job stages ('queued' while another import is
+ * checked first), then 'saving' while the confirm request stores the entry.
+ */
+type Stage = ImportJob['stage'] | 'queued' | 'saving';
+const STAGES: { key: Stage; label: string }[] = [
+  { key: 'queued', label: 'Wachten op de controle' },
   { key: 'verifying', label: 'Handtekening controleren' },
   { key: 'reading', label: 'Bestand lezen' },
   { key: 'checking', label: 'Telling controleren' },
+  { key: 'saving', label: 'Opslaan' },
 ];
+
+/** Index of the current step: 'ready' = every check done, 'Opslaan' still to do. */
+function stageIndex(stage: Stage, saving: boolean): number {
+  if (saving) return STAGES.length - 1;
+  if (stage === 'ready') return STAGES.length - 1.5; // every check done, Opslaan still to do
+  if (stage === 'storing') return STAGES.length - 1;
+  return STAGES.findIndex((s) => s.key === stage);
+}
 
 type Refusal = { code?: string; message: string; detail?: string };
 
@@ -66,7 +81,7 @@ export function CountImport() {
       setFileKey((k) => k + 1);
       return;
     }
-    setJob({ id: r.value.jobId, state: { stage: 'verifying', progress: 0 } });
+    setJob({ id: r.value.jobId, state: { stage: 'queued' as ImportJob['stage'], progress: 0 } });
   }
 
   async function submit(e: FormEvent) {
@@ -117,7 +132,7 @@ export function CountImport() {
       </>
     );
   }
-  const stageIndex = job ? STAGES.findIndex((s) => s.key === job.state.stage) : -1;
+  const current = job ? stageIndex(job.state.stage as Stage, busy) : -1;
   return (
     <>
       <PageTitle>Importeren steminvoer</PageTitle>
@@ -131,19 +146,21 @@ export function CountImport() {
         programma controleert de handtekening met de geïmporteerde publieke sleutel van de gemeente en daarna de telling.
       </p>
       <FileField key={fileKey} label="Tellingbestand van de gemeente" accept=".zip,.xml" autoFocus disabled={running || busy} onFile={(f) => void upload(f)} />
-      {job && running ? (
+      {job && (running || preview) ? (
         <div className="import-progress" role="status" aria-live="polite">
-          <ol className="stages">
+          <ol className="stages" style={{ flexWrap: 'wrap' }}>
             {STAGES.map((s, i) => (
-              <li key={s.key} className={i < stageIndex ? 'done' : i === stageIndex ? 'current' : 'todo'}>
-                {s.label}
-                {i < stageIndex ? ' ✓' : i === stageIndex ? '…' : ''}
+              <li key={s.key} data-stage={s.key} data-state={i < current ? 'done' : i === current ? 'current' : 'todo'} className={i < current ? 'done' : i === current ? 'current' : 'todo'}>
+                {i + 1}. {s.label}
+                {i < current ? ' ✓' : i === current ? '…' : ''}
               </li>
             ))}
           </ol>
-          <div className="progress" role="progressbar" aria-label="Voortgang" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.state.progress * 100)}>
-            <div className="progress-fill" style={{ width: `${Math.round(job.state.progress * 100)}%` }} />
-          </div>
+          {running ? (
+            <div className="progress" role="progressbar" aria-label="Voortgang" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.state.progress * 100)}>
+              <div className="progress-fill" style={{ width: `${Math.round(job.state.progress * 100)}%` }} />
+            </div>
+          ) : null}
         </div>
       ) : null}
       <RefusalMessage error={refusal} />
