@@ -1,6 +1,7 @@
 /**
  * "Stembureaus" (gemeente installation, phase 1): the municipality's polling stations (number,
- * name, postcode), added and edited one by one or imported from a CSV (`nummer;naam;postcode`),
+ * name, postcode), added and edited one by one or imported from a CSV (`nummer;naam;postcode`) or
+ * from the Kiesraad's EML 110b (the server recognises the format by the content),
  * and the municipality's number of eligible voters (its Z: the polling-station PVs have none).
  * Changes need election.import (the beheerder) and phase 1; the eligible voters also phase 2.
  */
@@ -12,7 +13,7 @@ import { isGemeente, municipalityLabel } from '../stemgebied.ts';
 
 const nl = new Intl.NumberFormat('nl-NL');
 
-/** A refusal with the server's line errors (a refused CSV), one line each. */
+/** A refusal with the server's line errors (a refused CSV or 110b), one line each. */
 function LineErrors({ error }: { error: ApiFailure | null }) {
   if (!error) return null;
   return (
@@ -109,7 +110,7 @@ export function PollingStations() {
           {notice ? <Notice>{notice}</Notice> : null}
           <ErrorMessage error={error} />
           {data.pollingStations.length === 0 ? (
-            <p data-testid="no-stations">Er zijn nog geen stembureaus. Voeg ze hieronder toe of importeer een CSV-bestand.</p>
+            <p data-testid="no-stations">Er zijn nog geen stembureaus. Voeg ze hieronder toe of importeer een CSV-bestand of een EML 110b.</p>
           ) : (
             <table className="stations">
               <caption className="sr-only">Stembureaus van {data.gemeente.name}</caption>
@@ -352,7 +353,10 @@ function StationForm(props: {
   );
 }
 
-/** Import from a CSV `nummer;naam;postcode` (all or nothing; replaces existing stations after a confirmation). */
+/**
+ * Import from a CSV `nummer;naam;postcode` or an EML 110b (.xml) in one control: the server tells them
+ * apart by the content (all or nothing; replaces existing stations after a confirmation).
+ */
 function ImportCsv(props: { existing: number; onImported: (n: number) => void }) {
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
@@ -390,13 +394,23 @@ function ImportCsv(props: { existing: number; onImported: (n: number) => void })
 
   return (
     <section>
-      <h2 id="stembureaus-import-titel">Importeren stembureaus (CSV)</h2>
+      <h2 id="stembureaus-import-titel">Importeren stembureaus (CSV of EML 110b)</h2>
       <p>
         Een CSV-bestand met een kopregel <code>nummer;naam;postcode</code> en daarna één regel per stembureau, gescheiden door een
         puntkomma, bijvoorbeeld <code>1;Stadhuis;1315 HR</code>. De postcode mag leeg blijven. Het hele bestand wordt geïmporteerd
         of, bij een fout, niets.
       </p>
-      <FileField key={fileKey} label="CSV-bestand met stembureaus" accept=".csv,.txt,text/csv" disabled={busy} onFile={(f) => void onFile(f)} />
+      <p>
+        Of het stembureaubestand van de gemeente (EML 110b, <code>.xml</code>): het moet van deze verkiezing en van{' '}
+        deze gemeente zijn. Nummer, naam en postcode van elk stembureau worden overgenomen.
+      </p>
+      <FileField
+        key={fileKey}
+        label="CSV-bestand met stembureaus of EML 110b"
+        accept=".csv,.txt,text/csv,.xml,application/xml,text/xml"
+        disabled={busy}
+        onFile={(f) => void onFile(f)}
+      />
       {busy ? <p role="status">Bestand wordt gecontroleerd…</p> : null}
       <LineErrors error={error} />
       {dialog}
