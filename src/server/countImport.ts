@@ -80,6 +80,15 @@ function sameNamePart(part: string, municipalityName: string): boolean {
   return part.toLowerCase() === fileNamePart(municipalityName).toLowerCase();
 }
 
+function wrongKind(kind: string): Failure {
+  return fail('import.kind', `Dit is geen telbestand van een gemeente (EML 510b), maar een bestand van soort ${kind}.`, `EML@Id=${kind}`);
+}
+
+/** A file that is no EML 510 at all (e.g. a 230b) is refused with the same code as a 510 of the wrong kind. */
+function asImportKind<T>(r: Result<T>): Result<T> {
+  return !r.ok && r.code === 'eml_soort' ? fail('import.kind', r.message, r.detail ?? 'not an EML 510') : r;
+}
+
 /** Read just the header of the EML (stops at the first vote block). */
 function peekHeader(eml: Buffer): Result<Eml510Header> {
   let header: Eml510Header | null = null;
@@ -134,10 +143,14 @@ async function importWork(
   // Which municipality: the EML's ManagingAuthority, checked against the names of the zip and the EML entry.
   const zipPart = municipalityPartOfName(input.fileName, '.zip');
   const emlPart = municipalityPartOfName(emlName, '.eml.xml');
-  const header = peekHeader(eml);
+  const header = asImportKind(peekHeader(eml));
   const byPart = (part: string | null) => (part === null ? undefined : input.municipalities.find((m) => sameNamePart(part, m.name)));
   let code: string;
   let name: string;
+  if (header.ok && header.value.kind !== '510b') {
+    // Before the authority: a kieskring's 510c or another kind is refused for what it is.
+    return wrongKind(header.value.kind);
+  }
   if (header.ok) {
     const authority = header.value.authorityId;
     const m = input.municipalities.find((x) => x.code === authority);
@@ -273,13 +286,7 @@ async function importWork(
 
   // Header checks, in order.
   const h = header.value;
-  if (h.kind !== '510b') {
-    return fail(
-      'import.kind',
-      `Dit is geen telbestand van een gemeente (EML 510b), maar een bestand van soort ${h.kind}.`,
-      `EML@Id=${h.kind}`,
-    );
-  }
+  if (h.kind !== '510b') return wrongKind(h.kind);
   const e = input.election;
   if (h.election.id !== e.id || h.election.category !== e.category || (h.election.date ?? '') !== e.date) {
     return fail(
