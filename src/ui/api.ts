@@ -261,7 +261,7 @@ export interface ImportPreview {
 }
 
 export interface ImportJob {
-  stage: 'verifying' | 'reading' | 'checking' | 'storing' | 'ready' | 'failed';
+  stage: 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
   progress: number;
   error?: { code: string; message: string; detail?: string };
   preview?: ImportPreview;

@@ -9,7 +9,7 @@ import { isGemeente } from '../stemgebied.ts';
  * The steps the leader sees, in order: the server's job stages ('queued' while another import is
  * checked first), then 'saving' while the confirm request stores the entry.
  */
-type Stage = ImportJob['stage'] | 'queued' | 'saving';
+type Stage = ImportJob['stage'] | 'saving';
 const STAGES: { key: Stage; label: string }[] = [
   { key: 'queued', label: 'Wachten op de controle' },
   { key: 'verifying', label: 'Handtekening controleren' },
@@ -22,7 +22,6 @@ const STAGES: { key: Stage; label: string }[] = [
 function stageIndex(stage: Stage, saving: boolean): number {
   if (saving) return STAGES.length - 1;
   if (stage === 'ready') return STAGES.length - 1.5; // every check done, Opslaan still to do
-  if (stage === 'storing') return STAGES.length - 1;
   return STAGES.findIndex((s) => s.key === stage);
 }
 
@@ -81,7 +80,7 @@ export function CountImport() {
       setFileKey((k) => k + 1);
       return;
     }
-    setJob({ id: r.value.jobId, state: { stage: 'queued' as ImportJob['stage'], progress: 0 } });
+    setJob({ id: r.value.jobId, state: { stage: 'queued', progress: 0 } });
   }
 
   async function submit(e: FormEvent) {
