@@ -210,7 +210,9 @@ test('property: random actions by random users keep the four-eyes invariants; th
       }
       return true;
     }),
-    { numRuns: 300 },
+    // A fixed seed keeps CI reproducible (the path-coverage check below must not depend on luck);
+    // FC_SEED=<n> explores other runs.
+    { numRuns: 1000, seed: Number(process.env.FC_SEED ?? 20261128) },
   );
   // the random steps drive every path: errors, warnings, differences, completions, resolutions
   for (const kind of [
