@@ -178,28 +178,51 @@ export function parsePollingStationsCsv(bytes: Uint8Array): Result<PollingStatio
     );
   }
   const columns = header.length;
-  const errors: CsvLineError[] = [];
-  const stations: PollingStationInput[] = [];
-  const firstLineOf = new Map<number, number>();
+  const rows: StationRowInput[] = [];
   for (let i = headerIndex + 1; i < lines.length; i++) {
     const raw = lines[i]!;
     if (raw.trim() === '') continue;
-    const lineNo = i + 1;
-    const add = (message: string) => {
-      if (errors.length < MAX_CSV_ERRORS) errors.push({ line: lineNo, message });
-    };
+    const line = i + 1;
     const fields = splitCsvLine(raw);
-    if (fields === null) {
-      add('Aanhalingstekens kloppen niet.');
+    if (fields === null) rows.push({ line, problem: 'Aanhalingstekens kloppen niet.' });
+    else if (fields.length !== columns) {
+      rows.push({ line, problem: `Verwacht ${columns} velden gescheiden door puntkomma’s, gevonden ${fields.length}.` });
+    } else rows.push({ line, numberText: fields[0]!, nameText: fields[1]!, postcodeText: columns === 3 ? fields[2]! : null });
+  }
+  const { stations, errors } = validateStationRows(rows);
+  if (errors.length > 0) return csvFail(stationErrorsMessage(errors), errors);
+  if (stations.length === 0) return csvFail('Het bestand bevat geen stembureaus (alleen een kopregel).', []);
+  if (stations.length > MAX_CSV_STATIONS) {
+    return csvFail(`Het bestand bevat te veel stembureaus (ten hoogste ${MAX_CSV_STATIONS.toLocaleString('nl-NL')}).`, []);
+  }
+  return ok(stations);
+}
+
+/** One polling station as read from a file (a CSV line, an EML 110b PollingPlace), or what was wrong with it. */
+export type StationRowInput =
+  | { readonly line: number; readonly numberText: string; readonly nameText: string; readonly postcodeText: string | null }
+  | { readonly line: number; readonly problem: string };
+
+/**
+ * Validate polling stations read from any file: every row is checked and every problem reported
+ * with its line number (number, duplicate number, name, postcode). The stations come out sorted by
+ * number; they are complete only when `errors` is empty.
+ */
+export function validateStationRows(rows: readonly StationRowInput[]): { stations: PollingStationInput[]; errors: CsvLineError[] } {
+  const errors: CsvLineError[] = [];
+  const stations: PollingStationInput[] = [];
+  const firstLineOf = new Map<number, number>();
+  for (const row of rows) {
+    const add = (message: string) => {
+      if (errors.length < MAX_CSV_ERRORS) errors.push({ line: row.line, message });
+    };
+    if ('problem' in row) {
+      add(row.problem);
       continue;
     }
-    if (fields.length !== columns) {
-      add(`Verwacht ${columns} velden gescheiden door puntkomma’s, gevonden ${fields.length}.`);
-      continue;
-    }
-    const n = parsePollingStationNumber(fields[0]!);
-    const name = normalisePollingStationName(fields[1]!);
-    const pc = normalisePostcode(columns === 3 ? fields[2] : null);
+    const n = parsePollingStationNumber(row.numberText);
+    const name = normalisePollingStationName(row.nameText);
+    const pc = normalisePostcode(row.postcodeText);
     let bad = false;
     if (!n.ok) {
       add(n.message);
@@ -209,28 +232,22 @@ export function parsePollingStationsCsv(bytes: Uint8Array): Result<PollingStatio
       if (first !== undefined) {
         add(`Stembureau ${n.value} komt al voor op regel ${first}.`);
         bad = true;
-      } else firstLineOf.set(n.value, lineNo);
+      } else firstLineOf.set(n.value, row.line);
     }
-    if (!name.ok) {
-      add(name.message);
-      bad = true;
-    }
-    if (!pc.ok) {
-      add(pc.message);
-      bad = true;
+    for (const r of [name, pc]) {
+      if (!r.ok) {
+        add(n.ok ? `Stembureau ${n.value}: ${r.message}` : r.message);
+        bad = true;
+      }
     }
     if (!bad && n.ok && name.ok && pc.ok) stations.push({ number: n.value, name: name.value, postcode: pc.value });
   }
-  if (errors.length > 0) {
-    const shown = errors.slice(0, 5).map((e) => `regel ${e.line}: ${e.message}`).join(' ');
-    return csvFail(
-      `Het bestand is niet geïmporteerd: ${errors.length === 1 ? 'er is 1 fout' : `er zijn ${errors.length}${errors.length >= MAX_CSV_ERRORS ? '+' : ''} fouten`}. ${shown}`,
-      errors,
-    );
-  }
-  if (stations.length === 0) return csvFail('Het bestand bevat geen stembureaus (alleen een kopregel).', []);
-  if (stations.length > MAX_CSV_STATIONS) {
-    return csvFail(`Het bestand bevat te veel stembureaus (ten hoogste ${MAX_CSV_STATIONS.toLocaleString('nl-NL')}).`, []);
-  }
-  return ok(stations.sort((a, b) => a.number - b.number));
+  return { stations: stations.sort((a, b) => a.number - b.number), errors };
+}
+
+/** The Dutch summary of a refused stations file: the number of problems and the first five. */
+export function stationErrorsMessage(errors: readonly CsvLineError[]): string {
+  const shown = errors.slice(0, 5).map((e) => `regel ${e.line}: ${e.message}`).join(' ');
+  const count = errors.length === 1 ? 'er is 1 fout' : `er zijn ${errors.length}${errors.length >= MAX_CSV_ERRORS ? '+' : ''} fouten`;
+  return `Het bestand is niet geïmporteerd: ${count}. ${shown}`;
 }

@@ -26,13 +26,12 @@
  * with one message.
  */
 import {
-  MAX_CSV_ERRORS,
   MAX_CSV_STATIONS,
-  normalisePollingStationName,
-  normalisePostcode,
-  parsePollingStationNumber,
+  stationErrorsMessage,
+  validateStationRows,
   type CsvLineError,
   type PollingStationInput,
+  type StationRowInput,
 } from '../domain/pollingStations.ts';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 import { detectEmlKind, EML_NS, emlKindName, KR_NS, XAL_NS } from './kind.ts';
@@ -173,51 +172,12 @@ export function readPollingStations110b(
   if (places.length === 0) {
     return stationsFail(`${capitalised(WHAT)} bevat geen stembureaus (PollingPlace).`, [], 'no PollingPlace');
   }
-  const errors: CsvLineError[] = [];
-  const stations: PollingStationInput[] = [];
-  const firstLineOf = new Map<number, number>();
-  for (const place of places) {
-    const line = place.line;
-    const add = (message: string) => {
-      if (errors.length < MAX_CSV_ERRORS) errors.push({ line, message });
-    };
+  const rows: StationRowInput[] = places.map((place) => {
     const read = readPlace(place);
-    if (!read.ok) {
-      add(read.message);
-      continue;
-    }
-    const { numberText, nameText, postcodeText } = read.value;
-    const n = parsePollingStationNumber(numberText);
-    const name = normalisePollingStationName(nameText);
-    const pc = normalisePostcode(postcodeText);
-    let bad = false;
-    if (!n.ok) {
-      add(n.message);
-      bad = true;
-    } else {
-      const first = firstLineOf.get(n.value);
-      if (first !== undefined) {
-        add(`Stembureau ${n.value} komt al voor op regel ${first}.`);
-        bad = true;
-      } else firstLineOf.set(n.value, line);
-    }
-    if (!name.ok) {
-      add(n.ok ? `Stembureau ${n.value}: ${name.message}` : name.message);
-      bad = true;
-    }
-    if (!pc.ok) {
-      add(n.ok ? `Stembureau ${n.value}: ${pc.message}` : pc.message);
-      bad = true;
-    }
-    if (!bad && n.ok && name.ok && pc.ok) stations.push({ number: n.value, name: name.value, postcode: pc.value });
-  }
-  if (errors.length > 0) {
-    const shown = errors.slice(0, 5).map((e) => `regel ${e.line}: ${e.message}`).join(' ');
-    return stationsFail(
-      `Het bestand is niet geïmporteerd: ${errors.length === 1 ? 'er is 1 fout' : `er zijn ${errors.length}${errors.length >= MAX_CSV_ERRORS ? '+' : ''} fouten`}. ${shown}`,
-      errors,
-    );
-  }
+    return read.ok ? { line: place.line, ...read.value } : { line: place.line, problem: read.message };
+  });
+  const { stations, errors } = validateStationRows(rows);
+  if (errors.length > 0) return stationsFail(stationErrorsMessage(errors), errors);
   if (stations.length > MAX_CSV_STATIONS) {
     return stationsFail(`Het bestand bevat te veel stembureaus (ten hoogste ${MAX_CSV_STATIONS.toLocaleString('nl-NL')}).`, []);
   }
@@ -227,7 +187,7 @@ export function readPollingStations110b(
     municipalityCode: authorityId,
     municipalityName: authorityName,
     eligibleVoters,
-    stations: stations.sort((a, b) => a.number - b.number),
+    stations,
   });
 }
 
