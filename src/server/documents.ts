@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
 import type { UnitState } from '../domain/doubleEntry.ts';
@@ -43,6 +43,7 @@ import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { ApiError } from './http.ts';
 import { candidateListsFile, eligibleVoters, isGemeente, requireElection, stemgebiedOf } from './state.ts';
+import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Free-text parts of the PV ("Gegevens proces-verbaal")
@@ -684,6 +685,8 @@ export function downloadName(d: Pick<StoredDocument, 'file_name' | 'voided_at'>)
 // Worker thread
 // ---------------------------------------------------------------------------------------------
 
+const RENDER_INTERNAL = { code: 'documents.internal', message: 'De documenten konden niet worden gemaakt door een interne fout.' } as const;
+
 type WorkerRequest = {
   readonly uitslagDocuments: true;
   readonly mode: 'final' | 'concept';
@@ -691,9 +694,6 @@ type WorkerRequest = {
   /** The concept's format (default: the PV as PDF). */
   readonly format?: ConceptFormat;
 };
-type WorkerMessage =
-  | { readonly type: 'progress'; readonly stage: RenderStage; readonly progress: number }
-  | { readonly type: 'result'; readonly result: Result<RenderedFile[]> };
 
 async function runRequest(req: WorkerRequest, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
   if (req.mode === 'concept') {
@@ -701,19 +701,6 @@ async function runRequest(req: WorkerRequest, progress: RenderProgress): Promise
     return r.ok ? ok([r.value]) : r;
   }
   return (renderHook ?? renderDocuments)(req.input, progress);
-}
-
-function workerUrl(): URL | null {
-  const self = new URL(import.meta.url);
-  if (!self.pathname.endsWith('.ts')) return self;
-  let api: string;
-  try {
-    api = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return null;
-  }
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(self.href)});`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
 /**
@@ -736,56 +723,22 @@ export function renderInWorker(
   const req: WorkerRequest = { uitslagDocuments: true, mode, input, ...(format ? { format } : {}) };
   if (renderHook !== null && mode === 'final') {
     return runRequest(req, progress).catch((err: unknown) =>
-      fail('documents.internal', 'De documenten konden niet worden gemaakt door een interne fout.', String(err)),
+      fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(err)),
     );
   }
-  const url = workerUrl();
-  if (url === null) return runRequest(req, progress);
-  return new Promise((resolve) => {
-    let done = false;
-    let started = false;
-    const worker = new Worker(url, { workerData: req, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-    worker.on('message', (m: WorkerMessage) => {
-      started = true;
-      if (m.type === 'progress') progress(m.stage, m.progress);
-      else if (!done) {
-        done = true;
-        // Buffers arrive as Uint8Arrays.
-        resolve(m.result.ok ? ok(m.result.value.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }))) : m.result);
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (err) => {
-      if (done) return;
-      done = true;
-      if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
-        resolve(runRequest(req, progress));
-        return;
-      }
-      resolve(fail('documents.internal', 'De documenten konden niet worden gemaakt door een interne fout.', err.message));
-    });
-    worker.on('exit', (code) => {
-      if (done) return;
-      done = true;
-      resolve(fail('documents.internal', 'De documenten konden niet worden gemaakt door een interne fout.', `worker exited with ${code}`));
-    });
+  return runInWorker({
+    url: workerBootstrapUrl(new URL(import.meta.url)),
+    workerData: req,
+    resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    progress,
+    fallback: () => runRequest(req, progress),
+    internal: RENDER_INTERNAL,
+    // Buffers arrive as Uint8Arrays.
+    revive: (r) => (r.ok ? ok(r.value.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }))) : r),
   });
 }
 
 if (!isMainThread && parentPort && (workerData as WorkerRequest | undefined)?.uitslagDocuments === true) {
-  const port = parentPort;
-  let last = -1;
-  runRequest(workerData as WorkerRequest, (stage, progress) => {
-    const p = Math.floor(progress * 100);
-    if (p === last) return;
-    last = p;
-    port.postMessage({ type: 'progress', stage, progress });
-  })
-    .then((result) => port.postMessage({ type: 'result', result }))
-    .catch((err: unknown) =>
-      port.postMessage({
-        type: 'result',
-        result: { ok: false, code: 'documents.internal', message: 'De documenten konden niet worden gemaakt door een interne fout.', detail: String(err) },
-      }),
-    );
+  const request = workerData as WorkerRequest;
+  serveInWorker(parentPort, (progress: RenderProgress) => runRequest(request, progress), RENDER_INTERNAL);
 }
