@@ -54,6 +54,13 @@ function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
   });
 }
 
+/** The page fits the 1280 px wide window of newPage(): no horizontal scrolling. */
+async function assertNoHorizontalOverflow(page: Page, what: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  assert.equal(innerWidth, 1280);
+  assert.ok(scrollWidth <= innerWidth, `${what}: ${scrollWidth} px breed, breder dan het venster van ${innerWidth} px`);
+}
+
 /** The municipality left incomplete (first entry only) until the Finalise screen has listed it. */
 const INCOMPLETE = '0995';
 
@@ -154,6 +161,7 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     const rows = page.locator('tbody tr');
     assert.equal(await rows.count(), 6);
     await screenshot(page, 'phase3-documents');
+    await assertNoHorizontalOverflow(page, 'documentenoverzicht');
     for (let i = 0; i < 6; i++) {
       const link = rows.nth(i).getByRole('link');
       const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
@@ -229,6 +237,7 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     assert.deepEqual(names, [...files.keys()].sort().map((n) => `VERVALLEN_${n}`));
     for (let i = 0; i < 6; i++) assert.equal((await rows.nth(i).locator('td').last().textContent())?.trim(), 'Vervallen');
     await screenshot(page, 'phase3-void');
+    await assertNoHorizontalOverflow(page, 'documentenoverzicht met vervallen bestanden');
 
     const csvRow = rows.filter({ hasText: 'osv4-3_telling_tk2021_kieskring_lelystad.csv' });
     const [download] = await Promise.all([page.waitForEvent('download'), csvRow.getByRole('link').click()]);

@@ -48,6 +48,47 @@ function size(n: number): string {
   return `${(n / 1024 / 1024).toLocaleString('nl-NL', { maximumFractionDigits: 1 })} MB`;
 }
 
+/**
+ * A hash code in the overview table: two lines of 8 groups of 4 (the text stays "AAAA BBBB …", 16
+ * groups separated by single spaces, so a copy-paste or a test reads the canonical form).
+ */
+function TableHash({ hash }: { hash: string }) {
+  const groups = hash.split(' ');
+  if (groups.length !== 16) return <code className="hash">{hash}</code>;
+  return (
+    <code className="hash">
+      <span className="hash-line">{groups.slice(0, 8).join(' ')}</span> <span className="hash-line">{groups.slice(8).join(' ')}</span>
+    </code>
+  );
+}
+
+/** Date and time on two lines ("15-02-2021," / "09:00:06"), the text as formatDateTime writes it. */
+function DateTimeLines({ value }: { value: string }) {
+  const text = formatDateTime(value);
+  const at = text.indexOf(', ');
+  if (at < 0) return <>{text}</>;
+  return (
+    <>
+      <span className="nowrap">{text.slice(0, at + 1)}</span> <span className="nowrap">{text.slice(at + 2)}</span>
+    </>
+  );
+}
+
+/** A file name that may wrap after "_" and "." (long Kiesraad names), without changing its text. */
+function BreakableName({ name }: { name: string }) {
+  const parts = name.split(/(?<=[_.])/);
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 && <wbr />}
+        </span>
+      ))}
+    </>
+  );
+}
+
 export function CreateDocuments() {
   const { can, election } = useApp();
   const gemeente = isGemeente(election?.election);
@@ -169,7 +210,7 @@ export function DocumentsOverview() {
                   Grootte
                 </th>
                 <th scope="col">Hashcode (SHA-256)</th>
-                <th scope="col">Status</th>
+                <th scope="col" className="doc-status">Status</th>
               </tr>
             </thead>
             <tbody>
@@ -178,15 +219,17 @@ export function DocumentsOverview() {
                   <td>{d.label}</td>
                   <td className="file">
                     <a href={`/api/documents/${d.id}/download`} download>
-                      {d.status === 'vervallen' ? `VERVALLEN_${d.fileName}` : d.fileName}
+                      <BreakableName name={d.status === 'vervallen' ? `VERVALLEN_${d.fileName}` : d.fileName} />
                     </a>
                   </td>
-                  <td className="nowrap">{formatDateTime(d.createdAt)}</td>
+                  <td className="doc-time">
+                    <DateTimeLines value={d.createdAt} />
+                  </td>
                   <td className="num nowrap">{size(d.size)}</td>
                   <td>
-                    <code className="hash">{d.hash}</code>
+                    <TableHash hash={d.hash} />
                   </td>
-                  <td>{d.status === 'vervallen' ? 'Vervallen' : 'Geldig'}</td>
+                  <td className="doc-status">{d.status === 'vervallen' ? 'Vervallen' : 'Geldig'}</td>
                 </tr>
               ))}
             </tbody>
