@@ -259,6 +259,22 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
       await page.keyboard.type(String(v));
     }
     await page.locator(`[data-list-sum="${list.listNumber}"].equal`).waitFor();
+    // Shift+Tab: back through the candidates to the list total, each value kept; Tab forward again.
+    const active = () => page.evaluate(() => (document.activeElement as HTMLInputElement).dataset.field);
+    const n = list.candidates.length;
+    assert.ok(n >= 2, 'a list with at least two candidates');
+    assert.equal(await active(), `list.${list.listNumber}.${n}`);
+    for (let i = n - 1; i >= 1; i--) {
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await active(), `list.${list.listNumber}.${i}`, `Shift+Tab naar kandidaat ${i}`);
+    }
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await active(), `list.${list.listNumber}`, 'Shift+Tab vanaf kandidaat 1: het lijsttotaal');
+    assert.equal(await page.locator(`input[data-field="list.${list.listNumber}"]`).inputValue(), String(list.total));
+    await page.keyboard.press('Tab');
+    assert.equal(await active(), `list.${list.listNumber}.1`);
+    assert.equal(await page.locator(`input[data-field="list.${list.listNumber}.1"]`).inputValue(), String(list.candidates[0]));
+    await page.locator(`[data-list-sum="${list.listNumber}"].equal`).waitFor();
     await screenshot(page, 'p2-05-invoer-toetsenbord', false);
     const typedIds = new Set<string>([...keyed, `list.${list.listNumber}`, ...list.candidates.map((_, i) => `list.${list.listNumber}.${i + 1}`)]);
     await fill(page, fieldValues(form), (id) => typedIds.has(id));
