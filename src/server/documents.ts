@@ -38,7 +38,7 @@ import { buildGemeentePvModel, gemeentePvOdtFile, gemeentePvPdf, type GemeentePv
 import { buildO3Model, type O3Input } from '../reports/o3/model.ts';
 import { o3Odt } from '../reports/o3/odt.ts';
 import { o3Pdf } from '../reports/o3/pdf.ts';
-import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { ApiError } from './http.ts';
@@ -303,20 +303,87 @@ function gemeentePvInput(input: RenderInput, g: GemeenteRenderInput, emlHash: st
   };
 }
 
+/** The gemeente's 510b (polling station names as written in the EML). */
+function gemeenteEml(input: RenderInput, g: GemeenteRenderInput, creationDateTime: string): Result<Buffer> {
+  return writeEml510b({
+    election: input.election,
+    municipality: g.municipality,
+    kieskring: input.kieskring,
+    candidateLists: input.candidateLists,
+    total: gemeenteTotal(g),
+    pollingStations: emlStations(g),
+    creationDateTime,
+  });
+}
+
+/** The gemeente's OSV 4-3 CSV (polling station names as in the EML). */
+function gemeenteCsv(input: RenderInput, g: GemeenteRenderInput): Buffer {
+  return osv43CsvGemeente({
+    electionName: input.election.name,
+    electionDate: input.election.date,
+    municipality: g.municipality,
+    candidateLists: input.candidateLists,
+    total: gemeenteTotal(g),
+    pollingStations: emlStations(g),
+  });
+}
+
+function emlStations(g: GemeenteRenderInput): PollingStationCounts[] {
+  return g.pollingStations.map((s) => ({ ...s, name: stationEmlName(s.name) }));
+}
+
+/** The kieskring's 510c. */
+function kieskringEml(input: RenderInput, creationDateTime: string): Result<Buffer> {
+  return writeEml510c({
+    election: input.election,
+    kieskring: input.kieskring,
+    candidateLists: input.candidateLists,
+    municipalities: input.municipalities,
+    creationDateTime,
+  });
+}
+
+/** The kieskring's OSV 4-3 CSV. */
+function kieskringCsv(input: RenderInput): Buffer {
+  return osv43CsvHsb({
+    electionName: input.election.name,
+    electionDate: input.election.date,
+    kieskring: input.kieskring,
+    candidateLists: input.candidateLists,
+    municipalities: input.municipalities,
+  });
+}
+
+/** A PV's PDF, its rendering failure as `documents.render` with the given Dutch message. */
+function pvPdfOrFail(pdf: Result<Buffer>, message: string): Result<Buffer> {
+  return pdf.ok ? pdf : fail('documents.render', message, `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+}
+
+/** The zip entries of a signed count file: the EML and its detached signature. */
+function signedEmlEntries(emlName: string, eml: Buffer, signature: Buffer): TransferZipEntry[] {
+  return [
+    { name: emlName, data: eml },
+    { name: emlName + SIGNATURE_SUFFIX, data: signature },
+  ];
+}
+
+const CONCEPT_PDF_FAILED = 'Het concept-proces-verbaal kon niet worden gemaakt.';
+const PDF_FAILED = 'Het proces-verbaal (PDF) kon niet worden gemaakt.';
+
 /** The concept O 3 (watermark, no hash); for a gemeente its concept PV. */
 export function renderConceptPdf(input: RenderInput): Result<RenderedFile> {
   const g = input.gemeente;
   if (g) {
     const model = buildGemeentePvModel(gemeentePvInput(input, g, null));
     if (!model.ok) return model;
-    const pdf = gemeentePvPdf(model.value);
-    if (!pdf.ok) return fail('documents.render', 'Het concept-proces-verbaal kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+    const pdf = pvPdfOrFail(gemeentePvPdf(model.value), CONCEPT_PDF_FAILED);
+    if (!pdf.ok) return pdf;
     return ok({ kind: 'pv_pdf', fileName: gemeentePvFileName(input.election.id, g.municipality.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
   }
   const model = buildO3Model(o3Input(input, null));
   if (!model.ok) return model;
-  const pdf = o3Pdf(model.value);
-  if (!pdf.ok) return fail('documents.render', 'Het concept-proces-verbaal kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+  const pdf = pvPdfOrFail(o3Pdf(model.value), CONCEPT_PDF_FAILED);
+  if (!pdf.ok) return pdf;
   return ok({ kind: 'o3_pdf', fileName: o3FileName(input.election.id, input.kieskring.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
 }
 
@@ -336,7 +403,6 @@ export async function renderConcept(input: RenderInput, format: ConceptFormat): 
   const g = input.gemeente;
   if (g) {
     const name = g.municipality.name;
-    const stations = g.pollingStations.map((s) => ({ ...s, name: stationEmlName(s.name) }));
     if (format === 'odt') {
       const model = buildGemeentePvModel(gemeentePvInput(input, g, null));
       if (!model.ok) return model;
@@ -344,26 +410,11 @@ export async function renderConcept(input: RenderInput, format: ConceptFormat): 
       return ok({ kind: 'pv_odt', fileName: gemeentePvFileName(id, name, 'odt', true), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt });
     }
     if (format === 'eml') {
-      const eml = writeEml510b({
-        election: input.election,
-        municipality: g.municipality,
-        kieskring: input.kieskring,
-        candidateLists: input.candidateLists,
-        total: gemeenteTotal(g),
-        pollingStations: stations,
-        creationDateTime,
-      });
+      const eml = gemeenteEml(input, g, creationDateTime);
       if (!eml.ok) return eml;
       return ok({ kind: 'eml510b', fileName: `CONCEPT_${transferEmlName(id, 'gemeente', name)}`, contentType: 'application/xml', bytes: eml.value });
     }
-    const csv = osv43CsvGemeente({
-      electionName: input.election.name,
-      electionDate: input.election.date,
-      municipality: g.municipality,
-      candidateLists: input.candidateLists,
-      total: gemeenteTotal(g),
-      pollingStations: stations,
-    });
+    const csv = gemeenteCsv(input, g);
     return ok({ kind: 'csv_osv43', fileName: `CONCEPT_${csvFileName(id, name, 'gemeente')}`, contentType: 'text/csv; charset=utf-8', bytes: csv });
   }
   const k = input.kieskring;
@@ -374,17 +425,11 @@ export async function renderConcept(input: RenderInput, format: ConceptFormat): 
     return ok({ kind: 'o3_odt', fileName: o3FileName(id, k.name, 'odt', true), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt });
   }
   if (format === 'eml') {
-    const eml = writeEml510c({ election: input.election, kieskring: k, candidateLists: input.candidateLists, municipalities: input.municipalities, creationDateTime });
+    const eml = kieskringEml(input, creationDateTime);
     if (!eml.ok) return eml;
     return ok({ kind: 'eml510c', fileName: `CONCEPT_${transferEmlName(id, 'kieskring', k.name)}`, contentType: 'application/xml', bytes: eml.value });
   }
-  const csv = osv43CsvHsb({
-    electionName: input.election.name,
-    electionDate: input.election.date,
-    kieskring: k,
-    candidateLists: input.candidateLists,
-    municipalities: input.municipalities,
-  });
+  const csv = kieskringCsv(input);
   return ok({ kind: 'csv_osv43', fileName: `CONCEPT_${csvFileName(id, k.name)}`, contentType: 'text/csv; charset=utf-8', bytes: csv });
 }
 
@@ -396,50 +441,28 @@ export async function renderDocuments(input: RenderInput, progress: RenderProgre
   const k = input.kieskring;
   const created = new Date(input.createdAt);
   progress('eml', 0.05);
-  const eml = writeEml510c({
-    election: input.election,
-    kieskring: k,
-    candidateLists: input.candidateLists,
-    municipalities: input.municipalities,
-    creationDateTime: localDateTime(created),
-  });
+  const eml = kieskringEml(input, localDateTime(created));
   if (!eml.ok) return eml;
   const emlHash = sha256Hex(eml.value);
   progress('pdf', 0.15);
   const model = buildO3Model(o3Input(input, emlHash));
   if (!model.ok) return model;
-  const pdf = o3Pdf(model.value);
-  if (!pdf.ok) return fail('documents.render', 'Het proces-verbaal (PDF) kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+  const pdf = pvPdfOrFail(o3Pdf(model.value), PDF_FAILED);
+  if (!pdf.ok) return pdf;
   progress('odt', 0.7);
   const odt = await o3Odt(model.value);
   progress('csv', 0.8);
-  const csv = osv43CsvHsb({
-    electionName: input.election.name,
-    electionDate: input.election.date,
-    kieskring: k,
-    candidateLists: input.candidateLists,
-    municipalities: input.municipalities,
-  });
+  const csv = kieskringCsv(input);
   progress('signature', 0.85);
   const signature = signDetached(eml.value, input.key.privateKeyPem, input.key.certificatePem);
   progress('zips', 0.9);
   const emlName = transferEmlName(id, 'kieskring', k.name);
   const pdfName = o3FileName(id, k.name, 'pdf');
   const csvName = csvFileName(id, k.name);
-  const zipKieskring = await writeTransferZip(
-    [
-      { name: emlName, data: eml.value },
-      { name: emlName + SIGNATURE_SUFFIX, data: signature },
-    ],
-    { mtime: created },
-  );
+  const signed = signedEmlEntries(emlName, eml.value, signature);
+  const zipKieskring = await writeTransferZip(signed, { mtime: created });
   const zipKiesraad = await writeTransferZip(
-    [
-      { name: emlName, data: eml.value },
-      { name: emlName + SIGNATURE_SUFFIX, data: signature },
-      { name: pdfName, data: pdf.value },
-      { name: csvName, data: csv },
-    ],
+    [...signed, { name: pdfName, data: pdf.value }, { name: csvName, data: csv }],
     { mtime: created },
   );
   progress('done', 1);
@@ -463,47 +486,24 @@ async function renderGemeenteDocuments(
   const id = input.election.id;
   const name = g.municipality.name;
   const created = new Date(input.createdAt);
-  const stations = g.pollingStations.map((s) => ({ ...s, name: stationEmlName(s.name) }));
-  const total = gemeenteTotal(g);
   progress('eml', 0.05);
-  const eml = writeEml510b({
-    election: input.election,
-    municipality: g.municipality,
-    kieskring: input.kieskring,
-    candidateLists: input.candidateLists,
-    total,
-    pollingStations: stations,
-    creationDateTime: localDateTime(created),
-  });
+  const eml = gemeenteEml(input, g, localDateTime(created));
   if (!eml.ok) return eml;
   const emlHash = sha256Hex(eml.value);
   progress('pdf', 0.15);
   const model = buildGemeentePvModel(gemeentePvInput(input, g, emlHash));
   if (!model.ok) return model;
-  const pdf = gemeentePvPdf(model.value);
-  if (!pdf.ok) return fail('documents.render', 'Het proces-verbaal (PDF) kon niet worden gemaakt.', `${pdf.code}: ${pdf.message} ${pdf.detail ?? ''}`);
+  const pdf = pvPdfOrFail(gemeentePvPdf(model.value), PDF_FAILED);
+  if (!pdf.ok) return pdf;
   progress('odt', 0.7);
   const odt = await gemeentePvOdtFile(model.value);
   progress('csv', 0.8);
-  const csv = osv43CsvGemeente({
-    electionName: input.election.name,
-    electionDate: input.election.date,
-    municipality: g.municipality,
-    candidateLists: input.candidateLists,
-    total,
-    pollingStations: stations,
-  });
+  const csv = gemeenteCsv(input, g);
   progress('signature', 0.85);
   const signature = signDetached(eml.value, key.privateKeyPem, key.certificatePem);
   progress('zips', 0.9);
   const emlName = transferEmlName(id, 'gemeente', name);
-  const zip = await writeTransferZip(
-    [
-      { name: emlName, data: eml.value },
-      { name: emlName + SIGNATURE_SUFFIX, data: signature },
-    ],
-    { mtime: created },
-  );
+  const zip = await writeTransferZip(signedEmlEntries(emlName, eml.value, signature), { mtime: created });
   progress('done', 1);
   return ok([
     { kind: 'eml510b', fileName: emlName, contentType: 'application/xml', bytes: eml.value },
