@@ -19,8 +19,24 @@
  * equal to SHA-256 of the content, and the signature over the DER of the attributes (SET OF).
  * The result says `signedAttributes: true` so callers can log it.
  * The parser accepts BER indefinite lengths in the CMS wrapper (some Java libraries write them).
+ *
+ * The content may be given as its bytes or as its precomputed SHA-256 (`{ sha256 }`), so a caller that
+ * hashes a large file incrementally (yielding to the event loop) need not hash it again here. Both forms
+ * give the same result: with the digest, the RSA signature is checked by recovering the PKCS#1 v1.5
+ * DigestInfo with the public key and comparing it byte for byte with DigestInfo(sha256, digest), which
+ * is what `verify('sha256', ...)` does after hashing.
  */
-import { createHash, createPrivateKey, createPublicKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  publicDecrypt,
+  sign,
+  verify,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { fail, ok, type Result } from '../domain/result.ts';
 import { decodeCertificate, OID as CERT_OID, pemToDer, subjectText, type DecodedCertificate } from './certificate.ts';
 import {
@@ -190,15 +206,33 @@ function attributeValues(signedAttrs: DerNode, type: string): DerNode[] | null {
   return null;
 }
 
+/** The signed content: its exact bytes, or the SHA-256 of those bytes (32 bytes). */
+export type DetachedContent = Buffer | { readonly sha256: Buffer };
+
+/** RSA PKCS#1 v1.5 over a precomputed SHA-256: recover the DigestInfo and compare it exactly. */
+function verifyRsaSha256Digest(digest: Buffer, key: KeyObject, signature: Buffer): boolean {
+  const expected = sequence(sequence(oid(CMS_OID.sha256), nullValue()), octetString(digest));
+  let recovered: Buffer;
+  try {
+    recovered = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  } catch {
+    return false; // not a valid type-1 padded block under this key
+  }
+  return recovered.equals(expected);
+}
+
 /**
- * Verify a detached signature over `content` against the trusted certificate (PEM).
- * Validity dates of the certificate are not checked here (the caller checked them at import).
+ * Verify a detached signature over `content` (its bytes, or `{ sha256 }` of them) against the trusted
+ * certificate (PEM). Validity dates of the certificate are not checked here (the caller checked them at import).
  */
 export function verifyDetached(
-  content: Buffer,
+  content: DetachedContent,
   signatureDer: Buffer,
   trustedCertificatePem: string,
 ): Result<VerifiedSignature, VerifyError> {
+  const digest = Buffer.isBuffer(content) ? null : content.sha256;
+  if (digest !== null && digest.length !== 32) throw new Error(`a SHA-256 digest has 32 bytes, not ${digest.length}`);
+  const contentSha256 = (): Buffer => digest ?? createHash('sha256').update(content as Buffer).digest();
   let trustedDer: Buffer;
   let trusted: DecodedCertificate;
   let trustedKey: KeyObject;
@@ -264,7 +298,8 @@ export function verifyDetached(
   const sidMatchesTrusted =
     si.issuerRaw === null || (si.issuerRaw.equals(trusted.issuerRaw) && si.serial!.equals(trusted.serial));
 
-  let signedData: Buffer = content;
+  // What the RSA signature is over: the content itself (or its digest), or the DER of the signed attributes.
+  let signedData: Buffer | null = null;
   let digestOk = true;
   if (si.signedAttrs) {
     try {
@@ -273,7 +308,7 @@ export function verifyDetached(
       if (!ct || ct.length !== 1 || readOid(ct[0]) !== CMS_OID.data || !md || md.length !== 1) {
         return fail('signature.not-cms', NOT_CMS, 'signed attributes without content-type/message-digest');
       }
-      digestOk = readOctetString(md[0]).equals(createHash('sha256').update(content).digest());
+      digestOk = readOctetString(md[0]).equals(contentSha256());
     } catch (e) {
       return fail('signature.not-cms', NOT_CMS, (e as Error).message);
     }
@@ -283,7 +318,9 @@ export function verifyDetached(
 
   let valid = false;
   try {
-    valid = verify('sha256', signedData, trustedKey, si.signature);
+    if (signedData !== null) valid = verify('sha256', signedData, trustedKey, si.signature);
+    else if (digest !== null) valid = verifyRsaSha256Digest(digest, trustedKey, si.signature);
+    else valid = verify('sha256', content as Buffer, trustedKey, si.signature);
   } catch {
     valid = false;
   }

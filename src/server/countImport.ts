@@ -106,6 +106,27 @@ function peekHeader(eml: Buffer): Result<Eml510Header> {
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Bytes hashed per step between clock checks. */
+const HASH_STEP = 256 << 10;
+
+/**
+ * SHA-256 of `bytes`. With `sliceMs` > 0 it hashes for at most about that long at a time and then
+ * serves the event loop; with 0 it hashes in one go (in a worker).
+ */
+export async function sha256InSlices(bytes: Uint8Array, sliceMs: number): Promise<Buffer> {
+  const sha = createHash('sha256');
+  if (sliceMs <= 0) return sha.update(bytes).digest();
+  let t0 = performance.now();
+  for (let i = 0; i < bytes.length; i += HASH_STEP) {
+    sha.update(bytes.subarray(i, i + HASH_STEP));
+    if (performance.now() - t0 >= sliceMs) {
+      await yieldToLoop();
+      t0 = performance.now();
+    }
+  }
+  return sha.digest();
+}
+
 /**
  * The verification and reading of one uploaded zip. Pure apart from CPU: usable in a worker or,
  * with `yieldEvery`, in the main thread.
@@ -245,7 +266,11 @@ async function importWork(
       `no municipality key for ${code}`,
     );
   }
-  const verified = verifyDetached(eml, signature, key.pem);
+  // The SHA-256 of the bytes, once: for the signature (which must hold before anything in the file is
+  // trusted) and, for a file in canonical form, as its canonical hash. In the main thread in slices of at
+  // most SLICE_MS with the event loop served in between (no single long block of hashing).
+  const rawSha256 = await sha256InSlices(eml, yieldEvery ? SLICE_MS : 0);
+  const verified = verifyDetached({ sha256: rawSha256 }, signature, key.pem);
   if (!verified.ok) {
     return fail(verified.code, `${verified.message} Het bestand is niet geïmporteerd.`, verified.detail ?? `signature check against key of ${code} (${key.fingerprint})`);
   }
@@ -258,9 +283,6 @@ async function importWork(
   // path (saxes), which gives exactly the outcome and messages of before.
   const reading = readAndCheck();
   const fast = new Eml510CanonicalReader(eml, reading.handlers);
-  // The SHA-256 of the bytes, piece by piece along with the pass (no long block of hashing at the end).
-  const sha = createHash('sha256');
-  let hashed = 0;
   // In the main thread the pass runs in small steps for at most SLICE_MS at a time, then serves the event loop.
   const slice = (): Eml510CanonicalOutcome | null => {
     const t0 = performance.now();
@@ -271,13 +293,11 @@ async function importWork(
   let scanned = slice();
   while (scanned === null) {
     progress('reading', 0.2 + 0.7 * (fast.position / eml.length));
-    sha.update(eml.subarray(hashed, fast.position));
-    hashed = fast.position;
     if (yieldEvery) await yieldToLoop();
     scanned = slice();
   }
   if (fastOnly && scanned.read === null) return NEEDS_GENERAL_PATH;
-  const rawSha256Hex = sha.update(eml.subarray(hashed)).digest('hex');
+  const rawSha256Hex = rawSha256.toString('hex');
   const hash =
     emlHashFromScan(eml, scanned.scan, { maxBytes: input.maxEmlBytes, rawSha256Hex }) ?? emlHashGeneral(eml, { maxBytes: input.maxEmlBytes });
   if (!hash.ok) return hash;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -177,6 +178,60 @@ describe('verifyDetached', () => {
     }
     const sig = signDetached(content, a.privateKeyPem, certA);
     assert.equal((verifyDetached(content, sig.subarray(0, sig.length - 1), certA) as { code: string }).code, 'signature.not-cms');
+  });
+
+  describe('with a precomputed SHA-256 of the content', () => {
+    const sha256 = (b: Buffer) => ({ sha256: createHash('sha256').update(b).digest() });
+    /** Both forms of the same check give the same result (value or code, message and detail). */
+    const both = (c: Buffer, sig: Buffer, trusted: string) => {
+      const byBytes = verifyDetached(c, sig, trusted);
+      const byDigest = verifyDetached(sha256(c), sig, trusted);
+      assert.deepEqual(byDigest, byBytes);
+      return byDigest;
+    };
+
+    it('accepts a good signature exactly like the content form (ours, openssl -noattr, openssl with attributes)', () => {
+      for (const sig of [signDetached(content, a.privateKeyPem, certA), opensslSign(['-noattr']), opensslSign([])]) {
+        const r = both(content, sig, certA);
+        assert.ok(r.ok, !r.ok ? r.message : '');
+        assert.equal(r.value.embeddedMatchesTrusted, true);
+      }
+    });
+
+    it('refuses tampered content and a tampered signature exactly like the content form', () => {
+      const sig = signDetached(content, a.privateKeyPem, certA);
+      const withAttrs = opensslSign([]);
+      for (const i of [0, Math.floor(content.length / 2), content.length - 1]) {
+        for (const s of [sig, withAttrs]) {
+          const r = both(flipped(content, i), s, certA);
+          assert.equal(!r.ok && r.code, 'signature.invalid');
+          assert.equal(!r.ok && r.message, INVALID);
+        }
+      }
+      assert.equal(both(Buffer.concat([content, Buffer.from('\n')]), sig, certA).ok, false);
+      for (const at of [sig.length - 10, sig.length - 1]) {
+        assert.equal((both(content, flipped(sig, at), certA) as { code: string }).code, 'signature.invalid');
+      }
+      // A digest of other bytes (here: of the signature) is not accepted either.
+      assert.equal(verifyDetached(sha256(sig), sig, certA).ok, false);
+    });
+
+    it('refuses another key exactly like the content form', () => {
+      const r = both(content, signDetached(content, b.privateKeyPem, certB), certA);
+      assert.equal(!r.ok && r.code, 'signature.wrong-key');
+      assert.match(!r.ok ? r.message : '', /andere sleutel.*Gemeente Groningen/);
+      const r2 = both(content, signDetached(content, a.privateKeyPem, certA), certB);
+      assert.equal(!r2.ok && r2.code, 'signature.wrong-key');
+      // Same key, other certificate: valid and flagged, in both forms.
+      const r3 = both(content, signDetached(content, a.privateKeyPem, certA2), certA);
+      assert.ok(r3.ok);
+      assert.equal(r3.value.embeddedMatchesTrusted, false);
+    });
+
+    it('treats a digest that is not 32 bytes as a programming error', () => {
+      const sig = signDetached(content, a.privateKeyPem, certA);
+      assert.throws(() => verifyDetached({ sha256: Buffer.alloc(20) }, sig, certA), /32 bytes/);
+    });
   });
 
   it('refuses an unusable trusted certificate', () => {
