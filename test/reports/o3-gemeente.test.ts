@@ -2,13 +2,25 @@
  * The gemeente's PV model ("Proces-verbaal van de uitslag van de gemeente", src/reports/o3/gemeente.ts):
  * numbers from the polling stations with the municipality's Z, stations as appendix rows, gemeente
  * labels in the ODT; and the HSB's O 3 template is unchanged by the labelling (pinned hash of the
- * template text before the gemeente variant existed).
+ * template text before the gemeente variant existed). Like the O 3: the ODT opens in LibreOffice and the
+ * PDF declares PDF/A-2b.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { sumCounts } from '../../src/domain/counts.ts';
-import { buildGemeentePvModel, GEMEENTE_LABELS, GEMEENTE_PV_TITLE } from '../../src/reports/o3/gemeente.ts';
+import {
+  buildGemeentePvModel,
+  GEMEENTE_LABELS,
+  GEMEENTE_PV_TITLE,
+  gemeentePvOdtFile,
+  gemeentePvPdf,
+} from '../../src/reports/o3/gemeente.ts';
+import type { O3Model } from '../../src/reports/o3/model.ts';
 import { HSB_LABELS } from '../../src/reports/o3/model.ts';
 import { o3OdtBlocks } from '../../src/reports/o3/odt.ts';
 import { O3_TEMPLATE, o3Template } from '../../src/reports/o3/pdf.ts';
@@ -64,4 +76,76 @@ test('gemeente PV model: station rows by number, municipality Z, totals = sum of
   assert.ok(!text.includes('hoofdstembureau'));
   const none = buildGemeentePvModel({ election: { id: 'TK2021', name: 'x', date: '2021-03-17' }, gemeente: { code: 50, name: 'Zeewolde' }, kieskring: { number: 5, name: 'Lelystad' }, candidateLists: lelystadLists(), eligibleVoters: 1, pollingStations: [], session: { place: '', date: '', time: '' }, members: [], objections: null, emlHash: null, createdAt: '2021-03-18T10:00:00' });
   assert.ok(!none.ok && /geen stembureaus/.test(none.message));
+});
+
+/** A gemeente PV of Zeewolde with two stations (the numbers of two real municipalities). */
+async function zeewoldeModel(): Promise<O3Model> {
+  const a = await municipalityTotals('0050');
+  const b = await municipalityTotals('0184');
+  const r = buildGemeentePvModel({
+    election: { id: 'TK2021', name: 'Tweede Kamer der Staten-Generaal 2021', date: '2021-03-17' },
+    gemeente: { code: 50, name: 'Zeewolde' },
+    kieskring: { number: 5, name: 'Lelystad' },
+    candidateLists: lelystadLists(),
+    eligibleVoters: 17_000,
+    pollingStations: [
+      { number: 12, name: 'Stembureau Het Dorpshuis', postcode: '3891 AA', counts: { ...b.counts, cast: 0 } },
+      { number: 3, name: 'Gemeentehuis', postcode: null, counts: { ...a.counts, cast: 0 } },
+    ],
+    session: { place: 'Zeewolde', date: '18 maart 2021', time: '10:00' },
+    members: [{ name: 'A. Voorzitter', role: 'voorzitter' }],
+    objections: null,
+    emlHash: 'ab'.repeat(32),
+    createdAt: '2021-03-18T10:00:00.000',
+  });
+  assert.ok(r.ok, JSON.stringify(r));
+  return r.value;
+}
+
+const HAVE_PDFTOTEXT = spawnSync('pdftotext', ['-v']).error === undefined;
+
+test('gemeente PV PDF declares PDF/A-2b (XMP pdfaid) and carries the gemeente title', async () => {
+  const m = await zeewoldeModel();
+  const r = gemeentePvPdf(m);
+  assert.ok(r.ok, JSON.stringify(r));
+  const bytes = r.value;
+  assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  const latin = bytes.toString('latin1');
+  assert.match(latin, /<pdfaid:part>2<\/pdfaid:part>/);
+  assert.match(latin, /<pdfaid:conformance>B<\/pdfaid:conformance>/);
+  if (HAVE_PDFTOTEXT) {
+    const t = spawnSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /Zitting van het gemeentelijk stembureau/);
+    assert.match(t.stdout, /Stembureau Het Dorpshuis/);
+    assert.match(t.stdout, /pagina 1 van \d+/);
+    assert.doesNotMatch(t.stdout, /hoofdstembureau/);
+  }
+});
+
+const SOFFICE = ['soffice', 'libreoffice'].find((c) => spawnSync(c, ['--version']).error === undefined);
+
+test('gemeente PV ODT opens in LibreOffice (soffice --headless --convert-to pdf)', { skip: SOFFICE === undefined && 'LibreOffice (soffice) is not installed on this machine' }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gemeente-pv-odt-'));
+  try {
+    const file = path.join(dir, 'pv.odt');
+    writeFileSync(file, await gemeentePvOdtFile(await zeewoldeModel()));
+    const r = spawnSync(SOFFICE!, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = path.join(dir, 'pv.pdf');
+    assert.ok(existsSync(out), r.stdout + r.stderr);
+    const pdf = readFileSync(out);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    if (HAVE_PDFTOTEXT) {
+      const t = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.match(t.stdout, /Zitting van het gemeentelijk stembureau/);
+      assert.match(t.stdout, /Gemeente Zeewolde \(0050\), kieskring 5 Lelystad/);
+      assert.match(t.stdout, /Stembureau Het Dorpshuis/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
