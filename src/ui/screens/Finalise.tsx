@@ -124,7 +124,7 @@ export function Finalise() {
             </Notice>
           )}
           <p>Concept bekijken (met de afgeronde {words.kind === 'stembureau' ? 'stembureaus' : 'gemeenten'}; niet definitief, niet opgeslagen):</p>
-          <p>
+          <p className="button-row">
             <a className="button secondary" href="/api/documents/preview/o3.pdf" download>
               {words.kind === 'stembureau' ? 'Concept proces-verbaal bekijken (PDF)' : 'Concept proces-verbaal O 3 bekijken (PDF)'}
             </a>{' '}
@@ -196,7 +196,7 @@ export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
       {data?.updatedAt && <p className="hint">Laatst opgeslagen: {formatDateTime(data.updatedAt)}</p>}
       <ErrorMessage error={error} />
       {notice && <Notice>{notice}</Notice>}
-      <form onSubmit={(e) => void save(e)}>
+      <form className="pv-form" onSubmit={(e) => void save(e)}>
         <fieldset disabled={!editable}>
           <legend>Zitting</legend>
           <label>
