@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { listsFromCount, readCountFile, readListsFile } from '../support/eml.ts';
 import { eml } from '../support/paths.ts';
-import { readEml510 } from '../../src/eml/eml510read.ts';
 import {
   listNameFor510,
   parsePollingStationText,
@@ -12,22 +12,8 @@ import {
 } from '../../src/eml/eml510write.ts';
 import { XmlWriter, escapeAttr, escapeText } from '../../src/eml/xmlwriter.ts';
 import { HSB_510C_REASONS, NOT_IN_510C, sumCounts, type VoteCounts } from '../../src/domain/counts.ts';
-import { readCandidateLists } from '../../src/eml/eml230b.ts';
-import type { CandidateLists } from '../../src/domain/election.ts';
-
-function candidateLists(file: string): CandidateLists {
-  const r = readCandidateLists(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
-}
 
 const KIESKRINGEN = ['Amsterdam', 'Assen', 'Groningen', 'Leeuwarden', 'Lelystad', 'Zwolle', 's-Gravenhage'];
-
-async function read(file: string) {
-  const r = await readEml510(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
-}
 
 /** Show where two buffers first differ. */
 function firstDifference(a: Buffer, b: Buffer): string {
@@ -50,8 +36,8 @@ for (const k of KIESKRINGEN) {
   test(`510c ${k}: written from the municipality blocks + 230b, byte-identical to the official file`, async () => {
     const file = eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`);
     const official = readFileSync(file);
-    const v = await read(file);
-    const lists = candidateLists(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`));
+    const v = await readCountFile(file);
+    const lists = readListsFile(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`));
     const municipalities = v.units.map((u) => {
       const m = /^HSB\d+::(\d{4})$/.exec(u.id);
       assert.ok(m, u.id);
@@ -71,8 +57,8 @@ for (const k of KIESKRINGEN) {
 
 test('510c can be streamed in chunks; the result is the same bytes', async () => {
   const file = eml('tk2021', 'Telling_TK2021_kieskring_Lelystad.eml.xml');
-  const v = await read(file);
-  const lists = candidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
+  const v = await readCountFile(file);
+  const lists = readListsFile(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
   const chunks: Buffer[] = [];
   const r = writeEml510c(
     {
@@ -99,26 +85,11 @@ for (const [label, file, election, listsFile, municipality] of [
 ] as const) {
   test(`510b ${label}: written from the polling-station blocks, byte-identical to the real file`, async () => {
     const official = readFileSync(file);
-    const v = await read(file);
+    const v = await readCountFile(file);
     // No TK2023 230b is available: derive the lists' shape (numbers, names, positions) from the file itself.
     const lists = listsFile
-      ? candidateLists(listsFile)
-      : {
-          electionId: election.id,
-          electionName: election.name,
-          electionCategory: 'TK',
-          electionDate: election.date,
-          contestId: v.header.contest.id,
-          contestName: v.header.contest.name!,
-          affiliations: v.total!.lists.map((l) => ({
-            listNumber: l.listNumber,
-            registeredName: v.listNames.find((n) => n.listNumber === l.listNumber)!.name,
-            type: '',
-            publishGender: false,
-            belongsToSet: null,
-            candidates: l.candidates.map((c) => ({ position: c.position, initials: '', firstName: null, prefix: null, lastName: '', gender: null, locality: null })),
-          })),
-        };
+      ? readListsFile(listsFile)
+      : listsFromCount(v, election);
     const stations = v.units.map((u) => {
       const m = /^\d{4}::SB(\d+)$/.exec(u.id);
       assert.ok(m, u.id);
@@ -156,7 +127,7 @@ test('reason rule: the level set plus any reason present; 510c never writes A or
 });
 
 test('writer refuses counts that do not fit the candidate lists', () => {
-  const lists = candidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
+  const lists = readListsFile(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
   const base = {
     election: { id: 'TK2021', name: 'x', category: 'TK', subcategory: 'TK', date: '2021-03-17' },
     kieskring: { number: 5, name: 'Lelystad' },

@@ -7,28 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { listsFromCount, readCountFile, readListsFile } from '../support/eml.ts';
 import { eml } from '../support/paths.ts';
 import { xsdErrors } from '../support/xsd.ts';
-import { readEml510 } from '../../src/eml/eml510read.ts';
 import { parsePollingStationText, writeEml510b, writeEml510c } from '../../src/eml/eml510write.ts';
-import { readCandidateLists } from '../../src/eml/eml230b.ts';
 import { canonicalize } from '../../src/eml/c14n.ts';
 import { sumCounts, type VoteCounts } from '../../src/domain/counts.ts';
 import type { CandidateLists } from '../../src/domain/election.ts';
 
 const KIESKRINGEN = ['Amsterdam', 'Assen', 'Groningen', 'Leeuwarden', 'Lelystad', 'Zwolle', 's-Gravenhage'];
-
-function candidateLists(file: string): CandidateLists {
-  const r = readCandidateLists(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
-}
-
-async function read(file: string) {
-  const r = await readEml510(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
-}
 
 function assertValid(bytes: Uint8Array, what: string): void {
   const errors = xsdErrors(bytes);
@@ -41,8 +28,8 @@ function assertCanonical(bytes: Buffer, what: string): void {
   assert.ok(Buffer.from(c.value, 'utf8').equals(bytes), `${what}: the canonical form differs from the bytes`);
 }
 
-async function written510c(k: string, lists = candidateLists(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`))): Promise<Buffer> {
-  const v = await read(eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`));
+async function written510c(k: string, lists = readListsFile(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`))): Promise<Buffer> {
+  const v = await readCountFile(eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`));
   const r = writeEml510c({
     election: { id: lists.electionId, name: lists.electionName, category: lists.electionCategory, subcategory: 'TK', date: lists.electionDate },
     kieskring: { number: Number(lists.contestId), name: lists.contestName },
@@ -71,26 +58,11 @@ for (const [label, file, election, listsFile, municipality] of [
   ['tk2023 Aa en Hunze', eml('tk2023', 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml'), ELECTION_2023, null, { code: 1680, name: 'Aa en Hunze' }],
 ] as const) {
   test(`XSD: the 510b written for ${label} validates and is canonical; so does the real file`, async () => {
-    const v = await read(file);
+    const v = await readCountFile(file);
     // No TK2023 230b is available: the lists' shape comes from the file itself.
     const lists: CandidateLists = listsFile
-      ? candidateLists(listsFile)
-      : {
-          electionId: election.id,
-          electionName: election.name,
-          electionCategory: 'TK',
-          electionDate: election.date,
-          contestId: v.header.contest.id,
-          contestName: v.header.contest.name!,
-          affiliations: v.total!.lists.map((l) => ({
-            listNumber: l.listNumber,
-            registeredName: v.listNames.find((n) => n.listNumber === l.listNumber)!.name,
-            type: '',
-            publishGender: false,
-            belongsToSet: null,
-            candidates: l.candidates.map((c) => ({ position: c.position, initials: '', firstName: null, prefix: null, lastName: '', gender: null, locality: null })),
-          })),
-        };
+      ? readListsFile(listsFile)
+      : listsFromCount(v, election);
     const stations = v.units.map((u) => ({ number: Number(u.id.split('::SB')[1]), ...parsePollingStationText(u.name), counts: u.counts }));
     const total: VoteCounts = { ...sumCounts(stations.map((s) => s.counts)), cast: v.total!.cast };
     const r = writeEml510b({
@@ -110,7 +82,7 @@ for (const [label, file, election, listsFile, municipality] of [
 }
 
 test('XSD: names with XML special characters are escaped validly and canonically', async () => {
-  const lists = candidateLists(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
+  const lists = readListsFile(eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml'));
   const nasty = {
     ...lists,
     affiliations: lists.affiliations.map((a, i) => (i === 0 ? { ...a, registeredName: `A & B <"x"> 'y' \u00e9\u20ac` } : a)),

@@ -13,7 +13,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import yauzl from 'yauzl';
 import { sumCounts } from '../../src/domain/counts.ts';
 import { formatHash } from '../../src/domain/hashcode.ts';
 import { canonicalize } from '../../src/eml/c14n.ts';
@@ -32,6 +31,7 @@ import {
 import { eml, ROOT } from '../support/paths.ts';
 import { ADMIN_PASSWORD, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
+import { unzip } from '../support/zip.ts';
 
 const OFFICIAL = readFileSync(eml('tk2021', KIESKRING_FILE));
 const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
@@ -53,30 +53,6 @@ export const PV_DETAILS = {
   objections: null,
   remarks: 'Geen bijzonderheden.',
 };
-
-/** Every entry of a zip (name -> bytes), in zip order. */
-export function unzip(buf: Buffer): Promise<[string, Buffer][]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out: [string, Buffer][] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, stream) => {
-          if (err2 || !stream) return reject(err2);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            out.push([e.fileName, Buffer.concat(chunks)]);
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 /** Parse the OSV 4-3 CSV (BOM, ';', quoted cells, LF): rows of cells. */
 export function parseCsv(bytes: Buffer): string[][] {

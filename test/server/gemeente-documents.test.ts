@@ -24,22 +24,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import yauzl from 'yauzl';
 import { verifyDetached } from '../../src/crypto/cms.ts';
 import { generateRsaKeyPair } from '../../src/crypto/keys.ts';
 import { createSelfSignedCertificate, municipalitySubject } from '../../src/crypto/certificate.ts';
 import { countsToForm, formToCounts, type EntryForm } from '../../src/domain/entry.ts';
 import type { CandidateLists } from '../../src/domain/election.ts';
 import { hashGroups } from '../../src/domain/hashcode.ts';
-import { readCandidateLists } from '../../src/eml/eml230b.ts';
-import { readEml510, type Eml510 } from '../../src/eml/eml510read.ts';
+import type { Eml510 } from '../../src/eml/eml510read.ts';
 import { parsePollingStationText } from '../../src/eml/eml510write.ts';
 import { sha256Hex } from '../../src/eml/hash.ts';
 import { renderDocuments, stationEmlName, type RenderInput } from '../../src/server/documents.ts';
 import { readTransferZip } from '../../src/transfer/zip.ts';
+import { listsFromCount, readCountFile, readListsFile } from '../support/eml.ts';
 import { eml } from '../support/paths.ts';
 import { adminClient, TestClock, startTestServer, userClient, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
+import { unzip } from '../support/zip.ts';
 
 const WMW_FILE = eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xml');
 const WMW_CSV = eml('tk2025', 'osv4-3_telling_tk2025_gemeente_westmaasenwaal.csv');
@@ -54,30 +54,6 @@ function firstDifference(a: string, b: string): string | null {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `differ at ${i} (lengths ${a.length}/${b.length}): ours …${a.slice(Math.max(0, i - 160), i + 100)}… real …${b.slice(Math.max(0, i - 160), i + 100)}…`;
-}
-
-/** Every entry of a zip (name -> bytes), in zip order. */
-function unzip(buf: Buffer): Promise<[string, Buffer][]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out: [string, Buffer][] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, stream) => {
-          if (err2 || !stream) return reject(err2);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            out.push([e.fileName, Buffer.concat(chunks)]);
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
 }
 
 /** Start the creation and wait for the job; returns the final job answer. */
@@ -103,12 +79,6 @@ function tk2025Definition(): Buffer {
     .replace('<kr:NominationDate>2023-10-09</kr:NominationDate>', '<kr:NominationDate>2025-09-15</kr:NominationDate>');
   assert.equal((out.match(/TK2025|2025-10-29|2025-09-15|Staten-Generaal 2025/g) ?? []).length, 4, 'all four replaced');
   return Buffer.from(out, 'utf8');
-}
-
-async function read510(file: string): Promise<Eml510> {
-  const r = await readEml510(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
 }
 
 interface RealStation {
@@ -176,10 +146,8 @@ describe('gemeente West Maas en Waal (TK2025): from typed polling-station PVs to
     leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
     typists = [await userClient(server, admin, 'invoer', 'invoer1'), await userClient(server, admin, 'invoer', 'invoer2')];
     reader = await userClient(server, admin, 'alleen_lezen', 'lezer');
-    real = await read510(WMW_FILE);
-    const lists = readCandidateLists(readFileSync(eml('tk2025', NIJMEGEN_LISTS)));
-    assert.ok(lists.ok);
-    stations = realStations(real, lists.value);
+    real = await readCountFile(WMW_FILE);
+    stations = realStations(real, readListsFile(eml('tk2025', NIJMEGEN_LISTS)));
   });
   after(() => server?.close());
 
@@ -379,24 +347,12 @@ describe('gemeente West Maas en Waal (TK2025): from typed polling-station PVs to
 });
 
 test('TK2023 Aa en Hunze: stored station forms → renderDocuments → the real 510b but for the time', async () => {
-  const v = await read510(AEH_FILE);
+  const v = await readCountFile(AEH_FILE);
   // No TK2023 230b: the lists' shape (numbers, names, positions) from the file itself.
-  const lists: CandidateLists = {
-    electionId: 'TK2023',
-    electionName: 'Tweede Kamer der Staten-Generaal 2023',
-    electionCategory: 'TK',
-    electionDate: '2023-11-22',
-    contestId: v.header.contest.id,
-    contestName: v.header.contest.name!,
-    affiliations: v.total!.lists.map((l) => ({
-      listNumber: l.listNumber,
-      registeredName: v.listNames.find((n) => n.listNumber === l.listNumber)!.name,
-      type: '',
-      publishGender: false,
-      belongsToSet: null,
-      candidates: l.candidates.map((c) => ({ position: c.position, initials: 'A.', firstName: null, prefix: null, lastName: `K${c.position}`, gender: null, locality: null })),
-    })),
-  };
+  const lists = listsFromCount(v, { id: 'TK2023', name: 'Tweede Kamer der Staten-Generaal 2023', date: '2023-11-22' }, (position) => ({
+    initials: 'A.',
+    lastName: `K${position}`,
+  }));
   const stations = realStations(v, lists);
   // as the server stores them: the agreed form, back to counts (station Z typed: the file has it)
   const key = await generateRsaKeyPair();

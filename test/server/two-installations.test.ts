@@ -17,7 +17,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import yauzl from 'yauzl';
 import { uncountedValue } from '../../src/domain/counts.ts';
 import { countsToForm, SCALAR_FIELDS, type EntryForm } from '../../src/domain/entry.ts';
 import { readEml510 } from '../../src/eml/eml510read.ts';
@@ -35,6 +34,7 @@ import {
   typeEntry,
 } from '../support/counts.ts';
 import { adminClient, startTestServer, userClient, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
+import { unzip } from '../support/zip.ts';
 import { DEFINITION_FILE, importCandidateLists, tk2021 } from './fixtures.ts';
 
 const DRONTEN = { number: 303, code: '0303', name: 'Dronten' };
@@ -233,7 +233,7 @@ describe('two installations side by side: gemeente Dronten → HSB Lelystad (TK2
   test('the HSB archive holds the imported count zip byte for byte, listed in MANIFEST.txt; the stored copy is append-only', async () => {
     const r = await hsbLeader.get('/api/archive/download');
     assert.equal(r.status, 200, r.text);
-    const entries = new Map(await unzipAll(r.bytes));
+    const entries = new Map(await unzip(r.bytes));
     const name = `invoer/steminvoer/${zip.fileName}`;
     const stored = entries.get(name);
     assert.ok(stored, `${name} in ${[...entries.keys()].join(', ')}`);
@@ -257,25 +257,3 @@ describe('two installations side by side: gemeente Dronten → HSB Lelystad (TK2
   });
 });
 
-function unzipAll(buf: Buffer): Promise<[string, Buffer][]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, z) => {
-      if (err || !z) return reject(err ?? new Error('no zip'));
-      const out: [string, Buffer][] = [];
-      z.on('entry', (e: yauzl.Entry) => {
-        z.openReadStream(e, (err2, stream) => {
-          if (err2 || !stream) return reject(err2 ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            out.push([e.fileName, Buffer.concat(chunks)]);
-            z.readEntry();
-          });
-        });
-      });
-      z.on('end', () => resolve(out));
-      z.on('error', reject);
-      z.readEntry();
-    });
-  });
-}

@@ -1,0 +1,51 @@
+/** Reading the real EML files of /work/shared/eml in tests (a read failure fails the test). */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { CandidateLists } from '../../src/domain/election.ts';
+import { readCandidateLists } from '../../src/eml/eml230b.ts';
+import { readEml510, type Eml510 } from '../../src/eml/eml510read.ts';
+
+/** The candidate lists (230b) of a file. */
+export function readListsFile(file: string): CandidateLists {
+  const r = readCandidateLists(readFileSync(file));
+  if (!r.ok) assert.fail(`${file}: ${r.message}`);
+  return r.value;
+}
+
+/** The count (510) of a file. */
+export async function readCountFile(file: string): Promise<Eml510> {
+  const r = await readEml510(readFileSync(file));
+  if (!r.ok) assert.fail(`${file}: ${r.message}`);
+  return r.value;
+}
+
+/**
+ * Candidate lists in the shape of a count file, for when no 230b is available (TK2023): list
+ * numbers, names and candidate positions from the 510 itself; type, gender and locality empty, the
+ * candidates' names from `candidateName` (default: empty initials and last name).
+ */
+export function listsFromCount(
+  v: Eml510,
+  election: { readonly id: string; readonly name: string; readonly date: string },
+  candidateName: (position: number) => { readonly initials: string; readonly lastName: string } = () => ({ initials: '', lastName: '' }),
+): CandidateLists {
+  return {
+    electionId: election.id,
+    electionName: election.name,
+    electionCategory: 'TK',
+    electionDate: election.date,
+    contestId: v.header.contest.id,
+    contestName: v.header.contest.name!,
+    affiliations: v.total!.lists.map((l) => ({
+      listNumber: l.listNumber,
+      registeredName: v.listNames.find((n) => n.listNumber === l.listNumber)!.name,
+      type: '',
+      publishGender: false,
+      belongsToSet: null,
+      candidates: l.candidates.map((c) => {
+        const { initials, lastName } = candidateName(c.position);
+        return { position: c.position, initials, firstName: null, prefix: null, lastName, gender: null, locality: null };
+      }),
+    })),
+  };
+}
