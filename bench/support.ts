@@ -13,11 +13,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { hashGroups } from '../src/domain/hashcode.ts';
-import { sha256Hex } from '../src/eml/hash.ts';
-import { importMunicipalityKey } from '../test/support/counts.ts';
-import { eml } from '../test/support/paths.ts';
-import { adminClient, ApiClient, startTestServer, userClient, type ApiResponse, type TestServer } from '../test/support/server.ts';
+import { expectStatus, importMunicipalityKey, importTk2021Election } from '../test/support/counts.ts';
+import { adminClient, ApiClient, startTestServer, userClient, type TestServer } from '../test/support/server.ts';
 import { BENCH_KIESKRING } from './synthetic.ts';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -130,9 +127,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === HERE && process.argv[2]
 // Phase 2 for kieskring Zwolle through the API
 // ---------------------------------------------------------------------------------------------
 
-export function expectStatus(r: ApiResponse, status: number, what: string): void {
-  if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
-}
+export { expectStatus };
 
 export interface BenchSetup {
   readonly admin: ApiClient;
@@ -152,23 +147,7 @@ export async function setupPhase2(
   opts: { typists?: number; key?: { code: string; certPem: string } } = {},
 ): Promise<BenchSetup> {
   const admin = await adminClient(server.handle);
-  const defName = 'Verkiezingsdefinitie_TK2021.eml.xml';
-  const p = await admin.upload('/api/election/definition/preview', defName, readFileSync(eml('tk2021', defName)));
-  expectStatus(p, 200, 'definition preview');
-  expectStatus(
-    await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, kieskring: BENCH_KIESKRING.number }),
-    200,
-    'definition confirm',
-  );
-  const listBytes = readFileSync(eml('tk2021', BENCH_KIESKRING.listsFile));
-  const lp = await admin.upload('/api/election/candidate-lists/preview', BENCH_KIESKRING.listsFile, listBytes);
-  expectStatus(lp, 200, 'lists preview');
-  const g = hashGroups(sha256Hex(listBytes));
-  expectStatus(
-    await admin.post('/api/election/candidate-lists/confirm', { uploadId: lp.json.uploadId, groups: [g[lp.json.hiddenGroups[0]], g[lp.json.hiddenGroups[1]]] }),
-    200,
-    'lists confirm',
-  );
+  await importTk2021Election(admin, BENCH_KIESKRING.number, BENCH_KIESKRING.listsFile);
   if (opts.key) await importMunicipalityKey(admin, opts.key.code, opts.key.certPem);
   const leader = await userClient(server.handle, admin, 'verkiezingsleider', 'leider');
   const reader = await userClient(server.handle, admin, 'alleen_lezen', 'lezer');

@@ -216,8 +216,29 @@ export async function buildSignedCountZip(opts: SignedZipOptions): Promise<{ zip
 // Driving a (test) server through phase 2
 // ---------------------------------------------------------------------------------------------
 
-function expectStatus(r: ApiResponse, status: number, what: string): void {
+/** Check an API answer's status (throws an Error with the answer's text: usable outside node:test, e.g. by the bench). */
+export function expectStatus(r: ApiResponse, status: number, what: string): void {
   if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
+}
+
+/**
+ * Phase 1 with the real TK2021 files, as a user would: the election definition for `kieskring`
+ * (hash confirmed) and the candidate lists `listsFile` (the two hidden hash groups typed).
+ */
+export async function importTk2021Election(admin: ApiClient, kieskring: number, listsFile: string): Promise<void> {
+  const defName = 'Verkiezingsdefinitie_TK2021.eml.xml';
+  const p = await admin.upload('/api/election/definition/preview', defName, readFileSync(eml('tk2021', defName)));
+  expectStatus(p, 200, 'definition preview');
+  expectStatus(await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, kieskring }), 200, 'definition confirm');
+  const listBytes = readFileSync(eml('tk2021', listsFile));
+  const lp = await admin.upload('/api/election/candidate-lists/preview', listsFile, listBytes);
+  expectStatus(lp, 200, 'lists preview');
+  const g = hashGroups(sha256Hex(listBytes));
+  expectStatus(
+    await admin.post('/api/election/candidate-lists/confirm', { uploadId: lp.json.uploadId, groups: [g[lp.json.hiddenGroups[0]], g[lp.json.hiddenGroups[1]]] }),
+    200,
+    'lists confirm',
+  );
 }
 
 /** Import a municipality's certificate through the API (as a user with keys.import). */
@@ -247,19 +268,7 @@ export async function preparePhase2(
   opts: { keysFor?: readonly string[]; key?: RsaKeyPair; validity?: { notBefore?: string; notAfter?: string }; admin?: ApiClient } = {},
 ): Promise<Phase2Setup> {
   const admin = opts.admin ?? (await adminClient(server));
-  const def = readFileSync(eml('tk2021', 'Verkiezingsdefinitie_TK2021.eml.xml'));
-  const p = await admin.upload('/api/election/definition/preview', 'Verkiezingsdefinitie_TK2021.eml.xml', def);
-  expectStatus(p, 200, 'definition preview');
-  expectStatus(await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, kieskring: 5 }), 200, 'definition confirm');
-  const listBytes = readFileSync(eml('tk2021', LISTS_FILE));
-  const lp = await admin.upload('/api/election/candidate-lists/preview', LISTS_FILE, listBytes);
-  expectStatus(lp, 200, 'lists preview');
-  const g = hashGroups(sha256Hex(listBytes));
-  expectStatus(
-    await admin.post('/api/election/candidate-lists/confirm', { uploadId: lp.json.uploadId, groups: [g[lp.json.hiddenGroups[0]], g[lp.json.hiddenGroups[1]]] }),
-    200,
-    'lists confirm',
-  );
+  await importTk2021Election(admin, 5, LISTS_FILE);
   if (opts.keysFor?.length) {
     const key = opts.key ?? (await testKeyPair());
     for (const code of opts.keysFor) {
