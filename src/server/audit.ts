@@ -43,14 +43,15 @@ interface AuditRow {
   hash: string;
 }
 
-function recordHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+/** What a record says (all but its chain hashes): what is hashed, and what is shown. */
+function recordContent(row: Omit<AuditRow, 'prev_hash' | 'hash'>): Omit<AuditRecord, 'prevHash' | 'hash'> {
   let details: unknown;
   try {
     details = JSON.parse(row.details_json);
   } catch {
     details = row.details_json;
   }
-  const canonical = canonicalJson({
+  return {
     id: row.id,
     at: row.at,
     userId: row.user_id,
@@ -58,8 +59,11 @@ function recordHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>)
     role: row.role,
     action: row.action,
     details,
-  });
-  return createHash('sha256').update(prevHash + canonical, 'utf8').digest('hex');
+  };
+}
+
+function recordHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+  return createHash('sha256').update(prevHash + canonicalJson(recordContent(row)), 'utf8').digest('hex');
 }
 
 /** Append a record. Must be called inside the transaction of the change (better-sqlite3 is synchronous). */
@@ -116,23 +120,7 @@ export interface AuditRecord {
 }
 
 function toRecord(row: AuditRow): AuditRecord {
-  let details: unknown;
-  try {
-    details = JSON.parse(row.details_json);
-  } catch {
-    details = row.details_json;
-  }
-  return {
-    id: row.id,
-    at: row.at,
-    userId: row.user_id,
-    username: row.username,
-    role: row.role,
-    action: row.action,
-    details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  return { ...recordContent(row), prevHash: row.prev_hash, hash: row.hash };
 }
 
 /** Newest first. */

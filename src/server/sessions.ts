@@ -98,12 +98,7 @@ export function lookupSession(ctx: AppContext, token: string | undefined, now: D
   return {
     kind: 'ok',
     user: {
-      id: row.id,
-      username: row.username,
-      fullName: row.full_name,
-      role: row.role,
-      mustChangePassword: row.must_change_password === 1,
-      disabled: row.disabled === 1,
+      ...userDto(row),
       sessionHash: hash,
       sessionCreatedAt: row.s_created,
       lastSeenAt: row.last_seen_at,
