@@ -115,6 +115,31 @@ export function requirePhase2(ctx: AppContext): void {
   }
 }
 
+/** A row of the candidates table. */
+export interface CandidateRow {
+  list_number: number;
+  position: number;
+  initials: string;
+  first_name: string | null;
+  prefix: string | null;
+  last_name: string;
+  gender: string | null;
+  locality: string | null;
+}
+
+/** A stored candidate in the domain's shape. */
+export function candidateOfRow(c: CandidateRow): Affiliation['candidates'][number] {
+  return {
+    position: c.position,
+    initials: c.initials,
+    firstName: c.first_name,
+    prefix: c.prefix,
+    lastName: c.last_name,
+    gender: (c.gender as 'male' | 'female' | 'x' | null) ?? null,
+    locality: c.locality,
+  };
+}
+
 /** The candidate lists as stored (lists by number, candidates by position), in the shape the form needs. */
 export function storedLists(ctx: AppContext): { affiliations: Affiliation[] } {
   const lists = ctx.db.prepare('SELECT list_number, name, type, publish_gender, belongs_to_set FROM affiliations ORDER BY list_number').all() as {
@@ -126,29 +151,12 @@ export function storedLists(ctx: AppContext): { affiliations: Affiliation[] } {
   }[];
   const cands = ctx.db
     .prepare('SELECT list_number, position, initials, first_name, prefix, last_name, gender, locality FROM candidates ORDER BY list_number, position')
-    .all() as {
-    list_number: number;
-    position: number;
-    initials: string;
-    first_name: string | null;
-    prefix: string | null;
-    last_name: string;
-    gender: string | null;
-    locality: string | null;
-  }[];
+    .all() as CandidateRow[];
   const byList = new Map<number, Affiliation['candidates'][number][]>();
   for (const c of cands) {
     let arr = byList.get(c.list_number);
     if (!arr) byList.set(c.list_number, (arr = []));
-    arr.push({
-      position: c.position,
-      initials: c.initials,
-      firstName: c.first_name,
-      prefix: c.prefix,
-      lastName: c.last_name,
-      gender: (c.gender as 'male' | 'female' | 'x' | null) ?? null,
-      locality: c.locality,
-    });
+    arr.push(candidateOfRow(c));
   }
   return {
     affiliations: lists.map((l) => ({

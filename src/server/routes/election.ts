@@ -3,6 +3,7 @@ import { candidateDisplayName, kieskringen, municipalityCode, municipalitiesOf, 
 import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
+import { candidateOfRow, type CandidateRow } from '../counts.ts';
 import { emlReaders } from '../eml-adapter.ts';
 import { ApiError, MAX_EML_BYTES, route } from '../http.ts';
 import {
@@ -411,28 +412,12 @@ export const electionRoutes = [
       if (!a) throw new ApiError(404, 'list.not_found', `Lijst ${params.listNumber} bestaat niet.`);
       const cands = ctx.db
         .prepare('SELECT * FROM candidates WHERE list_number = ? ORDER BY position')
-        .all(params.listNumber) as {
-        position: number;
-        initials: string;
-        first_name: string | null;
-        prefix: string | null;
-        last_name: string;
-        gender: string | null;
-        locality: string | null;
-      }[];
+        .all(params.listNumber) as CandidateRow[];
       return {
         list: { listNumber: a.list_number, name: a.name, type: a.type, publishGender: a.publish_gender === 1, candidates: cands.length },
         candidates: cands.map((c) => ({
           position: c.position,
-          name: candidateDisplayName({
-            position: c.position,
-            initials: c.initials,
-            firstName: c.first_name,
-            prefix: c.prefix,
-            lastName: c.last_name,
-            gender: null,
-            locality: c.locality,
-          }),
+          name: candidateDisplayName(candidateOfRow(c)),
           initials: c.initials,
           firstName: c.first_name,
           prefix: c.prefix,
