@@ -38,7 +38,7 @@ import { buildGemeentePvModel, gemeentePvOdtFile, gemeentePvPdf, type GemeentePv
 import { buildO3Model, type O3Input } from '../reports/o3/model.ts';
 import { o3Odt } from '../reports/o3/odt.ts';
 import { o3Pdf } from '../reports/o3/pdf.ts';
-import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
+import { amsterdamWallClock, transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { ApiError } from './http.ts';
@@ -211,27 +211,12 @@ export interface RenderedFile {
 export type RenderStage = 'eml' | 'pdf' | 'odt' | 'csv' | 'signature' | 'zips' | 'done';
 export type RenderProgress = (stage: RenderStage, progress: number) => void;
 
-const TIME_ZONE = 'Europe/Amsterdam';
-
 /** 'yyyy-mm-ddThh:mm:ss.mmm' in Dutch local time (the form of kr:CreationDateTime in the official files). */
 export function localDateTime(instant: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: TIME_ZONE,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(instant)
-      .filter((p) => p.type !== 'literal')
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
+  const t = amsterdamWallClock(instant);
+  const two = (n: number): string => String(n).padStart(2, '0');
   const ms = String(instant.getUTCMilliseconds()).padStart(3, '0');
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${ms}`;
+  return `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}.${ms}`;
 }
 
 /**

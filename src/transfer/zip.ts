@@ -25,48 +25,64 @@ export interface TransferZipEntry {
 /** 1980-01-01 00:00 (the DOS epoch), used when no time is given. */
 export const DEFAULT_ZIP_MTIME = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
 
+/** The wall-clock time of an instant in the Netherlands (month 1-12, hour 0-23). */
+export interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+const AMSTERDAM = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Amsterdam',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The Europe/Amsterdam wall-clock time of an instant, whatever the machine's time zone. */
+export function amsterdamWallClock(instant: Date): WallClock {
+  const parts = Object.fromEntries(
+    AMSTERDAM.formatToParts(instant)
+      .filter((p) => p.type !== 'literal')
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<keyof WallClock, number>;
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+}
+
 /**
  * A Date whose *local* getters return the Europe/Amsterdam wall-clock time of the instant, so
  * the DOS timestamps yazl writes do not depend on the time zone of the machine.
  */
 class AmsterdamWallClock extends Date {
-  private readonly parts: Record<string, number>;
+  private readonly parts: WallClock;
   constructor(instant: Date) {
     super(instant.getTime());
-    const fmt = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Amsterdam',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    this.parts = Object.fromEntries(
-      fmt
-        .formatToParts(instant)
-        .filter((p) => p.type !== 'literal')
-        .map((p) => [p.type, Number(p.value)]),
-    );
+    this.parts = amsterdamWallClock(instant);
   }
   override getFullYear(): number {
-    return this.parts.year!;
+    return this.parts.year;
   }
   override getMonth(): number {
-    return this.parts.month! - 1;
+    return this.parts.month - 1;
   }
   override getDate(): number {
-    return this.parts.day!;
+    return this.parts.day;
   }
   override getHours(): number {
-    return this.parts.hour!;
+    return this.parts.hour;
   }
   override getMinutes(): number {
-    return this.parts.minute!;
+    return this.parts.minute;
   }
   override getSeconds(): number {
-    return this.parts.second!;
+    return this.parts.second;
   }
 }
 
