@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { listsFromCount, readCountFile, readListsFile } from '../support/eml.ts';
+import { listsFromCount, readCountFile, readListsFile, REAL_GEMEENTE_COUNTS } from '../support/eml.ts';
 import { eml } from '../support/paths.ts';
 import { xsdErrors } from '../support/xsd.ts';
 import { parsePollingStationText, writeEml510b, writeEml510c } from '../../src/eml/eml510write.ts';
@@ -50,13 +50,7 @@ for (const k of KIESKRINGEN) {
   });
 }
 
-const ELECTION_2023 = { id: 'TK2023', name: 'Tweede Kamer der Staten-Generaal 2023', category: 'TK', subcategory: 'TK', date: '2023-11-22' };
-const ELECTION_2025 = { id: 'TK2025', name: 'Tweede Kamer der Staten-Generaal 2025', category: 'TK', subcategory: 'TK', date: '2025-10-29' };
-
-for (const [label, file, election, listsFile, municipality] of [
-  ['tk2025 West Maas en Waal', eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xml'), ELECTION_2025, eml('tk2025', 'Kandidatenlijsten_TK2025_Nijmegen.eml.xml'), { code: 668, name: 'West Maas en Waal' }],
-  ['tk2023 Aa en Hunze', eml('tk2023', 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml'), ELECTION_2023, null, { code: 1680, name: 'Aa en Hunze' }],
-] as const) {
+for (const [label, file, election, listsFile, municipality] of REAL_GEMEENTE_COUNTS) {
   test(`XSD: the 510b written for ${label} validates and is canonical; so does the real file`, async () => {
     const v = await readCountFile(file);
     // No TK2023 230b is available: the lists' shape comes from the file itself.

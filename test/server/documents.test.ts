@@ -31,6 +31,7 @@ import {
 import { eml, ROOT } from '../support/paths.ts';
 import { ADMIN_PASSWORD, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
+import { createDocuments } from '../support/documents.ts';
 import { unzip } from '../support/zip.ts';
 
 const OFFICIAL = readFileSync(eml('tk2021', KIESKRING_FILE));
@@ -92,21 +93,6 @@ export async function createOwnKey(admin: ApiClient): Promise<string> {
   const c = await admin.get('/api/keys/own/certificate');
   assert.equal(c.status, 200);
   return c.text;
-}
-
-/** Start the creation and wait for the job; returns the final job answer. */
-export async function createDocuments(leader: ApiClient): Promise<ApiResponse> {
-  const r = await leader.post('/api/documents/create');
-  if (r.status !== 202) return r;
-  const stages = new Set<string>();
-  for (let i = 0; i < 1200; i++) {
-    const j = await leader.get(`/api/documents/jobs/${r.json.jobId}`);
-    assert.equal(j.status, 200, j.text);
-    stages.add(j.json.stage);
-    if (j.json.finished) return j;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('document creation did not finish');
 }
 
 function runBin(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

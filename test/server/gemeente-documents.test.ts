@@ -39,6 +39,7 @@ import { listsFromCount, readCountFile, readListsFile } from '../support/eml.ts'
 import { eml } from '../support/paths.ts';
 import { adminClient, TestClock, startTestServer, userClient, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
+import { createDocuments } from '../support/documents.ts';
 import { unzip } from '../support/zip.ts';
 
 const WMW_FILE = eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xml');
@@ -54,19 +55,6 @@ function firstDifference(a: string, b: string): string | null {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return `differ at ${i} (lengths ${a.length}/${b.length}): ours …${a.slice(Math.max(0, i - 160), i + 100)}… real …${b.slice(Math.max(0, i - 160), i + 100)}…`;
-}
-
-/** Start the creation and wait for the job; returns the final job answer. */
-async function createDocuments(leader: ApiClient): Promise<ApiResponse> {
-  const r = await leader.post('/api/documents/create');
-  if (r.status !== 202) return r;
-  for (let i = 0; i < 1200; i++) {
-    const j = await leader.get(`/api/documents/jobs/${r.json.jobId}`);
-    assert.equal(j.status, 200, j.text);
-    if (j.json.finished) return j;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('document creation did not finish');
 }
 
 /** The real TK2023 110a with the election identity of TK2025 (there is no TK2025 110a). */

@@ -34,6 +34,7 @@ import {
   typeEntry,
 } from '../support/counts.ts';
 import { adminClient, startTestServer, userClient, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
+import { createDocuments } from '../support/documents.ts';
 import { unzip } from '../support/zip.ts';
 import { DEFINITION_FILE, importCandidateLists, tk2021 } from './fixtures.ts';
 
@@ -89,18 +90,6 @@ async function enterAcknowledging(t: ApiClient, code: string, form: EntryForm): 
     assert.equal(r.status, 200, `${code}: ${r.text}`);
   }
   return r;
-}
-
-async function createDocuments(leader: ApiClient): Promise<ApiResponse> {
-  const r = await leader.post('/api/documents/create');
-  assert.equal(r.status, 202, r.text);
-  for (let i = 0; i < 1200; i++) {
-    const j = await leader.get(`/api/documents/jobs/${r.json.jobId}`);
-    assert.equal(j.status, 200, j.text);
-    if (j.json.finished) return j;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('document creation did not finish');
 }
 
 describe('two installations side by side: gemeente Dronten → HSB Lelystad (TK2021)', () => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { CandidateLists } from '../../src/domain/election.ts';
 import { readCandidateLists } from '../../src/eml/eml230b.ts';
 import { readEml510, type Eml510 } from '../../src/eml/eml510read.ts';
+import { eml } from './paths.ts';
 
 /** The candidate lists (230b) of a file. */
 export function readListsFile(file: string): CandidateLists {
@@ -49,3 +50,15 @@ export function listsFromCount(
     })),
   };
 }
+
+const ELECTION_2023 = { id: 'TK2023', name: 'Tweede Kamer der Staten-Generaal 2023', category: 'TK', subcategory: 'TK', date: '2023-11-22' } as const;
+const ELECTION_2025 = { id: 'TK2025', name: 'Tweede Kamer der Staten-Generaal 2025', category: 'TK', subcategory: 'TK', date: '2025-10-29' } as const;
+
+/**
+ * The real gemeente count files (510b) the writer is checked against:
+ * [label, file, election, candidate lists file (null: none available, see listsFromCount), municipality].
+ */
+export const REAL_GEMEENTE_COUNTS = [
+  ['tk2025 West Maas en Waal', eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xml'), ELECTION_2025, eml('tk2025', 'Kandidatenlijsten_TK2025_Nijmegen.eml.xml'), { code: 668, name: 'West Maas en Waal' }],
+  ['tk2023 Aa en Hunze', eml('tk2023', 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml'), ELECTION_2023, null, { code: 1680, name: 'Aa en Hunze' }],
+] as const;
