@@ -18,31 +18,22 @@ import { formatHash } from '../../src/domain/hashcode.ts';
 import { canonicalize } from '../../src/eml/c14n.ts';
 import { sha256Hex } from '../../src/eml/hash.ts';
 import { readTransferZip } from '../../src/transfer/zip.ts';
-import type { EntryForm } from '../../src/domain/entry.ts';
 import {
   KIESKRING_FILE,
   LELYSTAD_MUNICIPALITIES,
-  changeForm,
   municipalityTotals,
   preparePhase2,
   typeEntry,
   type Phase2Setup,
 } from '../support/counts.ts';
+import { firstDifference, WITHOUT_TIME } from '../support/eml.ts';
 import { eml, ROOT } from '../support/paths.ts';
 import { ADMIN_PASSWORD, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
-import { createDocuments } from '../support/documents.ts';
+import { completeMunicipality, createDocuments, createOwnKey, typedForm } from '../support/documents.ts';
 import { unzip } from '../support/zip.ts';
 
 const OFFICIAL = readFileSync(eml('tk2021', KIESKRING_FILE));
-const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
-/** Equal strings, or a short description of the first difference (no megabyte dumps). */
-function firstDifference(a: string, b: string): string | null {
-  if (a === b) return null;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `differ at ${i} (lengths ${a.length}/${b.length}): ours …${a.slice(Math.max(0, i - 200), i + 120)}… official …${b.slice(Math.max(0, i - 200), i + 120)}…`;
-}
 const HAVE_PDFTOTEXT = spawnSync('pdftotext', ['-v']).error === undefined;
 
 export const PV_DETAILS = {
@@ -63,36 +54,6 @@ export function parseCsv(bytes: Buffer): string[][] {
     .slice(1)
     .split('\n')
     .map((line) => (line === '' ? [] : line.split(';').map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c))));
-}
-
-/**
- * The paper PV of a municipality as typed: the official block's numbers; a field the block does
- * not carry ('kwijtgeraakte stembiljetten', P1) left empty.
- */
-export async function typedForm(code: string): Promise<EntryForm> {
-  const t = await municipalityTotals(code);
-  return t.counts.uncounted.some((u) => u.reason === 'kwijtgeraakte stembiljetten') ? t.form : changeForm(t.form, { P1: null });
-}
-
-/** First and second entry of a municipality by two typists, acknowledging warnings. */
-export async function completeMunicipality(t1: ApiClient, t2: ApiClient, code: string): Promise<void> {
-  const form = await typedForm(code);
-  for (const t of [t1, t2]) {
-    let r = await typeEntry(t, code, form);
-    if (r.json?.outcome?.kind === 'needs_attention') {
-      const warnings = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
-      r = await t.post(`/api/counts/${code}/submit`, { form, acknowledged: warnings });
-    }
-    assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), `${code}: ${r.text}`);
-  }
-}
-
-export async function createOwnKey(admin: ApiClient): Promise<string> {
-  const r = await admin.post('/api/keys/own');
-  assert.ok(r.status === 200 || r.status === 201, r.text);
-  const c = await admin.get('/api/keys/own/certificate');
-  assert.equal(c.status, 200);
-  return c.text;
 }
 
 function runBin(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

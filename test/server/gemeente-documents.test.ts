@@ -35,7 +35,7 @@ import { parsePollingStationText } from '../../src/eml/eml510write.ts';
 import { sha256Hex } from '../../src/eml/hash.ts';
 import { renderDocuments, stationEmlName, type RenderInput } from '../../src/server/documents.ts';
 import { readTransferZip } from '../../src/transfer/zip.ts';
-import { listsFromCount, readCountFile, readListsFile } from '../support/eml.ts';
+import { firstDifference, listsFromCount, readCountFile, readListsFile, WITHOUT_TIME } from '../support/eml.ts';
 import { eml } from '../support/paths.ts';
 import { adminClient, TestClock, startTestServer, userClient, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
@@ -46,16 +46,6 @@ const WMW_FILE = eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xm
 const WMW_CSV = eml('tk2025', 'osv4-3_telling_tk2025_gemeente_westmaasenwaal.csv');
 const NIJMEGEN_LISTS = 'Kandidatenlijsten_TK2025_Nijmegen.eml.xml';
 const AEH_FILE = eml('tk2023', 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml');
-
-const WITHOUT_TIME = (b: Buffer | string) =>
-  b.toString().replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
-
-function firstDifference(a: string, b: string): string | null {
-  if (a === b) return null;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `differ at ${i} (lengths ${a.length}/${b.length}): ours …${a.slice(Math.max(0, i - 160), i + 100)}… real …${b.slice(Math.max(0, i - 160), i + 100)}…`;
-}
 
 /** The real TK2023 110a with the election identity of TK2025 (there is no TK2025 110a). */
 function tk2025Definition(): Buffer {

@@ -62,3 +62,15 @@ export const REAL_GEMEENTE_COUNTS = [
   ['tk2025 West Maas en Waal', eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xml'), ELECTION_2025, eml('tk2025', 'Kandidatenlijsten_TK2025_Nijmegen.eml.xml'), { code: 668, name: 'West Maas en Waal' }],
   ['tk2023 Aa en Hunze', eml('tk2023', 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml'), ELECTION_2023, null, { code: 1680, name: 'Aa en Hunze' }],
 ] as const;
+
+/** The text of an EML file with its kr:CreationDateTime emptied (the one value that differs between runs). */
+export const WITHOUT_TIME = (b: Buffer | string): string =>
+  (typeof b === 'string' ? b : b.toString('utf8')).replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
+
+/** Equal strings, or a short description of the first difference (no megabyte dumps). */
+export function firstDifference(a: string, b: string): string | null {
+  if (a === b) return null;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `differ at ${i} (lengths ${a.length}/${b.length}): ours …${a.slice(Math.max(0, i - 200), i + 120)}… official …${b.slice(Math.max(0, i - 200), i + 120)}…`;
+}
