@@ -19,7 +19,6 @@
  * nobody types groups for a file that is refused anyway).
  */
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
 import { fileNamePart } from '../domain/election.ts';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
@@ -33,6 +32,7 @@ import {
 } from '../eml/eml510read.ts';
 import { emlHashFromScan, emlHashGeneral } from '../eml/hash.ts';
 import { readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+import { runInWorker, workerBootstrapUrl } from './worker.ts';
 
 export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
 
@@ -375,22 +375,8 @@ export { SIGNATURE_SUFFIX };
 // Running the work in a worker thread
 // ---------------------------------------------------------------------------------------------
 
-type WorkerMessage =
-  | { readonly type: 'progress'; readonly stage: ImportStage; readonly progress: number }
-  | { readonly type: 'result'; readonly result: Result<ImportWorkValue> };
-
-function workerBootstrap(): URL | null {
-  const workerUrl = new URL('./countImportWorker.ts', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return new URL('./countImportWorker.js', import.meta.url);
-  let api: string;
-  try {
-    api = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return null;
-  }
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(workerUrl.href)});`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
-}
+/** The failure for an unexpected error in the import work (main thread or worker). */
+export const IMPORT_INTERNAL = { code: 'import.internal', message: 'Het bestand kon niet worden verwerkt door een interne fout.' } as const;
 
 /**
  * Run the work off the request path. A file in canonical form (all OSV output) is verified and read in
@@ -407,34 +393,13 @@ export async function runImportInWorker(input: ImportWorkInput, progress: Progre
 
 /** Run the work in a worker thread (falls back to the main thread, yielding, when no worker can start). */
 function runImportInWorkerThread(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-  const url = workerBootstrap();
-  if (url === null) return runImportWork(input, progress, 4);
-  return new Promise((resolve) => {
-    let done = false;
-    let started = false;
-    const worker = new Worker(url, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 } });
-    worker.on('message', (m: WorkerMessage) => {
-      started = true;
-      if (m.type === 'progress') progress(m.stage, m.progress);
-      else if (!done) {
-        done = true;
-        resolve(m.result);
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (err) => {
-      if (done) return;
-      done = true;
-      if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
-        resolve(runImportWork(input, progress, 4));
-        return;
-      }
-      resolve(fail('import.internal', 'Het bestand kon niet worden verwerkt door een interne fout.', err.message));
-    });
-    worker.on('exit', (codeNumber) => {
-      if (done) return;
-      done = true;
-      resolve(fail('import.internal', 'Het bestand kon niet worden verwerkt door een interne fout.', `worker exited with ${codeNumber}`));
-    });
+  const worker = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
+  return runInWorker<ImportStage, ImportWorkValue>({
+    url: workerBootstrapUrl(new URL(worker, import.meta.url)),
+    workerData: input,
+    resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 },
+    progress,
+    fallback: () => runImportWork(input, progress, 4),
+    internal: IMPORT_INTERNAL,
   });
 }

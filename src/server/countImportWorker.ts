@@ -1,12 +1,9 @@
 /** Worker thread of the count-file import: runs `runImportWork` off the main thread. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runImportWork, type ImportWorkInput } from './countImport.ts';
+import { IMPORT_INTERNAL, runImportWork, type ImportWorkInput } from './countImport.ts';
 import { serveInWorker } from './worker.ts';
 
 if (parentPort) {
   const input = workerData as ImportWorkInput;
-  serveInWorker(parentPort, (progress) => runImportWork(input, progress), {
-    code: 'import.internal',
-    message: 'Het bestand kon niet worden verwerkt door een interne fout.',
-  });
+  serveInWorker(parentPort, (progress) => runImportWork(input, progress), IMPORT_INTERNAL);
 }
