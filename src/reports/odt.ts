@@ -14,15 +14,10 @@
  */
 
 import yazl from 'yazl';
+import { zipTimestamp, type WallClock } from '../transfer/wallClock.ts';
 
-export interface OdtDateTime {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
+/** The document's creation time (wall clock, as stated in the document). */
+export type OdtDateTime = WallClock;
 
 export interface OdtColumn {
   /** Relative width (the table spans the text width). */
@@ -285,33 +280,6 @@ function manifestXml(): string {
   );
 }
 
-/** A Date whose local getters return fixed wall-clock parts, so yazl's DOS time is zone independent. */
-class WallClock extends Date {
-  private readonly t: OdtDateTime;
-  constructor(t: OdtDateTime) {
-    super(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
-    this.t = t;
-  }
-  override getFullYear(): number {
-    return this.t.year;
-  }
-  override getMonth(): number {
-    return this.t.month - 1;
-  }
-  override getDate(): number {
-    return this.t.day;
-  }
-  override getHours(): number {
-    return this.t.hour;
-  }
-  override getMinutes(): number {
-    return this.t.minute;
-  }
-  override getSeconds(): number {
-    return this.t.second;
-  }
-}
-
 /** The parts of the package, in zip order (exposed for tests). */
 export function odtParts(doc: OdtDocument): { name: string; data: Buffer; compress: boolean }[] {
   return [
@@ -325,7 +293,7 @@ export function odtParts(doc: OdtDocument): { name: string; data: Buffer; compre
 
 /** Write the .odt package. */
 export function writeOdt(doc: OdtDocument): Promise<Buffer> {
-  const mtime = new WallClock(doc.created);
+  const mtime = zipTimestamp(doc.created);
   const parts = odtParts(doc);
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();

@@ -38,7 +38,8 @@ import { buildGemeentePvModel, gemeentePvOdtFile, gemeentePvPdf, type GemeentePv
 import { buildO3Model, type O3Input } from '../reports/o3/model.ts';
 import { o3Odt } from '../reports/o3/odt.ts';
 import { o3Pdf } from '../reports/o3/pdf.ts';
-import { amsterdamWallClock, transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
+import { amsterdamWallClock } from '../transfer/wallClock.ts';
+import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { ApiError } from './http.ts';

@@ -16,6 +16,7 @@ import yazl from 'yazl';
 import zlib from 'node:zlib';
 import { fileNamePart } from '../domain/election.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
+import { amsterdamWallClock, zipTimestamp } from './wallClock.ts';
 
 export interface TransferZipEntry {
   readonly name: string;
@@ -25,73 +26,12 @@ export interface TransferZipEntry {
 /** 1980-01-01 00:00 (the DOS epoch), used when no time is given. */
 export const DEFAULT_ZIP_MTIME = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
 
-/** The wall-clock time of an instant in the Netherlands (month 1-12, hour 0-23). */
-export interface WallClock {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
-
-const AMSTERDAM = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Amsterdam',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The Europe/Amsterdam wall-clock time of an instant, whatever the machine's time zone. */
-export function amsterdamWallClock(instant: Date): WallClock {
-  const parts = Object.fromEntries(
-    AMSTERDAM.formatToParts(instant)
-      .filter((p) => p.type !== 'literal')
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<keyof WallClock, number>;
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
-}
-
-/**
- * A Date whose *local* getters return the Europe/Amsterdam wall-clock time of the instant, so
- * the DOS timestamps yazl writes do not depend on the time zone of the machine.
- */
-class AmsterdamWallClock extends Date {
-  private readonly parts: WallClock;
-  constructor(instant: Date) {
-    super(instant.getTime());
-    this.parts = amsterdamWallClock(instant);
-  }
-  override getFullYear(): number {
-    return this.parts.year;
-  }
-  override getMonth(): number {
-    return this.parts.month - 1;
-  }
-  override getDate(): number {
-    return this.parts.day;
-  }
-  override getHours(): number {
-    return this.parts.hour;
-  }
-  override getMinutes(): number {
-    return this.parts.minute;
-  }
-  override getSeconds(): number {
-    return this.parts.second;
-  }
-}
-
 /** Write a zip of the given entries (in the given order). Throws on unsafe names (a bug). */
 export async function writeTransferZip(
   entries: readonly TransferZipEntry[],
   options: { mtime?: Date } = {},
 ): Promise<Buffer> {
-  const mtime = new AmsterdamWallClock(options.mtime ?? DEFAULT_ZIP_MTIME);
+  const mtime = zipTimestamp(amsterdamWallClock(options.mtime ?? DEFAULT_ZIP_MTIME));
   const names = new Set<string>();
   for (const e of entries) {
     const problem = nameProblem(e.name);
