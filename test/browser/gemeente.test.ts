@@ -23,7 +23,7 @@ import { changeForm, formFromOfficial } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
 import { ADMIN_PASSWORD, USER_PASSWORD, adminClient, startTestServer, userClient, type ApiClient, type TestServer } from '../support/server.ts';
 import { importCandidateLists } from '../server/fixtures.ts';
-import { assertUiBuilt, launchBrowser, login, newPage, screenshot } from './support.ts';
+import { assertUiBuilt, fieldValues, launchBrowser, login, newPage, screenshot, setFields } from './support.ts';
 
 const DEFINITION = eml('tk2021', 'Verkiezingsdefinitie_TK2021.eml.xml');
 const PASSWORD = USER_PASSWORD + '!';
@@ -60,15 +60,6 @@ async function logIn(username: string, password: string): Promise<Page> {
   return page;
 }
 
-function fieldValues(form: EntryForm): [string, number | null][] {
-  const out: [string, number | null][] = Object.entries(form.scalars);
-  for (const l of form.lists) {
-    out.push([`list.${l.listNumber}`, l.total]);
-    l.candidates.forEach((v, i) => out.push([`list.${l.listNumber}.${i + 1}`, v]));
-  }
-  return out;
-}
-
 /** Fill the whole form quickly (value + input event, as typing does); Verschillen opened first. */
 async function fill(page: Page, form: EntryForm): Promise<void> {
   const toggle = page.locator('#verschillen-toggle');
@@ -76,22 +67,7 @@ async function fill(page: Page, form: EntryForm): Promise<void> {
     await toggle.click();
     await page.locator('input[data-field="I"]').waitFor();
   }
-  const items = fieldValues(form).map(([id, v]) => [id, v === null ? '' : String(v)] as const);
-  const missing = await page.evaluate((todo) => {
-    const miss: string[] = [];
-    for (const [id, v] of todo) {
-      const el = document.querySelector<HTMLInputElement>(`input[data-field="${id}"]`);
-      if (!el) {
-        miss.push(id);
-        continue;
-      }
-      el.focus();
-      el.value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    }
-    return miss;
-  }, items);
-  assert.deepEqual(missing, [], 'alle velden staan op het formulier');
+  await setFields(page, fieldValues(form));
 }
 
 /** A typist enters one polling station: open it from "Invoer stemmen", fill, finish (acknowledging warnings). */

@@ -26,7 +26,7 @@ import {
   testKeyPair,
   typedGroups,
 } from '../support/counts.ts';
-import { assertUiBuilt, launchBrowser, login, newPage, screenshot } from './support.ts';
+import { assertUiBuilt, fieldValues, launchBrowser, login, newPage, screenshot, setFields } from './support.ts';
 
 const PASSWORD = USER_PASSWORD + '!';
 const IMPORTED = ['0034', '0303'] as const; // Almere, Dronten
@@ -42,15 +42,6 @@ let typist2: Page;
 const forms = new Map<string, EntryForm>();
 
 /** Every field of a form as [field id, value] in form order (scalars, then lists). */
-function fieldValues(form: EntryForm): [string, number | null][] {
-  const out: [string, number | null][] = Object.entries(form.scalars);
-  for (const l of form.lists) {
-    out.push([`list.${l.listNumber}`, l.total]);
-    l.candidates.forEach((v, i) => out.push([`list.${l.listNumber}.${i + 1}`, v]));
-  }
-  return out;
-}
-
 /** A link of the main menu (the same words also appear elsewhere, e.g. as a way back). */
 function menu(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
@@ -88,22 +79,7 @@ async function openDifferences(page: Page): Promise<void> {
  */
 async function fill(page: Page, values: [string, number | null][], skip: (id: string) => boolean = () => false): Promise<void> {
   await openDifferences(page);
-  const todo = values.filter(([id]) => !skip(id)).map(([id, v]) => [id, v === null ? '' : String(v)] as const);
-  const missing = await page.evaluate((items) => {
-    const miss: string[] = [];
-    for (const [id, v] of items) {
-      const el = document.querySelector<HTMLInputElement>(`input[data-field="${id}"]`);
-      if (!el) {
-        miss.push(id);
-        continue;
-      }
-      el.focus();
-      el.value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    }
-    return miss;
-  }, todo);
-  assert.deepEqual(missing, [], 'alle velden staan op het formulier');
+  await setFields(page, values.filter(([id]) => !skip(id)));
 }
 
 async function submit(page: Page, label = /invoer afronden/i): Promise<void> {

@@ -5,6 +5,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import type { EntryForm } from '../../src/domain/entry.ts';
 import { ROOT } from '../support/paths.ts';
 
 export const CHROMIUM = process.env.UITSLAG_CHROMIUM ?? '/usr/bin/chromium';
@@ -71,4 +73,37 @@ export async function menuItems(page: Page): Promise<string[]> {
   const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
   await nav.waitFor();
   return (await nav.getByRole('link').allTextContents()).map((t) => t.trim());
+}
+
+/** Every field of an entry form as [field id, value] in form order ('Z', …, 'list.3', 'list.3.7'). */
+export function fieldValues(form: EntryForm): [string, number | null][] {
+  const out: [string, number | null][] = Object.entries(form.scalars);
+  for (const l of form.lists) {
+    out.push([`list.${l.listNumber}`, l.total]);
+    l.candidates.forEach((v, i) => out.push([`list.${l.listNumber}.${i + 1}`, v]));
+  }
+  return out;
+}
+
+/**
+ * Fill entry-form fields fast: in the page, set each value and dispatch an input event (as typing
+ * does). Every field must be on the form.
+ */
+export async function setFields(page: Page, values: readonly (readonly [string, number | null])[]): Promise<void> {
+  const todo = values.map(([id, v]) => [id, v === null ? '' : String(v)] as const);
+  const missing = await page.evaluate((items) => {
+    const miss: string[] = [];
+    for (const [id, v] of items) {
+      const el = document.querySelector<HTMLInputElement>(`input[data-field="${id}"]`);
+      if (!el) {
+        miss.push(id);
+        continue;
+      }
+      el.focus();
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    return miss;
+  }, todo);
+  assert.deepEqual(missing, [], 'alle velden staan op het formulier');
 }
