@@ -9,35 +9,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { changeForm, LELYSTAD_MUNICIPALITIES, municipalityTotals, preparePhase2, typeEntry, type Phase2Setup } from '../support/counts.ts';
-import { startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
+import { LELYSTAD_MUNICIPALITIES, preparePhase2, type Phase2Setup } from '../support/counts.ts';
+import { completeMunicipality, createDocuments } from '../support/documents.ts';
+import { startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 import { fail, ok } from '../../src/domain/result.ts';
 import { renderDocuments, setRenderHookForTests } from '../../src/server/documents.ts';
 import { DB_FILE } from '../../src/server/main.ts';
-
-async function complete(t1: ApiClient, t2: ApiClient, code: string): Promise<void> {
-  const t = await municipalityTotals(code);
-  const form = t.counts.uncounted.some((u) => u.reason === 'kwijtgeraakte stembiljetten') ? t.form : changeForm(t.form, { P1: null });
-  for (const t of [t1, t2]) {
-    let r = await typeEntry(t, code, form);
-    if (r.json?.outcome?.kind === 'needs_attention') {
-      const warnings = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
-      r = await t.post(`/api/counts/${code}/submit`, { form, acknowledged: warnings });
-    }
-    assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), `${code}: ${r.text}`);
-  }
-}
-
-async function create(leader: ApiClient): Promise<ApiResponse> {
-  const r = await leader.post('/api/documents/create');
-  assert.equal(r.status, 202, r.text);
-  for (let i = 0; i < 1200; i++) {
-    const j = await leader.get(`/api/documents/jobs/${r.json.jobId}`);
-    if (j.json.finished) return j;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error('document creation did not finish');
-}
 
 describe('document creation is all or nothing; stored documents never change', () => {
   let server: TestServer;
@@ -49,7 +26,7 @@ describe('document creation is all or nothing; stored documents never change', (
     s = await preparePhase2(server);
     assert.equal((await s.admin.post('/api/keys/own')).status, 201);
     const [t1, t2] = s.typists as [ApiClient, ApiClient];
-    for (const m of LELYSTAD_MUNICIPALITIES) await complete(t1, t2, m.code);
+    for (const m of LELYSTAD_MUNICIPALITIES) await completeMunicipality(t1, t2, m.code);
     const pv = await s.leader.request('PUT', '/api/pv-details', {
       session: { place: 'Lelystad', date: '19 maart 2021', time: '10:00 uur' },
       members: [{ name: 'mr. J. de Vries', role: 'voorzitter' }],
@@ -77,7 +54,7 @@ describe('document creation is all or nothing; stored documents never change', (
       assert.ok(input.key, 'the key was read');
       return fail('documents.render', 'Het proces-verbaal (ODT) kon niet worden gemaakt.', 'injected');
     });
-    const j = await create(s.leader);
+    const j = await createDocuments(s.leader);
     assert.equal(j.json.stage, 'failed', j.text);
     assert.deepEqual(j.json.error, { code: 'documents.render', message: 'Het proces-verbaal (ODT) kon niet worden gemaakt.' });
     assert.equal(j.json.setId, null);
@@ -88,7 +65,7 @@ describe('document creation is all or nothing; stored documents never change', (
     setRenderHookForTests(async () => {
       throw new Error('boom');
     });
-    const j = await create(s.leader);
+    const j = await createDocuments(s.leader);
     assert.equal(j.json.stage, 'failed', j.text);
     assert.equal(j.json.error.code, 'documents.internal');
     assert.match(j.json.error.message, /^De documenten konden niet worden gemaakt/);
@@ -104,7 +81,7 @@ describe('document creation is all or nothing; stored documents never change', (
       files.splice(3, 0, { ...files[0]!, fileName: 'dubbel.xml' });
       return ok(files);
     });
-    const j = await create(s.leader);
+    const j = await createDocuments(s.leader);
     assert.equal(j.json.stage, 'failed', j.text);
     assert.equal(j.json.error.code, 'documents.internal');
     assert.match(j.json.error.message, /^De bestanden konden niet worden opgeslagen/);
@@ -114,7 +91,7 @@ describe('document creation is all or nothing; stored documents never change', (
 
   test('without a failure the same action stores the complete set', async () => {
     setRenderHookForTests(null);
-    const j = await create(s.leader);
+    const j = await createDocuments(s.leader);
     assert.equal(j.json.stage, 'done', j.text);
     assert.deepEqual([count('document_sets'), count('documents'), creations()], [1, 6, 1]);
   });

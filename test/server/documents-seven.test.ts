@@ -17,17 +17,9 @@ import { EMPTY_PV_DETAILS, renderDocuments } from '../../src/server/documents.ts
 import { readTransferZip } from '../../src/transfer/zip.ts';
 import { changeForm, testKeyPair, withAAndD } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
+import { firstDifference, WITHOUT_TIME } from '../support/eml.ts';
 
 const KIESKRINGEN = ['Amsterdam', 'Assen', 'Groningen', 'Leeuwarden', 'Lelystad', 'Zwolle', 's-Gravenhage'];
-const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
-
-function firstDifference(a: string, b: string): string | null {
-  if (a === b) return null;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `differ at ${i} (lengths ${a.length}/${b.length}): ours …${a.slice(Math.max(0, i - 200), i + 120)}… official …${b.slice(Math.max(0, i - 200), i + 120)}…`;
-}
-
 for (const k of KIESKRINGEN) {
   test(`510c ${k} through the server's path (stored forms → renderDocuments) = the official file but for kr:CreationDateTime`, async () => {
     const official = readFileSync(eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`));
