@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { eml } from '../support/paths.ts';
+import { readCountFile } from '../support/eml.ts';
 import { Eml510StreamReader, readEml510 } from '../../src/eml/eml510read.ts';
 import { arithmeticProblems, normalizeCounts, sumCounts } from '../../src/domain/counts.ts';
 
@@ -10,11 +11,7 @@ const FILES_510C = KIESKRINGEN.map((k) => eml('tk2021', `Telling_TK2021_kieskrin
 const AA_EN_HUNZE = eml('tk2023', 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml');
 const WMW = eml('tk2025', 'Telling_TK2025_gemeente_West_Maas_en_Waal.eml.xml');
 
-async function read(file: string) {
-  const r = await readEml510(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message} ${r.detail}`);
-  return r.value;
-}
+const read = readCountFile;
 
 test('510c Lelystad: header, 6 municipalities, numbers', async () => {
   const v = await read(eml('tk2021', 'Telling_TK2021_kieskring_Lelystad.eml.xml'));

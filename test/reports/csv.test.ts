@@ -2,23 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { eml } from '../support/paths.ts';
-import { readEml510 } from '../../src/eml/eml510read.ts';
-import { readCandidateLists } from '../../src/eml/eml230b.ts';
+import { readCountFile, readListsFile } from '../support/eml.ts';
 import { parsePollingStationText } from '../../src/eml/eml510write.ts';
 import { csvCandidateName, osv43CsvGemeente, osv43CsvHsb, pollingStationColumnName } from '../../src/reports/csv.ts';
 import { uncountedValue } from '../../src/domain/counts.ts';
 import type { CandidateLists } from '../../src/domain/election.ts';
 
-async function read(file: string) {
-  const r = await readEml510(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
-}
-function candidateLists(file: string): CandidateLists {
-  const r = readCandidateLists(readFileSync(file));
-  if (!r.ok) assert.fail(`${file}: ${r.message}`);
-  return r.value;
-}
+const read = readCountFile;
+const candidateLists = readListsFile;
 
 /** A strict parser for the CSV dialect (to inspect structure in tests). */
 function parseCsv(buf: Buffer): (string | null)[][] {

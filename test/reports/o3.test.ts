@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eml } from '../support/paths.ts';
-import { readEml510, type Eml510 } from '../../src/eml/eml510read.ts';
-import { readCandidateLists } from '../../src/eml/eml230b.ts';
+import { readCountFile, readListsFile } from '../support/eml.ts';
+import type { Eml510 } from '../../src/eml/eml510read.ts';
 import { writeEml510c } from '../../src/eml/eml510write.ts';
 import { sha256Hex } from '../../src/eml/hash.ts';
 import { formatHash } from '../../src/domain/hashcode.ts';
@@ -24,17 +24,8 @@ import { fileURLToPath } from 'node:url';
 
 const CREATED = '2021-03-26T10:11:12.345';
 
-function lists(k: string): CandidateLists {
-  const r = readCandidateLists(readFileSync(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`)));
-  if (!r.ok) assert.fail(r.message);
-  return r.value;
-}
-
-async function count(k: string): Promise<Eml510> {
-  const r = await readEml510(readFileSync(eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`)));
-  if (!r.ok) assert.fail(r.message);
-  return r.value;
-}
+const lists = (k: string): CandidateLists => readListsFile(eml('tk2021', `Kandidatenlijsten_TK2021_${k}.eml.xml`));
+const count = (k: string): Promise<Eml510> => readCountFile(eml('tk2021', `Telling_TK2021_kieskring_${k}.eml.xml`));
 
 async function input(k: string, overrides: Partial<O3Input> = {}): Promise<{ input: O3Input; file: Eml510; lists: CandidateLists }> {
   const l = lists(k);
