@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { hashGroups } from '../../src/domain/hashcode.ts';
 import { eml } from '../support/paths.ts';
 import type { ApiClient } from '../support/server.ts';
+import { importCandidateListsFile } from '../support/counts.ts';
 
 export const DEFINITION_FILE = 'Verkiezingsdefinitie_TK2021.eml.xml';
 export const LELYSTAD_LISTS_FILE = 'Kandidatenlijsten_TK2021_Lelystad.eml.xml';
@@ -33,13 +34,6 @@ export function groupsFor(bytes: Buffer, hidden: [number, number]): [string, str
   return [g[hidden[0]]!, g[hidden[1]]!];
 }
 
-export async function importCandidateLists(admin: ApiClient, file = LELYSTAD_LISTS_FILE): Promise<void> {
-  const bytes = tk2021(file);
-  const p = await admin.upload('/api/election/candidate-lists/preview', file, bytes);
-  assert.equal(p.status, 200, p.text);
-  const c = await admin.post('/api/election/candidate-lists/confirm', {
-    uploadId: p.json.uploadId,
-    groups: groupsFor(bytes, p.json.hiddenGroups),
-  });
-  assert.equal(c.status, 200, c.text);
+export function importCandidateLists(admin: ApiClient, file = LELYSTAD_LISTS_FILE): Promise<void> {
+  return importCandidateListsFile(admin, file);
 }

@@ -230,6 +230,11 @@ export async function importTk2021Election(admin: ApiClient, kieskring: number, 
   const p = await admin.upload('/api/election/definition/preview', defName, readFileSync(eml('tk2021', defName)));
   expectStatus(p, 200, 'definition preview');
   expectStatus(await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, kieskring }), 200, 'definition confirm');
+  await importCandidateListsFile(admin, listsFile);
+}
+
+/** Import a TK2021 candidate list file (230b) through the API, typing the two hidden hash groups. */
+export async function importCandidateListsFile(admin: ApiClient, listsFile: string): Promise<void> {
   const listBytes = readFileSync(eml('tk2021', listsFile));
   const lp = await admin.upload('/api/election/candidate-lists/preview', listsFile, listBytes);
   expectStatus(lp, 200, 'lists preview');
