@@ -18,7 +18,7 @@ import { municipalityCode } from '../../domain/election.ts';
 import { ok, type Result } from '../../domain/result.ts';
 import type { PollingStationCounts } from '../../eml/eml510write.ts';
 import type { TypstError } from '../typst.ts';
-import { buildO3Model, type O3Error, type O3Labels, type O3Member, type O3Model } from './model.ts';
+import { buildO3Model, type O3Error, type O3Labels, type O3Model, type PvTextInput } from './model.ts';
 import { gemeentePvOdt } from './odt.ts';
 import { pvPdf } from './pdf.ts';
 
@@ -40,7 +40,8 @@ export const GEMEENTE_LABELS: O3Labels = {
   areaRows: '  ([Gemeente], [#d.gemeente.code – #d.gemeente.name]),\n  ([Kieskring], [#str(d.kieskring.number) – #d.kieskring.name]),\n',
 };
 
-export interface GemeentePvInput {
+/** The gemeente's PV; `emlHash` is the 510b's SHA-256 (hex), null for a concept. */
+export interface GemeentePvInput extends PvTextInput {
   readonly election: { readonly id: string; readonly name: string; readonly date: string };
   readonly gemeente: { readonly code: number | string; readonly name: string };
   readonly kieskring: { readonly number: number; readonly name: string };
@@ -48,13 +49,6 @@ export interface GemeentePvInput {
   /** The municipality's Z (its number of eligible voters). */
   readonly eligibleVoters: number;
   readonly pollingStations: readonly PollingStationCounts[];
-  readonly session: { readonly place: string; readonly date: string; readonly time: string };
-  readonly members: readonly O3Member[];
-  readonly objections: string | null;
-  readonly remarks?: string | null;
-  /** SHA-256 (hex) of the 510b; null for a concept. */
-  readonly emlHash: string | null;
-  readonly createdAt: string;
 }
 
 /** Build the gemeente's PV model (the O 3 model shape, with `gemeente` set and polling stations as units). */

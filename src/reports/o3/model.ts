@@ -30,7 +30,23 @@ export interface O3Member {
   readonly role?: string;
 }
 
-export interface O3Input {
+/** What every PV (O 3 and the gemeente's) takes besides its numbers: the free text, the EML's hash, the time. */
+export interface PvTextInput {
+  /** Free text entered in the application (section 2). */
+  readonly session: { readonly place: string; readonly date: string; readonly time: string };
+  /** Members present (section 7); they sign (section 8). */
+  readonly members: readonly O3Member[];
+  /** Objections by voters present (section 6): null or blank = none; otherwise the appendix text. */
+  readonly objections: string | null;
+  /** Other remarks (optional free text, printed after section 6). */
+  readonly remarks?: string | null;
+  /** SHA-256 (hex) of the PV's EML (510c, or a gemeente's 510b); null for a "Concept" preview (watermark, no hash). */
+  readonly emlHash: string | null;
+  /** Creation date-time, local, 'yyyy-mm-ddThh:mm:ss' (milliseconds allowed, ignored); injected. */
+  readonly createdAt: string;
+}
+
+export interface O3Input extends PvTextInput {
   readonly election: {
     /** e.g. 'TK2021' */
     readonly id: string;
@@ -42,18 +58,6 @@ export interface O3Input {
   readonly candidateLists: CandidateLists;
   /** Every municipality of the kieskring with its (final) count. */
   readonly municipalities: readonly MunicipalityCounts[];
-  /** Free text entered in the application (section 2). */
-  readonly session: { readonly place: string; readonly date: string; readonly time: string };
-  /** Members of the HSB present (section 7); they sign (section 8). */
-  readonly members: readonly O3Member[];
-  /** Objections by voters present (section 6): null or blank = none; otherwise the appendix text. */
-  readonly objections: string | null;
-  /** Other remarks (optional free text, printed after section 6). */
-  readonly remarks?: string | null;
-  /** SHA-256 (hex) of the 510c; null for a "Concept" preview (watermark, no hash). */
-  readonly emlHash: string | null;
-  /** Creation date-time, local, 'yyyy-mm-ddThh:mm:ss' (milliseconds allowed, ignored); injected. */
-  readonly createdAt: string;
 }
 
 export interface O3Candidate {
