@@ -1,4 +1,4 @@
-/** Shared steps for the server tests: real TK2021 files from /work/shared/eml. */
+/** Shared steps for the server tests: real TK2021 files from ../shared/eml. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/** Reading the real EML files of /work/shared/eml in tests (a read failure fails the test). */
+/** Reading the real EML files of ../shared/eml in tests (a read failure fails the test). */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { CandidateLists } from '../../src/domain/election.ts';
