@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ALMERE_STATIONS, build110b, placeLine } from '../support/eml110b.ts';
 import { ADMIN_PASSWORD, adminClient, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 import { DEFINITION_FILE, importCandidateLists, tk2021 } from '../server/fixtures.ts';
-import { assertUiBuilt, launchBrowser, login, newPage, screenshot } from './support.ts';
+import { assertUiBuilt, launchBrowser, login, newPage, screenshot, expectCount } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -73,7 +73,7 @@ describe('Stembureaus importeren uit een EML 110b (gemeente Almere, TK2021)', ()
     });
     await page.getByText('3 stembureaus zijn geïmporteerd.').waitFor();
     assert.match(await page.locator('table.stations tr[data-number="2"]').innerText(), /Stembureau Bibliotheek "De Nieuwe Bibliotheek"\s+1315 HZ/);
-    assert.equal(await page.locator('table.stations tr[data-number="4"]').count(), 1);
+    await expectCount(page.locator('table.stations tr[data-number="4"]'), 1);
     await screenshot(page, 'g110b-02-geimporteerd');
   });
 });

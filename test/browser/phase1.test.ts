@@ -14,7 +14,7 @@ import { eml } from '../support/paths.ts';
 import { ADMIN_INITIAL_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 import { generateRsaKeyPair } from '../../src/crypto/keys.ts';
 import { createSelfSignedCertificate, municipalitySubject } from '../../src/crypto/certificate.ts';
-import { assertUiBuilt, changePassword, launchBrowser, login, menuItems, newPage, screenshot } from './support.ts';
+import { assertUiBuilt, changePassword, launchBrowser, login, menuItems, newPage, screenshot, expectCount } from './support.ts';
 
 const DEFINITION = eml('tk2021', 'Verkiezingsdefinitie_TK2021.eml.xml');
 const CANDIDATES = eml('tk2021', 'Kandidatenlijsten_TK2021_Lelystad.eml.xml');
@@ -235,7 +235,7 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     const page = admin;
     const rows = page.locator('tbody tr');
     await rows.first().waitFor();
-    assert.equal(await rows.count(), 6);
+    await expectCount(rows, 6);
     const table = await page.getByRole('table').innerText();
     for (const name of ['Almere', 'Dronten', 'Lelystad', 'Noordoostpolder', 'Urk', 'Zeewolde']) assert.match(table, new RegExp(name));
     assert.match(await page.locator('tr[data-code="0034"]').innerText(), /Almere/);
@@ -293,7 +293,7 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await page.getByRole('link', { name: 'Tonen partijen' }).click();
     await page.getByRole('heading', { name: 'Tonen partijen' }).waitFor();
     await page.locator('tbody tr').first().waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 29);
+    await expectCount(page.locator('tbody tr'), 29);
     assert.match(await page.locator('tbody tr').first().innerText(), /1\s+VVD/);
 
     await page.getByRole('link', { name: 'Tonen kandidatenlijsten' }).click();

@@ -26,7 +26,7 @@ import {
   testKeyPair,
   typedGroups,
 } from '../support/counts.ts';
-import { assertUiBuilt, fieldValues, launchBrowser, login, newPage, screenshot, setFields } from './support.ts';
+import { assertUiBuilt, fieldValues, launchBrowser, login, newPage, screenshot, setFields, expectCount } from './support.ts';
 
 const PASSWORD = USER_PASSWORD + '!';
 const IMPORTED = ['0034', '0303'] as const; // Almere, Dronten
@@ -130,8 +130,8 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await menu(leader, 'Invoeren stemmen status').click();
     await leader.getByRole('heading', { name: 'Invoeren stemmen status' }).waitFor();
     await leader.locator('tbody tr').first().waitFor();
-    assert.equal(await leader.locator('tbody tr').count(), 6);
-    assert.equal(await leader.locator('tbody tr[data-indicator="geen_invoer"]').count(), 6);
+    await expectCount(leader.locator('tbody tr'), 6);
+    await expectCount(leader.locator('tbody tr[data-indicator="geen_invoer"]'), 6);
     assert.match(await leader.getByTestId('progress-text').innerText(), /0 van 6 gemeenten afgerond/);
     // The leader cannot type numbers: no entry links.
     assert.equal(await leader.getByRole('link', { name: /Invoer stemmen/ }).count(), 0);
@@ -360,7 +360,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await leader.locator('.filters .chip[data-indicator="geen_invoer"]').click();
     await leader.getByText('Geen gemeenten met deze status.').waitFor();
     await leader.locator('.filters').getByRole('button', { name: /^Alle/ }).click();
-    assert.equal(await leader.locator('tbody tr').count(), 6);
+    await expectCount(leader.locator('tbody tr'), 6);
 
     // invoer1 cannot do the second entry of its own first entries.
     await menu(typist1, 'Invoer stemmen').click();
@@ -387,7 +387,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await typist2.getByRole('button', { name: 'Corrigeren steminvoer' }).click();
     await typist2.getByRole('heading', { name: 'Eerste en tweede steminvoer zijn niet identiek' }).waitFor({ state: 'detached' });
     await typist2.waitForFunction(() => ['list.1', 'list.1.1'].includes((document.activeElement as HTMLInputElement | null)?.dataset.field ?? ''));
-    assert.equal(await typist2.locator('input.marked').count(), 2);
+    await expectCount(typist2.locator('input.marked'), 2);
     // The typist checks the paper and keeps the numbers: not identical again, then confirmed.
     await submit(typist2, /Tweede invoer afronden/);
     await typist2.getByRole('heading', { name: 'Eerste en tweede steminvoer zijn niet identiek' }).waitFor();
@@ -404,7 +404,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await leader.getByRole('heading', { name: 'Verschillen tussen eerste en tweede invoer' }).waitFor();
     const diffRows = leader.locator('.diff-table tbody tr');
     await diffRows.first().waitFor();
-    assert.equal(await diffRows.count(), 2);
+    await expectCount(diffRows, 2);
     const form = forms.get(TYPO_CODE)!;
     const cand = await leader.locator('.diff-table tr[data-field="list.1.1"]').innerText();
     assert.match(cand, new RegExp(`${form.lists[0]!.candidates[0]}\\s+${form.lists[0]!.candidates[0]! + 10}`));
@@ -422,7 +422,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
   it('alle 6 gemeenten afgerond; de verkiezingsleider kan fase 3 activeren; presentatie voor alleen lezen', async () => {
     await menu(leader, 'Invoeren stemmen status').click();
     await leader.getByTestId('progress-text').filter({ hasText: '6 van 6 gemeenten afgerond' }).waitFor({ timeout: 10_000 });
-    assert.equal(await leader.locator('tbody tr[data-indicator="afgerond"]').count(), 6);
+    await expectCount(leader.locator('tbody tr[data-indicator="afgerond"]'), 6);
     await leader.locator('#main').getByRole('link', { name: 'Definitief maken & PV gebiedsuitslag' }).waitFor();
     await screenshot(leader, 'p2-12-status-afgerond');
     await menu(leader, 'Fases verkiezingsproces').click();
@@ -436,7 +436,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await reader.getByRole('link', { name: 'Presentatie' }).click();
     await reader.getByRole('heading', { name: 'Voortgang steminvoer' }).waitFor();
     await reader.getByTestId('progress-text').filter({ hasText: '6 van 6 gemeenten afgerond' }).waitFor();
-    assert.equal(await reader.locator('.projector-list li[data-indicator="afgerond"]').count(), 6);
+    await expectCount(reader.locator('.projector-list li[data-indicator="afgerond"]'), 6);
     assert.equal(await reader.getByRole('navigation', { name: 'Hoofdmenu' }).count(), 0);
     await screenshot(reader, 'p2-13-presentatie', false);
   });

@@ -22,7 +22,7 @@ import type { EntryForm } from '../../src/domain/entry.ts';
 import { KIESKRING_FILE, LELYSTAD_MUNICIPALITIES, changeForm, municipalityTotals, preparePhase2, typeEntry, type Phase2Setup } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
 import { USER_PASSWORD, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
-import { assertUiBuilt, launchBrowser, login, newPage, screenshot } from './support.ts';
+import { assertUiBuilt, launchBrowser, login, newPage, screenshot, expectCount } from './support.ts';
 
 const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
 
@@ -118,7 +118,7 @@ describe('browser: phase 3 for Lelystad end to end', () => {
       (await missing.allTextContents()).map((t) => t.trim()),
       ['Lelystad (0995): De tweede invoer ontbreekt.'],
     );
-    assert.equal(await missing.getByRole('link', { name: 'Lelystad (0995)' }).count(), 1, 'a link to the municipality');
+    await expectCount(missing.getByRole('link', { name: 'Lelystad (0995)' }), 1, 'a link to the municipality');
     assert.equal(await page.getByRole('button', { name: 'Definitief maken & PV gebiedsuitslag' }).isDisabled(), true);
     await screenshot(page, 'phase3-missing');
     // the server refuses as well, naming the municipality
@@ -159,7 +159,7 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     await page.getByRole('link', { name: 'Tonen documentenoverzicht' }).first().click();
     await page.getByRole('heading', { name: 'Documentenoverzicht' }).waitFor();
     const rows = page.locator('tbody tr');
-    assert.equal(await rows.count(), 6);
+    await expectCount(rows, 6);
     await screenshot(page, 'phase3-documents');
     await assertNoHorizontalOverflow(page, 'documentenoverzicht');
     for (let i = 0; i < 6; i++) {
@@ -228,11 +228,11 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Tonen documentenoverzicht' }).click();
     await page.getByRole('heading', { name: 'Documentenoverzicht' }).waitFor();
     const set = page.locator('section[data-testid^="document-set-"]');
-    assert.equal(await set.count(), 1);
+    await expectCount(set, 1);
     assert.equal(await set.locator('h2 .badge').textContent(), 'Vervallen');
     await set.getByText(/^Vervallen op .*teruggegaan naar fase 2/).waitFor();
     const rows = set.locator('tbody tr');
-    assert.equal(await rows.count(), 6, 'the void files are kept');
+    await expectCount(rows, 6, 'the void files are kept');
     const names = (await set.locator('td.file a').allTextContents()).map((n) => n.trim()).sort();
     assert.deepEqual(names, [...files.keys()].sort().map((n) => `VERVALLEN_${n}`));
     for (let i = 0; i < 6; i++) assert.equal((await rows.nth(i).locator('td').last().textContent())?.trim(), 'Vervallen');

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import assert from 'node:assert/strict';
 import type { EntryForm } from '../../src/domain/entry.ts';
 import { ROOT } from '../support/paths.ts';
@@ -106,4 +106,19 @@ export async function setFields(page: Page, values: readonly (readonly [string, 
     return miss;
   }, todo);
   assert.deepEqual(missing, [], 'alle velden staan op het formulier');
+}
+
+/**
+ * Asserts that `locator` matches exactly `expected` elements, waiting up to `timeout` ms for a
+ * screen that is still loading its data to settle. Use it for every positive count: a bare
+ * `locator.count()` right after a heading appears races the screen's data request.
+ */
+export async function expectCount(locator: Locator, expected: number, message?: string, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let actual = await locator.count();
+  while (actual !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    actual = await locator.count();
+  }
+  assert.equal(actual, expected, message);
 }
