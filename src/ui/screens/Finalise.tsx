@@ -123,6 +123,8 @@ export function Finalise() {
               </a>
             </Notice>
           )}
+          <PvDetailsForm onSaved={reload} />
+          <h2>Concept en definitief maken</h2>
           <p>Concept bekijken (met de afgeronde {words.kind === 'stembureau' ? 'stembureaus' : 'gemeenten'}; niet definitief, niet opgeslagen):</p>
           <p className="button-row">
             <a className="button secondary" href="/api/documents/preview/o3.pdf" download>
@@ -147,7 +149,6 @@ export function Finalise() {
           )}
         </>
       )}
-      <PvDetailsForm onSaved={reload} />
     </>
   );
 }
