@@ -16,7 +16,7 @@
  *   logs/<file>                               the technical log files of <data>/logs
  *   MANIFEST.txt, manifest.json               SHA-256 and size of every file above
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import yazl from 'yazl';
 import { sha256Hex } from '../eml/hash.ts';
@@ -220,6 +220,10 @@ const ELECTION_TABLES = [
 export interface DestroyOutcome {
   readonly erased: Record<string, number>;
   readonly keyFilesRemoved: number;
+  /** The database file was rebuilt (VACUUM) and the WAL emptied, so no erased row stays in a free page. */
+  readonly compacted: boolean;
+  /** Log files under <data>/logs emptied (they are in the archive). */
+  readonly logFilesCleared: number;
 }
 
 /**
@@ -255,5 +259,31 @@ export function destroyElection(ctx: AppContext, now: Date, actor: Actor, detail
   } catch {
     // no keys folder: nothing to remove
   }
-  return { erased, keyFilesRemoved };
+  // DELETE leaves the erased rows in free pages of the database file and in the WAL: rebuild the
+  // file and empty the WAL. The erasure itself is committed already, so a failure here (another
+  // connection busy) is reported, not thrown.
+  let compacted = false;
+  try {
+    ctx.db.exec('VACUUM');
+    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    compacted = true;
+  } catch (e) {
+    ctx.log.warn({ err: e }, 'vernietigen: database niet gecomprimeerd');
+  }
+  // The technical logs name users, files and actions of the erased election; they are in the
+  // archive. Emptied in place: the logger keeps its file open in append mode.
+  let logFilesCleared = 0;
+  const logsDir = path.join(ctx.dataDir, 'logs');
+  try {
+    for (const f of readdirSync(logsDir)) {
+      const p = path.join(logsDir, f);
+      if (!statSync(p).isFile()) continue;
+      truncateSync(p, 0);
+      logFilesCleared++;
+    }
+  } catch {
+    // no logs folder: nothing to empty
+  }
+  ctx.log.info({ compacted, logFilesCleared, keyFilesRemoved }, 'vernietigen: verkiezingsgegevens gewist');
+  return { erased, keyFilesRemoved, compacted, logFilesCleared };
 }

@@ -425,6 +425,12 @@ describe('phase 3: definitief maken, documents, archive, destruction (Lelystad)'
     const halfForced = await s.admin.post('/api/election/destroy', { confirmation: 'VERNIETIGEN', password: ADMIN_PASSWORD, forceBeforeRetention: true });
     assert.equal(halfForced.status, 409);
     assert.ok((await s.admin.get('/api/election')).json.election !== null, 'nothing destroyed yet');
+    // Before: the candidates and the earlier requests are in the database file (or its WAL) and the log.
+    const stored = (): Buffer =>
+      Buffer.concat(['uitslag.sqlite', 'uitslag.sqlite-wal'].map((f) => path.join(server.dataDir, f)).filter(existsSync).map((f) => readFileSync(f)));
+    const logText = (): string => readFileSync(path.join(server.dataDir, 'logs', 'uitslag.log'), 'utf8');
+    assert.ok(stored().includes('Abarghaze'), 'a candidate of Lelystad is stored');
+    assert.ok(logText().includes('/api/finalise'), 'the log names earlier requests');
     const forced = await s.admin.post('/api/election/destroy', {
       confirmation: 'VERNIETIGEN',
       password: ADMIN_PASSWORD,
@@ -434,6 +440,11 @@ describe('phase 3: definitief maken, documents, archive, destruction (Lelystad)'
     assert.equal(forced.status, 200, forced.text);
     assert.equal(forced.json.beforeRetention, true);
     assert.equal(forced.json.erased.documents, 12);
+    assert.equal(forced.json.compacted, true);
+    assert.equal(forced.json.logFilesCleared, 1);
+    // After: nothing of the election is left in a free page of the file, in the WAL or in the log.
+    assert.ok(!stored().includes('Abarghaze'), 'no candidate left in the database file or its WAL');
+    assert.ok(!logText().includes('/api/finalise'), 'the log starts again');
     const e = await s.admin.get('/api/election');
     assert.equal(e.status, 200);
     assert.equal(e.json.election ?? null, null);

@@ -19,19 +19,19 @@ export function Archive() {
   const [force, setForce] = useState(false);
   const [forceText, setForceText] = useState('');
   const [error, setError] = useState<ApiFailure | null>(null);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<{ compacted: boolean } | null>(null);
 
   async function destroy(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    const r = await api.post('/api/election/destroy', {
+    const r = await api.post<{ compacted: boolean }>('/api/election/destroy', {
       confirmation,
       password,
       ...(force ? { forceBeforeRetention: true, forceConfirmation: forceText } : {}),
     });
     setPassword('');
     if (!r.ok) return setError(r);
-    setDone(true);
+    setDone({ compacted: r.value.compacted });
     reload();
     await refreshElection();
   }
@@ -64,6 +64,11 @@ export function Archive() {
           <p>
             De bestanden moeten worden bewaard tot 3 maanden na de benoeming van de nieuwe leden; daarna kunnen ze worden
             vernietigd. Bewaartermijn tot en met: <strong>{formatDate(status.retentionDate)}</strong>.
+          </p>
+          <p>
+            Vernietigen wist alle gegevens van de verkiezing uit de database (ook uit de vrijgekomen ruimte in het
+            databasebestand), de privésleutel en de logbestanden. Gebruikers en hun wachtwoorden blijven bestaan. Het auditlog
+            begint opnieuw met de vernietiging.
           </p>
           {!status.lastArchive && (
             <div className="message warning" role="status">
@@ -102,6 +107,12 @@ export function Archive() {
         </section>
       )}
       {done && <Notice>De gegevens van de verkiezing zijn vernietigd. U kunt een nieuwe verkiezing aanmaken.</Notice>}
+      {done && !done.compacted && (
+        <div className="message warning" role="status">
+          Het databasebestand kon niet worden opgeschoond (het was bezet). Gewiste gegevens kunnen nog in het bestand staan. Wilt u daar
+          zeker van zijn, stop dan het programma en verwijder de datamap.
+        </div>
+      )}
     </>
   );
 }
