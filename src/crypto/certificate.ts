@@ -19,6 +19,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, X509Certificate } 
 import pkg from '../../package.json' with { type: 'json' };
 import { fileNamePart, municipalityTitle } from '../domain/election.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
+import { retentionEnd } from '../domain/retention.ts';
 import {
   DerError,
   TAG,
@@ -160,16 +161,9 @@ export function certificateValidity(
   now: Date,
   electionDate: string,
 ): Result<{ notBefore: Date; notAfter: Date }, ValidityError> {
-  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(electionDate);
-  if (!m) return fail('certificate.bad-date', `Ongeldige verkiezingsdatum: ${electionDate} (verwacht jjjj-mm-dd).`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const check = new Date(Date.UTC(y, mo - 1, d));
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) {
-    return fail('certificate.bad-date', `Ongeldige verkiezingsdatum: ${electionDate}.`);
-  }
-  const targetMonth = mo - 1 + 3;
-  const lastDay = new Date(Date.UTC(y, targetMonth + 1, 0)).getUTCDate();
-  const notAfter = new Date(Date.UTC(y, targetMonth, Math.min(d, lastDay), 23, 59, 59));
+  const end = retentionEnd(electionDate);
+  if (end === null) return fail('certificate.bad-date', `Ongeldige verkiezingsdatum: ${electionDate} (verwacht jjjj-mm-dd).`);
+  const notAfter = new Date(`${end}T23:59:59Z`);
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
   if (notAfter.getTime() <= notBefore.getTime()) {
     return fail(

@@ -20,7 +20,9 @@ import { readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:
 import path from 'node:path';
 import yazl from 'yazl';
 import { sha256Hex } from '../eml/hash.ts';
+import { amsterdamWallClock } from '../transfer/wallClock.ts';
 import { fileNamePart } from '../domain/election.ts';
+import { retentionEnd } from '../domain/retention.ts';
 import { auditCsv, verifyChain, writeAudit, type Actor } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError } from './http.ts';
@@ -189,11 +191,21 @@ export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Pr
 // Destruction
 // ---------------------------------------------------------------------------------------------
 
-/** Retention: three months after the election date (the HSB's certificate is valid that long too). */
+/** The last day of the retention period (yyyy-mm-dd); see src/domain/retention.ts. */
 export function retentionDate(electionDate: string): string {
-  const [y, m, d] = electionDate.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1 + 3, d));
-  return t.toISOString().slice(0, 10);
+  const end = retentionEnd(electionDate);
+  if (end === null) throw new Error(`stored election date is not a date: ${electionDate}`);
+  return end;
+}
+
+/**
+ * Whether `now` is still within the retention period, which runs up to and including
+ * retentionDate(electionDate), counted in Dutch (Europe/Amsterdam) calendar days.
+ */
+export function withinRetention(now: Date, electionDate: string): boolean {
+  const w = amsterdamWallClock(now);
+  const today = `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return today <= retentionDate(electionDate);
 }
 
 /** Tables of the election's data, children first. Users and the instance row stay. */
@@ -284,6 +296,5 @@ export function destroyElection(ctx: AppContext, now: Date, actor: Actor, detail
   } catch {
     // no logs folder: nothing to empty
   }
-  ctx.log.info({ compacted, logFilesCleared, keyFilesRemoved }, 'vernietigen: verkiezingsgegevens gewist');
   return { erased, keyFilesRemoved, compacted, logFilesCleared };
 }

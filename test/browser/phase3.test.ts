@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,7 @@ import { sumCounts } from '../../src/domain/counts.ts';
 import type { EntryForm } from '../../src/domain/entry.ts';
 import { KIESKRING_FILE, LELYSTAD_MUNICIPALITIES, changeForm, municipalityTotals, preparePhase2, typeEntry, type Phase2Setup } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
-import { USER_PASSWORD, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { ADMIN_PASSWORD, USER_PASSWORD, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 import { assertUiBuilt, launchBrowser, login, newPage, screenshot, expectCount } from './support.ts';
 
 const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
@@ -259,5 +260,50 @@ describe('browser: phase 3 for Lelystad end to end', () => {
     await page.getByRole('heading', { name: 'Exporteren resultaat' }).waitFor();
     await page.getByText('Het tellingsoverzicht is beschikbaar nadat de uitslag definitief is gemaakt').waitFor();
     assert.equal(await page.getByRole('link', { name: 'OSV 4-3 Tellingsoverzicht (CSV)' }).count(), 0);
+  });
+
+  test('Archiveren en vernietigen: the leader downloads the archive (every file in the SHA-256 manifest); only the beheerder can destroy, with confirmations', async () => {
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Archiveren en vernietigen' }).click();
+    await page.getByRole('heading', { name: 'Archiveren en vernietigen' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Archiefpakket downloaden (zip)' }).click()]);
+    const f = path.join(work, download.suggestedFilename());
+    await download.saveAs(f);
+    const archive = await unzip(readFileSync(f));
+    const manifest = archive.get('MANIFEST.txt')!.toString('utf8');
+    const listed = manifest.split('\n').filter((l) => /^[0-9a-f]{64}  /.test(l));
+    assert.equal(listed.length, archive.size - 2, 'every file but the manifests is listed');
+    for (const l of listed) {
+      const name = l.slice(66);
+      assert.equal(createHash('sha256').update(archive.get(name)!).digest('hex'), l.slice(0, 64), name);
+    }
+    for (const name of files.keys()) assert.ok([...archive.keys()].some((n) => n.endsWith(name)), `${name} (vervallen) in het archief`);
+    // The leader archives but does not destroy.
+    await page.getByText(/Laatste archief: /).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Vernietigen', exact: true }).count(), 0);
+
+    const admin = await newPage(browser, server.url);
+    await admin.goto('/');
+    await login(admin, 'admin', ADMIN_PASSWORD);
+    await admin.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Archiveren en vernietigen' }).click();
+    await admin.getByRole('heading', { name: 'Vernietigen', exact: true }).waitFor();
+    const button = admin.getByRole('button', { name: 'Vernietigen' });
+    assert.equal(await button.isDisabled(), true, 'nothing typed yet');
+    await admin.getByLabel('Typ VERNIETIGEN').fill('VERNIETIGEN');
+    await admin.getByLabel('Uw wachtwoord').fill(ADMIN_PASSWORD);
+    // Before the end of the retention period: refused without the second confirmation.
+    await button.click();
+    await admin.getByRole('alert').filter({ hasText: 'De bewaartermijn loopt tot' }).waitFor();
+    assert.ok((await s.admin.get('/api/election')).json.election, 'nothing destroyed');
+    await admin.getByLabel('Toch vernietigen vóór het einde van de bewaartermijn').check();
+    await admin.getByLabel(/^Typ “VOOR EINDE BEWAARTERMIJN”/).fill('VOOR EINDE BEWAARTERMIJN');
+    await admin.getByLabel('Uw wachtwoord').fill(ADMIN_PASSWORD);
+    await screenshot(admin, 'phase3-vernietigen');
+    await button.click();
+    await admin.getByText('De gegevens van de verkiezing zijn vernietigd. U kunt een nieuwe verkiezing aanmaken.').waitFor();
+    assert.equal(await admin.getByText('Het databasebestand kon niet worden opgeschoond').count(), 0);
+    assert.equal((await s.admin.get('/api/election')).json.election ?? null, null);
+    const audit = (await s.admin.get('/api/audit?limit=5')).json;
+    assert.deepEqual(audit.records.map((r: { action: string }) => r.action), ['election.destroy']);
+    await admin.context().close();
   });
 });

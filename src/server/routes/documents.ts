@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { checkPhaseChange } from '../../domain/phases.ts';
 import { formatHash } from '../../domain/hashcode.ts';
 import { allCountsComplete, anyEntryExists } from '../counts.ts';
-import { buildArchive, destroyElection, retentionDate } from '../archive.ts';
+import { buildArchive, destroyElection, retentionDate, withinRetention } from '../archive.ts';
+import { dutchDate } from '../../reports/o3/model.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import {
@@ -515,12 +516,12 @@ export const documentRoutes = [
         throw new ApiError(403, 'destroy.password', 'Het wachtwoord is onjuist. Er is niets vernietigd.');
       }
       const retention = retentionDate(e.election_date);
-      const before = now.toISOString().slice(0, 10) < retention;
+      const before = withinRetention(now, e.election_date);
       if (before && !(body.forceBeforeRetention === true && body.forceConfirmation === FORCE_CONFIRMATION)) {
         throw new ApiError(
           409,
           'destroy.retention',
-          `De bewaartermijn loopt tot ${retention}. Vernietigen vóór die datum kan alleen met een tweede bevestiging: typ "${FORCE_CONFIRMATION}".`,
+          `De bewaartermijn loopt tot en met ${dutchDate(retention) ?? retention}. Vernietigen vóór die datum kan alleen met een tweede bevestiging: typ "${FORCE_CONFIRMATION}".`,
           retention,
           { retentionDate: retention },
         );
@@ -533,7 +534,7 @@ export const documentRoutes = [
         beforeRetention: before,
         lastArchive,
       });
-      ctx.log.warn({ election: e.election_id, erased: outcome.erased }, 'verkiezingsgegevens vernietigd');
+      ctx.log.warn({ election: e.election_id, erased: outcome.erased, compacted: outcome.compacted, logFilesCleared: outcome.logFilesCleared }, 'verkiezingsgegevens vernietigd');
       return { destroyed: true, ...outcome, beforeRetention: before, lastArchive };
     },
   }),
@@ -562,7 +563,7 @@ function archiveStatus(ctx: AppContext, now: Date) {
   return {
     election: e.election_id,
     retentionDate: retention,
-    beforeRetention: now.toISOString().slice(0, 10) < retention,
+    beforeRetention: withinRetention(now, e.election_date),
     lastArchive: lastArchiveRecord(ctx),
     forceConfirmation: FORCE_CONFIRMATION,
   };

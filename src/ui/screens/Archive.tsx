@@ -76,27 +76,46 @@ export function Archive() {
             </div>
           )}
           <ErrorMessage error={error} />
-          <form onSubmit={(e) => void destroy(e)}>
-            <label>
-              Typ VERNIETIGEN
-              <input name="confirmation" value={confirmation} autoComplete="off" onChange={(e) => setConfirmation(e.target.value)} />
-            </label>
-            <label>
-              Uw wachtwoord
-              <input name="password" type="password" value={password} autoComplete="current-password" onChange={(e) => setPassword(e.target.value)} />
-            </label>
+          <form className="form" onSubmit={(e) => void destroy(e)}>
+            <div className="field">
+              <label htmlFor="destroy-confirmation">Typ VERNIETIGEN</label>
+              <input
+                id="destroy-confirmation"
+                name="confirmation"
+                value={confirmation}
+                autoComplete="off"
+                onChange={(e) => setConfirmation(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="destroy-password">Uw wachtwoord</label>
+              <input
+                id="destroy-password"
+                name="password"
+                type="password"
+                value={password}
+                autoComplete="current-password"
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
             {status.beforeRetention && (
               <fieldset>
                 <legend>De bewaartermijn is nog niet verstreken</legend>
-                <label>
-                  <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Toch vernietigen vóór het
-                  einde van de bewaartermijn
-                </label>
+                <div className="field checkbox">
+                  <input id="destroy-force" type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+                  <label htmlFor="destroy-force">Toch vernietigen vóór het einde van de bewaartermijn</label>
+                </div>
                 {force && (
-                  <label>
-                    Typ “{status.forceConfirmation}”
-                    <input name="forceConfirmation" value={forceText} autoComplete="off" onChange={(e) => setForceText(e.target.value)} />
-                  </label>
+                  <div className="field">
+                    <label htmlFor="destroy-force-confirmation">Typ “{status.forceConfirmation}”</label>
+                    <input
+                      id="destroy-force-confirmation"
+                      name="forceConfirmation"
+                      value={forceText}
+                      autoComplete="off"
+                      onChange={(e) => setForceText(e.target.value)}
+                    />
+                  </div>
                 )}
               </fieldset>
             )}
