@@ -126,6 +126,31 @@ export function HashCode({ hex, label }: { hex: string; label?: string }) {
   );
 }
 
+/** A labelled text (or password) input in the standard field layout. */
+export function TextField(props: {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'password';
+  autoComplete?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value}
+        autoComplete={props.autoComplete ?? 'off'}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
 /**
  * A labelled file input that reports the chosen file. The native input is visually hidden (its
  * button text follows the browser's language) and replaced by a Dutch button; it keeps its label.

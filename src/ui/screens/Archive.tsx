@@ -1,7 +1,7 @@
 /** "Archiveren en vernietigen" (guide step 14). */
 import { useState, type FormEvent } from 'react';
 import { api, type ApiFailure } from '../api.ts';
-import { ErrorMessage, Notice, PageTitle, formatDate, formatDateTime, useApp, useLoad } from '../components.tsx';
+import { ErrorMessage, Notice, PageTitle, TextField, formatDate, formatDateTime, useApp, useLoad } from '../components.tsx';
 
 interface ArchiveStatus {
   election: string | null;
@@ -77,27 +77,15 @@ export function Archive() {
           )}
           <ErrorMessage error={error} />
           <form className="form" onSubmit={(e) => void destroy(e)}>
-            <div className="field">
-              <label htmlFor="destroy-confirmation">Typ VERNIETIGEN</label>
-              <input
-                id="destroy-confirmation"
-                name="confirmation"
-                value={confirmation}
-                autoComplete="off"
-                onChange={(e) => setConfirmation(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="destroy-password">Uw wachtwoord</label>
-              <input
-                id="destroy-password"
-                name="password"
-                type="password"
-                value={password}
-                autoComplete="current-password"
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </div>
+            <TextField label="Typ VERNIETIGEN" name="confirmation" value={confirmation} onChange={setConfirmation} />
+            <TextField
+              label="Uw wachtwoord"
+              name="password"
+              type="password"
+              value={password}
+              autoComplete="current-password"
+              onChange={setPassword}
+            />
             {status.beforeRetention && (
               <fieldset>
                 <legend>De bewaartermijn is nog niet verstreken</legend>
@@ -106,16 +94,7 @@ export function Archive() {
                   <label htmlFor="destroy-force">Toch vernietigen vóór het einde van de bewaartermijn</label>
                 </div>
                 {force && (
-                  <div className="field">
-                    <label htmlFor="destroy-force-confirmation">Typ “{status.forceConfirmation}”</label>
-                    <input
-                      id="destroy-force-confirmation"
-                      name="forceConfirmation"
-                      value={forceText}
-                      autoComplete="off"
-                      onChange={(e) => setForceText(e.target.value)}
-                    />
-                  </div>
+                  <TextField label={`Typ “${status.forceConfirmation}”`} name="forceConfirmation" value={forceText} onChange={setForceText} />
                 )}
               </fieldset>
             )}
