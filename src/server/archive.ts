@@ -20,13 +20,12 @@ import { readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:
 import path from 'node:path';
 import yazl from 'yazl';
 import { sha256Hex } from '../eml/hash.ts';
-import { amsterdamWallClock } from '../transfer/wallClock.ts';
 import { fileNamePart } from '../domain/election.ts';
 import { retentionEnd } from '../domain/retention.ts';
 import { auditCsv, verifyChain, writeAudit, type Actor } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError } from './http.ts';
-import { downloadName } from './documents.ts';
+import { downloadName, localDateTime } from './documents.ts';
 import { electionRow, stemgebiedOf } from './state.ts';
 
 export interface ArchiveEntry {
@@ -198,14 +197,9 @@ export function retentionDate(electionDate: string): string {
   return end;
 }
 
-/**
- * Whether `now` is still within the retention period, which runs up to and including
- * retentionDate(electionDate), counted in Dutch (Europe/Amsterdam) calendar days.
- */
-export function withinRetention(now: Date, electionDate: string): boolean {
-  const w = amsterdamWallClock(now);
-  const today = `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-  return today <= retentionDate(electionDate);
+/** Whether `now` is still within a retention period that ends on `lastDay` (yyyy-mm-dd, inclusive), in Dutch calendar days. */
+export function withinRetention(now: Date, lastDay: string): boolean {
+  return localDateTime(now).slice(0, 10) <= lastDay;
 }
 
 /** Tables of the election's data, children first. Users and the instance row stay. */

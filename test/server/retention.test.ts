@@ -21,12 +21,12 @@ describe('retention period', () => {
 
   test('the last day is still within the period, in Amsterdam time', () => {
     // 17 June 2021, 23:59:59 summer time (UTC+2) is still the last day
-    assert.equal(withinRetention(new Date('2021-06-17T21:59:59Z'), '2021-03-17'), true);
+    assert.equal(withinRetention(new Date('2021-06-17T21:59:59Z'), retentionDate('2021-03-17')), true);
     // one second later it is 18 June in the Netherlands, though still 17 June in UTC
-    assert.equal(withinRetention(new Date('2021-06-17T22:00:00Z'), '2021-03-17'), false);
-    assert.equal(withinRetention(new Date('2021-03-17T07:30:00Z'), '2021-03-17'), true);
+    assert.equal(withinRetention(new Date('2021-06-17T22:00:00Z'), retentionDate('2021-03-17')), false);
+    assert.equal(withinRetention(new Date('2021-03-17T07:30:00Z'), retentionDate('2021-03-17')), true);
     // winter time (UTC+1): 29 January 2026, 23:30 in the Netherlands
-    assert.equal(withinRetention(new Date('2026-01-29T22:30:00Z'), '2025-10-29'), true);
-    assert.equal(withinRetention(new Date('2026-01-29T23:00:00Z'), '2025-10-29'), false);
+    assert.equal(withinRetention(new Date('2026-01-29T22:30:00Z'), retentionDate('2025-10-29')), true);
+    assert.equal(withinRetention(new Date('2026-01-29T23:00:00Z'), retentionDate('2025-10-29')), false);
   });
 });

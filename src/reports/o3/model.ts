@@ -23,6 +23,7 @@ import { candidateDisplayName, municipalityCode, type Candidate, type CandidateL
 import { formatHash } from '../../domain/hashcode.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { listNameFor510, type MunicipalityCounts } from '../../eml/eml510write.ts';
+import { dutchDate } from '../../domain/dates.ts';
 
 export interface O3Member {
   readonly name: string;
@@ -194,18 +195,6 @@ export const HSB_LABELS: O3Labels = {
 export const LISTS_PER_APPENDIX_TABLE = 8;
 
 export type O3Error = 'o3_onbekende_lijst' | 'o3_onbekende_kandidaat' | 'o3_datum' | 'o3_hash' | 'o3_geen_gemeenten';
-
-const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
-
-/** '2021-03-17' → '17 maart 2021'; null when not a valid date. */
-export function dutchDate(iso: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return null;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  return `${day} ${MONTHS[month - 1]} ${m[1]}`;
-}
 
 const GENDER_MARK: Record<Exclude<Gender, null>, string> = { male: 'm', female: 'v', x: 'x' };
 

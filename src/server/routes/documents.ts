@@ -9,7 +9,7 @@ import { checkPhaseChange } from '../../domain/phases.ts';
 import { formatHash } from '../../domain/hashcode.ts';
 import { allCountsComplete, anyEntryExists } from '../counts.ts';
 import { buildArchive, destroyElection, retentionDate, withinRetention } from '../archive.ts';
-import { dutchDate } from '../../reports/o3/model.ts';
+import { dutchDate } from '../../domain/dates.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import {
@@ -516,7 +516,7 @@ export const documentRoutes = [
         throw new ApiError(403, 'destroy.password', 'Het wachtwoord is onjuist. Er is niets vernietigd.');
       }
       const retention = retentionDate(e.election_date);
-      const before = withinRetention(now, e.election_date);
+      const before = withinRetention(now, retention);
       if (before && !(body.forceBeforeRetention === true && body.forceConfirmation === FORCE_CONFIRMATION)) {
         throw new ApiError(
           409,
@@ -563,7 +563,7 @@ function archiveStatus(ctx: AppContext, now: Date) {
   return {
     election: e.election_id,
     retentionDate: retention,
-    beforeRetention: withinRetention(now, e.election_date),
+    beforeRetention: withinRetention(now, retention),
     lastArchive: lastArchiveRecord(ctx),
     forceConfirmation: FORCE_CONFIRMATION,
   };
