@@ -126,16 +126,26 @@ export function HashCode({ hex, label }: { hex: string; label?: string }) {
   );
 }
 
-/** A labelled text (or password) input in the standard field layout. */
+/** A labelled text (or password) input in the standard field layout, with an optional hint below it. */
 export function TextField(props: {
   label: string;
-  name: string;
   value: string;
   onChange: (value: string) => void;
+  /** A fixed id, for screens that focus the field themselves; otherwise a generated one. */
+  id?: string;
+  name?: string;
   type?: 'text' | 'password';
   autoComplete?: string;
+  autoFocus?: boolean;
+  required?: boolean;
+  /** The id of a text elsewhere on the page that describes the field (e.g. a password policy). */
+  describedBy?: string;
+  hint?: ReactNode;
 }) {
-  const id = useId();
+  const generated = useId();
+  const id = props.id ?? generated;
+  const hintId = `${id}-hint`;
+  const describedBy = [props.describedBy, props.hint ? hintId : undefined].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
@@ -145,8 +155,16 @@ export function TextField(props: {
         type={props.type ?? 'text'}
         value={props.value}
         autoComplete={props.autoComplete ?? 'off'}
+        autoFocus={props.autoFocus}
+        required={props.required}
+        aria-describedby={describedBy}
         onChange={(e) => props.onChange(e.target.value)}
       />
+      {props.hint ? (
+        <p className="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
     </div>
   );
 }

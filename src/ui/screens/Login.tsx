@@ -1,7 +1,7 @@
 import { useContext, useState, type FormEvent } from 'react';
 import { checkPasswordPolicy, MIN_PASSWORD_LENGTH } from '../../domain/passwords.ts';
 import { api, type ApiFailure } from '../api.ts';
-import { AppContext, ErrorMessage, Notice, PageTitle } from '../components.tsx';
+import { AppContext, ErrorMessage, Notice, PageTitle, TextField } from '../components.tsx';
 import { navigate } from '../router.ts';
 
 export function Login(props: { message: string | null; onLoggedIn: () => Promise<void> }) {
@@ -31,28 +31,24 @@ export function Login(props: { message: string | null; onLoggedIn: () => Promise
         <h1>Inloggen</h1>
         {props.message ? <div className="message info" role="status">{props.message}</div> : null}
         <form onSubmit={submit}>
-          <div className="field">
-            <label htmlFor="login-username">Gebruikersnaam</label>
-            <input
-              id="login-username"
-              autoFocus
-              autoComplete="username"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              required
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="login-password">Wachtwoord</label>
-            <input
-              id="login-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-            />
-          </div>
+          <TextField
+            id="login-username"
+            label="Gebruikersnaam"
+            autoFocus
+            autoComplete="username"
+            value={username}
+            onChange={setUsername}
+            required
+          />
+          <TextField
+            id="login-password"
+            label="Wachtwoord"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            required
+          />
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
@@ -123,41 +119,35 @@ export function ChangePassword(
       </p>
       {done ? <Notice>Uw wachtwoord is gewijzigd.</Notice> : null}
       <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="pw-current">Huidig wachtwoord</label>
-          <input
-            id="pw-current"
-            type="password"
-            autoFocus
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="pw-new">Nieuw wachtwoord</label>
-          <input
-            id="pw-new"
-            type="password"
-            autoComplete="new-password"
-            aria-describedby="password-policy"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="pw-repeat">Herhaal nieuw wachtwoord</label>
-          <input
-            id="pw-repeat"
-            type="password"
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-            required
-          />
-        </div>
+        <TextField
+          id="pw-current"
+          label="Huidig wachtwoord"
+          type="password"
+          autoFocus
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+          required
+        />
+        <TextField
+          id="pw-new"
+          label="Nieuw wachtwoord"
+          type="password"
+          autoComplete="new-password"
+          describedBy="password-policy"
+          value={next}
+          onChange={setNext}
+          required
+        />
+        <TextField
+          id="pw-repeat"
+          label="Herhaal nieuw wachtwoord"
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={setRepeat}
+          required
+        />
         <ErrorMessage error={error} />
         <div className="actions">
           {props.forced ? (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { checkPasswordPolicy, checkUsername, MIN_PASSWORD_LENGTH } from '../../domain/passwords.ts';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/permissions.ts';
 import { api, type ApiFailure, type User } from '../api.ts';
-import { ErrorMessage, Modal, Notice, PageTitle, useApp, useConfirm, useLoad } from '../components.tsx';
+import { ErrorMessage, Modal, Notice, PageTitle, TextField, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 
 export function Users() {
@@ -138,19 +138,15 @@ function ResetPassword(props: { user: User; onClose: (message: string | null) =>
           wachtwoord werkt daarna niet meer; de gebruiker moet bij de volgende keer inloggen een eigen wachtwoord
           kiezen.
         </p>
-        <div className="field">
-          <label htmlFor="reset-password">Nieuw initieel wachtwoord</label>
-          <input
-            id="reset-password"
-            type="text"
-            autoFocus
-            autoComplete="off"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-          <p className="hint">Minstens {MIN_PASSWORD_LENGTH} tekens.</p>
-        </div>
+        <TextField
+          id="reset-password"
+          label="Nieuw initieel wachtwoord"
+          autoFocus
+          value={password}
+          onChange={setPassword}
+          required
+          hint={`Minstens ${MIN_PASSWORD_LENGTH} tekens.`}
+        />
         <ErrorMessage error={error} />
         <div className="actions">
           <button type="button" className="secondary" onClick={() => props.onClose(null)}>
@@ -211,28 +207,16 @@ export function CreateUser() {
         </Notice>
       ) : null}
       <form onSubmit={submit} className="form">
-        <div className="field">
-          <label htmlFor="user-username">Gebruikersnaam</label>
-          <input
-            id="user-username"
-            autoFocus
-            autoComplete="off"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-          <p className="hint">3 tot 40 tekens: letters, cijfers, punt, streepje of liggend streepje.</p>
-        </div>
-        <div className="field">
-          <label htmlFor="user-fullname">Volledige naam</label>
-          <input
-            id="user-fullname"
-            autoComplete="off"
-            value={fullName}
-            onChange={(e) => setFullName(e.target.value)}
-            required
-          />
-        </div>
+        <TextField
+          id="user-username"
+          label="Gebruikersnaam"
+          autoFocus
+          value={username}
+          onChange={setUsername}
+          required
+          hint="3 tot 40 tekens: letters, cijfers, punt, streepje of liggend streepje."
+        />
+        <TextField id="user-fullname" label="Volledige naam" value={fullName} onChange={setFullName} required />
         <div className="field">
           <label htmlFor="user-role">Rol</label>
           <select id="user-role" value={role} onChange={(e) => setRole(e.target.value as Role)} required>
@@ -244,21 +228,14 @@ export function CreateUser() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="user-password">Initieel wachtwoord</label>
-          <input
-            id="user-password"
-            type="text"
-            autoComplete="off"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-          <p className="hint">
-            Minstens {MIN_PASSWORD_LENGTH} tekens, niet gelijk aan de gebruikersnaam. De gebruiker moet dit wachtwoord
-            bij de eerste keer inloggen wijzigen.
-          </p>
-        </div>
+        <TextField
+          id="user-password"
+          label="Initieel wachtwoord"
+          value={password}
+          onChange={setPassword}
+          required
+          hint={`Minstens ${MIN_PASSWORD_LENGTH} tekens, niet gelijk aan de gebruikersnaam. De gebruiker moet dit wachtwoord bij de eerste keer inloggen wijzigen.`}
+        />
         <ErrorMessage error={error} />
         <div className="actions">
           <button type="button" className="secondary" onClick={() => navigate('/administratie/gebruikers')}>
