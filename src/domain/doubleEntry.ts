@@ -11,7 +11,7 @@
  */
 
 import { checkEntry, hasErrors, unacknowledgedWarnings, type CheckContext, type CheckResult } from './checks.ts';
-import { differingFields, type EntryForm, type FieldId } from './entry.ts';
+import { agreedOf, differingFields, type EntryForm, type FieldId } from './entry.ts';
 import { can, type Role } from './permissions.ts';
 import { fail, ok, type Result } from './result.ts';
 
@@ -42,7 +42,25 @@ export type UnitState =
   | { readonly kind: 'first_done'; readonly first: EntryRecord }
   | { readonly kind: 'second_in_progress'; readonly first: EntryRecord; readonly draft: Draft }
   | { readonly kind: 'differences'; readonly first: EntryRecord; readonly second: EntryRecord }
-  | { readonly kind: 'complete'; readonly first: EntryRecord; readonly second: EntryRecord };
+  | {
+      readonly kind: 'complete';
+      readonly first: EntryRecord;
+      readonly second: EntryRecord;
+      /**
+       * Absent: the two entries are equal (`formsEqual`) and the agreed form is `agreedOf(first, second)`.
+       * Present: they differ and the election leader took one of them over ("Eerste/Tweede invoer
+       * overnemen", guide step 9) after looking at the differences; that entry is the agreed form.
+       */
+      readonly decision?: Decision;
+    };
+
+/** The election leader's choice of one of two differing entries (the second pair of eyes). */
+export interface Decision {
+  readonly by: UserRef;
+  readonly choice: 'first' | 'second';
+  /** Why, in the leader's words (shown in the history and the audit log). */
+  readonly reason: string;
+}
 
 export type UnitStateKind = UnitState['kind'];
 
@@ -64,7 +82,13 @@ export type Action =
   | { readonly type: 'release'; readonly user: UserRef }
   | { readonly type: 'import'; readonly user: UserRef; readonly form: EntryForm; readonly acknowledged: readonly string[] }
   | { readonly type: 'delete'; readonly user: UserRef }
-  | { readonly type: 'resolve'; readonly user: UserRef; readonly choice: 'first' | 'second' | 'delete_both' };
+  | {
+      readonly type: 'resolve';
+      readonly user: UserRef;
+      readonly choice: 'first' | 'second' | 'delete_both';
+      /** Required for 'first' and 'second' (the leader's reason for taking that entry over). */
+      readonly reason?: string;
+    };
 
 /** What happened, for the UI's notices and the audit log. */
 export type Outcome =
@@ -93,7 +117,9 @@ export type EntryError =
   | 'entry.same_user'
   | 'entry.wrong_state'
   | 'entry.not_owner'
-  | 'entry.import_invalid';
+  | 'entry.import_invalid'
+  | 'entry.chosen_has_errors'
+  | 'entry.reason_required';
 
 function typist(user: UserRef): Result<true, EntryError> {
   return can(user.role, 'counts.enter')
@@ -181,6 +207,12 @@ export function applyAction(s: UnitState, a: Action, ctx: CheckContext = {}): Re
       const first = (s as Extract<UnitState, { kind: 'second_in_progress' }>).first;
       const fields = differingFields(first.form, a.form);
       if (fields.length === 0) {
+        // The agreed form (not only the typed one) must pass every error check: a unit is never
+        // complete with an F-check failing, however it got here.
+        const agreedChecks = checkEntry(agreedOf(first, record), ctx);
+        if (hasErrors(agreedChecks) || hasErrors(checks)) {
+          return ok({ state: kept, outcome: { kind: 'needs_attention', checks: hasErrors(checks) ? checks : agreedChecks, blocking: 'errors' } });
+        }
         if (unacknowledgedWarnings(checks, a.acknowledged).length > 0) {
           return ok({ state: kept, outcome: { kind: 'needs_attention', checks, blocking: 'warnings' } });
         }
@@ -244,13 +276,24 @@ export function applyAction(s: UnitState, a: Action, ctx: CheckContext = {}): Re
       const r = leader(a.user, 'counts.resolve');
       if (!r.ok) return r;
       if (s.kind !== 'differences') return wrongState('Er zijn geen verschillen op te lossen voor deze gemeente.');
-      const state: UnitState =
-        a.choice === 'first'
-          ? { kind: 'first_done', first: s.first }
-          : a.choice === 'second'
-            ? { kind: 'first_done', first: s.second }
-            : EMPTY;
-      return ok({ state, outcome: { kind: 'resolved', choice: a.choice } });
+      if (a.choice === 'delete_both') return ok({ state: EMPTY, outcome: { kind: 'resolved', choice: a.choice } });
+      // "Eerste/Tweede invoer overnemen": the leader's choice, after looking at the differences, is the
+      // second pair of eyes. Final only when the chosen entry passes every error check.
+      const reason = (a.reason ?? '').trim();
+      if (reason === '') {
+        return fail('entry.reason_required', 'Geef een reden op waarom u deze invoer overneemt.');
+      }
+      const chosen = a.choice === 'first' ? s.first : s.second;
+      const errors = checkEntry(chosen.form, ctx).filter((c) => c.severity === 'error');
+      if (errors.length > 0) {
+        return fail(
+          'entry.chosen_has_errors',
+          `De ${a.choice === 'first' ? 'eerste' : 'tweede'} invoer bevat fouten (${errors.map((c) => c.code).join(', ')}) en kan daarom niet worden overgenomen. Kies de andere invoer of "Verwijder eerste en tweede invoer".`,
+          errors.map((c) => c.code).join(','),
+        );
+      }
+      const decision: Decision = { by: a.user, choice: a.choice, reason };
+      return ok({ state: { kind: 'complete', first: s.first, second: s.second, decision }, outcome: { kind: 'resolved', choice: a.choice } });
     }
   }
 }
@@ -274,9 +317,16 @@ function stateMessage(s: UnitState): string {
   }
 }
 
-/** The final totals of a complete municipality, or null. */
-export function completedForm(s: UnitState): EntryForm | null {
-  return s.kind === 'complete' ? s.first.form : null;
+/**
+ * THE agreed result of a unit, or null while it is not complete: the one form that the status, W.210,
+ * the 510b/510c, the PV and the CSV read. Two equal entries: `agreedOf(first, second)` (entry.ts says
+ * how an empty field and a 0 are reconciled); the leader's choice of one of two differing entries:
+ * that entry as it was entered.
+ */
+export function agreedForm(s: UnitState): EntryForm | null {
+  if (s.kind !== 'complete') return null;
+  if (s.decision !== undefined) return s.decision.choice === 'first' ? s.first.form : s.second.form;
+  return agreedOf(s.first, s.second);
 }
 
 /** Status indicator of the overview (guide step 7). */

@@ -125,10 +125,20 @@ export function invalidFields(form: EntryForm): FieldId[] {
   return out;
 }
 
+/**
+ * The four-eyes comparison of one scalar: an empty scalar and 0 are the same answer (the paper's box
+ * left blank or holding 0), so a typist who types 0 where the other left the box empty (or where the
+ * signed count file leaves the reason out) agrees with them. Which of the two the documents then
+ * write is decided once, in `agreedOf`.
+ */
+export function sameScalar(a: Num, b: Num): boolean {
+  return (a ?? 0) === (b ?? 0);
+}
+
 /** Field-by-field differences between two entries (for W.001 and the side-by-side view). */
 export function differingFields(a: EntryForm, b: EntryForm): FieldId[] {
   const out: FieldId[] = [];
-  for (const f of SCALAR_FIELDS) if ((a.scalars[f.key] ?? 0) !== (b.scalars[f.key] ?? 0)) out.push(f.key);
+  for (const f of SCALAR_FIELDS) if (!sameScalar(a.scalars[f.key], b.scalars[f.key])) out.push(f.key);
   const bLists = new Map(b.lists.map((l) => [l.listNumber, l]));
   for (const la of a.lists) {
     const lb = bLists.get(la.listNumber);
@@ -144,6 +154,34 @@ export function differingFields(a: EntryForm, b: EntryForm): FieldId[] {
 
 export function formsEqual(a: EntryForm, b: EntryForm): boolean {
   return differingFields(a, b).length === 0;
+}
+
+/**
+ * THE agreed form of two entries that `formsEqual` found equal: the one form that the status, W.210,
+ * the 510b/510c, the PV and the CSV read (through `agreedForm` in doubleEntry.ts). The two entries can
+ * still differ in one way only: a scalar empty in one and 0 in the other (`sameScalar`). The rule:
+ * - first entry imported from a signed count file: every scalar exactly as in that file, so the
+ *   documents carry what the municipality signed (a reason the file leaves out stays out, whatever
+ *   the second typist typed for it);
+ * - two typed entries: a scalar is empty only when both typists left it empty.
+ * Lists and candidates are strictly equal already.
+ */
+export function agreedOf(first: { readonly source: 'typed' | 'import'; readonly form: EntryForm }, second: { readonly form: EntryForm }): EntryForm {
+  if (first.source === 'import') return first.form;
+  const scalars = {} as Record<ScalarKey, Num>;
+  for (const f of SCALAR_FIELDS) scalars[f.key] = first.form.scalars[f.key] ?? second.form.scalars[f.key];
+  return { scalars, lists: first.form.lists };
+}
+
+/**
+ * A form as one deterministic text (scalars in form order, then the lists in their order), for the
+ * SHA-256 that the audit record of every count action carries: the same form always gives the same
+ * text, whatever order its keys arrived in.
+ */
+export function formCanonicalText(form: EntryForm): string {
+  const scalars = SCALAR_FIELDS.map((f) => `${JSON.stringify(f.key)}:${JSON.stringify(form.scalars[f.key] ?? null)}`).join(',');
+  const lists = form.lists.map((l) => `{"listNumber":${l.listNumber},"total":${JSON.stringify(l.total)},"candidates":${JSON.stringify(l.candidates)}}`).join(',');
+  return `{"scalars":{${scalars}},"lists":[${lists}]}`;
 }
 
 /**

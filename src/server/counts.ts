@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { checkEntry, type CheckContext, type CheckResult } from '../domain/checks.ts';
 import {
+  agreedForm,
   applyAction,
   currentDraft,
   EMPTY,
@@ -306,9 +307,9 @@ export function checkContextFor(ctx: AppContext, code: string): CheckContext {
     state_json: string;
   }[];
   return {
-    others: rows.map((r) => {
-      const s = JSON.parse(r.state_json) as Extract<UnitState, { kind: 'complete' }>;
-      return { name: names.get(r.code) ?? r.code, form: s.first.form };
+    others: rows.flatMap((r) => {
+      const form = agreedForm(JSON.parse(r.state_json) as UnitState);
+      return form ? [{ name: names.get(r.code) ?? r.code, form }] : [];
     }),
     ...(optional.length > 0 ? { optionalScalars: optional } : {}),
   };
@@ -346,12 +347,8 @@ function nextMeta(prev: UnitMeta, before: UnitState, t: Transition, now: string,
       return {};
     case 'resolved':
       if (o.choice === 'delete_both') return {};
-      return {
-        firstAt: o.choice === 'second' ? (prev.secondAt ?? now) : (prev.firstAt ?? now),
-        secondAt: null,
-        claimedSince: null,
-        checkCodes: before.kind === 'differences' ? checks().map((c) => c.code) : (prev.checkCodes ?? []),
-      };
+      // taken over by the leader: complete, with the checks of the agreed (chosen) form
+      return { ...prev, claimedSince: null, checkCodes: before.kind === 'differences' ? checks().map((c) => c.code) : (prev.checkCodes ?? []) };
     default:
       return prev;
   }
@@ -423,14 +420,14 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
     const municipality = requireUnit(ctx, opts.code);
     opts.precondition?.();
     const unit = loadUnit(ctx, opts.code);
-    const needsChecks = opts.action.type === 'submit' || opts.action.type === 'import';
+    const needsChecks = opts.action.type === 'submit' || opts.action.type === 'import' || opts.action.type === 'resolve';
     const checkCtx: CheckContext = needsChecks ? checkContextFor(ctx, opts.code) : {};
     const r = applyAction(unit.state, opts.action, checkCtx);
     if (!r.ok) throw ApiError.from(statusFor(r.code), r);
     const t = r.value;
     if (t.state === unit.state) return t; // nothing changed (e.g. the owner claims again)
-    const record = latestRecord(t.state);
-    const meta = nextMeta(unit.meta, unit.state, t, at, () => (record ? checkEntry(record.form, checkContextFor(ctx, opts.code)) : []));
+    const shown = agreedForm(t.state) ?? latestRecord(t.state)?.form ?? null;
+    const meta = nextMeta(unit.meta, unit.state, t, at, () => (shown ? checkEntry(shown, checkContextFor(ctx, opts.code)) : []));
     const draft = currentDraft(t.state);
     ctx.db
       .prepare(
@@ -524,8 +521,8 @@ export function completedUnits(ctx: AppContext): CompletedUnit[] {
   const out: CompletedUnit[] = [];
   for (const u of reportingUnits(ctx)) {
     const s = states.get(u.code)?.state;
-    if (!s || s.kind !== 'complete') continue;
-    const form = s.second.form;
+    const form = s ? agreedForm(s) : null;
+    if (form === null) continue;
     out.push({ kind: u.kind, code: u.code, number: u.number, name: u.name, postcode: u.postcode, form, counts: formToCounts(form) });
   }
   return out;

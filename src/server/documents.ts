@@ -124,19 +124,11 @@ export function readinessSync(ctx: AppContext): MunicipalityReadiness[] {
   });
 }
 
-/** The final count of every complete municipality (the agreed first = second entry). */
+/** The agreed count of every complete municipality of the kieskring, by code (HSB). */
 export function completedCounts(ctx: AppContext): MunicipalityCounts[] {
-  const names = new Map(kieskringMunicipalities(ctx).map((m) => [m.code, m.name]));
-  const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' ORDER BY code").all() as {
-    code: string;
-    state_json: string;
-  }[];
-  return rows
-    .filter((r) => names.has(r.code))
-    .map((r) => {
-      const s = JSON.parse(r.state_json) as Extract<UnitState, { kind: 'complete' }>;
-      return { code: r.code, name: names.get(r.code)!, counts: formToCounts(s.second.form) };
-    });
+  return completedUnits(ctx)
+    .filter((u) => u.kind === 'gemeente')
+    .map((u) => ({ code: u.code, name: u.name, counts: u.counts }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,21 +30,13 @@ import { firstDifference, WITHOUT_TIME } from '../support/eml.ts';
 import { eml, ROOT } from '../support/paths.ts';
 import { ADMIN_PASSWORD, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
-import { completeMunicipality, createDocuments, createOwnKey, typedForm } from '../support/documents.ts';
+import { completeMunicipality, createDocuments, createOwnKey, PV_DETAILS, typedForm } from '../support/documents.ts';
+
+export { PV_DETAILS };
 import { unzip } from '../support/zip.ts';
 
 const OFFICIAL = readFileSync(eml('tk2021', KIESKRING_FILE));
 const HAVE_PDFTOTEXT = spawnSync('pdftotext', ['-v']).error === undefined;
-
-export const PV_DETAILS = {
-  session: { place: 'Lelystad, provinciehuis', date: '19 maart 2021', time: '10:00 uur' },
-  members: [
-    { name: 'mr. J. de Vries', role: 'voorzitter' },
-    { name: 'A. Jansen', role: 'lid' },
-  ],
-  objections: null,
-  remarks: 'Geen bijzonderheden.',
-};
 
 /** Parse the OSV 4-3 CSV (BOM, ';', quoted cells, LF): rows of cells. */
 export function parseCsv(bytes: Buffer): string[][] {

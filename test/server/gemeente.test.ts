@@ -456,7 +456,7 @@ describe('gemeente installation: checks, differences, deleted and fixed polling 
     assert.deepEqual(row.warnings, ['W.201']);
   });
 
-  test('two different entries → differences; the leader sees them and takes the second entry; a third typist completes', async () => {
+  test('two different entries → differences; the leader sees them and takes the second entry over (final)', async () => {
     const form = forms.SB3!;
     const c1 = form.lists[0]!.candidates[0]!;
     const c2 = form.lists[0]!.candidates[1]!;
@@ -489,12 +489,11 @@ describe('gemeente installation: checks, differences, deleted and fixed polling 
 
     const res = await leader.post('/api/counts/SB3/resolve', { choice: 'second', reason: 'Tweede invoer klopt met het proces-verbaal' });
     assert.equal(res.status, 200, res.text);
-    assert.equal(res.json.state, 'first_done');
-    assert.equal((await t2.post('/api/counts/SB3/claim')).json.error.code, 'entry.same_user');
-    const third = await enter(t3, 'SB3', form);
-    assert.equal(third.json.state, 'complete', third.text);
+    // "Tweede invoer overnemen" is final (guide step 9): no third entry
+    assert.equal(res.json.state, 'complete');
+    assert.equal((await t3.post('/api/counts/SB3/claim')).json.error.code, 'entry.wrong_state');
     const detail = await leader.get('/api/counts/SB3');
-    assert.deepEqual(detail.json.forms.first, form);
+    assert.deepEqual(detail.json.forms.second, form);
     const audit = (await admin.get('/api/audit?limit=500')).json.records as { action: string; details: Record<string, unknown> }[];
     const rec = audit.find((x) => x.action === 'counts.resolve.second');
     assert.ok(rec, 'resolution audited');

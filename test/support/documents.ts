@@ -4,6 +4,17 @@ import type { EntryForm } from '../../src/domain/entry.ts';
 import { changeForm, municipalityTotals, typeEntry } from './counts.ts';
 import type { ApiClient, ApiResponse } from './server.ts';
 
+/** The PV free text of the Lelystad tests (session, members, remarks). */
+export const PV_DETAILS = {
+  session: { place: 'Lelystad, provinciehuis', date: '19 maart 2021', time: '10:00 uur' },
+  members: [
+    { name: 'mr. J. de Vries', role: 'voorzitter' },
+    { name: 'A. Jansen', role: 'lid' },
+  ],
+  objections: null,
+  remarks: 'Geen bijzonderheden.',
+};
+
 /**
  * Start the creation (POST /api/documents/create) and wait for its job; returns the final job
  * answer, or the refusal when the creation did not start (callers check `json.stage === 'done'`).

@@ -521,7 +521,7 @@ export const countRoutes = [
       const t = applyUnitAction(ctx, {
         code: params.code,
         user: user!,
-        action: { type: 'resolve', user: userRef(user!), choice: body.choice },
+        action: { type: 'resolve', user: userRef(user!), choice: body.choice, reason: body.reason },
         now,
         details: { reason: body.reason },
       });

@@ -139,8 +139,9 @@ export function CountDetail({ code }: { code: string }) {
         <p>Beide invoeren worden verwijderd. De eerste en tweede steminvoer van {data.municipality.name} moeten opnieuw worden ingevoerd.</p>
       ) : (
         <p>
-          De {choice === 'first' ? 'eerste' : 'tweede'} invoer wordt de eerste invoer; de andere vervalt. Daarna doet een andere
-          gebruiker opnieuw de tweede invoer.
+          De {choice === 'first' ? 'eerste' : 'tweede'} invoer wordt overgenomen als uitslag van {data.municipality.name}; de invoer
+          is daarmee afgerond. Uw keuze na het bekijken van de verschillen geldt als tweede controle en wordt met uw reden vastgelegd.
+          Dat kan alleen als deze invoer geen fouten bevat.
         </p>
       );
     const reason = await askReason({ title: CHOICE_LABELS[choice], body, confirmLabel: CHOICE_LABELS[choice], danger: choice === 'delete_both' });
