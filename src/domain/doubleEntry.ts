@@ -298,6 +298,34 @@ export function applyAction(s: UnitState, a: Action, ctx: CheckContext = {}): Re
   }
 }
 
+/** What a user can do with a unit, as the screens offer it ('continue': resume the own draft). */
+export type UnitActionName = 'claim' | 'continue' | 'release' | 'delete' | 'resolve' | 'import';
+
+/** Refusals about the content of an action, not about who or when: the action itself is available. */
+const CONTENT_REFUSALS: readonly EntryError[] = ['entry.import_invalid', 'entry.chosen_has_errors', 'entry.reason_required'];
+
+/**
+ * The actions `user` may take on a unit in state `s`, decided by `applyAction` itself (each action is
+ * tried on the state, nothing is stored), so the screens never re-state its preconditions.
+ * `imports`: whether this installation imports count files at all (an HSB does, a gemeente does not).
+ */
+export function availableActions(s: UnitState, user: UserRef, options: { readonly imports: boolean }): UnitActionName[] {
+  const allowed = (a: Action): boolean => {
+    const r = applyAction(s, a);
+    return r.ok || CONTENT_REFUSALS.includes(r.code);
+  };
+  const probe: EntryForm = { scalars: {} as EntryForm['scalars'], lists: [] };
+  const out: UnitActionName[] = [];
+  const d = currentDraft(s);
+  if (d !== null && d.by.id === user.id && allowed({ type: 'claim', user })) out.push('continue');
+  else if (allowed({ type: 'claim', user })) out.push('claim');
+  if (allowed({ type: 'release', user })) out.push('release');
+  if (allowed({ type: 'delete', user })) out.push('delete');
+  if (allowed({ type: 'resolve', user, choice: 'delete_both', reason: '-' })) out.push('resolve');
+  if (options.imports && allowed({ type: 'import', user, form: probe, acknowledged: [] })) out.push('import');
+  return out;
+}
+
 function withDraft(s: UnitState, draft: Draft): UnitState {
   if (s.kind === 'first_in_progress') return { kind: 'first_in_progress', draft };
   if (s.kind === 'second_in_progress') return { kind: 'second_in_progress', first: s.first, draft };
@@ -328,6 +356,26 @@ export function agreedForm(s: UnitState): EntryForm | null {
   if (s.decision !== undefined) return s.decision.choice === 'first' ? s.first.form : s.second.form;
   return agreedOf(s.first, s.second);
 }
+
+/**
+ * How a unit's state reads for people: `label` in the status overviews, `missing` in the list of what
+ * still stands in the way of "Definitief maken" (empty when complete).
+ */
+export const UNIT_STATE_TEXT: Record<UnitStateKind, { readonly label: string; readonly missing: string }> = {
+  empty: { label: 'Geen invoer', missing: 'Nog geen invoer.' },
+  first_in_progress: { label: 'Eerste invoer wordt ingevoerd', missing: 'De eerste invoer is nog bezig.' },
+  first_with_errors: {
+    label: 'Eerste invoer met fouten: de verkiezingsleider beoordeelt deze',
+    missing: 'De eerste invoer bevat fouten; de verkiezingsleider moet deze beoordelen.',
+  },
+  first_done: { label: 'Eerste invoer afgerond, wacht op de tweede invoer', missing: 'De tweede invoer ontbreekt.' },
+  second_in_progress: { label: 'Tweede invoer wordt ingevoerd', missing: 'De tweede invoer is nog bezig.' },
+  differences: {
+    label: 'Eerste en tweede invoer zijn niet gelijk: de verkiezingsleider beslist',
+    missing: 'Er zijn verschillen tussen de eerste en de tweede invoer die moeten worden opgelost.',
+  },
+  complete: { label: 'Eerste en tweede invoer afgerond', missing: '' },
+};
 
 /** Status indicator of the overview (guide step 7). */
 export type Indicator = 'geen_invoer' | 'invoer_aanwezig' | 'waarschuwing' | 'afgerond';

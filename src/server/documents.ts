@@ -18,11 +18,10 @@ import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
-import type { UnitState } from '../domain/doubleEntry.ts';
+import { UNIT_STATE_TEXT, type UnitState } from '../domain/doubleEntry.ts';
 import type { CandidateLists } from '../domain/election.ts';
 import { sumCounts, type VoteCounts } from '../domain/counts.ts';
 import { fileNamePart } from '../domain/election.ts';
-import { formToCounts } from '../domain/entry.ts';
 import { formatHash } from '../domain/hashcode.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import {
@@ -89,16 +88,6 @@ export function pvDetailsMissing(d: PvDetails, gemeente = false): string[] {
 // Readiness for finalisation
 // ---------------------------------------------------------------------------------------------
 
-const STATE_TEXT: Record<UnitState['kind'], string> = {
-  empty: 'Nog geen invoer.',
-  first_in_progress: 'De eerste invoer is nog bezig.',
-  first_with_errors: 'De eerste invoer bevat fouten; de verkiezingsleider moet deze beoordelen.',
-  first_done: 'De tweede invoer ontbreekt.',
-  second_in_progress: 'De tweede invoer is nog bezig.',
-  differences: 'Er zijn verschillen tussen de eerste en de tweede invoer die moeten worden opgelost.',
-  complete: '',
-};
-
 export interface MunicipalityReadiness {
   readonly code: string;
   readonly name: string;
@@ -120,7 +109,7 @@ export function readinessSync(ctx: AppContext): MunicipalityReadiness[] {
   const units = isGemeente(ctx) ? reportingUnits(ctx) : kieskringMunicipalities(ctx);
   return units.map((m) => {
     const state = kinds.get(m.code) ?? 'empty';
-    return { code: m.code, name: m.name, state, complete: state === 'complete', missing: STATE_TEXT[state] };
+    return { code: m.code, name: m.name, state, complete: state === 'complete', missing: UNIT_STATE_TEXT[state].missing };
   });
 }
 

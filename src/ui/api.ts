@@ -158,11 +158,7 @@ export interface AuditPage {
 
 export type { CheckResult, EntryForm, FieldId, Indicator, UnitStateKind };
 
-export interface FormShape {
-  unitKind?: UnitKind;
-  scalars: { key: string; label: string; required: boolean; section: 'kiezers' | 'stemmen' | 'verschillen' }[];
-  lists: { listNumber: number; name: string; candidates: { position: number; name: string }[] }[];
-}
+export type { FormShape } from '../domain/entryStructure.ts';
 
 export interface EntryInfo {
   username: string;

@@ -1,6 +1,7 @@
 /** Shared pieces of the phase 2 screens: status indicators, state texts, field labels, polling. */
 import { useEffect, useRef, useState } from 'react';
-import type { ApiFailure, ApiResult, FormShape, Indicator, UnitStateKind } from './api.ts';
+import type { ApiFailure, ApiResult, Indicator, UnitStateKind } from './api.ts';
+import { UNIT_STATE_TEXT } from '../domain/doubleEntry.ts';
 
 export const INDICATOR_LABELS: Record<Indicator, string> = {
   geen_invoer: 'Geen invoer',
@@ -11,15 +12,10 @@ export const INDICATOR_LABELS: Record<Indicator, string> = {
 
 export const INDICATOR_ORDER: Indicator[] = ['geen_invoer', 'invoer_aanwezig', 'waarschuwing', 'afgerond'];
 
-export const STATE_LABELS: Record<UnitStateKind, string> = {
-  empty: 'Geen invoer',
-  first_in_progress: 'Eerste invoer wordt ingevoerd',
-  first_with_errors: 'Eerste invoer met fouten: de verkiezingsleider beoordeelt deze',
-  first_done: 'Eerste invoer afgerond, wacht op de tweede invoer',
-  second_in_progress: 'Tweede invoer wordt ingevoerd',
-  differences: 'Eerste en tweede invoer zijn niet gelijk: de verkiezingsleider beslist',
-  complete: 'Eerste en tweede invoer afgerond',
-};
+/** The state texts of the domain (one place: src/domain/doubleEntry.ts). */
+export const STATE_LABELS: Record<UnitStateKind, string> = Object.fromEntries(
+  Object.entries(UNIT_STATE_TEXT).map(([k, v]) => [k, v.label]),
+) as Record<UnitStateKind, string>;
 
 /**
  * The indicators of the guide (step 7) as small inline pictures, always with their text:
@@ -63,21 +59,7 @@ export function IndicatorIcon({ indicator, withLabel = true }: { indicator: Indi
   );
 }
 
-/** A readable name for a field id ('Z', 'list.3', 'list.3.7') using the form shape. */
-export function fieldLabel(shape: FormShape | null, id: string): string {
-  const m = /^list\.(\d+)(?:\.(\d+))?$/.exec(id);
-  if (!m) {
-    const s = shape?.scalars.find((f) => f.key === id);
-    return s ? `${id}: ${s.label}` : id;
-  }
-  const n = Number(m[1]);
-  const list = shape?.lists.find((l) => l.listNumber === n);
-  const listName = list ? `Lijst ${n} ${list.name}` : `Lijst ${n}`;
-  if (m[2] === undefined) return `${listName}: totaal`;
-  const pos = Number(m[2]);
-  const c = list?.candidates.find((k) => k.position === pos);
-  return `${listName}, kandidaat ${pos}${c ? ` (${c.name})` : ''}`;
-}
+export { fieldLabel } from '../domain/entryStructure.ts';
 
 /**
  * Fetch now and then every `ms` milliseconds (paused while the tab is hidden); returns the latest

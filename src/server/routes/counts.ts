@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { checkEntry, type CheckResult } from '../../domain/checks.ts';
-import { currentDraft, indicator, type UnitState, type UserRef } from '../../domain/doubleEntry.ts';
+import { availableActions, currentDraft, indicator, type UnitActionName, type UnitState, type UserRef } from '../../domain/doubleEntry.ts';
 import { applyAction } from '../../domain/doubleEntry.ts';
 import { candidateDisplayName } from '../../domain/election.ts';
-import {
-  countsToForm,
-  differingFields,
-  emptyForm,
-  SCALAR_FIELDS,
-  REQUIRED_SCALARS,
-  type EntryForm,
-  type FieldId,
-} from '../../domain/entry.ts';
+import { countsToForm, differingFields, emptyForm, type EntryForm } from '../../domain/entry.ts';
+import { buildFormShape, fieldLabel, fieldValue, type FormShape } from '../../domain/entryStructure.ts';
 import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { can } from '../../domain/permissions.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
@@ -73,68 +66,21 @@ function userRef(u: SessionUser): UserRef {
   return { id: u.id, username: u.username, role: u.role };
 }
 
-function sectionOf(key: string): 'kiezers' | 'stemmen' | 'verschillen' {
-  if (['Z', 'A', 'B', 'C', 'D'].includes(key)) return 'kiezers';
-  if (['E', 'F', 'G', 'H'].includes(key)) return 'stemmen';
-  return 'verschillen';
-}
-
-function formShape(lists: CandidateShape, unitKind: UnitKind) {
-  const optional = optionalScalarsFor(unitKind);
-  return {
+function formShape(lists: CandidateShape, unitKind: UnitKind): FormShape {
+  return buildFormShape({
     unitKind,
-    scalars: SCALAR_FIELDS.map((f) => ({
-      key: f.key,
-      label: f.label,
-      required: (REQUIRED_SCALARS as readonly string[]).includes(f.key) && !optional.includes(f.key),
-      section: sectionOf(f.key),
-    })),
+    optional: optionalScalarsFor(unitKind),
     lists: lists.affiliations.map((a) => ({
       listNumber: a.listNumber,
       name: listNameFor510(a),
       candidates: a.candidates.map((c) => ({ position: c.position, name: candidateDisplayName(c) })),
     })),
-  };
+  });
 }
 
-/** Label and value of a field id ('Z', 'list.3', 'list.3.7'). */
-function fieldLabel(id: FieldId, lists: CandidateShape): string {
-  const scalar = SCALAR_FIELDS.find((f) => f.key === id);
-  if (scalar) return `${scalar.key}: ${scalar.label}`;
-  const m = /^list\.(\d+)(?:\.(\d+))?$/.exec(id);
-  if (!m) return id;
-  const a = lists.affiliations.find((x) => x.listNumber === Number(m[1]));
-  const listName = a ? listNameFor510(a) : '';
-  if (m[2] === undefined) return `Lijst ${m[1]} ${listName}: totaal`;
-  const c = a?.candidates.find((x) => x.position === Number(m[2]));
-  return `Lijst ${m[1]} ${listName}: ${m[2]}. ${c ? candidateDisplayName(c) : ''}`.trim();
-}
-
-function fieldValue(id: FieldId, form: EntryForm): number | null {
-  const scalar = SCALAR_FIELDS.find((f) => f.key === id);
-  if (scalar) return form.scalars[scalar.key];
-  const m = /^list\.(\d+)(?:\.(\d+))?$/.exec(id);
-  if (!m) return null;
-  const l = form.lists.find((x) => x.listNumber === Number(m[1]));
-  if (!l) return null;
-  return m[2] === undefined ? l.total : (l.candidates[Number(m[2]) - 1] ?? null);
-}
-
-function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): string[] {
+function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): UnitActionName[] {
   if (currentPhase(ctx) !== 2) return [];
-  const out: string[] = [];
-  const d = currentDraft(s);
-  if (can(user.role, 'counts.enter')) {
-    if (d && d.by.id === user.id) out.push('continue', 'release');
-    else if (!d && (s.kind === 'empty' || (s.kind === 'first_done' && s.first.by.id !== user.id))) out.push('claim');
-  }
-  if (can(user.role, 'counts.resolve')) {
-    if (d && d.by.id !== user.id) out.push('release');
-    if (s.kind === 'first_done' || s.kind === 'first_with_errors' || s.kind === 'complete') out.push('delete');
-    if (s.kind === 'differences') out.push('resolve');
-  }
-  if (can(user.role, 'counts.import') && s.kind === 'empty' && !isGemeente(ctx)) out.push('import');
-  return out;
+  return availableActions(s, userRef(user), { imports: !isGemeente(ctx) });
 }
 
 function unitSummary(m: ReportingUnit, u: LoadedUnit) {
@@ -496,15 +442,15 @@ export const countRoutes = [
           `Er zijn geen verschillen tussen eerste en tweede invoer voor ${m.kind === 'stembureau' ? 'dit stembureau' : 'deze gemeente'}.`,
         );
       }
-      const lists = requireLists(ctx);
+      const shape = formShape(requireLists(ctx), unitKindOf(ctx));
       return {
         first: { username: s.first.by.username, source: s.first.source },
         second: { username: s.second.by.username, source: s.second.source },
         fields: differingFields(s.first.form, s.second.form).map((id) => ({
           id,
-          label: fieldLabel(id, lists),
-          first: fieldValue(id, s.first.form),
-          second: fieldValue(id, s.second.form),
+          label: fieldLabel(shape, id),
+          first: fieldValue(s.first.form, id),
+          second: fieldValue(s.second.form, id),
         })),
       };
     },
