@@ -20,9 +20,20 @@ export type Severity = 'error' | 'warning';
 export interface CheckResult {
   readonly code: string;
   readonly severity: Severity;
+  /** Every field involved (marked on the form). */
   readonly fields: readonly FieldId[];
+  /**
+   * The few fields a typist should look at first, where `fields` is long (F.202: E, not every list
+   * total; F.402: the list total, not every candidate). Absent: `fields`.
+   */
+  readonly named?: readonly FieldId[];
   /** Dutch, for the user. */
   readonly message: string;
+}
+
+/** The fields a check names to the typist (see `CheckResult.named`). */
+export function namedFields(c: CheckResult): readonly FieldId[] {
+  return c.named ?? c.fields;
 }
 
 export interface CheckContext {
@@ -91,6 +102,7 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
       code: 'F.202',
       severity: 'error',
       fields: ['E', ...form.lists.map((l) => listFieldId(l.listNumber))],
+      named: ['E'],
       message: `Het totaal aantal geldige stemmen (E = ${fmt(E)}) is niet gelijk aan de som van de lijsttotalen (${fmt(sumLists)}).`,
     });
   }
@@ -119,6 +131,7 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
         code: 'F.402',
         severity: 'error',
         fields: [listFieldId(l.listNumber), ...l.candidates.map((_, i) => candidateFieldId(l.listNumber, i + 1))],
+        named: [listFieldId(l.listNumber)],
         message: `Lijst ${l.listNumber}: het lijsttotaal (${fmt(total)}) is niet gelijk aan de som van de stemmen op de kandidaten (${fmt(sumCand)}).`,
       });
     }

@@ -25,6 +25,11 @@ export interface Draft {
   readonly by: UserRef;
   /** Work in progress (null right after claiming); saved on every page so nothing is lost. */
   readonly form: EntryForm | null;
+  /**
+   * The sequence number of the save that stored `form` (rising per save of the screen): a save that
+   * arrives late, after a newer one, is ignored instead of overwriting newer numbers.
+   */
+  readonly seq?: number;
 }
 
 export interface EntryRecord {
@@ -68,7 +73,7 @@ export const EMPTY: UnitState = { kind: 'empty' };
 
 export type Action =
   | { readonly type: 'claim'; readonly user: UserRef }
-  | { readonly type: 'save'; readonly user: UserRef; readonly form: EntryForm }
+  | { readonly type: 'save'; readonly user: UserRef; readonly form: EntryForm; readonly seq?: number }
   | {
       readonly type: 'submit';
       readonly user: UserRef;
@@ -94,6 +99,8 @@ export type Action =
 export type Outcome =
   | { readonly kind: 'claimed'; readonly entry: 1 | 2 }
   | { readonly kind: 'saved' }
+  /** A draft save older than the stored one (it arrived late): nothing changed. */
+  | { readonly kind: 'stale' }
   | { readonly kind: 'released' }
   /** Nothing completed: the typist must first look at these checks (the draft is kept). */
   | { readonly kind: 'needs_attention'; readonly checks: readonly CheckResult[]; readonly blocking: 'errors' | 'warnings' | 'empty' }
@@ -179,7 +186,9 @@ export function applyAction(s: UnitState, a: Action, ctx: CheckContext = {}): Re
       const d = currentDraft(s);
       if (d === null) return wrongState('Er is geen invoer in behandeling voor deze gemeente.');
       if (d.by.id !== a.user.id) return claimedBy(d);
-      return ok({ state: withDraft(s, { by: a.user, form: a.form }), outcome: { kind: 'saved' } });
+      if (a.seq !== undefined && d.seq !== undefined && a.seq <= d.seq) return ok({ state: s, outcome: { kind: 'stale' } });
+      const draft: Draft = a.seq !== undefined ? { by: a.user, form: a.form, seq: a.seq } : { by: a.user, form: a.form };
+      return ok({ state: withDraft(s, draft), outcome: { kind: 'saved' } });
     }
     case 'submit': {
       const r = typist(a.user);
@@ -384,6 +393,9 @@ export function indicator(s: UnitState): Indicator {
   switch (s.kind) {
     case 'empty':
       return 'geen_invoer';
+    case 'first_in_progress':
+      // "Invoer aanwezig" only once something was typed, not when a typist merely opened the form
+      return s.draft.form === null ? 'geen_invoer' : 'invoer_aanwezig';
     case 'complete':
       return 'afgerond';
     case 'differences':

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { agreedForm, applyAction, EMPTY, indicator, type Action, type UnitState, type UserRef } from '../../src/domain/doubleEntry.ts';
+import { agreedForm, applyAction, availableActions, EMPTY, indicator, type Action, type UnitState, type UserRef } from '../../src/domain/doubleEntry.ts';
 import { checkEntry, hasErrors } from '../../src/domain/checks.ts';
 import { propertySeed, reproduce } from '../support/property.ts';
 import { DIFFERENCE_SCALARS, emptyForm, formsEqual, formToCounts, SCALAR_FIELDS, type EntryForm } from '../../src/domain/entry.ts';
@@ -356,4 +356,51 @@ test('model: random actions of every role keep the four-eyes invariants after ev
   const missing = required.filter((k) => !seen.has(k));
   if (process.env.MODEL_ROUNDS) console.log(`rounds needed: ${rounds}`);
   assert.deepEqual(missing, [], `transitions not driven ${reproduce()}; seen: ${[...seen].sort().join(', ')}`);
+});
+
+test('defect: a draft save that arrives after a newer one is ignored (sequence numbers)', () => {
+  const older = consistent(1);
+  const newer = consistent(2);
+  let s = run(EMPTY, { type: 'claim', user: t1 }, { type: 'save', user: t1, form: newer, seq: 20 });
+  const late = applyAction(s, { type: 'save', user: t1, form: older, seq: 10 });
+  assert.ok(late.ok && late.value.outcome.kind === 'stale');
+  s = late.value.state;
+  assert.ok(s.kind === 'first_in_progress' && s.draft.form === newer);
+  // a newer save still goes through
+  s = run(s, { type: 'save', user: t1, form: older, seq: 21 });
+  assert.ok(s.kind === 'first_in_progress' && s.draft.form === older);
+});
+
+test('"Invoer aanwezig" only once something was saved, not when the form was merely opened', () => {
+  const opened = run(EMPTY, { type: 'claim', user: t1 });
+  assert.equal(indicator(opened), 'geen_invoer');
+  assert.equal(indicator(run(opened, { type: 'save', user: t1, form: consistent(1) })), 'invoer_aanwezig');
+});
+
+test('availableActions is what applyAction allows, for every role in every state', () => {
+  const f = consistent(1);
+  const g = consistent(2);
+  const states: UnitState[] = [
+    EMPTY,
+    run(EMPTY, { type: 'claim', user: t1 }),
+    run(EMPTY, { type: 'import', user: leader, form: f, acknowledged: [] }),
+    run(EMPTY, { type: 'claim', user: t1 }, { type: 'submit', user: t1, form: { ...f, scalars: { ...f.scalars, D: 1 } }, acknowledged: [], confirmErrors: true }),
+    run(EMPTY, { type: 'claim', user: t1 }, { type: 'submit', user: t1, form: f, acknowledged: [] }, { type: 'claim', user: t2 }),
+    run(EMPTY, { type: 'claim', user: t1 }, { type: 'submit', user: t1, form: f, acknowledged: [] }, { type: 'claim', user: t2 }, { type: 'submit', user: t2, form: g, acknowledged: [], confirmDifferent: true }),
+    run(EMPTY, { type: 'claim', user: t1 }, { type: 'submit', user: t1, form: f, acknowledged: [] }, { type: 'claim', user: t2 }, { type: 'submit', user: t2, form: f, acknowledged: [] }),
+  ];
+  for (const s of states) {
+    for (const u of users) {
+      const a = availableActions(s, u, { imports: true });
+      const d = s.kind === 'first_in_progress' || s.kind === 'second_in_progress' ? s.draft : null;
+      const expectClaim = can(u.role, 'counts.enter') && d === null && (s.kind === 'empty' || (s.kind === 'first_done' && s.first.by.id !== u.id));
+      assert.equal(a.includes('claim'), expectClaim, `${s.kind} ${u.username} claim`);
+      assert.equal(a.includes('continue'), d !== null && d.by.id === u.id, `${s.kind} ${u.username} continue`);
+      assert.equal(a.includes('release'), d !== null && (d.by.id === u.id || can(u.role, 'counts.resolve')), `${s.kind} ${u.username} release`);
+      assert.equal(a.includes('delete'), can(u.role, 'counts.resolve') && ['first_done', 'first_with_errors', 'complete'].includes(s.kind), `${s.kind} ${u.username} delete`);
+      assert.equal(a.includes('resolve'), can(u.role, 'counts.resolve') && s.kind === 'differences', `${s.kind} ${u.username} resolve`);
+      assert.equal(a.includes('import'), can(u.role, 'counts.import') && s.kind === 'empty', `${s.kind} ${u.username} import`);
+      assert.equal(availableActions(s, u, { imports: false }).includes('import'), false);
+    }
+  }
 });

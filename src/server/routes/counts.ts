@@ -47,7 +47,7 @@ const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldig
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Reason = z.string().trim().min(1, 'Geef een reden op.').max(1000);
 
-const DraftBody = z.object({ form: FormSchema });
+const DraftBody = z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() });
 const SubmitBody = z.object({
   form: FormSchema,
   acknowledged: Acknowledged.default([]),
@@ -361,7 +361,13 @@ export const countRoutes = [
     handler: ({ ctx, user, params, body, now }) => {
       const form = body.form as EntryForm;
       checkFormShape(form, requireLists(ctx));
-      applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'save', user: userRef(user!), form }, now });
+      const t = applyUnitAction(ctx, {
+        code: params.code,
+        user: user!,
+        action: { type: 'save', user: userRef(user!), form, ...(body.seq !== undefined ? { seq: body.seq } : {}) },
+        now,
+      });
+      if (t.outcome.kind === 'stale') return { saved: false, stale: true, checks: [] };
       return { saved: true, checks: checkEntry(form, checkContextFor(ctx, params.code)) };
     },
   }),
