@@ -60,13 +60,8 @@ async function logIn(username: string, password: string): Promise<Page> {
   return page;
 }
 
-/** Fill the whole form quickly (value + input event, as typing does); Verschillen opened first. */
+/** Fill the whole form quickly (value + input event, as typing does), every page of it. */
 async function fill(page: Page, form: EntryForm): Promise<void> {
-  const toggle = page.locator('#verschillen-toggle');
-  if ((await toggle.getAttribute('aria-expanded')) === 'false') {
-    await toggle.click();
-    await page.locator('input[data-field="I"]').waitFor();
-  }
   await setFields(page, fieldValues(form));
 }
 

@@ -26,7 +26,7 @@ import {
   testKeyPair,
   typedGroups,
 } from '../support/counts.ts';
-import { assertUiBuilt, fieldValues, launchBrowser, login, newPage, screenshot, setFields, expectCount } from './support.ts';
+import { assertUiBuilt, fieldValues, goToSection, launchBrowser, login, newPage, screenshot, setFields, expectCount } from './support.ts';
 
 const PASSWORD = USER_PASSWORD + '!';
 const IMPORTED = ['0034', '0303'] as const; // Almere, Dronten
@@ -63,22 +63,11 @@ async function openEntry(page: Page, code: string): Promise<void> {
   await page.locator('form.entry-form input[data-field="Z"]').waitFor();
 }
 
-/** Open the Verschillen section (space bar on its toggle) when it is closed. */
-async function openDifferences(page: Page): Promise<void> {
-  const toggle = page.locator('#verschillen-toggle');
-  if ((await toggle.getAttribute('aria-expanded')) === 'false') {
-    await toggle.focus();
-    await page.keyboard.press('Space');
-    await page.locator('input[data-field="I"]').waitFor();
-  }
-}
-
 /**
  * Fill fields fast: set the value and dispatch an input event (as typing does), in the page.
  * `skip` leaves fields untouched (typed by keyboard, or left empty on purpose).
  */
 async function fill(page: Page, values: [string, number | null][], skip: (id: string) => boolean = () => false): Promise<void> {
-  await openDifferences(page);
   await setFields(page, values.filter(([id]) => !skip(id)));
 }
 
@@ -267,7 +256,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     const values = fieldValues(form);
     const part = values.filter(([id]) => /^[ZABCDEFGH]$|^list\.1(\.|$)/.test(id));
     await fill(typist1, part);
-    await typist1.locator('input[data-field="list.2"]').focus();
+    await goToSection(typist1, 'lijst-2'); // a page change saves the draft
     await typist1.locator('.save-status').filter({ hasText: 'Tussentijds opgeslagen' }).waitFor();
 
     // invoer2 cannot take it.
@@ -277,7 +266,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
 
     // A reload: the numbers are still there and the cursor is back where it was.
     await typist1.reload();
-    await typist1.locator('input[data-field="Z"]').waitFor();
+    await typist1.locator('input[data-field="Z"]').waitFor({ state: 'attached' });
     assert.equal(await typist1.locator('input[data-field="Z"]').inputValue(), String(form.scalars.Z));
     assert.equal(await typist1.locator('input[data-field="list.1.1"]').inputValue(), String(form.lists[0]!.candidates[0]));
     await typist1.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.dataset.field === 'list.2');
@@ -293,6 +282,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
         return j.form.lists[0]!.candidates[0];
       }, code);
     for (const bad of ['1,5', '-3', '12.000', '1234567890', 'twaalf']) {
+      await goToSection(typist1, 'lijst-1');
       await field.fill('7'); // a valid number first: the draft must not keep it either
       if (bad === '1234567890') await field.fill(bad); // pasted
       else {
@@ -305,8 +295,8 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
       assert.match(await error.innerText(), bad === '1234567890' ? /te groot/ : /Vul alleen een heel getal van 0 of meer in, zonder punten of komma's\./);
       await submit(typist1);
       await typist1.getByRole('heading', { name: 'Niet alle velden bevatten een geldig getal' }).waitFor();
-      // A section change saves the draft: the field is left out (empty), never another number.
-      await typist1.locator('input[data-field="list.2"]').focus();
+      // A page change saves the draft: the field is left out (empty), never another number.
+      await goToSection(typist1, 'lijst-2');
       let saved = await claimedValue();
       for (let i = 0; i < 50 && saved !== null; i++) {
         await typist1.waitForTimeout(100);
@@ -315,6 +305,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
       assert.equal(saved, null, `"${bad}" niet als getal bewaard`);
     }
     await screenshot(typist1, 'p2-07a-ongeldig-getal', false);
+    await goToSection(typist1, 'lijst-1');
     await field.fill(String(form.lists[0]!.candidates[0]));
     assert.equal(await field.getAttribute('aria-invalid'), null);
     assert.equal(await error.isHidden(), true);
@@ -395,7 +386,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await expectSaved(typist2, 'verkiezingsleider');
   });
 
-  it('de verkiezingsleider ziet het verschil naast elkaar en neemt de eerste invoer over; de tweede wordt opnieuw getypt', async () => {
+  it('de verkiezingsleider ziet het verschil naast elkaar en neemt de eerste invoer over (definitief)', async () => {
     await menu(leader, 'Invoeren stemmen status').click();
     const row = leader.locator(`tr[data-code="${TYPO_CODE}"]`);
     await leader.locator(`tr[data-code="${TYPO_CODE}"][data-indicator="waarschuwing"]`).waitFor();
@@ -414,9 +405,8 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await dialog.getByLabel(/Reden/).fill('Tikfout in de tweede invoer (lijst 1, kandidaat 1); proces-verbaal gecontroleerd.');
     await dialog.getByRole('button', { name: 'Eerste invoer overnemen' }).click();
     await leader.locator('.toast.success').filter({ hasText: 'Eerste invoer overnemen' }).waitFor();
-    await leader.locator('.detail-status [data-indicator="invoer_aanwezig"]').waitFor();
-
-    await typeEntry(typist2, TYPO_CODE, form, 'Invoer afgerond');
+    // "Eerste invoer overnemen" is final (guide step 9): no new second entry is typed.
+    await leader.locator('.detail-status [data-indicator="afgerond"]').waitFor();
   });
 
   it('alle 6 gemeenten afgerond; de verkiezingsleider kan fase 3 activeren; presentatie voor alleen lezen', async () => {

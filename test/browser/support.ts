@@ -109,6 +109,15 @@ export async function setFields(page: Page, values: readonly (readonly [string, 
 }
 
 /**
+ * Show a page of the entry form by its sidebar link ('kiezers', 'verschillen', 'lijst-3'): the form
+ * shows one section at a time; changing the page saves the draft.
+ */
+export async function goToSection(page: Page, section: string): Promise<void> {
+  await page.locator(`[data-section-link="${section}"] a`).click();
+  await page.locator(`section[data-section="${section}"]`).waitFor({ state: 'visible' });
+}
+
+/**
  * Asserts that `locator` matches exactly `expected` elements, waiting up to `timeout` ms for a
  * screen that is still loading its data to settle. Use it for every positive count: a bare
  * `locator.count()` right after a heading appears races the screen's data request.
