@@ -1,0 +1,48 @@
+/**
+ * Issue 12, "measure it": a typist enters a whole municipality of kieskring Lelystad (29 lists,
+ * 1,080 fields) with the keyboard only. Every number is typed; the keys beyond the digits
+ * (navigation) are at most the number of fields plus the number of sections; the entry is accepted.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { FormShape } from '../../src/domain/entryStructure.ts';
+import { DIFFERENCE_SCALARS } from '../../src/domain/entry.ts';
+import { changeForm, formFromOfficial, preparePhase2 } from '../support/counts.ts';
+import { startTestServer, USER_PASSWORD, type TestServer } from '../support/server.ts';
+import { typeEntryByKeyboard } from './keyboard.ts';
+import { assertUiBuilt, launchBrowser, login, newPage } from './support.ts';
+
+let server: TestServer;
+let browser: Browser;
+let shape: FormShape;
+
+before(async () => {
+  assertUiBuilt();
+  server = await startTestServer();
+  const s = await preparePhase2(server);
+  shape = (await s.typists[0]!.get('/api/counts/form-shape')).json as FormShape;
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a whole municipality typed with the keyboard only: navigation keys ≤ fields + sections', async () => {
+  const page = await newPage(browser, server.url);
+  await page.goto('/');
+  await login(page, 'invoer1', USER_PASSWORD + '!');
+  await page.goto('/#/steminvoer/gemeente/0034/invoer');
+  await page.getByRole('heading', { name: /Eerste invoer Almere/ }).waitFor();
+  // the paper PV: a box the official file leaves out is left empty (no key)
+  const official = await formFromOfficial('0034');
+  const form = changeForm(official, Object.fromEntries(DIFFERENCE_SCALARS.filter((k) => official.scalars[k] === null).map((k) => [k, null])));
+  const run = await typeEntryByKeyboard(page, shape, form);
+  await page.locator('.toast.warning').filter({ hasText: 'Geblokkeerd voor tweede invoer' }).first().waitFor();
+  console.log(`keyboard entry: ${run.fields} fields in ${run.sections} sections; ${run.digits} digits, ${run.navigation} navigation keys, ${run.ms} ms`);
+  assert.ok(run.fields > 1000, `${run.fields} fields`);
+  assert.ok(run.navigation <= run.fields + run.sections, `${run.navigation} navigation keys > ${run.fields} fields + ${run.sections} sections`);
+  const detail = await page.evaluate(async () => (await fetch('/api/counts/0034', { headers: { accept: 'application/json' } })).json());
+  assert.equal((detail as { state: string }).state, 'first_done');
+});
