@@ -337,7 +337,8 @@ test('property: repeated markup (replayed by the scanner) gives exactly the even
       compared++;
       assert.deepEqual(fast, saxesEvents(cBytes));
     }),
-    { numRuns: 300 },
+    // a fresh seed per run: about a third of the generated documents are canonical and scanned
+    { numRuns: 900 },
   );
   assert.ok(compared > 100, `only ${compared} documents compared`);
 });
