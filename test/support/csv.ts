@@ -159,11 +159,18 @@ export const AMSTERDAM_CSV_KNOWN_DIFFERENCES = [
   { line: 385, official: ';;"3";"van Meijeren, G.F.C.";"1445";"1445"', from510c: ';;"3";"van Meijeren, G.F.C.";"1448";"1448"' },
 ] as const;
 
-/** The official Amsterdam CSV with the two cells of AMSTERDAM_CSV_KNOWN_DIFFERENCES as the 510c has them. */
-export function amsterdamCsvAsIn510c(official: Buffer): Buffer {
+/** Lines of official CSVs that disagree with their official 510c, by file name. */
+export const OFFICIAL_CSV_KNOWN_DIFFERENCES: Readonly<Record<string, readonly { line: number; official: string; from510c: string }[]>> = {
+  'osv4_3_telling_tk2023_kieskring_amsterdam.csv': AMSTERDAM_CSV_KNOWN_DIFFERENCES,
+};
+
+/** An official CSV with its known wrong lines as the 510c has them (asserting they are as known). */
+export function officialCsvAsIn510c(fileName: string, official: Buffer): Buffer {
+  const known = OFFICIAL_CSV_KNOWN_DIFFERENCES[fileName] ?? [];
+  if (known.length === 0) return official;
   const lines = official.toString('utf8').split('\n');
-  for (const d of AMSTERDAM_CSV_KNOWN_DIFFERENCES) {
-    assert.equal(lines[d.line - 1], d.official, `line ${d.line} of the official CSV`);
+  for (const d of known) {
+    assert.equal(lines[d.line - 1], d.official, `line ${d.line} of the official ${fileName}`);
     lines[d.line - 1] = d.from510c;
   }
   return Buffer.from(lines.join('\n'), 'utf8');

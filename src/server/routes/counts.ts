@@ -15,6 +15,7 @@ import {
 } from '../../domain/entry.ts';
 import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { can } from '../../domain/permissions.ts';
+import { hasField, type ElectionRuleSet } from '../../domain/ruleSets.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
@@ -24,6 +25,7 @@ import {
   checkContextFor,
   checkFormShape,
   FormSchema,
+  formForElection,
   latestRecord,
   loadAllUnits,
   loadUnit,
@@ -39,7 +41,7 @@ import {
   type UnitKind,
 } from '../counts.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
-import { actorOf, currentPhase, isGemeente, requireElection } from '../state.ts';
+import { actorOf, currentPhase, electionRules, isGemeente, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -79,11 +81,13 @@ function sectionOf(key: string): 'kiezers' | 'stemmen' | 'verschillen' {
   return 'verschillen';
 }
 
-function formShape(lists: CandidateShape, unitKind: UnitKind) {
+/** The form's fields: those the election has (its rule set), with the lists and candidates. */
+function formShape(lists: CandidateShape, unitKind: UnitKind, rules: ElectionRuleSet) {
   const optional = optionalScalarsFor(unitKind);
   return {
     unitKind,
-    scalars: SCALAR_FIELDS.map((f) => ({
+    rules: rules.id,
+    scalars: SCALAR_FIELDS.filter((f) => hasField(rules, f.key)).map((f) => ({
       key: f.key,
       label: f.label,
       required: (REQUIRED_SCALARS as readonly string[]).includes(f.key) && !optional.includes(f.key),
@@ -308,8 +312,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Alles wat het invoerformulier nodig heeft: velden, lijsten en kandidaten.',
     handler: ({ ctx }) => {
-      requireElection(ctx);
-      return formShape(requireLists(ctx), unitKindOf(ctx));
+      return formShape(requireLists(ctx), unitKindOf(ctx), electionRules(requireElection(ctx)));
     },
   }),
   route({
@@ -413,7 +416,7 @@ export const countRoutes = [
     params: CodeParams,
     body: DraftBody,
     handler: ({ ctx, user, params, body, now }) => {
-      const form = body.form as EntryForm;
+      const form = formForElection(body.form, electionRules(requireElection(ctx)));
       checkFormShape(form, requireLists(ctx));
       applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'save', user: userRef(user!), form }, now });
       return { saved: true, checks: checkEntry(form, checkContextFor(ctx, params.code)) };
@@ -428,7 +431,7 @@ export const countRoutes = [
     params: CodeParams,
     body: SubmitBody,
     handler: ({ ctx, user, params, body, now }) => {
-      const form = body.form as EntryForm;
+      const form = formForElection(body.form, electionRules(requireElection(ctx)));
       checkFormShape(form, requireLists(ctx));
       const t = applyUnitAction(ctx, {
         code: params.code,
