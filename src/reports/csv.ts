@@ -7,7 +7,7 @@
  *   Verkiezing / Datum / Gebied / Nummer, an empty row,
  *   Lijstnummer;Aanduiding;Volgnummer;Naam kandidaat;Totaal;<one column per reporting unit>,
  *   Gebiednummer (polling-station number n / municipality code), Postcode (polling stations only),
- *   the statistics rows (STAT_ROWS), then per list a row and a row per candidate.
+ *   the statistics rows (statRows), then per list a row and a row per candidate.
  * The Totaal column holds the total count (TotalVotes), not a sum of the columns: a municipality's
  * Z is known only at municipality level (the TK2025 510b gives Cast 0 per polling station).
  *
