@@ -8,7 +8,8 @@
  * Same seed, same bytes. Nothing here touches the server.
  */
 import { readFileSync } from 'node:fs';
-import { GEMEENTE_510B_REASONS, sumCounts, type VoteCounts } from '../src/domain/counts.ts';
+import { sumCounts, type VoteCounts } from '../src/domain/counts.ts';
+import { TK2023_RULES } from '../src/domain/ruleSets.ts';
 import type { CandidateLists } from '../src/domain/election.ts';
 import { countsToForm, type EntryForm } from '../src/domain/entry.ts';
 import { readCandidateLists } from '../src/eml/eml230b.ts';
@@ -111,7 +112,7 @@ export function stationCounts(lists: CandidateLists, rnd: () => number, voters =
     cast: Z,
     totalCounted: E,
     rejected: { ongeldig: G, blanco: F },
-    uncounted: GEMEENTE_510B_REASONS.map((reason) => ({ reason, count: values[reason] ?? 0 })),
+    uncounted: TK2023_RULES.gemeente510b.map(({ reason }) => ({ reason, count: values[reason] ?? 0 })),
     lists: listVotes,
   };
 }

@@ -35,47 +35,6 @@ export function isUncountedReason(s: string): s is UncountedReason {
   return (UNCOUNTED_REASONS as readonly string[]).includes(s);
 }
 
-/**
- * The reasons a municipality's 510b carries (both real 510b files: TK2023 Aa en Hunze, TK2025
- * West Maas en Waal): A, B, C, D and I..O.
- */
-export const GEMEENTE_510B_REASONS: readonly UncountedReason[] = [
-  'geldige stempassen',
-  'geldige volmachtbewijzen',
-  'geldige kiezerspassen',
-  'toegelaten kiezers',
-  'meer getelde stembiljetten',
-  'minder getelde stembiljetten',
-  'meegenomen stembiljetten',
-  'te weinig uitgereikte stembiljetten',
-  'te veel uitgereikte stembiljetten',
-  'geen verklaring',
-  'andere verklaring',
-];
-
-/**
- * The reasons an HSB's 510c always carries (all 7 official TK2021 kieskring files): B, C, I..O and
- * the two postal reasons. 'kwijtgeraakte stembiljetten' is written in addition only when entered
- * (only 's-Gravenhage in TK2021). A (geldige stempassen) and D (toegelaten kiezers) are never
- * written into a 510c (domain.md §5.2).
- */
-export const HSB_510C_REASONS: readonly UncountedReason[] = [
-  'geldige volmachtbewijzen',
-  'geldige kiezerspassen',
-  'meer getelde stembiljetten',
-  'minder getelde stembiljetten',
-  'meegenomen stembiljetten',
-  'te weinig uitgereikte stembiljetten',
-  'te veel uitgereikte stembiljetten',
-  'geen verklaring',
-  'andere verklaring',
-  'te veel briefstembiljetten',
-  'geen briefstembiljetten',
-];
-
-/** Reasons that are never written into a 510c. */
-export const NOT_IN_510C: readonly UncountedReason[] = ['geldige stempassen', 'toegelaten kiezers'];
-
 export interface CandidateVotes {
   /** CandidateIdentifier@Id: the position on the list (1-based). */
   readonly position: number;

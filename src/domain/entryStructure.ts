@@ -42,6 +42,8 @@ export function isDifferenceField(id: FieldId): boolean {
 /** What the entry form of a unit looks like: served by the server, read by the entry screen. */
 export interface FormShape {
   readonly unitKind?: 'gemeente' | 'stembureau';
+  /** The election's rule set (src/domain/ruleSets.ts) whose fields the form has. */
+  readonly rules?: string;
   readonly scalars: readonly {
     readonly key: ScalarKey;
     readonly label: string;
@@ -66,11 +68,13 @@ export function buildFormShape(input: {
   readonly optional?: readonly ScalarKey[];
   readonly scalarKeys?: readonly ScalarKey[];
   readonly unitKind?: FormShape['unitKind'];
+  readonly rules?: string;
 }): FormShape {
   const optional = input.optional ?? [];
   const keys = input.scalarKeys ?? SCALAR_FIELDS.map((f) => f.key);
   return {
     ...(input.unitKind !== undefined ? { unitKind: input.unitKind } : {}),
+    ...(input.rules !== undefined ? { rules: input.rules } : {}),
     scalars: SCALAR_FIELDS.filter((f) => keys.includes(f.key)).map((f) => ({
       key: f.key,
       label: f.label,

@@ -11,22 +11,16 @@
  *   with 0. A list whose RegisteredName is empty is written as "Blanco (<last name>, <initials>)"
  *   of its first candidate (TK2021 list 30: "Blanco (Zeven, A.J.L.B.)").
  * - Reporting units: 510c by municipality code, 510b by polling-station number.
- * - UncountedVotes reasons (the same set in every block of a file, canonical order of
- *   UNCOUNTED_REASONS): the fixed set of the level (HSB_510C_REASONS / GEMEENTE_510B_REASONS) plus
- *   every other reason present in any input block; a 510c never carries 'geldige stempassen' nor
- *   'toegelaten kiezers'. A block that lacks a written reason gets 0 for it.
+ * - UncountedVotes reasons (the same set in every block of a file): the election's rule set
+ *   (src/domain/ruleSets.ts, chosen from the election's category and date) says which reasons the
+ *   level writes and in which order (`reasonsWritten`); a 510c never carries 'geldige stempassen'
+ *   nor 'toegelaten kiezers'. A block that lacks a written reason gets 0 for it. A count carrying a
+ *   reason the election does not know is refused (never silently dropped).
  * - The TotalVotes of a 510c is the sum of the municipalities (sumCounts), computed here.
  */
 
-import {
-  GEMEENTE_510B_REASONS,
-  HSB_510C_REASONS,
-  NOT_IN_510C,
-  orderReasons,
-  sumCounts,
-  uncountedValue,
-  type VoteCounts,
-} from '../domain/counts.ts';
+import { sumCounts, uncountedValue, type VoteCounts } from '../domain/counts.ts';
+import { reasonsWritten, ruleSetFor, unknownReasons, type ElectionRuleSet, type Level } from '../domain/ruleSets.ts';
 import { municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import { C14N_WITH_COMMENTS } from './c14n.ts';
@@ -70,13 +64,17 @@ export interface Eml510Input {
   readonly candidateLists: CandidateLists;
   readonly total: VoteCounts;
   readonly units: readonly ReportingUnitInput[];
-  /** The reasons every block carries at least. */
-  readonly baseReasons: readonly string[];
-  /** Reasons never written. */
-  readonly excludedReasons: readonly string[];
+  /** The election's rules and the level of this file: which reasons are written, in which order. */
+  readonly rules: ElectionRuleSet;
+  readonly level: Level;
 }
 
-export type Eml510WriteError = 'telling_onbekende_lijst' | 'telling_onbekende_kandidaat' | 'telling_dubbel_gebied' | 'telling_verkeerde_kieskring';
+export type Eml510WriteError =
+  | 'telling_onbekende_lijst'
+  | 'telling_onbekende_kandidaat'
+  | 'telling_dubbel_gebied'
+  | 'telling_verkeerde_kieskring'
+  | 'telling_onbekende_reden';
 
 /** RegisteredName as written in a 510: the registered name, or "Blanco (<last name>, <initials>)". */
 export function listNameFor510(aff: Affiliation): string {
@@ -87,14 +85,6 @@ export function listNameFor510(aff: Affiliation): string {
   // "Ark, T. van" convention of candidateDisplayName (unverified against an official file).
   const prefix = first.prefix ? ` ${first.prefix}` : '';
   return `Blanco (${first.lastName}, ${first.initials}${prefix})`;
-}
-
-/** The reasons written in every block of a file (see the module comment). */
-export function reasonsToWrite(blocks: readonly VoteCounts[], base: readonly string[], excluded: readonly string[]): string[] {
-  const present = new Set<string>(base);
-  for (const b of blocks) for (const u of b.uncounted) present.add(u.reason);
-  for (const x of excluded) present.delete(x);
-  return orderReasons(present);
 }
 
 function checkAgainstLists(counts: VoteCounts, lists: CandidateLists, where: string): Result<void, Eml510WriteError> {
@@ -159,8 +149,17 @@ export function writeEml510(input: Eml510Input, onChunk?: (chunk: Buffer) => voi
   const rt = checkAgainstLists(input.total, lists, 'Totaal');
   if (!rt.ok) return rt;
 
+  const blocks = [input.total, ...input.units.map((u) => u.counts)];
+  const unknown = unknownReasons(input.rules, blocks);
+  if (unknown.length > 0) {
+    return fail(
+      'telling_onbekende_reden',
+      `De telling bevat ${unknown.length === 1 ? 'een reden' : 'redenen'} die deze verkiezing niet kent: ${unknown.join(', ')}.`,
+      `rule set ${input.rules.id}`,
+    );
+  }
   const names = lists.affiliations.map(listNameFor510);
-  const reasons = reasonsToWrite([input.total, ...input.units.map((u) => u.counts)], input.baseReasons, input.excludedReasons);
+  const reasons = reasonsWritten(input.rules, input.level, blocks);
   const w = new XmlWriter(onChunk);
   w.open('EML', [...EML_NAMESPACES, ['Id', input.kind], ['SchemaVersion', '5']]);
   w.leaf('TransactionId', [], '1');
@@ -205,6 +204,8 @@ export interface Eml510cInput {
   readonly candidateLists: CandidateLists;
   readonly municipalities: readonly MunicipalityCounts[];
   readonly creationDateTime: string;
+  /** The election's rules (default: chosen from `election`). */
+  readonly rules?: ElectionRuleSet;
 }
 
 function code4(code: number | string): string {
@@ -235,8 +236,8 @@ export function writeEml510c(input: Eml510cInput, onChunk?: (chunk: Buffer) => v
       candidateLists: input.candidateLists,
       total: sumCounts(munis.map((m) => m.counts)),
       units: munis.map((m) => ({ id: `HSB${k.number}::${code4(m.code)}`, name: m.name, counts: m.counts })),
-      baseReasons: HSB_510C_REASONS,
-      excludedReasons: NOT_IN_510C,
+      rules: input.rules ?? ruleSetFor(input.election),
+      level: 'hsb510c',
     },
     onChunk,
   );
@@ -262,6 +263,8 @@ export interface Eml510bInput {
   readonly total: VoteCounts;
   readonly pollingStations: readonly PollingStationCounts[];
   readonly creationDateTime: string;
+  /** The election's rules (default: chosen from `election`). */
+  readonly rules?: ElectionRuleSet;
 }
 
 /** ReportingUnitIdentifier text of a polling station: "<name> (postcode: 1234 AB)". */
@@ -296,8 +299,8 @@ export function writeEml510b(input: Eml510bInput, onChunk?: (chunk: Buffer) => v
       candidateLists: input.candidateLists,
       total: input.total,
       units: stations.map((s) => ({ id: `${code}::SB${s.number}`, name: pollingStationText(s.name, s.postcode), counts: s.counts })),
-      baseReasons: GEMEENTE_510B_REASONS,
-      excludedReasons: [],
+      rules: input.rules ?? ruleSetFor(input.election),
+      level: 'gemeente510b',
     },
     onChunk,
   );

@@ -7,16 +7,22 @@
  *   Verkiezing / Datum / Gebied / Nummer, an empty row,
  *   Lijstnummer;Aanduiding;Volgnummer;Naam kandidaat;Totaal;<one column per reporting unit>,
  *   Gebiednummer (polling-station number n / municipality code), Postcode (polling stations only),
- *   the statistics rows (STAT_ROWS), then per list a row and a row per candidate.
+ *   the statistics rows (statRows), then per list a row and a row per candidate.
  * The Totaal column holds the total count (TotalVotes), not a sum of the columns: a municipality's
  * Z is known only at municipality level (the TK2025 510b gives Cast 0 per polling station).
- * A statistic absent from a count (e.g. 'geldige stempassen' at HSB level) is an empty cell.
- * Reasons beyond the 16 reference rows (postal reasons, 'kwijtgeraakte stembiljetten') get a row
- * labelled with the reason code when present in any count, after "andere verklaring".
+ *
+ * The CSV shows what the level's EML carries (the Kiesraad's converter makes it from the EML): the
+ * statistics rows are opgeroepenen, a row per admission reason the EML writes (A..D), the four
+ * ballot rows, then a row per other reason the EML writes (I..O, and for TK2021 the postal
+ * reasons), in the order of the election's rule set (src/domain/ruleSets.ts). So a kieskring CSV
+ * has no 'geldige stempas' and no 'toegelaten kiezers' row (as the real TK2023 kieskring CSVs of
+ * Amsterdam and Lelystad), and a TK2023 CSV has no postal rows. Rows of reasons the real CSVs never
+ * show (TK2021's postal reasons) are labelled with the reason code.
  */
 
-import { ballotsFound, orderReasons, sumCounts, uncountedValue, type VoteCounts } from '../domain/counts.ts';
+import { ballotsFound, sumCounts, uncountedValue, type UncountedReason, type VoteCounts } from '../domain/counts.ts';
 import { municipalityCode, municipalityTitle, type Candidate, type CandidateLists } from '../domain/election.ts';
+import { reasonsWritten, ruleSetFor, type ElectionRuleSet, type Level } from '../domain/ruleSets.ts';
 import { listNameFor510, type MunicipalityCounts, type PollingStationCounts } from '../eml/eml510write.ts';
 
 export interface CsvColumn {
@@ -34,39 +40,62 @@ export interface Osv43Input {
   readonly electionDate: string;
   /** "Gebied", e.g. "Gemeente West Maas en Waal" / "Kieskring Lelystad". */
   readonly areaTitle: string;
-  /** "Nummer", e.g. "0668" / "5". */
+  /** "Nummer", e.g. "0668" / "HSB5". */
   readonly areaNumber: string;
   readonly candidateLists: CandidateLists;
   readonly total: VoteCounts;
   readonly columns: readonly CsvColumn[];
   /** Whether to write the Postcode row (polling stations). */
   readonly postcodeRow: boolean;
+  /** The election's rules and the level whose EML the CSV shows (which reason rows, in which order). */
+  readonly rules: ElectionRuleSet;
+  readonly level: Level;
 }
 
 type Cell = string | number | null;
 
-const num = (n: number | null): Cell => n;
-const reason = (r: string) => (c: VoteCounts) => num(uncountedValue(c, r));
+/** The row label of each reason (the real CSVs' words; the postal reasons, never in a real CSV, by their code). */
+export const REASON_ROW_LABELS: Readonly<Record<UncountedReason, string>> = {
+  'geldige stempassen': 'geldige stempas',
+  'geldige volmachtbewijzen': 'geldig volmachtbewijs',
+  'geldige kiezerspassen': 'geldige kiezerspas',
+  'toegelaten kiezers': 'toegelaten kiezers',
+  'meer getelde stembiljetten': 'meer stembiljetten dan toegelaten kiezers',
+  'minder getelde stembiljetten': 'minder stembiljetten dan toegelaten kiezers',
+  'meegenomen stembiljetten': 'kiezers met stembiljet hebben niet gestemd',
+  'te weinig uitgereikte stembiljetten': 'er zijn te weinig stembiljetten uitgereikt',
+  'te veel uitgereikte stembiljetten': 'er zijn te veel stembiljetten uitgereikt',
+  'geen verklaring': 'geen verklaring',
+  'andere verklaring': 'andere verklaring',
+  'kwijtgeraakte stembiljetten': 'kwijtgeraakte stembiljetten',
+  'te veel briefstembiljetten': 'te veel briefstembiljetten',
+  'geen briefstembiljetten': 'geen briefstembiljetten',
+};
 
-/** The statistics rows of the reference CSV, in order: label and value. */
-export const STAT_ROWS: readonly (readonly [label: string, value: (c: VoteCounts) => Cell, reason: string | null])[] = [
-  ['opgeroepenen', (c) => c.cast, null],
-  ['geldige stempas', reason('geldige stempassen'), 'geldige stempassen'],
-  ['geldig volmachtbewijs', reason('geldige volmachtbewijzen'), 'geldige volmachtbewijzen'],
-  ['geldige kiezerspas', reason('geldige kiezerspassen'), 'geldige kiezerspassen'],
-  ['toegelaten kiezers', reason('toegelaten kiezers'), 'toegelaten kiezers'],
-  ['geldige stembiljetten', (c) => c.totalCounted, null],
-  ['blanco stembiljetten', (c) => c.rejected.blanco, null],
-  ['ongeldige stembiljetten', (c) => c.rejected.ongeldig, null],
-  ['aangetroffen stembiljetten', (c) => ballotsFound(c), null],
-  ['meer stembiljetten dan toegelaten kiezers', reason('meer getelde stembiljetten'), 'meer getelde stembiljetten'],
-  ['minder stembiljetten dan toegelaten kiezers', reason('minder getelde stembiljetten'), 'minder getelde stembiljetten'],
-  ['kiezers met stembiljet hebben niet gestemd', reason('meegenomen stembiljetten'), 'meegenomen stembiljetten'],
-  ['er zijn te weinig stembiljetten uitgereikt', reason('te weinig uitgereikte stembiljetten'), 'te weinig uitgereikte stembiljetten'],
-  ['er zijn te veel stembiljetten uitgereikt', reason('te veel uitgereikte stembiljetten'), 'te veel uitgereikte stembiljetten'],
-  ['geen verklaring', reason('geen verklaring'), 'geen verklaring'],
-  ['andere verklaring', reason('andere verklaring'), 'andere verklaring'],
+/** The reasons whose rows come before the ballot rows (A..D); every other reason comes after them. */
+const ADMISSION_REASONS: ReadonlySet<string> = new Set(['geldige stempassen', 'geldige volmachtbewijzen', 'geldige kiezerspassen', 'toegelaten kiezers']);
+
+type StatRow = readonly [label: string, value: (c: VoteCounts) => Cell];
+
+/** The four ballot rows (E, F, G, H). */
+const BALLOT_ROWS: readonly StatRow[] = [
+  ['geldige stembiljetten', (c) => c.totalCounted],
+  ['blanco stembiljetten', (c) => c.rejected.blanco],
+  ['ongeldige stembiljetten', (c) => c.rejected.ongeldig],
+  ['aangetroffen stembiljetten', (c) => ballotsFound(c)],
 ];
+
+/** The statistics rows for the reasons a file writes (as `reasonsWritten` gives them), in order. */
+export function statRows(reasons: readonly UncountedReason[]): StatRow[] {
+  // A reason written into the EML is 0 in a block that lacks it; the CSV shows the same number.
+  const row = (r: UncountedReason): StatRow => [REASON_ROW_LABELS[r], (c) => uncountedValue(c, r) ?? 0];
+  return [
+    ['opgeroepenen', (c) => c.cast],
+    ...reasons.filter((r) => ADMISSION_REASONS.has(r)).map(row),
+    ...BALLOT_ROWS,
+    ...reasons.filter((r) => !ADMISSION_REASONS.has(r)).map(row),
+  ];
+}
 
 /** Candidate name as in the CSV: "<prefix> <last name>, <initials>" ("de Graaf, J.L."). */
 export function csvCandidateName(c: Candidate): string {
@@ -93,10 +122,7 @@ export function osv43Csv(input: Osv43Input): Buffer {
   rows.push(['Lijstnummer', 'Aanduiding', 'Volgnummer', 'Naam kandidaat', 'Totaal', ...input.columns.map((c) => c.name)]);
   rows.push(['Gebiednummer', null, null, null, null, ...input.columns.map((c) => c.number)]);
   if (input.postcodeRow) rows.push(['Postcode', null, null, null, null, ...input.columns.map((c) => c.postcode ?? null)]);
-  for (const [label, value] of STAT_ROWS) rows.push([null, label, null, null, ...all.map(value)]);
-  const covered = new Set(STAT_ROWS.map((r) => r[2]).filter((r): r is string => r !== null));
-  const extra = orderReasons(all.flatMap((c) => c.uncounted.map((u) => u.reason))).filter((r) => !covered.has(r));
-  for (const r of extra) rows.push([null, r, null, null, ...all.map(reason(r))]);
+  for (const [label, value] of statRows(reasonsWritten(input.rules, input.level, all))) rows.push([null, label, null, null, ...all.map(value)]);
 
   for (const aff of input.candidateLists.affiliations) {
     const perUnit = all.map((c) => c.lists.find((l) => l.listNumber === aff.listNumber));
@@ -127,6 +153,8 @@ export interface GemeenteCsvInput {
   /** The municipality totals (as in the 510b TotalVotes). */
   readonly total: VoteCounts;
   readonly pollingStations: readonly PollingStationCounts[];
+  /** The election's rules (default: chosen from the candidate lists' category and the election date). */
+  readonly rules?: ElectionRuleSet;
 }
 
 /** The gemeente's CSV: polling stations as columns (by number), with a Postcode row. */
@@ -147,6 +175,8 @@ export function osv43CsvGemeente(input: GemeenteCsvInput): Buffer {
       counts: s.counts,
     })),
     postcodeRow: true,
+    rules: input.rules ?? ruleSetFor({ category: input.candidateLists.electionCategory, date: input.electionDate }),
+    level: 'gemeente510b',
   });
 }
 
@@ -156,12 +186,15 @@ export interface HsbCsvInput {
   readonly kieskring: { readonly number: number; readonly name: string };
   readonly candidateLists: CandidateLists;
   readonly municipalities: readonly MunicipalityCounts[];
+  /** The election's rules (default: chosen from the candidate lists' category and the election date). */
+  readonly rules?: ElectionRuleSet;
 }
 
 /**
- * The HSB's CSV: municipalities as columns (by code; Gebiednummer = 4-digit code), no Postcode
- * row, Totaal = the kieskring sum (as in the 510c TotalVotes). Gebied "Kieskring <name>" (as the
- * reporting units of the Kiesraad's 510d name the kieskringen), Nummer = kieskring number.
+ * The HSB's CSV (as the real TK2023 kieskring CSVs of Amsterdam and Lelystad): municipalities as
+ * columns (by code; Gebiednummer = 4-digit code), no Postcode row, Totaal = the kieskring sum (as
+ * in the 510c TotalVotes), Gebied "Kieskring <name>", Nummer "HSB<kieskring number>", the
+ * statistics rows of the 510c.
  */
 export function osv43CsvHsb(input: HsbCsvInput): Buffer {
   const code = (c: number | string) => (typeof c === 'number' ? municipalityCode(c) : c.padStart(4, '0'));
@@ -170,10 +203,12 @@ export function osv43CsvHsb(input: HsbCsvInput): Buffer {
     electionName: input.electionName,
     electionDate: input.electionDate,
     areaTitle: `Kieskring ${input.kieskring.name}`,
-    areaNumber: String(input.kieskring.number),
+    areaNumber: `HSB${input.kieskring.number}`,
     candidateLists: input.candidateLists,
     total: sumCounts(munis.map((m) => m.counts)),
     columns: munis.map((m) => ({ number: code(m.code), name: m.name, counts: m.counts })),
     postcodeRow: false,
+    rules: input.rules ?? ruleSetFor({ category: input.candidateLists.electionCategory, date: input.electionDate }),
+    level: 'hsb510c',
   });
 }

@@ -30,6 +30,7 @@ import {
   type Eml510Handlers,
   type Eml510Header,
 } from '../eml/eml510read.ts';
+import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
 import { emlHashFromScan, emlHashGeneral } from '../eml/hash.ts';
 import { readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
 import { runInWorker, workerBootstrapUrl } from './worker.ts';
@@ -211,6 +212,7 @@ async function importWork(
   /** Handlers that check each vote block as it completes (first problem kept), and what they found. */
   const readAndCheck = (): { handlers: Eml510Handlers; result: () => { problem: Failure | null; total: VoteCounts | null; units: number } } => {
     const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
+    const rules = ruleSetFor(input.election);
     let problem: Failure | null = null;
     let total: VoteCounts | null = null;
     let units = 0;
@@ -236,6 +238,17 @@ async function importWork(
             return;
           }
         }
+      }
+      // A reason the election does not know (e.g. a postal reason of TK2021 in a later election) would be
+      // lost on the way to the 510c: refuse the file instead.
+      const unknown = unknownReasons(rules, [counts]);
+      if (unknown.length > 0) {
+        problem = fail(
+          'import.unknown_reason',
+          `${where}: het bestand bevat ${unknown.map((r) => `"${r}"`).join(', ')}; ${unknown.length === 1 ? 'dat gegeven kent' : 'die gegevens kent'} deze verkiezing niet (${rules.description}).`,
+          `UncountedVotes@ReasonCode not in rule set ${rules.id}: ${unknown.join(', ')}`,
+        );
+        return;
       }
       const problems = arithmeticProblems(counts);
       if (problems.length > 0) {

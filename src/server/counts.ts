@@ -23,6 +23,7 @@ import {
 } from '../domain/doubleEntry.ts';
 import { municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
 import { formMatchesLists, formToCounts, MAX_COUNT, SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../domain/entry.ts';
+import { hasField, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { VoteCounts } from '../domain/counts.ts';
 import { pollingStationCode, pollingStationNumberOf } from '../domain/pollingStations.ts';
 import { pollingStations } from './pollingStations.ts';
@@ -192,9 +193,15 @@ const Count = z
   .max(MAX_COUNT, { error: `Een aantal kan niet groter zijn dan ${MAX_COUNT.toLocaleString('nl-NL')}.` })
   .nullable();
 
+/**
+ * The form as it arrives. A scalar the election does not have (src/domain/ruleSets.ts; e.g. the
+ * postal reasons after TK2021) may be left out; `formForElection` then makes the form whole.
+ */
 export const FormSchema = z
   .object({
-    scalars: z.object(Object.fromEntries(SCALAR_FIELDS.map((f) => [f.key, Count])) as Record<(typeof SCALAR_FIELDS)[number]['key'], typeof Count>).strict(),
+    scalars: z
+      .object(Object.fromEntries(SCALAR_FIELDS.map((f) => [f.key, Count.optional()])) as Record<(typeof SCALAR_FIELDS)[number]['key'], z.ZodOptional<typeof Count>>)
+      .strict(),
     lists: z
       .array(
         z
@@ -208,6 +215,37 @@ export const FormSchema = z
       .max(500),
   })
   .strict();
+
+export type FormInput = z.output<typeof FormSchema>;
+
+/**
+ * The entry form of the election's rules: every field the election has must be present (a number
+ * or empty); a field it does not have must be empty or left out, and is stored empty (so it is
+ * never written, src/eml/eml510write.ts).
+ */
+export function formForElection(form: FormInput, rules: ElectionRuleSet): EntryForm {
+  const scalars = {} as Record<ScalarKey, number | null>;
+  for (const f of SCALAR_FIELDS) {
+    const v = form.scalars[f.key];
+    if (hasField(rules, f.key)) {
+      if (v === undefined) {
+        throw new ApiError(400, 'entry.form_shape', `Het veld ${f.key} (${f.label}) ontbreekt in het formulier. Laad de pagina opnieuw.`, `missing scalar ${f.key}`);
+      }
+      scalars[f.key] = v;
+    } else {
+      if (v !== undefined && v !== null) {
+        throw new ApiError(
+          400,
+          'entry.field_not_in_election',
+          `Het veld ${f.key} (${f.label}) hoort niet bij deze verkiezing (${rules.description}). Laat het leeg.`,
+          `scalar ${f.key} not in rule set ${rules.id}`,
+        );
+      }
+      scalars[f.key] = null;
+    }
+  }
+  return { scalars, lists: form.lists };
+}
 
 /** The form must have exactly the lists and candidates of the imported candidate lists. */
 export function checkFormShape(form: EntryForm, lists: CandidateShape): void {

@@ -2,6 +2,7 @@ import type { ElectionDefinition } from '../domain/election.ts';
 import { municipalityCode } from '../domain/election.ts';
 import { formatHash } from '../domain/hashcode.ts';
 import type { Phase } from '../domain/phases.ts';
+import { ruleSetFor, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import type { Actor } from './audit.ts';
@@ -81,6 +82,11 @@ export interface KieskringStemgebied {
 
 export type Stemgebied = KieskringStemgebied | GemeenteStemgebied;
 
+/** The rules of the imported election (src/domain/ruleSets.ts), chosen from its category and date. */
+export function electionRules(e: Pick<ElectionRow, 'category' | 'election_date'>): ElectionRuleSet {
+  return ruleSetFor({ category: e.category, date: e.election_date });
+}
+
 export function stemgebiedOf(e: ElectionRow): Stemgebied {
   if (e.stemgebied_category === 'GEMEENTE' && e.municipality_number !== null && e.municipality_name !== null) {
     return {
@@ -144,6 +150,7 @@ export function electionDto(ctx: AppContext) {
     numberOfSeats: e.number_of_seats,
     preferenceThreshold: e.preference_threshold,
     stemgebied: stemgebiedOf(e),
+    rules: { id: electionRules(e).id, description: electionRules(e).description },
     definition: { fileName: e.definition_file_name, hash: formatHash(e.definition_hash), importedAt: e.imported_at },
     candidateLists: cl
       ? {

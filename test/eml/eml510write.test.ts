@@ -6,12 +6,12 @@ import { eml } from '../support/paths.ts';
 import {
   listNameFor510,
   parsePollingStationText,
-  reasonsToWrite,
   writeEml510b,
   writeEml510c,
 } from '../../src/eml/eml510write.ts';
 import { XmlWriter, escapeAttr, escapeText } from '../../src/eml/xmlwriter.ts';
-import { HSB_510C_REASONS, NOT_IN_510C, sumCounts, type VoteCounts } from '../../src/domain/counts.ts';
+import { sumCounts, type VoteCounts } from '../../src/domain/counts.ts';
+import { reasonsWritten, TK2021_RULES, TK2023_RULES } from '../../src/domain/ruleSets.ts';
 
 const KIESKRINGEN = ['Amsterdam', 'Assen', 'Groningen', 'Leeuwarden', 'Lelystad', 'Zwolle', 's-Gravenhage'];
 
@@ -54,6 +54,22 @@ for (const k of KIESKRINGEN) {
     assertSameBytes(r.value, official);
   });
 }
+
+test('510c TK2023 Amsterdam: written from the municipality block + 230b, byte-identical to the official file', async () => {
+  const file = eml('tk2023', 'Telling_TK2023_kieskring_Amsterdam.eml.xml');
+  const official = readFileSync(file);
+  const v = await readCountFile(file);
+  const lists = readListsFile(eml('tk2023', 'Kandidatenlijsten_TK2023_Amsterdam.eml.xml'));
+  const r = writeEml510c({
+    election: { id: lists.electionId, name: lists.electionName, category: lists.electionCategory, subcategory: 'TK', date: lists.electionDate },
+    kieskring: { number: Number(lists.contestId), name: lists.contestName },
+    candidateLists: lists,
+    municipalities: v.units.map((u) => ({ code: u.id.split('::')[1]!, name: u.name, counts: u.counts })),
+    creationDateTime: v.header.creationDateTime!,
+  });
+  assert.ok(r.ok, JSON.stringify(r));
+  assertSameBytes(r.value, official);
+});
 
 test('510c can be streamed in chunks; the result is the same bytes', async () => {
   const file = eml('tk2021', 'Telling_TK2021_kieskring_Lelystad.eml.xml');
@@ -106,7 +122,7 @@ for (const [label, file, election, listsFile, municipality] of REAL_GEMEENTE_COU
   });
 }
 
-test('reason rule: the level set plus any reason present; 510c never writes A or D', () => {
+test('reason rule: the rule set of the level, in its order; 510c never writes A or D; TK2023 has no postal reasons', () => {
   const block = (reasons: string[]): VoteCounts => ({
     cast: 0,
     totalCounted: 0,
@@ -114,10 +130,32 @@ test('reason rule: the level set plus any reason present; 510c never writes A or
     uncounted: reasons.map((reason) => ({ reason, count: 1 })),
     lists: [],
   });
-  assert.deepEqual(reasonsToWrite([block([])], HSB_510C_REASONS, NOT_IN_510C), [...HSB_510C_REASONS]);
-  const withLost = reasonsToWrite([block(['geldige stempassen', 'toegelaten kiezers']), block(['kwijtgeraakte stembiljetten'])], HSB_510C_REASONS, NOT_IN_510C);
+  const tk2021 = reasonsWritten(TK2021_RULES, 'hsb510c', [block([])]);
+  assert.deepEqual(tk2021.slice(-4), ['geen verklaring', 'andere verklaring', 'te veel briefstembiljetten', 'geen briefstembiljetten']);
+  const withLost = reasonsWritten(TK2021_RULES, 'hsb510c', [block(['geldige stempassen', 'toegelaten kiezers']), block(['kwijtgeraakte stembiljetten'])]);
   assert.deepEqual(withLost.slice(7, 11), ['geen verklaring', 'andere verklaring', 'kwijtgeraakte stembiljetten', 'te veel briefstembiljetten']);
   assert.ok(!withLost.includes('geldige stempassen') && !withLost.includes('toegelaten kiezers'));
+  const tk2023 = reasonsWritten(TK2023_RULES, 'hsb510c', [block(['geldige stempassen', 'toegelaten kiezers'])]);
+  assert.equal(tk2023.length, 9);
+  assert.ok(!tk2023.some((r) => /brief|kwijt/.test(r)));
+  assert.equal(reasonsWritten(TK2023_RULES, 'gemeente510b', [block([])]).length, 11);
+});
+
+test('a count carrying a reason the election does not know is refused, not dropped', async () => {
+  const file = eml('tk2023', 'Telling_TK2023_kieskring_Amsterdam.eml.xml');
+  const v = await readCountFile(file);
+  const lists = readListsFile(eml('tk2023', 'Kandidatenlijsten_TK2023_Amsterdam.eml.xml'));
+  const u = v.units[0]!;
+  const counts = { ...u.counts, uncounted: [...u.counts.uncounted, { reason: 'geen briefstembiljetten', count: 2 }] };
+  const r = writeEml510c({
+    election: { id: 'TK2023', name: lists.electionName, category: 'TK', subcategory: 'TK', date: '2023-11-22' },
+    kieskring: { number: 9, name: 'Amsterdam' },
+    candidateLists: lists,
+    municipalities: [{ code: '0363', name: 'Amsterdam', counts }],
+    creationDateTime: 'x',
+  });
+  assert.ok(!r.ok && r.code === 'telling_onbekende_reden', JSON.stringify(r));
+  assert.match(r.message, /niet kent: geen briefstembiljetten/);
 });
 
 test('writer refuses counts that do not fit the candidate lists', () => {

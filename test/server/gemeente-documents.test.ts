@@ -2,7 +2,7 @@
  * Phase 3 of a gemeente installation (issue 5, part 2), through the real server, with the numbers of
  * the real TK2025 West Maas en Waal 510b:
  *
- * There is no TK2025 110a in ../shared/eml (and no TK2023 230b), so the definition is the real TK2023
+ * There is no TK2025 110a in ../shared/eml, so the definition is the real TK2023
  * 110a with only its election identity changed to TK2025 (id, name, election and nomination date;
  * every region, West Maas en Waal 668 in kieskring 6 Nijmegen included, as in the file). Everything
  * else is the installation's own path: the real TK2025 Nijmegen 230b imported, own key, the 11
@@ -14,9 +14,12 @@
  * verifies with the gemeente's certificate; PV as PDF and ODT; overview, CSV export, archive;
  * back to phase 2 voids the set.
  *
- * The TK2023 Aa en Hunze file is checked at the level below the HTTP API (no 230b to import): its
- * station blocks become forms as the server stores them (countsToForm → formToCounts) and go through
- * renderDocuments to the bytes of the real file.
+ * The TK2023 Aa en Hunze file (kieskring 3 Assen) through the real server with the real TK2023 110a:
+ * there is no TK2023 230b of Assen, so the lists are Amsterdam's real 230b re-addressed to Assen
+ * without the three lists that did not compete there (same numbers, names and candidate counts as
+ * the 510b; see assenLists230b); all 24 stations typed twice; the 510b equals the real file but for
+ * kr:CreationDateTime. And once more below the HTTP API: its station blocks become forms as the
+ * server stores them (countsToForm → formToCounts) and go through renderDocuments to the same bytes.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -28,10 +31,12 @@ import { verifyDetached } from '../../src/crypto/cms.ts';
 import { generateRsaKeyPair } from '../../src/crypto/keys.ts';
 import { createSelfSignedCertificate, municipalitySubject } from '../../src/crypto/certificate.ts';
 import { countsToForm, formToCounts, type EntryForm } from '../../src/domain/entry.ts';
-import type { CandidateLists } from '../../src/domain/election.ts';
+import type { CandidateLists, ElectionDefinition } from '../../src/domain/election.ts';
 import { hashGroups } from '../../src/domain/hashcode.ts';
 import type { Eml510 } from '../../src/eml/eml510read.ts';
-import { parsePollingStationText } from '../../src/eml/eml510write.ts';
+import { listNameFor510, parsePollingStationText } from '../../src/eml/eml510write.ts';
+import { readElectionDefinition } from '../../src/eml/eml110a.ts';
+import { readCandidateLists } from '../../src/eml/eml230b.ts';
 import { sha256Hex } from '../../src/eml/hash.ts';
 import { renderDocuments, stationEmlName, type RenderInput } from '../../src/server/documents.ts';
 import { readTransferZip } from '../../src/transfer/zip.ts';
@@ -324,27 +329,128 @@ describe('gemeente West Maas en Waal (TK2025): from typed polling-station PVs to
   });
 });
 
-test('TK2023 Aa en Hunze: stored station forms → renderDocuments → the real 510b but for the time', async () => {
+/** The real TK2023 110a, read (election identity, regions). */
+function tk2023Definition(): ElectionDefinition {
+  const d = readElectionDefinition(readFileSync(eml('tk2023', 'Verkiezingsdefinitie_TK2023.eml.xml')));
+  assert.ok(d.ok, d.ok ? '' : d.message);
+  return d.value;
+}
+
+/**
+ * Candidate lists (230b) for kieskring 3 Assen, TK2023. ../shared/eml holds only Amsterdam's: its
+ * lists 1-23 are, by number, registered name and number of candidates, exactly those of the real
+ * Aa en Hunze 510b (checked below); lists 24-26 did not compete in Assen. So: Amsterdam's file with
+ * the contest of Assen and without lists 24-26. A 510b carries no candidate names, so the names of
+ * Amsterdam's candidates do not show in the files compared.
+ */
+function assenLists230b(): Buffer {
+  const text = readFileSync(eml('tk2023', 'Kandidatenlijsten_TK2023_Amsterdam.eml.xml'), 'utf8');
+  const out = text
+    .replace('<ContestIdentifier Id="9"><ContestName>Amsterdam</ContestName></ContestIdentifier>', '<ContestIdentifier Id="3"><ContestName>Assen</ContestName></ContestIdentifier>')
+    .replace(/<Affiliation><AffiliationIdentifier Id="2[456]">.*?<\/Affiliation>/gs, '');
+  assert.equal((out.match(/<Affiliation>/g) ?? []).length, 23);
+  assert.ok(out.includes('<ContestName>Assen</ContestName>'));
+  return Buffer.from(out, 'utf8');
+}
+
+describe('gemeente Aa en Hunze (TK2023): the real 110a, every polling station typed twice → the real 510b', () => {
+  let server: TestServer;
+  let admin: ApiClient;
+  let leader: ApiClient;
+  let typists: ApiClient[];
+  let real: Eml510;
+  let stations: RealStation[];
+
+  before(async () => {
+    server = await startTestServer({ clock: new TestClock(new Date('2023-11-01T08:00:00.000Z')) });
+    admin = await adminClient(server);
+    leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
+    typists = [await userClient(server, admin, 'invoer', 'invoer1'), await userClient(server, admin, 'invoer', 'invoer2')];
+    real = await readCountFile(AEH_FILE);
+  });
+  after(() => server?.close());
+
+  test('phase 1: the real TK2023 110a (stemgebied GEMEENTE 1680, kieskring 3 Assen), the lists, own key, 24 polling stations', async () => {
+    const p = await admin.upload('/api/election/definition/preview', 'Verkiezingsdefinitie_TK2023.eml.xml', readFileSync(eml('tk2023', 'Verkiezingsdefinitie_TK2023.eml.xml')));
+    assert.equal(p.status, 200, p.text);
+    assert.deepEqual(p.json.municipalities.find((m: { number: number }) => m.number === 1680), { number: 1680, code: '1680', name: 'Aa en Hunze', kieskring: 3 });
+    const c = await admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, stemgebied: { category: 'GEMEENTE', number: 1680 } });
+    assert.equal(c.status, 200, c.text);
+    const listBytes = assenLists230b();
+    const lp = await admin.upload('/api/election/candidate-lists/preview', 'Kandidatenlijsten_TK2023_Assen.eml.xml', listBytes);
+    assert.equal(lp.status, 200, lp.text);
+    const g = hashGroups(sha256Hex(listBytes));
+    const lc = await admin.post('/api/election/candidate-lists/confirm', { uploadId: lp.json.uploadId, groups: [g[lp.json.hiddenGroups[0]], g[lp.json.hiddenGroups[1]]] });
+    assert.equal(lc.status, 200, lc.text);
+    const lists = readCandidateLists(listBytes);
+    assert.ok(lists.ok);
+    // the 510b's lists are these lists: numbers, names and candidates
+    assert.deepEqual(
+      real.total!.lists.map((l) => [l.listNumber, real.listNames.find((n) => n.listNumber === l.listNumber)!.name, l.candidates.length]),
+      lists.value.affiliations.map((a) => [a.listNumber, listNameFor510(a), a.candidates.length]),
+    );
+    stations = realStations(real, lists.value);
+    assert.equal(stations.length, 24);
+    assert.equal((await admin.post('/api/keys/own')).status, 201);
+    const csv = ['nummer;naam;postcode', ...stations.map((s) => `${s.number};"${s.name.replace(/"/g, '""')}";${s.postcode ?? ''}`)].join('\n');
+    const r = await admin.upload('/api/polling-stations/import', 'stembureaus.csv', csv);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.imported, 24);
+    assert.equal((await admin.request('PUT', '/api/election/eligible-voters', { count: real.total!.cast })).status, 200);
+    assert.equal((await leader.post('/api/phase', { target: 2 })).status, 200);
+    const shape = await typists[0]!.get('/api/counts/form-shape');
+    assert.equal(shape.json.rules, 'TK2023');
+    assert.ok(!shape.json.scalars.some((f: { key: string }) => f.key.startsWith('P')), 'no postal reasons in TK2023');
+  });
+
+  test('phase 2 and 3: every station typed twice (as the UI sends it), definitief maken; the 510b is the real file but for the time', async () => {
+    const keys = ((await typists[0]!.get('/api/counts/form-shape')).json.scalars as { key: string }[]).map((f) => f.key);
+    const sent = (f: EntryForm): EntryForm => ({ scalars: Object.fromEntries(Object.entries(f.scalars).filter(([k]) => keys.includes(k))) as EntryForm['scalars'], lists: f.lists });
+    for (const s of stations) assert.equal(await submitAcknowledging(typists[0]!, `SB${s.number}`, sent(s.form)), 'first_done', `SB${s.number}`);
+    for (const s of stations) assert.equal(await submitAcknowledging(typists[1]!, `SB${s.number}`, sent(s.form)), 'complete', `SB${s.number}`);
+    assert.equal((await leader.request('PUT', '/api/pv-details', { ...PV, session: { place: 'Gieten', date: '23 november 2023', time: '10:00 uur' } })).status, 200);
+    const fin = await leader.post('/api/finalise');
+    assert.equal(fin.status, 200, fin.text);
+    const job = await createDocuments(leader);
+    assert.equal(job.json.stage, 'done', job.text);
+    const set = (await leader.get('/api/documents')).json.sets[0];
+    const d = set.documents.find((x: { kind: string }) => x.kind === 'eml510b');
+    assert.equal(d.fileName, 'Telling_TK2023_gemeente_Aa_en_Hunze.eml.xml');
+    const b = await leader.get(`/api/documents/${d.id}/download`);
+    const official = readFileSync(AEH_FILE);
+    const diff = firstDifference(WITHOUT_TIME(b.bytes), WITHOUT_TIME(official));
+    assert.equal(diff, null, diff ?? '');
+    assert.equal(b.bytes.length, official.length);
+    assert.deepEqual(xsdErrors(b.bytes), []);
+  });
+});
+
+test('TK2023 Aa en Hunze: stored station forms → renderDocuments → the real 510b but for the time (election and kieskring from the real 110a)', async () => {
   const v = await readCountFile(AEH_FILE);
-  // No TK2023 230b: the lists' shape (numbers, names, positions) from the file itself.
-  const lists = listsFromCount(v, { id: 'TK2023', name: 'Tweede Kamer der Staten-Generaal 2023', date: '2023-11-22' }, (position) => ({
+  const def = tk2023Definition();
+  const region = def.regions.find((r) => r.category === 'GEMEENTE' && r.number === 1680)!;
+  const kieskring = def.regions.find((r) => r.category === 'KIESKRING' && r.number === region.superiorNumber)!;
+  assert.deepEqual([region.name, kieskring.number, kieskring.name], ['Aa en Hunze', 3, 'Assen']);
+  // The lists' shape (numbers, names, positions) from the file itself: a 510b carries no candidate names.
+  const lists = listsFromCount(v, { id: def.id, name: def.name, date: def.electionDate }, (position) => ({
     initials: 'A.',
     lastName: `K${position}`,
   }));
+  assert.deepEqual([lists.contestId, lists.contestName], [String(kieskring.number), kieskring.name]);
   const stations = realStations(v, lists);
   // as the server stores them: the agreed form, back to counts (station Z typed: the file has it)
   const key = await generateRsaKeyPair();
   const cert = createSelfSignedCertificate({
     privateKeyPem: key.privateKeyPem,
     publicKeyPem: key.publicKeyPem,
-    subject: municipalitySubject({ electionId: 'TK2023', code: '1680', name: 'Aa en Hunze', program: 'uitslag test' }),
+    subject: municipalitySubject({ electionId: def.id, code: '1680', name: region.name, program: 'uitslag test' }),
     notBefore: new Date('2023-10-01T00:00:00Z'),
     notAfter: new Date('2024-02-22T00:00:00Z'),
     serial: Buffer.from([1]),
   });
   const input: RenderInput = {
-    election: { id: 'TK2023', name: lists.electionName, category: 'TK', subcategory: 'TK', date: '2023-11-22' },
-    kieskring: { number: Number(lists.contestId), name: lists.contestName },
+    election: { id: def.id, name: def.name, category: def.category, subcategory: def.subcategory, date: def.electionDate },
+    kieskring: { number: kieskring.number, name: kieskring.name },
     candidateLists: lists,
     municipalities: [],
     pv: { session: { place: 'Gieten', date: '23 november 2023', time: '10:00' }, members: [{ name: 'A. Voorzitter', role: 'voorzitter' }], objections: null, remarks: null },

@@ -13,6 +13,7 @@
  * Used by the server tests and by the UI's browser test.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createSelfSignedCertificate, municipalitySubject } from '../../src/crypto/certificate.ts';
 import { signDetached } from '../../src/crypto/cms.ts';
 import { generateRsaKeyPair, type RsaKeyPair } from '../../src/crypto/keys.ts';
@@ -233,9 +234,9 @@ export async function importTk2021Election(admin: ApiClient, kieskring: number, 
   await importCandidateListsFile(admin, listsFile);
 }
 
-/** Import a TK2021 candidate list file (230b) through the API, typing the two hidden hash groups. */
-export async function importCandidateListsFile(admin: ApiClient, listsFile: string): Promise<void> {
-  const listBytes = readFileSync(eml('tk2021', listsFile));
+/** Import a candidate list file (230b; default from the TK2021 folder) through the API, typing the two hidden hash groups. */
+export async function importCandidateListsFile(admin: ApiClient, listsFile: string, dir: string = eml('tk2021')): Promise<void> {
+  const listBytes = readFileSync(path.join(dir, listsFile));
   const lp = await admin.upload('/api/election/candidate-lists/preview', listsFile, listBytes);
   expectStatus(lp, 200, 'lists preview');
   const g = hashGroups(sha256Hex(listBytes));

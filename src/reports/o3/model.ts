@@ -22,6 +22,7 @@ import {
 import { candidateDisplayName, municipalityCode, type Candidate, type CandidateLists, type Gender } from '../../domain/election.ts';
 import { formatHash } from '../../domain/hashcode.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
+import { reasonsWritten, ruleSetFor, type ElectionRuleSet, type Level } from '../../domain/ruleSets.ts';
 import { listNameFor510, type MunicipalityCounts } from '../../eml/eml510write.ts';
 import { dutchDate } from '../../domain/dates.ts';
 
@@ -59,6 +60,13 @@ export interface O3Input extends PvTextInput {
   readonly candidateLists: CandidateLists;
   /** Every municipality of the kieskring with its (final) count. */
   readonly municipalities: readonly MunicipalityCounts[];
+  /**
+   * The election's rules (default: chosen from the candidate lists' category and the election
+   * date): section 4 shows the explanations the 510c writes (TK2021 also the postal reasons).
+   */
+  readonly rules?: ElectionRuleSet;
+  /** Whose file the PV accompanies (default: the HSB's 510c; a gemeente's PV: its 510b). */
+  readonly level?: Level;
 }
 
 export interface O3Candidate {
@@ -204,7 +212,10 @@ export function o3CandidateName(c: Candidate, publishGender: boolean): string {
   return publishGender && c.gender !== null ? `${base} (${GENDER_MARK[c.gender]})` : base;
 }
 
-/** The explanations of section 4, with their PV letters and printed labels, in order. */
+/**
+ * The explanations of section 4, with their PV letters and printed labels, in order; of these the
+ * PV shows those the election's 510c writes (`reasonsWritten`).
+ */
 export const EXPLANATIONS: readonly (readonly [letter: string, reason: UncountedReason, label: string])[] = [
   ['K', 'meegenomen stembiljetten', 'Kiezers met een stembiljet hebben niet gestemd (meegenomen stembiljetten)'],
   ['L', 'te weinig uitgereikte stembiljetten', 'Er zijn te weinig stembiljetten uitgereikt'],
@@ -281,9 +292,9 @@ export function buildO3Model(input: O3Input): Result<O3Model, O3Error> {
 
   const value = (c: VoteCounts, r: string) => uncountedValue(c, r);
   const everyHasD = munis.every((m) => value(m.counts, 'toegelaten kiezers') !== null);
-  const explanations: O3Explanation[] = EXPLANATIONS.filter(
-    ([letter, reason]) => letter !== '' || value(total, reason) !== null,
-  ).map(([letter, reason, label]) => ({ letter, reason, label, count: value(total, reason) ?? 0 }));
+  const rules = input.rules ?? ruleSetFor({ category: input.candidateLists.electionCategory, date: input.election.date });
+  const written = reasonsWritten(rules, input.level ?? 'hsb510c', munis.map((m) => m.counts));
+  const explanations: O3Explanation[] = EXPLANATIONS.filter(([, reason]) => written.includes(reason)).map(([letter, reason, label]) => ({ letter, reason, label, count: value(total, reason) ?? 0 }));
 
   const rows: O3MunicipalityRow[] = munis.map((m) => ({
     code: code4(m.code),

@@ -4,10 +4,11 @@ import { checkEntry, type CheckResult } from '../../domain/checks.ts';
 import { availableActions, currentDraft, indicator, type UnitActionName, type UnitState, type UserRef } from '../../domain/doubleEntry.ts';
 import { applyAction } from '../../domain/doubleEntry.ts';
 import { candidateDisplayName } from '../../domain/election.ts';
-import { countsToForm, differingFields, emptyForm, type EntryForm } from '../../domain/entry.ts';
+import { countsToForm, differingFields, emptyForm, SCALAR_FIELDS, type EntryForm } from '../../domain/entry.ts';
 import { buildFormShape, fieldLabel, fieldValue, type FormShape } from '../../domain/entryStructure.ts';
 import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { can } from '../../domain/permissions.ts';
+import { hasField, type ElectionRuleSet } from '../../domain/ruleSets.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
@@ -17,6 +18,7 @@ import {
   checkContextFor,
   checkFormShape,
   FormSchema,
+  formForElection,
   latestRecord,
   loadAllUnits,
   loadUnit,
@@ -32,7 +34,7 @@ import {
   type UnitKind,
 } from '../counts.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
-import { actorOf, currentPhase, isGemeente, requireElection } from '../state.ts';
+import { actorOf, currentPhase, electionRules, isGemeente, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -66,10 +68,13 @@ function userRef(u: SessionUser): UserRef {
   return { id: u.id, username: u.username, role: u.role };
 }
 
-function formShape(lists: CandidateShape, unitKind: UnitKind): FormShape {
+/** The form's fields: those the election has (its rule set), with the lists and candidates. */
+function formShape(lists: CandidateShape, unitKind: UnitKind, rules: ElectionRuleSet): FormShape {
   return buildFormShape({
     unitKind,
+    rules: rules.id,
     optional: optionalScalarsFor(unitKind),
+    scalarKeys: SCALAR_FIELDS.filter((f) => hasField(rules, f.key)).map((f) => f.key),
     lists: lists.affiliations.map((a) => ({
       listNumber: a.listNumber,
       name: listNameFor510(a),
@@ -254,8 +259,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Alles wat het invoerformulier nodig heeft: velden, lijsten en kandidaten.',
     handler: ({ ctx }) => {
-      requireElection(ctx);
-      return formShape(requireLists(ctx), unitKindOf(ctx));
+      return formShape(requireLists(ctx), unitKindOf(ctx), electionRules(requireElection(ctx)));
     },
   }),
   route({
@@ -359,7 +363,7 @@ export const countRoutes = [
     params: CodeParams,
     body: DraftBody,
     handler: ({ ctx, user, params, body, now }) => {
-      const form = body.form as EntryForm;
+      const form = formForElection(body.form, electionRules(requireElection(ctx)));
       checkFormShape(form, requireLists(ctx));
       const t = applyUnitAction(ctx, {
         code: params.code,
@@ -380,7 +384,7 @@ export const countRoutes = [
     params: CodeParams,
     body: SubmitBody,
     handler: ({ ctx, user, params, body, now }) => {
-      const form = body.form as EntryForm;
+      const form = formForElection(body.form, electionRules(requireElection(ctx)));
       checkFormShape(form, requireLists(ctx));
       const t = applyUnitAction(ctx, {
         code: params.code,
@@ -448,7 +452,7 @@ export const countRoutes = [
           `Er zijn geen verschillen tussen eerste en tweede invoer voor ${m.kind === 'stembureau' ? 'dit stembureau' : 'deze gemeente'}.`,
         );
       }
-      const shape = formShape(requireLists(ctx), unitKindOf(ctx));
+      const shape = formShape(requireLists(ctx), unitKindOf(ctx), electionRules(requireElection(ctx)));
       return {
         first: { username: s.first.by.username, source: s.first.source },
         second: { username: s.second.by.username, source: s.second.source },
