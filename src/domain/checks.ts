@@ -1,5 +1,5 @@
 /**
- * The checks on one entry of a municipality's totals (domain.md §5.3), run on the server after each
+ * The checks on one entry of a municipality's totals (docs/entry.md), run on the server after each
  * save. Errors (F.*) point at a mistake on paper or in typing; warnings (W.*) at something unusual
  * but possible. Every check has a code, the fields it marks and a plain Dutch explanation.
  */

@@ -1,5 +1,5 @@
 /**
- * The double-entry ("four-eyes") state machine of one municipality's totals (domain.md §5.4-5.5,
+ * The double-entry ("four-eyes") state machine of one municipality's totals (docs/double-entry.md,
  * guide steps 7-9). Pure: the server loads the state, applies an action, and stores the new state
  * together with the audit record in one transaction.
  *
@@ -7,7 +7,10 @@
  *     │                     │ (errors, confirmed)                              │ submit
  *     └──import (leader)──▶ first_done        first_with_errors           equal│   │different (confirmed)
  *                                                                             ▼   ▼
- *                                                                      complete  differences ──resolve──▶ …
+ *                                                                      complete ◀── differences
+ *                                                    resolve first/second (leader, no errors)   │ resolve delete_both
+ *                                                                                              ▼
+ *                                                                                            empty
  */
 
 import { checkEntry, hasErrors, unacknowledgedWarnings, type CheckContext, type CheckResult } from './checks.ts';

@@ -1,5 +1,5 @@
 /**
- * One data entry of a municipality's totals (domain.md §5.2): the fields of the municipality's PV
+ * One data entry of a municipality's totals (docs/entry.md): the fields of the municipality's PV
  * as typed (or imported). Fields may be empty (null) while the typist works: an empty field is never
  * silently a number. Converting a complete entry to `VoteCounts` gives the EML/aggregation form.
  */

@@ -1,5 +1,5 @@
 /**
- * The data-entry structure, declared once (domain.md §5.2, the guide's step 8): which fields a unit's
+ * The data-entry structure, declared once (docs/entry.md, the guide's step 8): which fields a unit's
  * form has, how a field id reads, what a field is called, and the sections the entry screen walks
  * through ("Kiezers en stemmen", "Verschillen", then one page per list). The server serves the shape,
  * the entry screen, the differences view and the check panels all read it from here; nothing else

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from './result.ts';
 
 /**
- * Hash codes as shown to users (domain.md §6): SHA-256 as 64 hex characters in 16 groups of 4,
+ * Hash codes as shown to users (docs/hash-codes.md): SHA-256 as 64 hex characters in 16 groups of 4,
  * upper case, separated by spaces. Confirmation hides two groups chosen at random; the random
  * source is injected so this module stays pure.
  */

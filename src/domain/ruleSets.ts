@@ -1,5 +1,5 @@
 /**
- * The rules that differ between elections of the same kind (domain.md §5.2, §8.1, §8.3): which
+ * The rules that differ between elections of the same kind (docs/entry.md, docs/files.md): which
  * fields of the municipality's PV an election has, and which UncountedVotes reason codes each level
  * writes into its EML 510, in which order. One table per rule set; the election (its category and
  * date, as read from the 110a) chooses the table. Nothing else in the program asks which election it

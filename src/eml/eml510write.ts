@@ -1,6 +1,6 @@
 /**
  * Writers of EML 510 count files in the exact byte form of the official OSV files
- * (domain.md §8.1, §9): 510c for a hoofdstembureau (municipalities as reporting units) and 510b
+ * (docs/files.md): 510c for a hoofdstembureau (municipalities as reporting units) and 510b
  * for a gemeente (polling stations as reporting units). Output is canonical XML (xmlwriter.ts),
  * so its raw SHA-256 equals its C14N hash.
  *

@@ -75,7 +75,7 @@ function canonicalPass(bytes: Uint8Array, withComments: boolean, maxBytes: numbe
 }
 
 /**
- * The hash of an EML file (domain.md §6): files carrying ds:CanonicalizationMethod are hashed over their
+ * The hash of an EML file (docs/hash-codes.md): files carrying ds:CanonicalizationMethod are hashed over their
  * canonical form (C14N 1.0, with comments unless the method says otherwise); other files over their raw
  * bytes. A file in which the text "CanonicalizationMethod" does not occur at all is hashed raw without
  * being parsed (so any file has a raw hash); one in which it occurs must be well-formed, safe XML.

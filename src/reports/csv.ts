@@ -1,5 +1,5 @@
 /**
- * The CSV "OSV 4-3 Tellingsoverzicht" (domain.md §8.3): UTF-8 with BOM, `;` separated, non-empty
+ * The CSV "OSV 4-3 Tellingsoverzicht" (docs/files.md): UTF-8 with BOM, `;` separated, non-empty
  * cells in double quotes (a quote inside doubled), empty cells bare, LF line ends, no final newline.
  *
  * Rows (as in the reference osv4-3_telling_tk2025_gemeente_westmaasenwaal.csv, which the
