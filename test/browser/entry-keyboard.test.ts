@@ -11,7 +11,7 @@ import { DIFFERENCE_SCALARS } from '../../src/domain/entry.ts';
 import { changeForm, formFromOfficial, preparePhase2 } from '../support/counts.ts';
 import { startTestServer, USER_PASSWORD, type TestServer } from '../support/server.ts';
 import { typeEntryByKeyboard } from './keyboard.ts';
-import { assertUiBuilt, launchBrowser, login, newPage } from './support.ts';
+import { assertUiBuilt, goToSection, launchBrowser, login, newPage } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -45,4 +45,35 @@ test('a whole municipality typed with the keyboard only: navigation keys ≤ fie
   assert.ok(run.navigation <= run.fields + run.sections, `${run.navigation} navigation keys > ${run.fields} fields + ${run.sections} sections`);
   const detail = await page.evaluate(async () => (await fetch('/api/counts/0034', { headers: { accept: 'application/json' } })).json());
   assert.equal((detail as { state: string }).state, 'first_done');
+});
+
+test('defect: a value typed in Verschillen is still shown after leaving and reopening it, and is the value saved', async () => {
+  const page = await newPage(browser, server.url);
+  await page.goto('/');
+  await login(page, 'invoer2', USER_PASSWORD + '!');
+  await page.goto('/#/steminvoer/gemeente/0050/invoer');
+  await page.getByRole('heading', { name: /Eerste invoer Zeewolde/ }).waitFor();
+  await page.locator('input[data-field="Z"]').focus();
+  await page.keyboard.press('Space'); // opens Verschillen
+  await page.locator('input[data-field="I"]').waitFor();
+  await page.keyboard.type('5');
+  await goToSection(page, 'kiezers'); // a page change saves the draft
+  await goToSection(page, 'verschillen');
+  assert.equal(await page.locator('input[data-field="I"]').inputValue(), '5');
+  await page.locator('input[data-field="I"]').fill('7');
+  await goToSection(page, 'lijst-1');
+  await goToSection(page, 'verschillen');
+  assert.equal(await page.locator('input[data-field="I"]').inputValue(), '7');
+  await goToSection(page, 'kiezers');
+  const saved = async () =>
+    page.evaluate(async () => {
+      const r = await fetch('/api/counts/0050/claim', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: '{}' });
+      return ((await r.json()) as { form: { scalars: { I: number | null } } }).form.scalars.I;
+    });
+  let value = await saved();
+  for (let i = 0; i < 50 && value !== 7; i++) {
+    await page.waitForTimeout(100);
+    value = await saved();
+  }
+  assert.equal(value, 7, 'the number on screen is the number saved');
 });
