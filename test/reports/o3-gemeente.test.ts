@@ -27,7 +27,8 @@ import { O3_TEMPLATE, o3Template } from '../../src/reports/o3/pdf.ts';
 import { lelystadLists, municipalityTotals, withAAndD } from '../support/counts.ts';
 
 test('the HSB O 3 template text is byte-identical to the one before the gemeente variant', () => {
-  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), '724c69b79abd0434e88ddaa3d7ac675a483e17df83ccdaef42fd969e5c5e93cb');
+  // Pinned; changed once since, on purpose: the footer line with the audit chain's head (issue 8).
+  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), 'b301ad5ea195267e88c51eeef73b042f6d680fb183b11cb6e5d1c94d5eec2fb5');
   assert.equal(o3Template(HSB_LABELS), O3_TEMPLATE);
   const g = o3Template(GEMEENTE_LABELS);
   assert.notEqual(g, O3_TEMPLATE);

@@ -64,6 +64,7 @@ export function buildGemeentePvModel(input: GemeentePvInput): Result<O3Model, O3
     remarks: input.remarks ?? null,
     emlHash: input.emlHash,
     createdAt: input.createdAt,
+    ...(input.auditHead !== undefined ? { auditHead: input.auditHead } : {}),
   });
   if (!base.ok) {
     return base.code === 'o3_geen_gemeenten'
