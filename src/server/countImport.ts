@@ -59,6 +59,9 @@ export interface ImportWorkValue {
   readonly signer: { readonly subject: string; readonly fingerprint: string; readonly embeddedMatchesTrusted: boolean };
   readonly total: VoteCounts;
   readonly units: number;
+  /** The EML's SHA-256 (hex, of its bytes) and the detached signature: the confirm verifies them again against the key current then. */
+  readonly rawSha256Hex: string;
+  readonly signature: Uint8Array;
 }
 
 export type ProgressFn = (stage: ImportStage, progress: number) => void;
@@ -390,6 +393,8 @@ async function importWork(
     signer: { subject: key.subject, fingerprint: key.fingerprint, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted },
     total,
     units,
+    rawSha256Hex,
+    signature: new Uint8Array(signature),
   });
 }
 
