@@ -80,7 +80,7 @@ test('gemeente PV model: station rows by number, municipality Z, totals = sum of
 });
 
 /** A gemeente PV of Zeewolde with two stations (the numbers of two real municipalities). */
-async function zeewoldeModel(): Promise<O3Model> {
+async function zeewoldeModel(auditHead: { length: number; hash: string } | null = null): Promise<O3Model> {
   const a = await municipalityTotals('0050');
   const b = await municipalityTotals('0184');
   const r = buildGemeentePvModel({
@@ -98,6 +98,7 @@ async function zeewoldeModel(): Promise<O3Model> {
     objections: null,
     emlHash: 'ab'.repeat(32),
     createdAt: '2021-03-18T10:00:00.000',
+    auditHead,
   });
   assert.ok(r.ok, JSON.stringify(r));
   return r.value;
@@ -121,6 +122,23 @@ test('gemeente PV PDF declares PDF/A-2b (XMP pdfaid) and carries the gemeente ti
     assert.match(t.stdout, /Stembureau Het Dorpshuis/);
     assert.match(t.stdout, /pagina 1 van \d+/);
     assert.doesNotMatch(t.stdout, /hoofdstembureau/);
+  }
+});
+
+test('gemeente PV: the audit chain head in the footer of the PDF and the ODT (and nothing without one)', async () => {
+  const head = { length: 4321, hash: 'c0ffee'.repeat(10) + 'abcd' };
+  const line = 'Auditlog: 4321 records, laatste hash C0FF EEC0 FFEE C0FF EEC0 FFEE C0FF EEC0 FFEE C0FF EEC0 FFEE C0FF EEC0 FFEE ABCD';
+  const m = await zeewoldeModel(head);
+  assert.equal(m.auditLog, line);
+  assert.equal((await zeewoldeModel()).auditLog, null);
+  const odt = await gemeentePvOdtFile(m);
+  const { unzip } = await import('../support/zip.ts');
+  assert.ok((await unzip(odt)).some(([, b]) => b.toString('utf8').includes(line)), 'ODT footer');
+  if (HAVE_PDFTOTEXT) {
+    const r = gemeentePvPdf(m);
+    assert.ok(r.ok, JSON.stringify(r));
+    const t = spawnSync('pdftotext', ['-raw', '-', '-'], { input: r.value, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(t.stdout.replace(/\s+/g, ' ').includes(line), 'PDF footer');
   }
 });
 
