@@ -266,7 +266,7 @@ export const keyRoutes = [
               409,
               'key.replace_needs_leader',
               `Fase 1 is voorbij: de publieke sleutel van ${m.name} kan alleen worden vervangen nadat de verkiezingsleider dit heeft bevestigd ` +
-                `(Tonen stemgebieden > ${m.name} > Vervangen sleutel bevestigen, met de vingerafdruk van de nieuwe sleutel: ${info.value.fingerprint}). ` +
+                `(Tonen stemgebieden > Vervangen publieke sleutel bevestigen, met de vingerafdruk van de nieuwe sleutel: ${info.value.fingerprint}). ` +
                 'Het geüploade bestand blijft een uur bewaard.',
               info.value.fingerprint,
             );
