@@ -220,6 +220,7 @@ const ELECTION_TABLES = [
   'polling_stations',
   'gemeente_setup',
   'uploads',
+  'integrity_baseline_pending',
   'key_replace_approvals',
   'municipality_keys',
   'own_key',

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { agreedForm, type UnitState } from '../domain/doubleEntry.ts';
 import { formCanonicalText, type EntryForm } from '../domain/entry.ts';
 import { formatHash } from '../domain/hashcode.ts';
-import { verifyChain } from './audit.ts';
+import { SYSTEM_ACTOR, verifyChain, writeAudit } from './audit.ts';
 import type { AppContext } from './context.ts';
 import type { Db } from './db/database.ts';
 import { ApiError } from './http.ts';
@@ -94,6 +94,39 @@ function lastCountRecords(db: Db): Map<string, { id: number; action: string; det
 
 function unitLabel(code: string): string {
   return /^SB\d+$/.test(code) ? `stembureau ${code.slice(2)}` : `gemeente ${code}`;
+}
+
+/**
+ * Once, at the first start after migration 6 on a database with complete units: every complete unit
+ * whose completing record carries no hashes (made by an earlier version) gets a system audit record
+ * `counts.integrity_baseline` with its hashes as they are now; from then on any change shows.
+ */
+export function baselineLegacyUnits(ctx: AppContext, now: Date): number {
+  const pending = ctx.db.prepare('SELECT 1 FROM integrity_baseline_pending WHERE id = 1').get();
+  if (!pending) return 0;
+  return ctx.db.transaction(() => {
+    const last = lastCountRecords(ctx.db);
+    let n = 0;
+    const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' ORDER BY code").all() as { code: string; state_json: string }[];
+    for (const r of rows) {
+      if (typeof last.get(r.code)?.details.agreedSha256 === 'string') continue;
+      let hashes: ReturnType<typeof completionHashes> = null;
+      try {
+        hashes = completionHashes(JSON.parse(r.state_json) as UnitState);
+      } catch {
+        hashes = null;
+      }
+      if (hashes === null) continue;
+      writeAudit(ctx.db, now, SYSTEM_ACTOR, 'counts.integrity_baseline', {
+        code: r.code,
+        ...hashes,
+        reason: 'afgerond door een eerdere versie; de hashes zijn bij de overgang naar deze versie vastgelegd',
+      });
+      n++;
+    }
+    ctx.db.prepare('DELETE FROM integrity_baseline_pending').run();
+    return n;
+  }).immediate();
 }
 
 export function unitProblems(ctx: AppContext): IntegrityProblem[] {

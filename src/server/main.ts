@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 import { SYSTEM_ACTOR, writeAudit } from './audit.ts';
 import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig, type TestHooks } from './context.ts';
 import { openDatabase, StartupError, type Db } from './db/database.ts';
-import { anchorAudit, startupCheck } from './integrity.ts';
+import { anchorAudit, baselineLegacyUnits, startupCheck } from './integrity.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
 
 export { buildApp } from './app.ts';
@@ -191,6 +191,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...(opts.testHooks ? { testHooks: opts.testHooks } : {}),
     };
     // Tampering shows (integrity.ts): the chain against its anchor, complete units and documents against the chain.
+    const baselined = baselineLegacyUnits(ctx, clock());
+    if (baselined > 0) log.info({ units: baselined }, 'hashes van eerder afgeronde invoer vastgelegd in het auditlog');
     const problems = startupCheck(ctx);
     if (problems.length > 0) {
       log.error({ problems }, 'controle bij het starten: de gegevens zijn buiten het programma om gewijzigd');

@@ -219,3 +219,70 @@ describe('tampering with the database shows (Lelystad)', () => {
     assert.doesNotMatch(server.printed.join(''), /LET OP/);
   });
 });
+
+describe('a database from an earlier version (complete units without hashes in the audit log)', () => {
+  test('the first start records their hashes once (counts.integrity_baseline); a later edit shows', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'uitslag-legacy-'));
+    let server = await startTestServer({ dataDir });
+    try {
+      const s = await preparePhase2(server);
+      const [t1, t2] = s.typists as [ApiClient, ApiClient];
+      await completeMunicipality(t1, t2, '0050');
+      await server.close();
+      // Make it look like schema 5: no hashes in the records (the chain recomputed), no migration 6, no anchor.
+      const db = new Database(path.join(dataDir, DB));
+      try {
+        db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE key_replace_approvals; DROP TABLE integrity_baseline_pending;');
+        const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as {
+          id: number;
+          at: string;
+          user_id: number | null;
+          username: string | null;
+          role: string | null;
+          action: string;
+          details_json: string;
+        }[];
+        let prev = '0'.repeat(64);
+        for (const r of rows) {
+          const details = JSON.parse(r.details_json) as Record<string, unknown>;
+          for (const k of ['formSha256', 'agreedSha256', 'firstSha256', 'secondSha256']) delete details[k];
+          const content = { id: r.id, at: r.at, userId: r.user_id, username: r.username, role: r.role, action: r.action, details };
+          const hash = createHash('sha256').update(prev + canonicalJson(content), 'utf8').digest('hex');
+          db.prepare('UPDATE audit_log SET details_json = ?, prev_hash = ?, hash = ? WHERE id = ?').run(canonicalJson(details), prev, hash, r.id);
+          prev = hash;
+        }
+        db.pragma('user_version = 5');
+      } finally {
+        db.close();
+      }
+      rmSync(path.join(dataDir, 'logs', 'audit-anker.jsonl'));
+      server = await startTestServer({ dataDir, clock: server.clock });
+      assert.doesNotMatch(server.printed.join(''), /LET OP/);
+      const leader = new ApiClient(server.url);
+      assert.equal((await leader.login('leider', USER_PASSWORD + '!')).status, 200);
+      assert.equal((await leader.get('/api/integrity')).json.ok, true);
+      const records = (await leader.get('/api/audit?limit=100')).json.records as { action: string; details: Record<string, unknown> }[];
+      const baseline = records.filter((r) => r.action === 'counts.integrity_baseline');
+      assert.equal(baseline.length, 1);
+      assert.equal(baseline[0]!.details.code, '0050');
+      assert.match(String(baseline[0]!.details.agreedSha256), /^[0-9a-f]{64}$/);
+      // Once only, and from now on an edit shows.
+      await server.close();
+      server = await startTestServer({ dataDir, clock: server.clock });
+      const again = new ApiClient(server.url);
+      assert.equal((await again.login('leider', USER_PASSWORD + '!')).status, 200);
+      assert.equal(((await again.get('/api/audit?limit=100')).json.records as { action: string }[]).filter((r) => r.action === 'counts.integrity_baseline').length, 1);
+      const edit = new Database(path.join(dataDir, DB));
+      try {
+        const row = edit.prepare("SELECT state_json FROM count_units WHERE code = '0050'").get() as { state_json: string };
+        edit.prepare("UPDATE count_units SET state_json = ? WHERE code = '0050'").run(row.state_json.replace('"scalars":{"Z":', '"scalars":{"Z":1'));
+      } finally {
+        edit.close();
+      }
+      assert.equal((await again.get('/api/integrity')).json.ok, false);
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

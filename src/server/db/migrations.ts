@@ -311,6 +311,11 @@ export const MIGRATIONS: readonly string[] = [
     approved_by INTEGER NOT NULL REFERENCES users(id),
     used_at TEXT
   );
+
+  -- Units completed by an earlier version have no hashes in the audit log: the first start after this
+  -- migration records them once (integrity.ts baselineLegacyUnits), then removes this marker.
+  CREATE TABLE integrity_baseline_pending (id INTEGER PRIMARY KEY CHECK (id = 1));
+  INSERT INTO integrity_baseline_pending (id) SELECT 1 WHERE EXISTS (SELECT 1 FROM count_units WHERE kind = 'complete');
   `,
 ];
 
