@@ -16,7 +16,7 @@
  * status screens. Pure reading, apart from the anchor file.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { agreedForm, type UnitState } from '../domain/doubleEntry.ts';
 import { formCanonicalText, type EntryForm } from '../domain/entry.ts';
@@ -28,6 +28,8 @@ import { ApiError } from './http.ts';
 
 /** The anchor file under <data>/logs (archived with the logs; emptied by vernietigen with them). */
 export const ANCHOR_FILE = 'audit-anker.jsonl';
+/** How much of the anchor file's end is read for its last line. */
+const ANCHOR_TAIL_BYTES = 4096;
 
 /** SHA-256 (hex) of a form's canonical text: what the audit records of count actions carry. */
 export function formSha256(form: EntryForm): string {
@@ -221,11 +223,20 @@ function anchorPath(ctx: AppContext): string {
 
 /** The last anchored head in the file, or null when there is none (new, or emptied by vernietigen). */
 export function lastAnchor(ctx: AppContext): AnchorLine | null {
+  // Only the file's tail is read (it grows by a line per change; the last complete line counts).
   let text: string;
+  let fd: number | null = null;
   try {
-    text = readFileSync(anchorPath(ctx), 'utf8');
+    fd = openSync(anchorPath(ctx), 'r');
+    const size = fstatSync(fd).size;
+    const n = Math.min(size, ANCHOR_TAIL_BYTES);
+    const buf = Buffer.alloc(n);
+    readSync(fd, buf, 0, n, size - n);
+    text = buf.toString('utf8');
   } catch {
     return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   for (let i = lines.length - 1; i >= 0; i--) {
@@ -300,7 +311,13 @@ export function anchorAudit(ctx: AppContext, now: Date): void {
   const head = auditHead(ctx.db);
   if (head.hash === null) return;
   if (s.anchored && s.anchored.length === head.length && s.anchored.hash === head.hash) return;
-  if (anchorProblems(ctx).length > 0) {
+  // The head anchored last must still be in the chain (checked in memory; the file only at start-up).
+  const stillThere =
+    s.anchored === null
+      ? anchorProblems(ctx).length === 0
+      : s.anchored.hash === null ||
+        (ctx.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(s.anchored.length) as { hash: string } | undefined)?.hash === s.anchored.hash;
+  if (!stillThere) {
     s.frozen = true;
     ctx.log.error('het auditlog past niet meer bij zijn anker; het anker wordt niet bijgewerkt');
     return;
