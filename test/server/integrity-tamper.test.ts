@@ -16,10 +16,12 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { UnitState } from '../../src/domain/doubleEntry.ts';
 import type { EntryForm } from '../../src/domain/entry.ts';
+import { formatHash } from '../../src/domain/hashcode.ts';
 import { canonicalJson } from '../../src/server/audit.ts';
 import { LELYSTAD_MUNICIPALITIES, preparePhase2, type Phase2Setup } from '../support/counts.ts';
 import { completeMunicipality, createDocuments, createOwnKey, PV_DETAILS } from '../support/documents.ts';
 import { ADMIN_PASSWORD, ApiClient, startTestServer, USER_PASSWORD, type TestServer } from '../support/server.ts';
+import { unzip } from '../support/zip.ts';
 
 const DB = 'uitslag.sqlite';
 
@@ -86,6 +88,21 @@ describe('tampering with the database shows (Lelystad)', () => {
     for (const r of entries) assert.match(String(r.details.formSha256), /^[0-9a-f]{64}$/);
     for (const r of entries.filter((x) => x.action === 'counts.second_entry')) assert.match(String(r.details.agreedSha256), /^[0-9a-f]{64}$/);
     assert.ok(existsSync(path.join(dataDir, 'logs', 'audit-anker.jsonl')));
+  });
+
+  test("the archive's manifest names the audit chain's head (with the archive's own record)", async () => {
+    const a = await leader.get('/api/archive/download');
+    assert.equal(a.status, 200);
+    const files = new Map(await unzip(a.bytes));
+    const head = (await leader.get('/api/integrity')).json.auditHead as { length: number; hash: string };
+    const records = (await leader.get('/api/audit?limit=1')).json.records as { id: number; action: string }[];
+    assert.equal(records[0]!.action, 'archive.create');
+    assert.equal(head.length, records[0]!.id);
+    assert.match(files.get('MANIFEST.txt')!.toString('utf8'), new RegExp(`^# Auditlog bij het archiveren: ${head.length} records, laatste hash ${formatHash(head.hash)}$`, 'm'));
+    assert.deepEqual(JSON.parse(files.get('manifest.json')!.toString('utf8')).auditLog, { length: head.length, lastHash: head.hash });
+    // The anchor file is in the archive too, ending with that head.
+    const anchor = files.get('logs/audit-anker.jsonl')!.toString('utf8').trim().split('\n');
+    assert.equal(JSON.parse(anchor.at(-1)!).head, head.hash);
   });
 
   test('the audit log refuses UPDATE and DELETE', () => {
