@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { can } from '../domain/permissions.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, sanitizeFileName, type AnyRoute, type SessionUser, type UploadedFile } from './http.ts';
+import { anchorAudit } from './integrity.ts';
 import { allRoutes } from './routes/index.ts';
 import { SESSION_COOKIE, lookupSession, touchSession } from './sessions.ts';
 
@@ -144,6 +145,8 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   });
 
   for (const def of routes) registerRoute(app, ctx, def);
+  // The audit chain's head, anchored outside the database after every request (integrity.ts).
+  app.addHook('onResponse', async () => anchorAudit(ctx, ctx.clock()));
 
   // The UI: static files with SPA fallback.
   const uiDir = opts.uiDir ?? DEFAULT_UI_DIR;

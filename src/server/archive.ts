@@ -25,6 +25,7 @@ import { retentionEnd } from '../domain/retention.ts';
 import { auditCsv, verifyChain, writeAudit, type Actor } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError } from './http.ts';
+import { anchorAudit, auditHead, auditHeadText, restartAnchor } from './integrity.ts';
 import { downloadName, localDateTime } from './documents.ts';
 import { electionRow, stemgebiedOf } from './state.ts';
 
@@ -157,6 +158,10 @@ export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Pr
   ctx.db.transaction(() => {
     writeAudit(ctx.db, now, actor, 'archive.create', { fileName, chain: verifyChain(ctx.db) });
   })();
+  // The chain's head (with the archive record above), anchored once more outside the database: the
+  // manifest names it, so the archive shows where the audit log stood (integrity.ts).
+  const head = auditHead(ctx.db);
+  anchorAudit(ctx, now);
   const entries = archiveEntries(ctx, logsDir);
   const manifest = manifestOf(entries);
   const header = [
@@ -165,6 +170,7 @@ export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Pr
       : `Archief ${e.name} (${e.election_id}), hoofdstembureau kieskring ${e.kieskring_number} ${e.kieskring_name}`,
     `Aangemaakt ${now.toISOString()} door ${actor.username ?? 'systeem'}`,
     'SHA-256 van elk bestand; controleer met: sha256sum -c MANIFEST.txt',
+    `Auditlog bij het archiveren: ${auditHeadText(head)}`,
   ];
   const json = Buffer.from(
     JSON.stringify(
@@ -173,6 +179,7 @@ export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Pr
         kieskring: { number: e.kieskring_number, name: e.kieskring_name },
         ...(area.category === 'GEMEENTE' ? { gemeente: { code: area.code, name: area.name } } : {}),
         createdAt: now.toISOString(),
+        auditLog: { length: head.length, lastHash: head.hash },
         files: manifest,
       },
       null,
@@ -213,6 +220,8 @@ const ELECTION_TABLES = [
   'polling_stations',
   'gemeente_setup',
   'uploads',
+  'integrity_baseline_pending',
+  'key_replace_approvals',
   'municipality_keys',
   'own_key',
   'candidates',
@@ -290,5 +299,6 @@ export function destroyElection(ctx: AppContext, now: Date, actor: Actor, detail
   } catch {
     // no logs folder: nothing to empty
   }
+  restartAnchor(ctx, now);
   return { erased, keyFilesRemoved, compacted, logFilesCleared };
 }

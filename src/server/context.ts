@@ -35,6 +35,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
   countEmlMaxBytes: 160 * 1024 * 1024,
 };
 
+/** Points where a test can wait (never set in production). */
+export interface TestHooks {
+  /** Awaited after the final documents are rendered and before they are stored (tests race changes against it). */
+  readonly documentsRendered?: () => Promise<void>;
+}
+
 /** Everything a route handler may use; no globals. */
 export interface AppContext {
   readonly db: Db;
@@ -50,4 +56,5 @@ export interface AppContext {
   readonly dummyHash: string;
   /** In-progress key generation (one at a time). */
   keyGenerationRunning: boolean;
+  readonly testHooks?: TestHooks;
 }

@@ -14,7 +14,9 @@
  * the zip name, which must agree) has an imported key → signature valid under that key → hash →
  * EML kind 510b → election id, category, date → authority is a municipality of this kieskring →
  * contest = this kieskring → every list and candidate exists → arithmetic of TotalVotes and every
- * polling station → no reporting unit twice (reader) → entry checks → municipality has no entry yet.
+ * polling station, each polling station of this municipality → no reporting unit twice (reader) →
+ * the polling stations add up to TotalVotes in every field (the whole file, `StationSums`) → entry
+ * checks → municipality has no entry yet. Both read paths (fast pass and saxes) use the same checks.
  * The hash is confirmed by typing its hidden groups at the confirm step (after the content checks, so
  * nobody types groups for a file that is refused anyway).
  */
@@ -58,6 +60,9 @@ export interface ImportWorkValue {
   readonly signer: { readonly subject: string; readonly fingerprint: string; readonly embeddedMatchesTrusted: boolean };
   readonly total: VoteCounts;
   readonly units: number;
+  /** The EML's SHA-256 (hex, of its bytes) and the detached signature: the confirm verifies them again against the key current then. */
+  readonly rawSha256Hex: string;
+  readonly signature: Uint8Array;
 }
 
 export type ProgressFn = (stage: ImportStage, progress: number) => void;
@@ -210,7 +215,12 @@ async function importWork(
   }
 
   /** Handlers that check each vote block as it completes (first problem kept), and what they found. */
-  const readAndCheck = (): { handlers: Eml510Handlers; result: () => { problem: Failure | null; total: VoteCounts | null; units: number } } => {
+  const readAndCheck = (): {
+    handlers: Eml510Handlers;
+    result: () => { problem: Failure | null; total: VoteCounts | null; units: number };
+    /** After the last block: the stations against the total (stationSums). */
+    wholeFile: () => Failure | null;
+  } => {
     const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
     const rules = ruleSetFor(input.election);
     let problem: Failure | null = null;
@@ -259,6 +269,9 @@ async function importWork(
         );
       }
     };
+    // The whole file: every polling station belongs to this municipality, and the stations add up to
+    // the municipality total for every field (stationSumProblem).
+    const stations = new StationSums();
     return {
       handlers: {
         onTotal: (c) => {
@@ -267,10 +280,20 @@ async function importWork(
         },
         onUnit: (u) => {
           units++;
-          checkBlock(u.counts, `stembureau ${u.name || u.id}`);
+          const where = `stembureau ${u.name || u.id}`;
+          if (!problem && !u.id.startsWith(`${code}::`)) {
+            problem = fail(
+              'import.other_unit',
+              `${where} (${u.id}) hoort niet bij gemeente ${name} (${code}). Het bestand is niet geïmporteerd.`,
+              `ReportingUnitIdentifier@Id=${u.id}; expected ${code}::…`,
+            );
+          }
+          checkBlock(u.counts, where);
+          stations.add(u);
         },
       },
       result: () => ({ problem, total, units }),
+      wholeFile: () => (total !== null && units > 0 ? stations.problemAgainst(total, name) : null),
     };
   };
 
@@ -349,6 +372,7 @@ async function importWork(
   // The read and checks of every vote block: from the fast pass when it accepted the file, else again
   // through saxes (lists/candidates exist, arithmetic of every vote block).
   let result = reading.result;
+  let wholeFile = reading.wholeFile;
   if (scanned.read === null) {
     const again = readAndCheck();
     const reader = new Eml510StreamReader(again.handlers);
@@ -364,9 +388,12 @@ async function importWork(
     const end = reader.end();
     if (!end.ok) return end;
     result = again.result;
+    wholeFile = again.wholeFile;
   }
   const { problem, total, units } = result();
   if (problem) return problem;
+  const sums = wholeFile();
+  if (sums) return sums;
   if (total === null) {
     return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');
   }
@@ -379,7 +406,87 @@ async function importWork(
     signer: { subject: key.subject, fingerprint: key.fingerprint, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted },
     total,
     units,
+    rawSha256Hex,
+    signature: new Uint8Array(signature),
   });
+}
+
+/** At most this many polling stations are listed (with their value) in a refusal. */
+const NAMED_STATIONS = 10;
+
+/** Every field of a vote block as (key, Dutch label, value). */
+function eachField(c: VoteCounts, f: (key: string, label: string, value: number) => void): void {
+  f('cast', 'aantal kiesgerechtigden (Z)', c.cast);
+  f('totalCounted', 'totaal geldige stemmen op lijsten (E)', c.totalCounted);
+  f('blanco', 'blanco stemmen (F)', c.rejected.blanco);
+  f('ongeldig', 'ongeldige stemmen (G)', c.rejected.ongeldig);
+  for (const u of c.uncounted) f(`reason:${u.reason}`, `"${u.reason}"`, u.count);
+  for (const l of c.lists) {
+    f(`list:${l.listNumber}`, `het totaal van lijst ${l.listNumber}`, l.total);
+    for (const k of l.candidates) f(`cand:${l.listNumber}:${k.position}`, `kandidaat ${k.position} van lijst ${l.listNumber}`, k.votes);
+  }
+}
+
+/**
+ * The polling stations of a 510b, field by field, to compare their sum with its TotalVotes. Kept
+ * compactly (one number per field and station, fields indexed once), so a refusal can name the
+ * stations. `Cast` (Z) is compared only when a station reports it: the real files either give every
+ * station its Z (TK2023 Aa en Hunze) or none (0 at every station, TK2025 West Maas en Waal). An
+ * absent reason counts as 0.
+ */
+class StationSums {
+  private readonly index = new Map<string, number>();
+  private readonly labels: string[] = [];
+  private readonly sums: number[] = [];
+  private readonly stations: { name: string; values: number[] }[] = [];
+
+  add(u: { id: string; name: string; counts: VoteCounts }): void {
+    const values: number[] = [];
+    eachField(u.counts, (key, label, value) => {
+      const i = this.slot(key, label);
+      values[i] = (values[i] ?? 0) + value;
+      this.sums[i] = (this.sums[i] ?? 0) + value;
+    });
+    this.stations.push({ name: u.name || u.id, values });
+  }
+
+  private slot(key: string, label: string): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.labels.length;
+      this.index.set(key, i);
+      this.labels.push(label);
+      this.sums.push(0);
+    }
+    return i;
+  }
+
+  /** The first field whose station sum differs from the total, naming the stations; null when all add up. */
+  problemAgainst(total: VoteCounts, municipality: string): Failure | null {
+    const expected: number[] = [];
+    eachField(total, (key, label, value) => {
+      const i = this.slot(key, label);
+      expected[i] = (expected[i] ?? 0) + value;
+    });
+    const castIndex = this.index.get('cast')!;
+    const withCast = this.stations.some((s) => (s.values[castIndex] ?? 0) !== 0);
+    for (let i = 0; i < this.labels.length; i++) {
+      if (i === castIndex && !withCast) continue;
+      const want = expected[i] ?? 0;
+      const sum = this.sums[i] ?? 0;
+      if (sum === want) continue;
+      const named = this.stations.filter((st) => (st.values[i] ?? 0) !== 0 || this.stations.length <= NAMED_STATIONS);
+      const listed = named.slice(0, NAMED_STATIONS).map((st) => `${st.name}: ${st.values[i] ?? 0}`);
+      const more = named.length - listed.length;
+      return fail(
+        'import.station_sums',
+        `De stembureaus tellen niet op tot het totaal van gemeente ${municipality}: ${this.labels[i]} is in het totaal ${want}, maar de stembureaus samen hebben ${sum}` +
+          ` (${listed.join('; ')}${more > 0 ? `; en nog ${more} stembureaus` : ''}). Het bestand is niet geïmporteerd.`,
+        `field ${this.labels[i]}: total ${want}, stations ${sum}`,
+      );
+    }
+    return null;
+  }
 }
 
 export { SIGNATURE_SUFFIX };

@@ -28,6 +28,7 @@ import type { VoteCounts } from '../domain/counts.ts';
 import { pollingStationCode, pollingStationNumberOf } from '../domain/pollingStations.ts';
 import { pollingStations } from './pollingStations.ts';
 import { writeAudit } from './audit.ts';
+import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import { actorOf, currentPhase, definitionOf, eligibleVoters, isGemeente, requireElection } from './state.ts';
@@ -492,6 +493,11 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
     }
     if (t.outcome.kind === 'not_identical' || t.outcome.kind === 'differences') outcomeDetails.fields = t.outcome.fields.length;
     if ((a.type === 'submit' || a.type === 'import') && a.acknowledged.length > 0) outcomeDetails.acknowledged = [...a.acknowledged];
+    // Tampering shows (integrity.ts): the form as entered, and when the unit completes its two entries
+    // and its agreed form, as SHA-256 in the history row and the audit record.
+    if (a.type === 'submit' || a.type === 'import') outcomeDetails.formSha256 = formSha256(a.form);
+    const completion = completionHashes(t.state);
+    if (completion !== null && unit.state.kind !== 'complete') Object.assign(outcomeDetails, completion);
     const details = { ...outcomeDetails, ...(opts.details ?? {}) };
     ctx.db
       .prepare(

@@ -41,6 +41,7 @@ import { amsterdamWallClock } from '../transfer/wallClock.ts';
 import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
+import { auditHead } from './integrity.ts';
 import { ApiError } from './http.ts';
 import { candidateListsFile, eligibleVoters, isGemeente, requireElection, stemgebiedOf } from './state.ts';
 import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
@@ -181,6 +182,8 @@ export interface RenderInput {
   readonly key: { readonly privateKeyPem: string; readonly certificatePem: string } | null;
   /** Set for a gemeente installation: then the 510b set is rendered (`municipalities` is ignored). */
   readonly gemeente?: GemeenteRenderInput;
+  /** The audit chain's head when the input was gathered (final documents): printed on the PV. */
+  readonly auditHead?: { readonly length: number; readonly hash: string } | null;
 }
 
 export interface RenderedFile {
@@ -250,6 +253,7 @@ function o3Input(input: RenderInput, emlHash: string | null): O3Input {
     remarks: input.pv.remarks,
     emlHash,
     createdAt: localDateTime(new Date(input.createdAt)),
+    auditHead: input.auditHead ?? null,
   };
 }
 
@@ -267,6 +271,7 @@ function gemeentePvInput(input: RenderInput, g: GemeenteRenderInput, emlHash: st
     remarks: input.pv.remarks,
     emlHash,
     createdAt: localDateTime(new Date(input.createdAt)),
+    auditHead: input.auditHead ?? null,
   };
 }
 
@@ -547,7 +552,99 @@ export async function gatherRenderInput(ctx: AppContext, now: Date, withKey: boo
     createdAt: now.toISOString(),
     key: withKey ? await ownKeyPair(ctx) : null,
     ...(gemeente ? { gemeente } : {}),
+    ...(withKey ? { auditHead: finalAuditHead(ctx) } : {}),
   };
+}
+
+function finalAuditHead(ctx: AppContext): { length: number; hash: string } | null {
+  const h = auditHead(ctx.db);
+  return h.hash === null ? null : { length: h.length, hash: h.hash };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The snapshot: the version of every input, recorded when gathering, compared when storing
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the documents are made of, as versions: per reporting unit its count_units version (0 when it
+ * has no row), the last phase change, the election definition, the candidate lists, the PV details,
+ * the polling stations and eligible voters (gemeente) and the own key. Documents are stored only if
+ * every one of them is still the same (`changedInputs`), so a stored set is a pure function of the
+ * state it is stored with.
+ */
+export interface InputVersions {
+  readonly units: Readonly<Record<string, number>>;
+  readonly phaseRecord: number;
+  readonly election: string;
+  readonly lists: string;
+  readonly pv: string;
+  readonly pollingStations: string;
+  readonly eligibleVoters: string;
+  readonly ownKey: string;
+}
+
+export function inputVersions(ctx: AppContext): InputVersions {
+  const units: Record<string, number> = {};
+  for (const r of ctx.db.prepare('SELECT code, version FROM count_units ORDER BY code').all() as { code: string; version: number }[]) {
+    units[r.code] = r.version;
+  }
+  const one = (sql: string): string => JSON.stringify(ctx.db.prepare(sql).all());
+  const phase = ctx.db.prepare("SELECT id FROM audit_log WHERE action = 'phase.change' ORDER BY id DESC LIMIT 1").get() as { id: number } | undefined;
+  return {
+    units,
+    phaseRecord: phase?.id ?? 0,
+    election: one('SELECT election_id, definition_hash, stemgebied_category, municipality_number, imported_at FROM election'),
+    lists: one('SELECT hash, imported_at FROM candidate_lists_file'),
+    pv: one('SELECT details_json FROM pv_details'),
+    pollingStations: one('SELECT number, name, postcode, updated_at FROM polling_stations ORDER BY number'),
+    eligibleVoters: one('SELECT eligible_voters, updated_at FROM gemeente_setup'),
+    ownKey: one('SELECT fingerprint FROM own_key'),
+  };
+}
+
+/** What changed between two snapshots, in Dutch (empty: nothing). */
+export function changedInputs(ctx: AppContext, before: InputVersions, now: InputVersions): string[] {
+  const out: string[] = [];
+  const codes = [...new Set([...Object.keys(before.units), ...Object.keys(now.units)])].sort();
+  const changedUnits = codes.filter((c) => (before.units[c] ?? 0) !== (now.units[c] ?? 0));
+  if (changedUnits.length > 0) {
+    const names = new Map(reportingUnits(ctx).map((u) => [u.code, u.kind === 'stembureau' ? `stembureau ${u.number}` : `${u.name} (${u.code})`]));
+    out.push(`de steminvoer van ${changedUnits.map((c) => names.get(c) ?? c).join(', ')}`);
+  }
+  if (before.phaseRecord !== now.phaseRecord) out.push('de fase van het verkiezingsproces');
+  if (before.election !== now.election) out.push('de verkiezingsdefinitie');
+  if (before.lists !== now.lists) out.push('de kandidatenlijsten');
+  if (before.pv !== now.pv) out.push('de gegevens van het proces-verbaal');
+  if (before.pollingStations !== now.pollingStations) out.push('de stembureaus');
+  if (before.eligibleVoters !== now.eligibleVoters) out.push('het aantal kiesgerechtigden');
+  if (before.ownKey !== now.ownKey) out.push('de eigen sleutel');
+  return out;
+}
+
+/**
+ * Documents are never signed with a certificate that is not valid at `at` (clear message; nothing is
+ * made or stored).
+ */
+export function requireValidOwnCertificate(ctx: AppContext, at: Date): void {
+  const row = ctx.db.prepare('SELECT not_before, not_after FROM own_key WHERE id = 1').get() as { not_before: string; not_after: string } | undefined;
+  if (!row) return; // ownKeyPair() refuses with its own message
+  const when = (iso: string) => localDateTime(new Date(iso)).slice(0, 16).replace('T', ' ');
+  if (at.getTime() < new Date(row.not_before).getTime()) {
+    throw new ApiError(
+      409,
+      'documents.certificate_not_yet_valid',
+      `Het eigen certificaat is pas geldig vanaf ${when(row.not_before)}; de klok van deze computer staat daarvóór (${when(at.toISOString())}). Er wordt niets ondertekend of opgeslagen. Controleer de datum en tijd van de computer.`,
+      `not_before ${row.not_before}, now ${at.toISOString()}`,
+    );
+  }
+  if (at.getTime() > new Date(row.not_after).getTime()) {
+    throw new ApiError(
+      409,
+      'documents.certificate_expired',
+      `Het eigen certificaat is verlopen op ${when(row.not_after)}. Met een verlopen certificaat wordt niets ondertekend; er is niets opgeslagen.`,
+      `not_after ${row.not_after}, now ${at.toISOString()}`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

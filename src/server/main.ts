@@ -6,8 +6,9 @@ import pino from 'pino';
 import { checkPasswordPolicy } from '../domain/passwords.ts';
 import { buildApp } from './app.ts';
 import { SYSTEM_ACTOR, writeAudit } from './audit.ts';
-import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig } from './context.ts';
+import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig, type TestHooks } from './context.ts';
 import { openDatabase, StartupError, type Db } from './db/database.ts';
+import { anchorAudit, baselineLegacyUnits, startupCheck } from './integrity.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
 
 export { buildApp } from './app.ts';
@@ -32,6 +33,8 @@ export interface StartServerOptions {
   readonly uiDir?: string;
   /** Further configuration overrides (throttling, session lifetime). */
   readonly config?: Partial<ServerConfig>;
+  /** Tests only. */
+  readonly testHooks?: TestHooks;
 }
 
 export interface RunningServer {
@@ -185,7 +188,19 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       version: programVersion(),
       dummyHash: await hasher.hash(random.randomBytes(18).toString('base64')),
       keyGenerationRunning: false,
+      ...(opts.testHooks ? { testHooks: opts.testHooks } : {}),
     };
+    // Tampering shows (integrity.ts): the chain against its anchor, complete units and documents against the chain.
+    const baselined = baselineLegacyUnits(ctx, clock());
+    if (baselined > 0) log.info({ units: baselined }, 'hashes van eerder afgeronde invoer vastgelegd in het auditlog');
+    const problems = startupCheck(ctx);
+    if (problems.length > 0) {
+      log.error({ problems }, 'controle bij het starten: de gegevens zijn buiten het programma om gewijzigd');
+      print(
+        `\nLET OP: de controle bij het starten vond wijzigingen buiten het programma om. Er worden geen bestanden gemaakt tot dit is opgehelderd.\n${problems.map((p) => `- ${p.message}`).join('\n')}\n\n`,
+      );
+    }
+    anchorAudit(ctx, clock());
     app = await buildApp(ctx, opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {});
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();

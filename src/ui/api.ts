@@ -129,6 +129,8 @@ export interface KeyPreview {
   notAfter: string;
   importable: boolean;
   reasons: string[];
+  /** Replacing after phase 1: the election leader must first confirm this key's fingerprint. */
+  replaceNeedsLeader?: boolean;
 }
 
 export interface PhaseInfo {
@@ -187,6 +189,12 @@ export interface MunicipalityStatus {
   updatedAt: string | null;
 }
 
+/** The server's check for changes outside the program (GET /api/integrity; also in the status answers). */
+export interface IntegrityStatus {
+  ok: boolean;
+  problems: { kind: 'unit' | 'document' | 'chain' | 'anchor'; message: string }[];
+}
+
 export interface CountsStatus {
   phase: number;
   unitKind?: UnitKind;
@@ -194,6 +202,7 @@ export interface CountsStatus {
   complete: number;
   byIndicator: Record<Indicator, number>;
   municipalities: MunicipalityStatus[];
+  integrity?: IntegrityStatus;
 }
 
 export type CountAction = 'claim' | 'continue' | 'release' | 'delete' | 'resolve' | 'import';

@@ -27,7 +27,8 @@ import { O3_TEMPLATE, o3Template } from '../../src/reports/o3/pdf.ts';
 import { lelystadLists, municipalityTotals, withAAndD } from '../support/counts.ts';
 
 test('the HSB O 3 template text is byte-identical to the one before the gemeente variant', () => {
-  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), '724c69b79abd0434e88ddaa3d7ac675a483e17df83ccdaef42fd969e5c5e93cb');
+  // Pinned; changed once since, on purpose: the footer line with the audit chain's head (issue 8).
+  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), 'b301ad5ea195267e88c51eeef73b042f6d680fb183b11cb6e5d1c94d5eec2fb5');
   assert.equal(o3Template(HSB_LABELS), O3_TEMPLATE);
   const g = o3Template(GEMEENTE_LABELS);
   assert.notEqual(g, O3_TEMPLATE);
@@ -79,7 +80,7 @@ test('gemeente PV model: station rows by number, municipality Z, totals = sum of
 });
 
 /** A gemeente PV of Zeewolde with two stations (the numbers of two real municipalities). */
-async function zeewoldeModel(): Promise<O3Model> {
+async function zeewoldeModel(auditHead: { length: number; hash: string } | null = null): Promise<O3Model> {
   const a = await municipalityTotals('0050');
   const b = await municipalityTotals('0184');
   const r = buildGemeentePvModel({
@@ -97,6 +98,7 @@ async function zeewoldeModel(): Promise<O3Model> {
     objections: null,
     emlHash: 'ab'.repeat(32),
     createdAt: '2021-03-18T10:00:00.000',
+    auditHead,
   });
   assert.ok(r.ok, JSON.stringify(r));
   return r.value;
@@ -120,6 +122,23 @@ test('gemeente PV PDF declares PDF/A-2b (XMP pdfaid) and carries the gemeente ti
     assert.match(t.stdout, /Stembureau Het Dorpshuis/);
     assert.match(t.stdout, /pagina 1 van \d+/);
     assert.doesNotMatch(t.stdout, /hoofdstembureau/);
+  }
+});
+
+test('gemeente PV: the audit chain head in the footer of the PDF and the ODT (and nothing without one)', async () => {
+  const head = { length: 4321, hash: 'c0ffee'.repeat(10) + 'abcd' };
+  const line = 'Auditlog: 4321 records, laatste hash C0FF EEC0 FFEE C0FF EEC0 FFEE C0FF EEC0 FFEE C0FF EEC0 FFEE C0FF EEC0 FFEE ABCD';
+  const m = await zeewoldeModel(head);
+  assert.equal(m.auditLog, line);
+  assert.equal((await zeewoldeModel()).auditLog, null);
+  const odt = await gemeentePvOdtFile(m);
+  const { unzip } = await import('../support/zip.ts');
+  assert.ok((await unzip(odt)).some(([, b]) => b.toString('utf8').includes(line)), 'ODT footer');
+  if (HAVE_PDFTOTEXT) {
+    const r = gemeentePvPdf(m);
+    assert.ok(r.ok, JSON.stringify(r));
+    const t = spawnSync('pdftotext', ['-raw', '-', '-'], { input: r.value, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(t.stdout.replace(/\s+/g, ' ').includes(line), 'PDF footer');
   }
 });
 

@@ -107,6 +107,10 @@ describe('phases and audit log', () => {
         id: number;
         details_json: string;
       };
+      // The table refuses changes (migration 6); someone with the database file can drop the triggers.
+      assert.throws(() => db.prepare('UPDATE audit_log SET details_json = ? WHERE id = ?').run('{}', row.id), /append-only/);
+      assert.throws(() => db.prepare('DELETE FROM audit_log WHERE id = ?').run(row.id), /append-only/);
+      db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
       db.prepare('UPDATE audit_log SET details_json = ? WHERE id = ?').run(row.details_json.replace('"to":2', '"to":3'), row.id);
       const r = await leader.get('/api/audit');
       assert.deepEqual(r.json.chain, { intact: false, firstBrokenId: row.id });

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../../src/domain/permissions.ts';
-import type { RandomSource, ServerConfig } from '../../src/server/context.ts';
+import type { RandomSource, ServerConfig, TestHooks } from '../../src/server/context.ts';
 import { startServer } from '../../src/server/main.ts';
 import { scryptHasher, type PasswordHasher } from '../../src/server/password-hash.ts';
 
@@ -44,6 +44,7 @@ export interface TestServerOptions {
   readonly random?: RandomSource;
   readonly uiDir?: string;
   readonly config?: Partial<ServerConfig>;
+  readonly testHooks?: TestHooks;
 }
 
 export interface TestServer {
@@ -84,6 +85,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.random !== undefined ? { random: opts.random } : {}),
     ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
+    ...(opts.testHooks !== undefined ? { testHooks: opts.testHooks } : {}),
   });
   if (passwordFile) rmSync(path.dirname(passwordFile), { recursive: true, force: true });
   return {

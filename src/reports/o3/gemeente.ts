@@ -65,6 +65,7 @@ export function buildGemeentePvModel(input: GemeentePvInput): Result<O3Model, O3
     emlHash: input.emlHash,
     createdAt: input.createdAt,
     level: 'gemeente510b',
+    ...(input.auditHead !== undefined ? { auditHead: input.auditHead } : {}),
   });
   if (!base.ok) {
     return base.code === 'o3_geen_gemeenten'

@@ -46,6 +46,11 @@ export interface PvTextInput {
   readonly emlHash: string | null;
   /** Creation date-time, local, 'yyyy-mm-ddThh:mm:ss' (milliseconds allowed, ignored); injected. */
   readonly createdAt: string;
+  /**
+   * The audit chain's head when the numbers were gathered (length, hash hex): printed in the footer,
+   * so the paper the members sign anchors the audit log. Absent or null: not printed.
+   */
+  readonly auditHead?: { readonly length: number; readonly hash: string } | null;
 }
 
 export interface O3Input extends PvTextInput {
@@ -121,6 +126,8 @@ export interface O3Model {
   readonly concept: boolean;
   /** The 510c hash as 16 groups of 4 (upper case), or null for a concept. */
   readonly hash: string | null;
+  /** 'Auditlog: 123 records, laatste hash ABCD …' or null (see PvTextInput.auditHead). */
+  readonly auditLog: string | null;
   /** e.g. '26-03-2021 10:11' */
   readonly createdAt: string;
   /** ISO parts for document metadata. */
@@ -316,6 +323,10 @@ export function buildO3Model(input: O3Input): Result<O3Model, O3Error> {
     title: 'Proces-verbaal van het hoofdstembureau',
     concept: hash === null,
     hash,
+    auditLog:
+      input.auditHead && /^[0-9a-fA-F]{64}$/.test(input.auditHead.hash)
+        ? `Auditlog: ${input.auditHead.length} records, laatste hash ${formatHash(input.auditHead.hash)}`
+        : null,
     createdAt: `${pad2(created.day)}-${pad2(created.month)}-${created.year} ${pad2(created.hour)}:${pad2(created.minute)}`,
     createdAtIso: created,
     election: { id: input.election.id, name: input.election.name, date: input.election.date, dateText },

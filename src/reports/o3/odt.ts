@@ -167,6 +167,7 @@ export function o3Odt(m: O3Model): Promise<Buffer> {
     footerLines: [
       m.hash !== null ? `SHA-256 telbestand (EML 510c): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
       `Aangemaakt: ${m.createdAt}`,
+      ...(m.auditLog !== null ? [m.auditLog] : []),
     ],
     blocks: o3OdtBlocks(m),
   });
@@ -186,6 +187,7 @@ export function gemeentePvOdt(m: O3Model, L: O3Labels): Promise<Buffer> {
     footerLines: [
       m.hash !== null ? `SHA-256 telbestand (EML ${L.emlKind}): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
       `Aangemaakt: ${m.createdAt}`,
+      ...(m.auditLog !== null ? [m.auditLog] : []),
     ],
     blocks: o3OdtBlocks(m, L),
   });

@@ -42,6 +42,7 @@ export function o3Template(L: O3Labels): string {
       [Aangemaakt: #d.createdAt #if d.concept [ – CONCEPT, niet definitief]],
       align(right)[pagina #counter(page).display() van #counter(page).final().first()],
       grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML ${L.emlKind}): #d.hash] else [Geen hashcode: concept]],
+      ..if d.auditLog != none { (grid.cell(colspan: 2)[#d.auditLog],) },
     )
   },
   background: if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },

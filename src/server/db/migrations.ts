@@ -291,6 +291,32 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER document_sets_no_delete BEFORE DELETE ON document_sets
     BEGIN SELECT RAISE(ABORT, 'document sets are kept'); END;
   `,
+  // 6: the audit log is append-only, like count_history (vernietigen drops and re-creates these
+  // triggers inside its one transaction, as it does for the other election tables); the election
+  // leader's approvals of replacing a municipality's key after phase 1
+  `
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+  -- After phase 1 a municipality's key is replaced only after the election leader confirmed that
+  -- replacement (the new certificate's fingerprint, with a reason); an approval is used once.
+  CREATE TABLE key_replace_approvals (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    approved_at TEXT NOT NULL,
+    approved_by INTEGER NOT NULL REFERENCES users(id),
+    used_at TEXT
+  );
+
+  -- Units completed by an earlier version have no hashes in the audit log: the first start after this
+  -- migration records them once (integrity.ts baselineLegacyUnits), then removes this marker.
+  CREATE TABLE integrity_baseline_pending (id INTEGER PRIMARY KEY CHECK (id = 1));
+  INSERT INTO integrity_baseline_pending (id) SELECT 1 WHERE EXISTS (SELECT 1 FROM count_units WHERE kind = 'complete');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

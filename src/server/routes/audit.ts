@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditCsv, listAudit, verifyChain, writeAudit } from '../audit.ts';
 import { route } from '../http.ts';
+import { auditHead, integrityDto, integrityProblems } from '../integrity.ts';
 import { actorOf } from '../state.ts';
 
 const AuditQuery = z.object({
@@ -30,6 +31,18 @@ export const auditRoutes = [
       })),
       chain: verifyChain(ctx.db),
     }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/integrity',
+    access: 'election.view',
+    tag: 'logboek',
+    summary:
+      'Controle op wijzigingen buiten het programma om: elke afgeronde invoer en elk opgeslagen bestand tegen het auditlog, het auditlog tegen zijn anker.',
+    handler: ({ ctx }) => {
+      const head = auditHead(ctx.db);
+      return { ...integrityDto(integrityProblems(ctx)), auditHead: { length: head.length, hash: head.hash } };
+    },
   }),
   route({
     method: 'GET',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { verifyDetached } from '../../crypto/cms.ts';
 import { z } from 'zod';
 import { checkEntry, type CheckResult } from '../../domain/checks.ts';
 import { availableActions, currentDraft, indicator, type UnitActionName, type UnitState, type UserRef } from '../../domain/doubleEntry.ts';
@@ -34,6 +35,7 @@ import {
   type UnitKind,
 } from '../counts.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
+import { integrityDto, quickIntegrityProblems } from '../integrity.ts';
 import { actorOf, currentPhase, electionRules, isGemeente, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
@@ -282,6 +284,8 @@ export const countRoutes = [
         complete: byIndicator.afgerond,
         byIndicator,
         municipalities: rows,
+        // Tampering shows: complete units against the audit chain now; chain and documents as last checked.
+        integrity: integrityDto(quickIntegrityProblems(ctx)),
       };
     },
   }),
@@ -559,9 +563,29 @@ export const countRoutes = [
         throw ApiError.from(422, check);
       }
       const zipSha256 = createHash('sha256').update(j.zip).digest('hex');
+      /**
+       * The signature again, against the municipality's key as it is now (inside the transaction): a key
+       * replaced or removed since the file was checked must not let the file in on the old key's word.
+       */
+      const reverify = (): { subject: string; fingerprint: string } => {
+        const key = ctx.db.prepare('SELECT certificate_pem, subject, fingerprint FROM municipality_keys WHERE code = ?').get(v.code) as
+          | { certificate_pem: string; subject: string; fingerprint: string }
+          | undefined;
+        const again = key ? verifyDetached({ sha256: Buffer.from(v.rawSha256Hex, 'hex') }, Buffer.from(v.signature), key.certificate_pem) : null;
+        if (!key || !again?.ok) {
+          throw new ApiError(
+            409,
+            'import.key_changed',
+            `De publieke sleutel van ${v.name} is ${key ? 'vervangen' : 'verwijderd'} nadat dit bestand werd gecontroleerd, en de handtekening klopt niet met de huidige sleutel. Er is niets geïmporteerd; upload het bestand opnieuw.`,
+            key ? `signed by ${v.signer.fingerprint}, current key ${key.fingerprint}` : 'no key',
+          );
+        }
+        return { subject: key.subject, fingerprint: key.fingerprint };
+      };
       // One transaction: the import (its own transaction becomes a savepoint), its audit record and
       // the zip's exact bytes (archived in guide step 14).
       const t = ctx.db.transaction(() => {
+        const signer = reverify();
         const transition = applyUnitAction(ctx, {
           code: v.code,
           user: user!,
@@ -571,8 +595,8 @@ export const countRoutes = [
             fileName: j.fileName,
             emlName: v.emlName,
             hash: formatHash(v.hashHex),
-            signer: v.signer.subject,
-            fingerprint: v.signer.fingerprint,
+            signer: signer.subject,
+            fingerprint: signer.fingerprint,
             embeddedMatchesTrusted: v.signer.embeddedMatchesTrusted,
             pollingStations: v.units,
             zipSize: j.zip.length,

@@ -11,13 +11,16 @@ import { allCountsComplete, anyEntryExists } from '../counts.ts';
 import { buildArchive, destroyElection, retentionDate, withinRetention } from '../archive.ts';
 import { dutchDate } from '../../domain/dates.ts';
 import { writeAudit } from '../audit.ts';
+import { anchorAudit, integrityDto, integrityProblems, requireIntegrity } from '../integrity.ts';
 import type { AppContext } from '../context.ts';
 import {
   DOCUMENT_KINDS,
   PvDetailsSchema,
   documentKindsOf,
   downloadName,
+  changedInputs,
   gatherRenderInput,
+  inputVersions,
   listDocuments,
   loadDocument,
   loadPvDetails,
@@ -25,6 +28,7 @@ import {
   pvDetailsMissing,
   readiness,
   renderInWorker,
+  requireValidOwnCertificate,
   storeDocumentSet,
   validSet,
   type ConceptFormat,
@@ -142,6 +146,8 @@ function finaliseStatus(ctx: AppContext) {
     pvDetailsMissing: pvDetailsMissing(pv.details, gemeente),
     documents: set ? { setId: set.id, createdAt: set.created_at, emlHash: formatHash(set.eml_hash) } : null,
     running: runningJob(ctx) ? jobDto(runningJob(ctx)!) : null,
+    // Tampering shows: every complete unit and stored document against the audit chain (issue 8).
+    integrity: integrityDto(e ? integrityProblems(ctx) : []),
     // a gemeente: the rows above are its polling stations ('SB<n>'); its eligible voters are needed too
     ...(gemeente ? { unitKind: 'stembureau' as const, eligibleVotersMissing: eligibleMissing } : {}),
   };
@@ -196,6 +202,11 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
   requirePvDetails(ctx);
   if (runningJob(ctx)) throw new ApiError(409, 'documents.busy', 'De bestanden worden al aangemaakt. Wacht tot dat klaar is.');
   if (isGemeente(ctx) && eligibleVoters(ctx) === null) throw new ApiError(409, 'documents.eligible_voters_missing', ELIGIBLE_MISSING);
+  // Every complete unit and stored document against the audit chain, the chain against its anchor.
+  requireIntegrity(ctx);
+  requireValidOwnCertificate(ctx, now);
+  // The snapshot: the version of every input, before gathering it; storing refuses if any changed.
+  const versions = inputVersions(ctx);
   const input = await gatherRenderInput(ctx, now, true);
   const job: DocumentJob = {
     id: ctx.random.randomBytes(16).toString('hex'),
@@ -219,6 +230,11 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
       ctx.log.error({ code: r.code, detail: r.detail }, 'documenten aanmaken mislukt');
       return;
     }
+    try {
+      await ctx.testHooks?.documentsRendered?.();
+    } catch {
+      // a test hook never stops the job
+    }
     job.stage = 'storing';
     const at = ctx.clock();
     try {
@@ -226,6 +242,17 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
         // The state may have changed while rendering: check again, inside the transaction.
         requirePhase3(ctx);
         refuseWhenValidSet(ctx);
+        const changed = changedInputs(ctx, versions, inputVersions(ctx));
+        if (changed.length > 0) {
+          throw new ApiError(
+            409,
+            'documents.inputs_changed',
+            `Tijdens het aanmaken van de bestanden is gewijzigd: ${changed.join('; ')}. De bestanden zouden niet meer kloppen met de opgeslagen gegevens; er is niets opgeslagen. Maak de bestanden opnieuw aan.`,
+            changed.join('; '),
+          );
+        }
+        requireValidOwnCertificate(ctx, at);
+        requireIntegrity(ctx);
         const setId = storeDocumentSet(ctx, r.value, at, localDateTime(new Date(input.createdAt)), user.id);
         const eml = r.value.find((f) => f.kind === 'eml510c' || f.kind === 'eml510b')!;
         writeAudit(ctx.db, at, actorOf(user), 'documents.create', {
@@ -238,6 +265,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
       }).immediate();
       job.stage = 'done';
       job.progress = 1;
+      anchorAudit(ctx, at);
     } catch (e) {
       job.stage = 'failed';
       job.error =

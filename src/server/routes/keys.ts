@@ -18,7 +18,7 @@ import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, route } from '../http.ts';
 import { sha256Hex } from '../sessions.ts';
-import { actorOf, definitionOf, requireElection, stemgebiedOf } from '../state.ts';
+import { actorOf, currentPhase, definitionOf, requireElection, stemgebiedOf } from '../state.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 
 interface OwnKeyRow {
@@ -43,6 +43,25 @@ const KeyConfirmBody = z.object({
   uploadId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.'),
   replace: z.boolean().optional(),
 });
+const ApproveReplaceBody = z.object({
+  /** The new certificate's fingerprint, as the preview shows it. */
+  fingerprint: z.string().trim().min(1, 'Geef de vingerafdruk van de nieuwe sleutel op.').max(200),
+  reason: z.string().trim().min(1, 'Geef een reden op.').max(1000),
+});
+
+/**
+ * After phase 1 (counts may already rest on the current key), replacing a municipality's key needs
+ * the election leader's explicit confirmation of the new key (its fingerprint and a reason), recorded
+ * in the audit log; the beheerder's import then uses that confirmation once.
+ */
+function replacementNeedsLeader(ctx: AppContext): boolean {
+  return currentPhase(ctx) > 1;
+}
+
+function sameFingerprint(a: string, b: string): boolean {
+  const norm = (x: string) => x.replace(/[^0-9a-f]/gi, '').toLowerCase();
+  return norm(a) === norm(b);
+}
 
 /** The municipality with this 4-digit code in our kieskring, or 404. */
 function municipality(ctx: AppContext, code: string) {
@@ -199,6 +218,8 @@ export const keyRoutes = [
         importable,
         reasons,
         existingKey: existing ? { fingerprint: existing.fingerprint } : null,
+        /** Replacing after phase 1: the election leader must first confirm this fingerprint. */
+        replaceNeedsLeader: existing !== undefined && replacementNeedsLeader(ctx),
       };
     },
   }),
@@ -232,6 +253,26 @@ export const keyRoutes = [
             `Voor ${m.name} is al een publieke sleutel geïmporteerd (vingerafdruk ${existing.fingerprint}). Bevestig dat u deze wilt vervangen.`,
           );
         }
+        let approval: { id: number; reason: string; approved_by: number; username: string | null } | undefined;
+        if (existing && existing.fingerprint !== info.value.fingerprint && replacementNeedsLeader(ctx)) {
+          approval = ctx.db
+            .prepare(
+              `SELECT a.id, a.reason, a.approved_by, u.username FROM key_replace_approvals a LEFT JOIN users u ON u.id = a.approved_by
+               WHERE a.code = ? AND a.fingerprint = ? AND a.used_at IS NULL ORDER BY a.id DESC LIMIT 1`,
+            )
+            .get(params.code, info.value.fingerprint) as typeof approval;
+          if (!approval) {
+            throw new ApiError(
+              409,
+              'key.replace_needs_leader',
+              `Fase 1 is voorbij: de publieke sleutel van ${m.name} kan alleen worden vervangen nadat de verkiezingsleider dit heeft bevestigd ` +
+                `(Tonen stemgebieden > Vervangen publieke sleutel bevestigen, met de vingerafdruk van de nieuwe sleutel: ${info.value.fingerprint}). ` +
+                'Het geüploade bestand blijft een uur bewaard.',
+              info.value.fingerprint,
+            );
+          }
+          ctx.db.prepare('UPDATE key_replace_approvals SET used_at = ? WHERE id = ?').run(now.toISOString(), approval.id);
+        }
         ctx.db
           .prepare(
             `INSERT INTO municipality_keys (code, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
@@ -258,6 +299,7 @@ export const keyRoutes = [
           subject: info.value.subjectText,
           fingerprint: info.value.fingerprint,
           ...(existing ? { previousFingerprint: existing.fingerprint } : {}),
+          ...(approval ? { approvedBy: approval.username, approvalReason: approval.reason, approvalId: approval.id } : {}),
         });
         deleteUpload(ctx, upload.id);
       })();
@@ -269,6 +311,57 @@ export const keyRoutes = [
           importedAt: now.toISOString(),
         },
       };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/election/regions/:code/key/approve-replace',
+    access: 'phase.change',
+    tag: 'sleutels',
+    summary:
+      'Na fase 1: de verkiezingsleider bevestigt dat de publieke sleutel van een gemeente mag worden vervangen door de sleutel met deze vingerafdruk (met reden; eenmalig).',
+    params: CodeParams,
+    body: ApproveReplaceBody,
+    handler: ({ ctx, user, params, body, now }) => {
+      const { municipality: m } = municipality(ctx, params.code);
+      return ctx.db.transaction(() => {
+        if (!replacementNeedsLeader(ctx)) {
+          throw new ApiError(409, 'key.replace_not_needed', 'In fase 1 vervangt de beheerder een sleutel zonder bevestiging van de verkiezingsleider.');
+        }
+        const existing = ctx.db.prepare('SELECT fingerprint FROM municipality_keys WHERE code = ?').get(params.code) as
+          | { fingerprint: string }
+          | undefined;
+        if (!existing) throw new ApiError(409, 'key.none', `Voor ${m.name} is nog geen publieke sleutel geïmporteerd; er is niets te vervangen.`);
+        const staged = ctx.db.prepare("SELECT bytes FROM uploads WHERE kind = 'municipality_key' AND expires_at >= ?").all(now.toISOString()) as {
+          bytes: Buffer;
+        }[];
+        const fingerprint = staged
+          .map((u) => parseCertificate(u.bytes, now, { checkValidity: false }))
+          .flatMap((r) => (r.ok ? [r.value.fingerprint] : []))
+          .find((f) => sameFingerprint(f, body.fingerprint));
+        if (fingerprint === undefined) {
+          throw new ApiError(
+            409,
+            'key.replace_unknown',
+            `Er is geen geüploade sleutel met vingerafdruk ${body.fingerprint}. De beheerder uploadt eerst de nieuwe sleutel van ${m.name}; bevestig daarna de vingerafdruk die het scherm toont.`,
+          );
+        }
+        if (fingerprint === existing.fingerprint) throw new ApiError(409, 'key.replace_same', 'Dit is de sleutel die al is geïmporteerd.');
+        const id = Number(
+          ctx.db
+            .prepare('INSERT INTO key_replace_approvals (code, fingerprint, reason, approved_at, approved_by) VALUES (?, ?, ?, ?, ?)')
+            .run(params.code, fingerprint, body.reason, now.toISOString(), user!.id).lastInsertRowid,
+        );
+        writeAudit(ctx.db, now, actorOf(user!), 'key.municipality.replace_approved', {
+          code: params.code,
+          name: m.name,
+          fingerprint,
+          previousFingerprint: existing.fingerprint,
+          reason: body.reason,
+          approvalId: id,
+        });
+        return { approved: true, code: params.code, fingerprint };
+      }).immediate();
     },
   }),
 ];

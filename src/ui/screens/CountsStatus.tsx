@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, type CountsStatus as StatusData, type Indicator, type MunicipalityStatus, type PhaseInfo } from '../api.ts';
+import { api, type CountsStatus as StatusData, type Indicator, type IntegrityStatus, type MunicipalityStatus, type PhaseInfo } from '../api.ts';
 import { ErrorMessage, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { INDICATOR_LABELS, INDICATOR_ORDER, IndicatorIcon, STATE_LABELS, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
@@ -27,6 +27,24 @@ export function Progress({ complete, total, words = unitWords('gemeente') }: { c
       <p className="progress-text" data-testid="progress-text">
         {complete} van {total} {words.many} afgerond
       </p>
+    </div>
+  );
+}
+
+/** The server found changes outside the program (database or files edited): shown until resolved. */
+export function IntegrityAlert({ integrity }: { integrity: IntegrityStatus | undefined }) {
+  if (!integrity || integrity.ok) return null;
+  return (
+    <div className="message error" role="alert" data-testid="integrity-problems">
+      <p>
+        <strong>Let op: de gegevens zijn buiten het programma om gewijzigd.</strong> Er worden geen bestanden gemaakt tot dit is
+        opgehelderd.
+      </p>
+      <ul>
+        {integrity.problems.map((p, i) => (
+          <li key={i}>{p.message}</li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -74,6 +92,7 @@ function StatusOverview() {
       <ErrorMessage error={error} />
       {data ? (
         <>
+          <IntegrityAlert integrity={data.integrity} />
           {data.phase !== 2 ? (
             <div className="message info" role="status">
               {data.phase < 2

@@ -4,10 +4,11 @@
  * that makes the result final (phase 2 → 3).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type ApiFailure } from '../api.ts';
+import { api, type ApiFailure, type IntegrityStatus } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { unitKindOf, unitPath, unitWords } from '../stemgebied.ts';
+import { IntegrityAlert } from './CountsStatus.tsx';
 
 export interface MunicipalityReadiness {
   code: string;
@@ -27,6 +28,7 @@ export interface FinaliseStatus {
   documents: { setId: number; createdAt: string; emlHash: string } | null;
   /** A gemeente: the municipality's number of eligible voters is not entered yet. */
   eligibleVotersMissing?: boolean;
+  integrity?: IntegrityStatus;
 }
 
 export interface PvDetails {
@@ -91,6 +93,7 @@ export function Finalise() {
       <ErrorMessage error={error} />
       {status && (
         <>
+          <IntegrityAlert integrity={status.integrity} />
           <p>
             Afgerond: <strong data-testid="finalise-complete">{status.complete} van {status.total}</strong> {words.many}.
           </p>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type KeyInfo, type KeyPreview, type Regions as RegionsData } from '../api.ts';
 import {
   ErrorMessage,
@@ -6,6 +6,7 @@ import {
   FileField,
   Notice,
   PageTitle,
+  TextField,
   formatDate,
   formatDateTime,
   useApp,
@@ -89,9 +90,69 @@ export function Regions() {
               ))}
             </tbody>
           </table>
+          {can('phase.change') ? <ApproveKeyReplacement municipalities={data.municipalities} /> : null}
         </>
       ) : null}
     </>
+  );
+}
+
+/**
+ * After phase 1 the beheerder replaces a municipality's key only after the election leader confirmed
+ * the new key here: its fingerprint (as the beheerder's screen shows it) and a reason; used once.
+ */
+function ApproveKeyReplacement({ municipalities }: { municipalities: RegionsData['municipalities'] }) {
+  const withKey = municipalities.filter((m) => m.key !== null);
+  const [code, setCode] = useState(withKey[0]?.code ?? '');
+  const [fingerprint, setFingerprint] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  if (withKey.length === 0) return null;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    const r = await api.post<{ fingerprint: string }>(`/api/election/regions/${encodeURIComponent(code)}/key/approve-replace`, { fingerprint, reason });
+    setBusy(false);
+    if (!r.ok) return setError(r);
+    setDone(`Bevestigd: de beheerder kan de sleutel van ${withKey.find((m) => m.code === code)?.name ?? code} nu vervangen door de sleutel met vingerafdruk ${r.value.fingerprint}.`);
+    setFingerprint('');
+    setReason('');
+  }
+
+  return (
+    <section aria-labelledby="approve-key-title">
+      <h2 id="approve-key-title">Vervangen publieke sleutel bevestigen</h2>
+      <p>
+        Na fase 1 vervangt de beheerder de publieke sleutel van een gemeente alleen nadat u de nieuwe sleutel hebt bevestigd. Neem de
+        vingerafdruk over die het scherm van de beheerder toont en geef de reden op; dit wordt vastgelegd in het auditlog.
+      </p>
+      {done ? <Notice>{done}</Notice> : null}
+      <ErrorMessage error={error} />
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor="approve-key-code">Gemeente</label>
+          <select id="approve-key-code" value={code} onChange={(e) => setCode(e.target.value)}>
+            {withKey.map((m) => (
+              <option key={m.code} value={m.code}>
+                {m.name} ({m.code})
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField label="Vingerafdruk van de nieuwe sleutel" value={fingerprint} onChange={setFingerprint} required />
+        <TextField label="Reden" value={reason} onChange={setReason} required />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Bevestigen
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
@@ -224,6 +285,12 @@ export function ImportRegionKey({ code }: { code: string }) {
               ['Geldig tot', formatDate(preview.notAfter)],
             ]}
           />
+          {preview.replaceNeedsLeader ? (
+            <div className="message info" role="status" data-testid="key-needs-leader">
+              Fase 1 is voorbij: deze sleutel vervangt de huidige pas nadat de verkiezingsleider de vingerafdruk hierboven heeft
+              bevestigd (Tonen stemgebieden &gt; Vervangen publieke sleutel bevestigen).
+            </div>
+          ) : null}
           {preview.reasons.length > 0 ? (
             <div className={`message ${preview.importable ? 'info' : 'error'}`} id="key-reasons">
               <p>
