@@ -184,6 +184,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       log,
       version: programVersion(),
       dummyHash: await hasher.hash(random.randomBytes(18).toString('base64')),
+      secureCookies: false,
       keyGenerationRunning: false,
     };
     app = await buildApp(ctx, opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {});
