@@ -9,6 +9,7 @@ import { SYSTEM_ACTOR, writeAudit } from './audit.ts';
 import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig } from './context.ts';
 import { openDatabase, StartupError, type Db } from './db/database.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
+import { purgeExpiredUploads } from './uploads.ts';
 
 export { buildApp } from './app.ts';
 export { StartupError } from './db/database.ts';
@@ -41,6 +42,8 @@ export interface RunningServer {
 }
 
 export const DB_FILE = 'uitslag.sqlite';
+
+const UPLOAD_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 const secureRandom: RandomSource = { randomInt: (max) => randomInt(max), randomBytes: (n) => randomBytes(n) };
 
@@ -167,6 +170,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     throw e;
   }
   let app;
+  let purgeTimer: NodeJS.Timeout | undefined;
   try {
     const printedPassword = await initialise(db, clock(), hasher, random, opts.adminPasswordFile);
     const ctx: AppContext = {
@@ -187,6 +191,16 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       secureCookies: false,
       keyGenerationRunning: false,
     };
+    // Staged uploads are purged at start and every 10 minutes, not only at the next upload.
+    purgeExpiredUploads(ctx, clock());
+    purgeTimer = setInterval(() => {
+      try {
+        purgeExpiredUploads(ctx, clock());
+      } catch (err) {
+        log.error({ err }, 'opruimen van uploads mislukt');
+      }
+    }, UPLOAD_PURGE_INTERVAL_MS);
+    purgeTimer.unref();
     app = await buildApp(ctx, opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {});
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();
@@ -201,6 +215,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       url,
       port,
       async close() {
+        clearInterval(purgeTimer);
         await running.close();
         db.close();
         destination.flushSync();
@@ -208,6 +223,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       },
     };
   } catch (e) {
+    clearInterval(purgeTimer);
     if (app) await app.close().catch(() => undefined);
     db.close();
     destination.destroy();
