@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -169,6 +169,37 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   return app;
 }
 
+/**
+ * The one file of a multipart request. A body that is no valid multipart (wrong or missing
+ * boundary, truncated, broken part headers) is the client's fault: 400 `upload.malformed`, not 500.
+ */
+async function readUploadedFile(
+  next: () => Promise<MultipartFile | undefined>,
+  maxBytes: number,
+): Promise<UploadedFile> {
+  try {
+    const part = await next();
+    if (!part || part.fieldname !== 'file') {
+      throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected one field "file"');
+    }
+    const bytes = await part.toBuffer();
+    if (part.file.truncated || bytes.length > maxBytes) {
+      throw new ApiError(413, 'upload.too_large', 'Het bestand is te groot om te importeren.');
+    }
+    return { fileName: sanitizeFileName(part.filename), bytes };
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const err = e as Error & { code?: string };
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw e;
+    throw new ApiError(
+      400,
+      'upload.malformed',
+      'Het bestand is niet goed aangekomen: de upload is onvolledig of beschadigd. Kies het bestand opnieuw en probeer het nog eens.',
+      `${err.code ?? ''} ${err.message}`.trim(),
+    );
+  }
+}
+
 function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): void {
   app.route({
     method: def.method,
@@ -207,15 +238,8 @@ function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): vo
         if (!req.isMultipart()) {
           throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected multipart/form-data');
         }
-        const part = await req.file({ limits: { fileSize: def.multipart.maxBytes, files: 1 } });
-        if (!part || part.fieldname !== 'file') {
-          throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected one field "file"');
-        }
-        const bytes = await part.toBuffer();
-        if (part.file.truncated || bytes.length > def.multipart.maxBytes) {
-          throw new ApiError(413, 'upload.too_large', 'Het bestand is te groot om te importeren.');
-        }
-        file = { fileName: sanitizeFileName(part.filename), bytes };
+        const maxBytes = def.multipart.maxBytes;
+        file = await readUploadedFile(() => req.file({ limits: { fileSize: maxBytes, files: 1 } }), maxBytes);
       } else if (def.body) {
         body = parseWith(def.body, req.body, 'gegevens');
       }

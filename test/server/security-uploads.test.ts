@@ -93,3 +93,31 @@ describe('staged 110a/230b uploads are capped per user and purged (issue 9, defe
     assert.notEqual((await adminClient(server)).cookie, null, 'the same installation (the changed admin password works)');
   });
 });
+
+describe('malformed multipart bodies (issue 9, defect 3)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  for (const [name, contentType, body] of [
+    ['wrong boundary', 'multipart/form-data; boundary=yyy', '--zzz\r\nnonsense'],
+    ['no boundary', 'multipart/form-data', '--zzz\r\nnonsense'],
+    ['truncated part', 'multipart/form-data; boundary=yyy', '--yyy\r\nContent-Disposition: form-data; name="file"; filename="a.xml"\r\n\r\n<abc'],
+    ['no part headers', 'multipart/form-data; boundary=yyy', '--yyy\r\n\r\nabc\r\n--yyy--\r\n'],
+  ] as const) {
+    test(`${name}: 400 with a Dutch message`, async () => {
+      const admin = await adminClient(server);
+      const res = await fetch(server.url + '/api/election/definition/preview', {
+        method: 'POST',
+        headers: { 'content-type': contentType, cookie: admin.cookie! },
+        body,
+      });
+      const json = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(res.status, 400, JSON.stringify(json));
+      assert.match(json.error.code, /^upload\./);
+      assert.match(json.error.message, /bestand|upload/i);
+    });
+  }
+});
