@@ -38,7 +38,7 @@ import {
   type ReportingUnit,
   type UnitKind,
 } from '../counts.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { actorOf, currentPhase, isGemeente, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
@@ -52,7 +52,7 @@ const CodeParams = z.object({
 });
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
-const Reason = z.string().trim().min(1, 'Geef een reden op.').max(1000);
+const Reason = freeText('Reden', 1000, { multiline: true }).trim().min(1, 'Geef een reden op.');
 
 const DraftBody = z.object({ form: FormSchema });
 const SubmitBody = z.object({

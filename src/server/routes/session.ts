@@ -4,7 +4,7 @@ import { checkPasswordPolicy } from '../../domain/passwords.ts';
 import { permissionsOf } from '../../domain/permissions.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import {
   SESSION_COOKIE,
   addressThrottleKey,
@@ -21,7 +21,7 @@ import {
 } from '../sessions.ts';
 
 const LoginBody = z.object({
-  username: z.string().min(1).max(100),
+  username: freeText('Gebruikersnaam', 100).min(1),
   password: z.string().min(1).max(1000),
 });
 
