@@ -49,7 +49,26 @@ export interface BuildAppOptions {
   readonly uiDir?: string;
   /** Fastify logger instance (pino); default the context's logger. */
   readonly routes?: readonly AnyRoute[];
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly https?: { readonly key: string; readonly cert: string };
+  /** Host-header allow-list (DNS rebinding); requests for other names get 421 `request.host`. */
+  readonly hostAllowed?: (host: string | undefined) => boolean;
 }
+
+/**
+ * Headers on every answer: the UI's scripts and styles come only from this server (no inline
+ * scripts), no page may frame it, no MIME sniffing, no referrer to elsewhere.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+};
 
 /**
  * Automatic refreshes (header `X-Uitslag-Poll: 1`) are not user activity: they do not keep an
@@ -75,7 +94,28 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    return payload;
   });
+
+  // DNS rebinding: only requests addressed to one of this installation's names are answered.
+  const hostAllowed = opts.hostAllowed;
+  if (hostAllowed) {
+    app.addHook('onRequest', async (req) => {
+      if (!hostAllowed(req.headers.host)) {
+        throw new ApiError(
+          421,
+          'request.host',
+          'Dit verzoek is gericht aan een onbekende naam en is geweigerd. Open het programma via het adres dat bij het starten van de server is getoond.',
+          `host ${req.headers.host ?? '(none)'}`,
+        );
+      }
+    });
+  }
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });

@@ -40,7 +40,7 @@ interface Child {
 async function spawnServer(dataDir: string, passwordFile: string): Promise<Child> {
   const proc = spawn(
     path.join(ROOT, 'bin', 'uitslag'),
-    ['serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--admin-password-file', passwordFile],
+    ['serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--no-tls', '--admin-password-file', passwordFile],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
