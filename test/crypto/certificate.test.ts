@@ -97,6 +97,9 @@ describe('subjects, names and validity', () => {
     const past = certificateValidity(new Date('2021-06-18T00:00:00Z'), '2021-03-17');
     assert.equal(past.ok, false);
     assert.equal(!past.ok && past.code, 'certificate.election-past');
+    // A certificate that would outlive MAX_CERTIFICATE_LIFETIME_DAYS is not made (HSBs refuse it).
+    const far = certificateValidity(NOW, '2022-03-17');
+    assert.equal(!far.ok && far.code, 'certificate.election-too-far');
     const bad = certificateValidity(NOW, '2021-02-30');
     assert.equal(!bad.ok && bad.code, 'certificate.bad-date');
   });

@@ -30,7 +30,8 @@ const STATES = new Set(['empty', 'first_in_progress', 'first_with_errors', 'firs
 // The spawned server runs on the real clock: certificates valid around today (and no longer than
 // an election key may be valid, MAX_CERTIFICATE_LIFETIME_DAYS).
 const DAY = 24 * 3600 * 1000;
-const WIDE = { notBefore: new Date(Date.now() - 30 * DAY).toISOString(), notAfter: new Date(Date.now() + 300 * DAY).toISOString() };
+const TODAY = Math.floor(Date.now() / 1000) * 1000;
+const WIDE = { notBefore: new Date(TODAY - 30 * DAY).toISOString(), notAfter: new Date(TODAY + 300 * DAY).toISOString() };
 
 interface Child {
   readonly proc: ChildProcess;
