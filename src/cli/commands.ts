@@ -71,13 +71,18 @@ Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik.
 `;
 
 const HELP: Record<string, string> = {
-  serve: `Gebruik: uitslag serve [--data MAP] [--port N] [--host H] [--admin-password-file BESTAND]
+  serve: `Gebruik: uitslag serve [--data MAP] [--port N] [--host H] [--no-tls] [--allowed-host NAAM] [--admin-password-file BESTAND]
 
-Start de applicatie.
+Start de applicatie via HTTPS. Bij de eerste start wordt een certificaat voor deze installatie
+gemaakt (in MAP/tls); de server toont de adressen en de vingerafdruk (SHA-256) van het certificaat.
+Laat iedereen die inlogt in de browser controleren dat het certificaat die vingerafdruk heeft.
   --data MAP                   gegevensmap (standaard ./data)
   --port N                     poort (standaard 20023)
   --host H                     adres om op te luisteren (standaard 0.0.0.0: bereikbaar in het lokale netwerk;
-                               gebruik 127.0.0.1 voor alleen deze computer)
+                               met --no-tls standaard 127.0.0.1: alleen deze computer)
+  --no-tls                     gewone HTTP zonder versleuteling, alleen voor gebruik op deze computer
+  --allowed-host NAAM          nog een naam waaronder de server bereikbaar is (naast de computernaam en
+                               de IP-adressen); mag vaker worden gegeven
   --admin-password-file F      bestand met het eerste wachtwoord van admin (anders wordt het eenmalig getoond)
 Stoppen met Ctrl+C.
 `,
@@ -328,6 +333,8 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
     data: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
+    'no-tls': { type: 'boolean' },
+    'allowed-host': { type: 'string', multiple: true },
     'admin-password-file': { type: 'string' },
   });
   if (values.help) return help(env, 'serve');
@@ -335,6 +342,9 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
   const portText = str(values, 'port') ?? '20023';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`Ongeldige poort: ${portText}.`);
   const adminPasswordFile = str(values, 'admin-password-file');
+  const noTls = values['no-tls'] === true;
+  const extraHosts = ((values['allowed-host'] ?? []) as string[]).map((h) => h.trim()).filter((h) => h !== '');
+  for (const h of extraHosts) if (!/^[A-Za-z0-9.:-]+$/.test(h)) throw new UsageError(`Ongeldige naam voor --allowed-host: ${h}.`);
   // Listen for Ctrl+C / SIGTERM before the (slow) start, so an early stop request still closes cleanly.
   const stopped = env.untilStopped();
   const { startServer, StartupError } = await import('../server/main.ts');
@@ -343,7 +353,10 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
     server = await startServer({
       dataDir: str(values, 'data') ?? './data',
       port: Number(portText),
-      host: str(values, 'host') ?? '0.0.0.0',
+      host: str(values, 'host') ?? (noTls ? '127.0.0.1' : '0.0.0.0'),
+      tls: !noTls,
+      print: env.stdout,
+      allowedHosts: extraHosts,
       ...(adminPasswordFile !== undefined ? { adminPasswordFile } : {}),
     });
   } catch (e) {

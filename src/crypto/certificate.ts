@@ -33,6 +33,7 @@ import {
   oid,
   printableString,
   readBitString,
+  readOctetString,
   readOid,
   readSmallInteger,
   readString,
@@ -56,7 +57,18 @@ export const OID = {
   organizationalUnitName: '2.5.4.11',
   commonName: '2.5.4.3',
   userId: '0.9.2342.19200300.100.1.1',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
 } as const;
+
+/**
+ * Longest validity period accepted for an imported certificate. Ours run from creation until the
+ * election date + 3 months; a certificate valid for years is not one of an election's keys.
+ */
+export const MAX_CERTIFICATE_LIFETIME_DAYS = 400;
 
 export const PROGRAM_NAME = 'uitslag';
 
@@ -151,7 +163,9 @@ export function privateKeyFileName(args: {
   return `private_key_${PROGRAM_NAME}_${args.electionId}-${args.kind}_${fileNamePart(args.name)}.pem`.toLowerCase();
 }
 
-export type ValidityError = 'certificate.election-past' | 'certificate.bad-date';
+export type ValidityError = 'certificate.election-past' | 'certificate.election-too-far' | 'certificate.bad-date';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Validity period: from `now` (truncated to whole seconds) until the election date + 3 months,
@@ -169,6 +183,12 @@ export function certificateValidity(
     return fail(
       'certificate.election-past',
       `De verkiezingsdatum (${electionDate}) plus 3 maanden ligt in het verleden; er kan geen geldig certificaat worden gemaakt.`,
+    );
+  }
+  if (notAfter.getTime() - notBefore.getTime() > MAX_CERTIFICATE_LIFETIME_DAYS * DAY_MS) {
+    return fail(
+      'certificate.election-too-far',
+      `De verkiezingsdatum (${electionDate}) ligt te ver in de toekomst: het certificaat zou langer dan ${MAX_CERTIFICATE_LIFETIME_DAYS} dagen geldig zijn, en zo'n certificaat wordt niet geïmporteerd. Maak het sleutelpaar later aan.`,
     );
   }
   return ok({ notBefore, notAfter });
@@ -225,6 +245,14 @@ export function createSelfSignedCertificate(args: {
 // Parsing and checking an imported certificate
 // ---------------------------------------------------------------------------------------------
 
+/** An X.509 v3 extension as found in a certificate (ours have none). */
+export interface CertificateExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  /** The extnValue's content (the DER of the extension's own value). */
+  readonly value: Buffer;
+}
+
 export interface CertificateInfo {
   readonly subject: CertificateSubject;
   /** 'C=NL, L=Zwolle, O=TK2021, OU=…, CN=Gemeente Zwolle, UID=PSB0193'. */
@@ -238,6 +266,7 @@ export interface CertificateInfo {
   /** Normalised PEM (re-armoured from the DER). */
   readonly pem: string;
   readonly der: Buffer;
+  readonly extensions: readonly CertificateExtension[];
 }
 
 export type CertificateError =
@@ -276,6 +305,7 @@ export interface DecodedCertificate {
   readonly notAfter: Date;
   readonly tbsAlg: string;
   readonly outerAlg: string;
+  readonly extensions: readonly CertificateExtension[];
 }
 
 function algorithmOid(node: DerNode | undefined, what: string): string {
@@ -328,7 +358,26 @@ export function decodeCertificate(der: Buffer): DecodedCertificate {
   const validity = expectTag(f[i++], TAG.SEQUENCE, 'validity');
   const subject = expectTag(f[i++], TAG.SEQUENCE, 'subject');
   expectTag(f[i++], TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING) are skipped; extensions [3].
+  while (f[i] && (f[i]!.tag === contextTag(1, false) || f[i]!.tag === contextTag(2, false))) i++;
+  const extensions: CertificateExtension[] = [];
+  if (f[i]?.tag === contextTag(3)) {
+    const list = expectTag(f[i]!.children[0], TAG.SEQUENCE, 'extensions');
+    for (const ext of list.children) {
+      expectTag(ext, TAG.SEQUENCE, 'Extension');
+      const extOid = readOid(ext.children[0], 'extnID');
+      let critical = false;
+      let k = 1;
+      if (ext.children[k]?.tag === TAG.BOOLEAN) critical = ext.children[k++]!.content[0] !== 0;
+      const value = readOctetString(ext.children[k], 'extnValue');
+      if (extensions.some((e) => e.oid === extOid)) throw new DerError(`extension ${extOid} occurs more than once`);
+      extensions.push({ oid: extOid, critical, value });
+    }
+    i++;
+  }
+  if (i !== f.length) throw new DerError('TBSCertificate: unexpected trailing elements');
   return {
+    extensions,
     tbs,
     subject: decodeSubject(subject),
     issuerRaw: issuer.raw,
@@ -461,17 +510,73 @@ export function parseCertificate(
     notAfter: decoded.notAfter,
     pem: toPem('CERTIFICATE', der),
     der,
+    extensions: decoded.extensions,
   });
+}
+
+/** Words for the extensions a reason may name. */
+const EXTENSION_NAMES: Record<string, string> = {
+  [OID.basicConstraints]: 'basisbeperkingen (basicConstraints)',
+  [OID.keyUsage]: 'sleutelgebruik (keyUsage)',
+  [OID.extKeyUsage]: 'uitgebreid sleutelgebruik (extKeyUsage)',
+  [OID.subjectKeyIdentifier]: 'sleutel-id (subjectKeyIdentifier)',
+  [OID.authorityKeyIdentifier]: 'uitgever-sleutel-id (authorityKeyIdentifier)',
+};
+
+/**
+ * What is wrong with a certificate as an election key, apart from whose it is: a validity period
+ * longer than MAX_CERTIFICATE_LIFETIME_DAYS; a CA certificate (basicConstraints cA); a keyUsage
+ * that does not allow signatures; a critical extension this program does not know. Our own
+ * certificates have no extensions at all; the others are only tolerated when harmless.
+ */
+export function certificatePolicyProblems(info: Pick<CertificateInfo, 'notBefore' | 'notAfter' | 'extensions'>): string[] {
+  const reasons: string[] = [];
+  const days = (info.notAfter.getTime() - info.notBefore.getTime()) / DAY_MS;
+  if (days > MAX_CERTIFICATE_LIFETIME_DAYS) {
+    reasons.push(
+      `Het certificaat is ${Math.round(days)} dagen geldig (${formatDateNl(info.notBefore)} tot ${formatDateNl(info.notAfter)}); een sleutel voor een verkiezing is hoogstens ${MAX_CERTIFICATE_LIFETIME_DAYS} dagen geldig.`,
+    );
+  }
+  for (const ext of info.extensions) {
+    try {
+      if (ext.oid === OID.basicConstraints) {
+        const seq = expectTag(decode(ext.value), TAG.SEQUENCE, 'BasicConstraints');
+        const ca = seq.children[0]?.tag === TAG.BOOLEAN && seq.children[0].content[0] !== 0;
+        if (ca) reasons.push('Het certificaat is een CA-certificaat (basicConstraints cA=TRUE); een publieke sleutel voor de uitslag is dat nooit.');
+      } else if (ext.oid === OID.keyUsage) {
+        const bits = expectTag(decode(ext.value), TAG.BIT_STRING, 'KeyUsage').content;
+        // digitalSignature (bit 0) or nonRepudiation (bit 1) is needed to sign count files.
+        if (((bits[1] ?? 0) & 0xc0) === 0) {
+          reasons.push('Volgens het sleutelgebruik (keyUsage) van het certificaat mag de sleutel niet ondertekenen.');
+        }
+      } else if (ext.critical && !(ext.oid in EXTENSION_NAMES)) {
+        reasons.push(`Het certificaat bevat een kritieke extensie die dit programma niet kent (${ext.oid}).`);
+      }
+    } catch (e) {
+      reasons.push(`De extensie ${EXTENSION_NAMES[ext.oid] ?? ext.oid} van het certificaat is beschadigd.`);
+      void e;
+    }
+  }
+  return reasons;
+}
+
+/** Names compared as people read them: case, accents' encoding (NFC) and runs of spaces do not count. */
+function sameName(a: string, b: string): boolean {
+  const norm = (t: string) => t.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('nl');
+  return norm(a) === norm(b);
 }
 
 /**
  * Does this certificate belong to this election and this municipality (or, with
  * `kieskringNumber`, this hoofdstembureau)? Returns every reason it does not (empty = fine),
- * each naming what was expected and what was found.
+ * each naming what was expected and what was found. With the right UID, the CN and L must name
+ * that same authority.
  */
 export function checkCertificateFor(
   info: Pick<CertificateInfo, 'subject'>,
-  expected: { electionId: string; municipalityCode: string } | { electionId: string; kieskringNumber: number },
+  expected:
+    | { electionId: string; municipalityCode: string; municipalityName: string }
+    | { electionId: string; kieskringNumber: number; kieskringName: string },
 ): string[] {
   const reasons: string[] = [];
   const s = info.subject;
@@ -487,6 +592,10 @@ export function checkCertificateFor(
         `Het certificaat hoort bij een andere gemeente: verwacht UID=${uid}, gevonden UID=${s.UID || '(leeg)'}${s.CN ? ` (${s.CN})` : ''}.`,
       );
     }
+    else {
+      const cn = municipalityTitle({ number: Number(expected.municipalityCode), name: expected.municipalityName });
+      reasons.push(...nameReasons(s, { CN: cn, L: expected.municipalityName }));
+    }
   } else {
     const uid = `HSB${expected.kieskringNumber}`;
     if (s.UID !== uid) {
@@ -494,6 +603,19 @@ export function checkCertificateFor(
         `Het certificaat hoort bij een ander hoofdstembureau: verwacht UID=${uid}, gevonden UID=${s.UID || '(leeg)'}${s.CN ? ` (${s.CN})` : ''}.`,
       );
     }
+    else reasons.push(...nameReasons(s, { CN: `Hoofdstembureau ${expected.kieskringName}`, L: expected.kieskringName }));
+  }
+  return reasons;
+}
+
+/** The certificate's CN and L must name the same authority as its UID (a UID=PSB0034 with CN=Gemeente Amsterdam is refused). */
+function nameReasons(s: CertificateSubject, expected: { CN: string; L: string }): string[] {
+  const reasons: string[] = [];
+  if (!sameName(s.CN, expected.CN)) {
+    reasons.push(`De naam in het certificaat klopt niet: verwacht CN=${expected.CN}, gevonden CN=${s.CN || '(leeg)'}.`);
+  }
+  if (!sameName(s.L, expected.L)) {
+    reasons.push(`De plaats in het certificaat klopt niet: verwacht L=${expected.L}, gevonden L=${s.L || '(leeg)'}.`);
   }
   return reasons;
 }

@@ -10,6 +10,7 @@
  * - The unit code of a polling station (count_units, 510b Id `<gemeente code>::SB<n>`) is 'SB<n>'.
  */
 import { fail, ok, type Result } from './result.ts';
+import { freeTextProblem } from './text.ts';
 
 export const MAX_POLLING_STATION_NUMBER = 99_999;
 export const MAX_POLLING_STATION_NAME = 200;
@@ -54,8 +55,9 @@ export function parsePollingStationNumber(text: string): Result<number> {
 export function normalisePollingStationName(name: string): Result<string> {
   const t = name.replace(/\s+/g, ' ').trim();
   if (t === '') return fail('polling_station.name', 'De naam van het stembureau ontbreekt.');
-  if (/[\u0000-\u001f\u007f]/.test(name.replace(/[\t\r\n]/g, ''))) {
-    return fail('polling_station.name', 'De naam van het stembureau bevat ongeldige tekens.');
+  const problem = freeTextProblem(t, 'De naam van het stembureau');
+  if (problem !== null) {
+    return fail('polling_station.name', problem);
   }
   if ([...t].length > MAX_POLLING_STATION_NAME) {
     return fail('polling_station.name', `De naam van het stembureau is te lang (ten hoogste ${MAX_POLLING_STATION_NAME} tekens).`);

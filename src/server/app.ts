@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -50,7 +50,26 @@ export interface BuildAppOptions {
   readonly uiDir?: string;
   /** Fastify logger instance (pino); default the context's logger. */
   readonly routes?: readonly AnyRoute[];
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly https?: { readonly key: string; readonly cert: string };
+  /** Host-header allow-list (DNS rebinding); requests for other names get 421 `request.host`. */
+  readonly hostAllowed?: (host: string | undefined) => boolean;
 }
+
+/**
+ * Headers on every answer: the UI's scripts and styles come only from this server (no inline
+ * scripts), no page may frame it, no MIME sniffing, no referrer to elsewhere.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+};
 
 /**
  * Automatic refreshes (header `X-Uitslag-Poll: 1`) are not user activity: they do not keep an
@@ -76,7 +95,28 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    return payload;
   });
+
+  // DNS rebinding: only requests addressed to one of this installation's names are answered.
+  const hostAllowed = opts.hostAllowed;
+  if (hostAllowed) {
+    app.addHook('onRequest', async (req) => {
+      if (!hostAllowed(req.headers.host)) {
+        throw new ApiError(
+          421,
+          'request.host',
+          'Dit verzoek is gericht aan een onbekende naam en is geweigerd. Open het programma via het adres dat bij het starten van de server is getoond.',
+          `host ${req.headers.host ?? '(none)'}`,
+        );
+      }
+    });
+  }
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
@@ -172,6 +212,37 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   return app;
 }
 
+/**
+ * The one file of a multipart request. A body that is no valid multipart (wrong or missing
+ * boundary, truncated, broken part headers) is the client's fault: 400 `upload.malformed`, not 500.
+ */
+async function readUploadedFile(
+  next: () => Promise<MultipartFile | undefined>,
+  maxBytes: number,
+): Promise<UploadedFile> {
+  try {
+    const part = await next();
+    if (!part || part.fieldname !== 'file') {
+      throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected one field "file"');
+    }
+    const bytes = await part.toBuffer();
+    if (part.file.truncated || bytes.length > maxBytes) {
+      throw new ApiError(413, 'upload.too_large', 'Het bestand is te groot om te importeren.');
+    }
+    return { fileName: sanitizeFileName(part.filename), bytes };
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    const err = e as Error & { code?: string };
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw e;
+    throw new ApiError(
+      400,
+      'upload.malformed',
+      'Het bestand is niet goed aangekomen: de upload is onvolledig of beschadigd. Kies het bestand opnieuw en probeer het nog eens.',
+      `${err.code ?? ''} ${err.message}`.trim(),
+    );
+  }
+}
+
 function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): void {
   app.route({
     method: def.method,
@@ -210,15 +281,8 @@ function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): vo
         if (!req.isMultipart()) {
           throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected multipart/form-data');
         }
-        const part = await req.file({ limits: { fileSize: def.multipart.maxBytes, files: 1 } });
-        if (!part || part.fieldname !== 'file') {
-          throw new ApiError(400, 'upload.missing', 'Kies een bestand om te uploaden.', 'expected one field "file"');
-        }
-        const bytes = await part.toBuffer();
-        if (part.file.truncated || bytes.length > def.multipart.maxBytes) {
-          throw new ApiError(413, 'upload.too_large', 'Het bestand is te groot om te importeren.');
-        }
-        file = { fileName: sanitizeFileName(part.filename), bytes };
+        const maxBytes = def.multipart.maxBytes;
+        file = await readUploadedFile(() => req.file({ limits: { fileSize: maxBytes, files: 1 } }), maxBytes);
       } else if (def.body) {
         body = parseWith(def.body, req.body, 'gegevens');
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { neutraliseSpreadsheetCell } from '../domain/text.ts';
 import type { Db } from './db/database.ts';
 
 /**
@@ -133,11 +134,16 @@ export function listAudit(db: Db, limit: number, before: number | null): AuditRe
   return rows.map(toRecord);
 }
 
-function csvField(value: string): string {
+function csvField(raw: string): string {
+  // A cell that starts like a formula (a login name '=HYPERLINK(…)') is neutralised (issue 9, defect 4).
+  const value = neutraliseSpreadsheetCell(raw);
   return /[;"\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The whole log as CSV (UTF-8 with BOM, separator ';', CRLF), oldest first. */
+/**
+ * The whole log as CSV (UTF-8 with BOM, separator ';', CRLF), oldest first. A cell starting with
+ * = + - @ tab, CR or an apostrophe has an apostrophe put in front (remove it to recompute a hash).
+ */
 export function auditCsv(db: Db): string {
   const lines = ['id;tijdstip;gebruiker_id;gebruikersnaam;rol;actie;details;vorige_hash;hash'];
   for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {

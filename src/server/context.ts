@@ -54,6 +54,8 @@ export interface AppContext {
   readonly version: string;
   /** A stored hash for a password nobody has: verified against for unknown users (equal timing). */
   readonly dummyHash: string;
+  /** Served over HTTPS: the session cookie gets the Secure attribute. */
+  readonly secureCookies: boolean;
   /** In-progress key generation (one at a time). */
   keyGenerationRunning: boolean;
   readonly testHooks?: TestHooks;

@@ -42,7 +42,7 @@ import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, t
 import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { auditHead } from './integrity.ts';
-import { ApiError } from './http.ts';
+import { ApiError, freeText } from './http.ts';
 import { candidateListsFile, eligibleVoters, isGemeente, requireElection, stemgebiedOf } from './state.ts';
 import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
 
@@ -50,17 +50,17 @@ import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
 // Free-text parts of the PV ("Gegevens proces-verbaal")
 // ---------------------------------------------------------------------------------------------
 
-const Text = (max: number) => z.string().max(max, { error: `Maximaal ${max} tekens.` });
+const Text = freeText;
 
 export const PvDetailsSchema = z
   .object({
-    session: z.object({ place: Text(200), date: Text(100), time: Text(100) }).strict(),
+    session: z.object({ place: Text('Plaats', 200), date: Text('Datum', 100), time: Text('Tijd', 100) }).strict(),
     members: z
-      .array(z.object({ name: Text(200).trim().min(1, { error: 'Vul de naam van het lid in.' }), role: Text(100) }).strict())
+      .array(z.object({ name: Text('Naam van het lid', 200).trim().min(1, { error: 'Vul de naam van het lid in.' }), role: Text('Functie', 100) }).strict())
       .max(30, { error: 'Maximaal 30 leden.' }),
     /** null or blank: no objections; otherwise the appendix text. */
-    objections: Text(20_000).nullable(),
-    remarks: Text(20_000).nullable(),
+    objections: Text('Bezwaren', 20_000, { multiline: true }).nullable(),
+    remarks: Text('Opmerkingen', 20_000, { multiline: true }).nullable(),
   })
   .strict();
 export type PvDetails = z.output<typeof PvDetailsSchema>;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Permission, Role } from '../domain/permissions.ts';
 import type { Failure } from '../domain/result.ts';
+import { freeTextProblem, type FreeTextOptions } from '../domain/text.ts';
 import type { AppContext } from './context.ts';
 
 /** An expected HTTP failure with a Dutch message; turned into `{ error: { code, message, detail } }`. */
@@ -93,6 +94,21 @@ export function route<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType 
   return def as AnyRoute;
 }
 
+/**
+ * A free-text field typed by a user: at most `max` characters and the text rule of
+ * src/domain/text.ts (no control or bidi-override characters, not blank-looking), refused with a
+ * Dutch message naming the field by `label`.
+ */
+export function freeText(label: string, max: number, options: FreeTextOptions = {}): z.ZodString {
+  return z
+    .string()
+    .max(max, { error: `${label}: maximaal ${max} tekens.` })
+    .superRefine((value, c) => {
+      const problem = freeTextProblem(value, label, options);
+      if (problem !== null) c.addIssue({ code: 'custom', message: problem });
+    });
+}
+
 /** Upload size limits. */
 export const MAX_EML_BYTES = 10 * 1024 * 1024;
 export const MAX_CERTIFICATE_BYTES = 64 * 1024;
@@ -100,6 +116,7 @@ export const MAX_CERTIFICATE_BYTES = 64 * 1024;
 /** A file name as data: last path component, no control characters, at most 200 characters. */
 export function sanitizeFileName(raw: string | undefined): string {
   const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  // Control characters and direction overrides (U+202E makes 'gpj.exe' read 'exe.jpg') are dropped.
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200);
   return clean === '' || clean === '.' || clean === '..' ? 'bestand' : clean;
 }

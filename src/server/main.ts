@@ -10,6 +10,8 @@ import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig, 
 import { openDatabase, StartupError, type Db } from './db/database.ts';
 import { anchorAudit, baselineLegacyUnits, startupCheck } from './integrity.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
+import { hostAllowList, loadOrCreateTls, serverUrls, type TlsMaterial } from './tls.ts';
+import { purgeExpiredUploads } from './uploads.ts';
 
 export { buildApp } from './app.ts';
 export { StartupError } from './db/database.ts';
@@ -35,15 +37,30 @@ export interface StartServerOptions {
   readonly config?: Partial<ServerConfig>;
   /** Tests only. */
   readonly testHooks?: TestHooks;
+  /**
+   * Serve HTTPS with the installation's own certificate (`<data>/tls/`, made on the first start)
+   * and Secure cookies. `uitslag serve` does this unless `--no-tls`; default false here.
+   */
+  readonly tls?: boolean;
+  /** Host names besides the machine's own names and addresses that requests may be addressed to. */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface RunningServer {
   readonly url: string;
+  /** Every URL printed at start (LAN addresses first). */
+  readonly urls: readonly string[];
   readonly port: number;
+  /** SHA-256 fingerprint of the HTTPS certificate (null without TLS). */
+  readonly fingerprint: string | null;
+  /** The HTTPS certificate (PEM), for clients that must trust it (null without TLS). */
+  readonly certificatePem: string | null;
   close(): Promise<void>;
 }
 
 export const DB_FILE = 'uitslag.sqlite';
+
+const UPLOAD_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 const secureRandom: RandomSource = { randomInt: (max) => randomInt(max), randomBytes: (n) => randomBytes(n) };
 
@@ -162,6 +179,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const destination = pino.destination({ dest: path.join(logsDir, 'uitslag.log'), sync: true, mkdir: true });
   const log = pino({ level: 'info', timestamp: pino.stdTimeFunctions.isoTime }, destination);
 
+  let tls: TlsMaterial | null = null;
+  try {
+    if (opts.tls) tls = loadOrCreateTls(dataDir, clock(), random);
+  } catch (e) {
+    destination.destroy();
+    throw new StartupError(`Het certificaat voor HTTPS kon niet worden gemaakt of gelezen in ${path.join(dataDir, 'tls')}. (${(e as Error).message})`);
+  }
+
   let db: Db;
   try {
     db = openDatabase(path.join(dataDir, DB_FILE));
@@ -170,6 +195,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     throw e;
   }
   let app;
+  let purgeTimer: NodeJS.Timeout | undefined;
   try {
     const printedPassword = await initialise(db, clock(), hasher, random, opts.adminPasswordFile);
     const ctx: AppContext = {
@@ -187,6 +213,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       log,
       version: programVersion(),
       dummyHash: await hasher.hash(random.randomBytes(18).toString('base64')),
+      secureCookies: tls !== null,
       keyGenerationRunning: false,
       ...(opts.testHooks ? { testHooks: opts.testHooks } : {}),
     };
@@ -201,20 +228,51 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       );
     }
     anchorAudit(ctx, clock());
-    app = await buildApp(ctx, opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {});
+    // Staged uploads are purged at start and every 10 minutes, not only at the next upload.
+    purgeExpiredUploads(ctx, clock());
+    purgeTimer = setInterval(() => {
+      try {
+        purgeExpiredUploads(ctx, clock());
+      } catch (err) {
+        log.error({ err }, 'opruimen van uploads mislukt');
+      }
+    }, UPLOAD_PURGE_INTERVAL_MS);
+    purgeTimer.unref();
+    app = await buildApp(ctx, {
+      ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
+      ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+      hostAllowed: hostAllowList(opts.host, opts.allowedHosts ?? []),
+    });
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
-    const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
-    const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-    log.info({ url, dataDir }, 'server gestart');
+    const urls = serverUrls(tls ? 'https' : 'http', opts.host, port);
+    const url = urls[0]!;
+    const loopbackUrl = urls.find((u) => u.includes('//127.0.0.1:') || u.includes('//[::1]:')) ?? url;
+    log.info({ urls, dataDir, tls: tls !== null, fingerprint: tls?.fingerprint }, 'server gestart');
     if (printedPassword !== null) print(passwordBanner(printedPassword));
-    if (!opts.quiet) print(`uitslag ${ctx.version} draait op ${url} (gegevensmap ${dataDir})\n`);
+    if (!opts.quiet) {
+      print(`uitslag ${ctx.version} draait op ${url} (gegevensmap ${dataDir})\n`);
+      if (urls.length > 1) print(`Ook bereikbaar op: ${urls.slice(1).join(', ')}\n`);
+      if (tls) {
+        print(
+          `${tls.created ? 'Nieuw certificaat' : 'Certificaat'} van deze installatie: ${tls.certFile}\n` +
+            `Vingerafdruk (SHA-256): ${tls.fingerprint}\n` +
+            'Laat iedereen die inlogt in de browser controleren dat het certificaat deze vingerafdruk heeft.\n',
+        );
+      } else {
+        print('Let op: zonder TLS (--no-tls) gaan wachtwoorden onversleuteld over het netwerk; alleen voor gebruik op deze computer.\n');
+      }
+    }
     const running = app;
     return {
-      url,
+      url: loopbackUrl,
+      urls,
       port,
+      fingerprint: tls?.fingerprint ?? null,
+      certificatePem: tls?.cert ?? null,
       async close() {
+        clearInterval(purgeTimer);
         await running.close();
         db.close();
         destination.flushSync();
@@ -222,6 +280,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       },
     };
   } catch (e) {
+    clearInterval(purgeTimer);
     if (app) await app.close().catch(() => undefined);
     db.close();
     destination.destroy();

@@ -116,7 +116,13 @@ export function idleSecondsLeft(ctx: AppContext, lastSeenAt: string, createdAt: 
   return Math.max(0, Math.floor(Math.min(idleLeft, absLeft)));
 }
 
-// ---- login throttling (per user name and per remote address) ----
+// ---- password throttling (per user name and per remote address) ----
+//
+// Every check of a password (login, POST /api/password, the destroy confirmation) goes through
+// `reserveAttempt` BEFORE the scrypt await: in one synchronous transaction it refuses while a key is
+// throttled, and otherwise counts the attempt as a failure in advance. Parallel attempts therefore
+// see each other's reservations (a burst of 30 gets 4 through, not 30). A correct password then
+// undoes its reservation (`attemptSucceeded`). "After n failures" means: the (n+1)-th attempt waits.
 
 interface ThrottleRow {
   key: string;
@@ -124,17 +130,29 @@ interface ThrottleRow {
   last_failure_at: string;
 }
 
+export function userThrottleKey(username: string): string {
+  return `user:${username.trim().toLowerCase()}`;
+}
+
+export function addressThrottleKey(address: string): string {
+  return `addr:${address}`;
+}
+
 /** Seconds to wait after `failures` failures for this key ('user:…' or 'addr:…'; 0 = none). */
 export function throttleWait(ctx: AppContext, key: string, failures: number): number {
   const { throttleBaseSeconds: base, throttleMaxSeconds: max } = ctx.config;
   const free = key.startsWith('addr:') ? ctx.config.throttleFreeFailuresPerAddress : ctx.config.throttleFreeFailures;
-  if (failures <= free) return 0;
-  return Math.min(max, base * 2 ** (failures - free - 1));
+  if (failures < free) return 0;
+  return Math.min(max, base * 2 ** Math.min(failures - free, 30));
 }
 
-/** Seconds the caller must still wait for this key (0 = may try). Old failures are forgotten after the max wait. */
+function throttleRow(ctx: AppContext, key: string): ThrottleRow | undefined {
+  return ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
+}
+
+/** Seconds the caller must still wait for this key (0 = may try). */
 export function throttleRemaining(ctx: AppContext, key: string, now: Date): number {
-  const row = ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
+  const row = throttleRow(ctx, key);
   if (!row) return 0;
   const since = (now.getTime() - Date.parse(row.last_failure_at)) / 1000;
   const wait = throttleWait(ctx, key, row.failures);
@@ -142,7 +160,7 @@ export function throttleRemaining(ctx: AppContext, key: string, now: Date): numb
 }
 
 export function recordFailure(ctx: AppContext, key: string, now: Date): void {
-  const row = ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
+  const row = throttleRow(ctx, key);
   const since = row ? (now.getTime() - Date.parse(row.last_failure_at)) / 1000 : 0;
   // Forget failures after a long quiet period (twice the maximum wait).
   const failures = row && since < 2 * ctx.config.throttleMaxSeconds ? row.failures + 1 : 1;
@@ -156,4 +174,80 @@ export function recordFailure(ctx: AppContext, key: string, now: Date): void {
 
 export function clearFailures(ctx: AppContext, key: string): void {
   ctx.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(key);
+}
+
+export type AttemptReservation =
+  | { readonly kind: 'reserved' }
+  /** `key` is the key that throttles longest; `windowStart` its last failure (identifies the throttle window). */
+  | { readonly kind: 'throttled'; readonly wait: number; readonly key: string; readonly windowStart: string };
+
+/**
+ * Synchronously: refuse when one of `keys` is throttled, else count this attempt as a failure of
+ * every key now (before the password is checked). Call it before any await.
+ */
+export function reserveAttempt(ctx: AppContext, keys: readonly string[], now: Date): AttemptReservation {
+  return ctx.db.transaction((): AttemptReservation => {
+    let worst: { wait: number; key: string } = { wait: 0, key: '' };
+    for (const key of keys) {
+      const wait = throttleRemaining(ctx, key, now);
+      if (wait > worst.wait) worst = { wait, key };
+    }
+    if (worst.wait > 0) {
+      return { kind: 'throttled', wait: worst.wait, key: worst.key, windowStart: throttleRow(ctx, worst.key)!.last_failure_at };
+    }
+    for (const key of keys) recordFailure(ctx, key, now);
+    return { kind: 'reserved' };
+  }).immediate();
+}
+
+/**
+ * The reserved attempt had the right password: the failures of `clear` are forgotten (the user
+ * name) and the reservation is taken back from `release` (the address). Call inside the
+ * transaction that records the success.
+ */
+export function attemptSucceeded(ctx: AppContext, clear: readonly string[], release: readonly string[]): void {
+  for (const key of clear) clearFailures(ctx, key);
+  for (const key of release) {
+    ctx.db.prepare('UPDATE login_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?').run(key);
+  }
+}
+
+// Refusals while throttled are audited once per throttle window (a window starts at the key's last
+// failure); later refusals of the same window are only counted, and the count goes into the next
+// audit record for that key. Kept in memory: after a restart at most one extra record per key.
+const refusalWindows = new WeakMap<AppContext, Map<string, { windowStart: string; uncounted: number }>>();
+
+function windowsOf(ctx: AppContext): Map<string, { windowStart: string; uncounted: number }> {
+  let m = refusalWindows.get(ctx);
+  if (!m) refusalWindows.set(ctx, (m = new Map()));
+  return m;
+}
+
+/**
+ * A throttled refusal: `audit` is true for the first refusal of its window (write one record,
+ * with `earlierRefusals` = the not yet audited refusals of earlier windows); otherwise it is counted.
+ */
+export function noteRefusal(ctx: AppContext, r: { key: string; windowStart: string }): { audit: boolean; earlierRefusals: number } {
+  const m = windowsOf(ctx);
+  const w = m.get(r.key);
+  if (w && w.windowStart === r.windowStart) {
+    w.uncounted++;
+    return { audit: false, earlierRefusals: 0 };
+  }
+  m.set(r.key, { windowStart: r.windowStart, uncounted: 0 });
+  return { audit: true, earlierRefusals: w?.uncounted ?? 0 };
+}
+
+/** The refusals of these keys not yet in the audit log (and forget them: the caller writes them now). */
+export function takeUnauditedRefusals(ctx: AppContext, keys: readonly string[]): number {
+  const m = windowsOf(ctx);
+  let n = 0;
+  for (const key of keys) {
+    const w = m.get(key);
+    if (w) {
+      n += w.uncounted;
+      w.uncounted = 0;
+    }
+  }
+  return n;
 }

@@ -15,6 +15,18 @@ export interface UploadRow {
   expires_at: string;
 }
 
+/**
+ * Staged files per user: a further upload removes that user's oldest ones, so repeated uploads
+ * cannot fill the disk (issue 9, defect 2). Enough for a definition, candidate lists and a key
+ * previewed side by side.
+ */
+export const MAX_STAGED_UPLOADS_PER_USER = 3;
+
+/** Remove every expired staged upload (on every upload and look-up, at start and periodically). */
+export function purgeExpiredUploads(ctx: Pick<AppContext, 'db'>, now: Date): number {
+  return ctx.db.prepare('DELETE FROM uploads WHERE expires_at < ?').run(now.toISOString()).changes;
+}
+
 /** Stage an uploaded file (server-side, with an expiry) until the user confirms it. */
 export function stageUpload(
   ctx: AppContext,
@@ -28,7 +40,13 @@ export function stageUpload(
   const id = ctx.random.randomBytes(16).toString('hex');
   const expires = new Date(now.getTime() + ctx.config.uploadTtlSeconds * 1000);
   ctx.db.transaction(() => {
-    ctx.db.prepare('DELETE FROM uploads WHERE expires_at < ?').run(now.toISOString());
+    purgeExpiredUploads(ctx, now);
+    ctx.db
+      .prepare(
+        `DELETE FROM uploads WHERE user_id = ? AND id NOT IN
+           (SELECT id FROM uploads WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+      )
+      .run(user.id, user.id, MAX_STAGED_UPLOADS_PER_USER - 1);
     ctx.db
       .prepare(
         `INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, context_json, created_at, expires_at)
@@ -41,6 +59,7 @@ export function stageUpload(
 
 /** The staged upload of this user and kind, or 404. */
 export function findUpload(ctx: AppContext, id: string, kind: UploadKind, user: SessionUser, now: Date): UploadRow {
+  purgeExpiredUploads(ctx, now);
   const row = ctx.db.prepare('SELECT * FROM uploads WHERE id = ? AND kind = ? AND user_id = ?').get(id, kind, user.id) as
     | UploadRow
     | undefined;

@@ -124,6 +124,9 @@ export interface OwnKey {
 export interface KeyPreview {
   uploadId: string;
   subject: string;
+  /** CN and L of the subject: the authority's name and place, checked against the municipality. */
+  commonName: string;
+  locality: string;
   fingerprint: string;
   notBefore: string;
   notAfter: string;

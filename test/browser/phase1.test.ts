@@ -248,7 +248,7 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
         ...pair,
         subject: municipalitySubject({ electionId: 'TK2021', code, name, program: 'test' }),
         notBefore: new Date(now.getTime() - 3600_000),
-        notAfter: new Date('2031-01-01T00:00:00Z'),
+        notAfter: new Date('2021-06-17T23:59:59Z'), // election date + 3 months, as a real key
         serial: Buffer.from([serial, 0x21, 0x03, 0x17]),
       });
     const almere = path.join(tmp, 'public_key_test_tk2021-gemeente_almere.crt');

@@ -2,6 +2,7 @@
  * Browser test helpers: one headless Chromium per test file (playwright-core with the system
  * /usr/bin/chromium), pages against the real server from test/support/server.ts.
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -11,11 +12,22 @@ import { ROOT } from '../support/paths.ts';
 
 export const CHROMIUM = process.env.UITSLAG_CHROMIUM ?? '/usr/bin/chromium';
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * The base64 SHA-256 of a certificate's public key (SubjectPublicKeyInfo), as Chromium's
+ * --ignore-certificate-errors-spki-list wants it: only a server with exactly this key is trusted.
+ */
+export function spkiHash(certificatePem: string): string {
+  const spki = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
+}
+
+/** `trustCertificatePem`: the test server's own HTTPS certificate, trusted by its key only (no blanket ignore). */
+export function launchBrowser(opts: { trustCertificatePem?: string } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
+      ...(opts.trustCertificatePem ? [`--ignore-certificate-errors-spki-list=${spkiHash(opts.trustCertificatePem)}`] : []),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',

@@ -278,7 +278,7 @@ describe('bin/uitslag verify: interoperability with openssl-made keys and signat
 describe('bin/uitslag serve', () => {
   it('starts on 127.0.0.1 with a random port and stops cleanly on SIGTERM', async () => {
     const data = path.join(work, 'data');
-    const child = spawn(BIN, ['serve', '--data', data, '--port', '0', '--host', '127.0.0.1'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, ['serve', '--data', data, '--port', '0', '--host', '127.0.0.1', '--no-tls'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

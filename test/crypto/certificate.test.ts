@@ -97,6 +97,9 @@ describe('subjects, names and validity', () => {
     const past = certificateValidity(new Date('2021-06-18T00:00:00Z'), '2021-03-17');
     assert.equal(past.ok, false);
     assert.equal(!past.ok && past.code, 'certificate.election-past');
+    // A certificate that would outlive MAX_CERTIFICATE_LIFETIME_DAYS is not made (HSBs refuse it).
+    const far = certificateValidity(NOW, '2022-03-17');
+    assert.equal(!far.ok && far.code, 'certificate.election-too-far');
     const bad = certificateValidity(NOW, '2021-02-30');
     assert.equal(!bad.ok && bad.code, 'certificate.bad-date');
   });
@@ -252,26 +255,26 @@ describe('checkCertificateFor', () => {
   const info = (s: CertificateSubject) => ({ subject: s });
 
   it('accepts the right election and municipality', () => {
-    assert.deepEqual(checkCertificateFor(info(zwolle), { electionId: 'TK2021', municipalityCode: '0193' }), []);
+    assert.deepEqual(checkCertificateFor(info(zwolle), { electionId: 'TK2021', municipalityCode: '0193', municipalityName: 'Zwolle' }), []);
   });
 
   it('names expected and found for another election, another municipality, or both', () => {
-    const other = checkCertificateFor(info({ ...zwolle, O: 'TK2023' }), { electionId: 'TK2021', municipalityCode: '0193' });
+    const other = checkCertificateFor(info({ ...zwolle, O: 'TK2023' }), { electionId: 'TK2021', municipalityCode: '0193', municipalityName: 'Zwolle' });
     assert.equal(other.length, 1);
     assert.match(other[0]!, /verwacht O=TK2021, gevonden O=TK2023/);
     const groningen = municipalitySubject({ electionId: 'TK2021', code: '0014', name: 'Groningen' });
-    const wrongMun = checkCertificateFor(info(groningen), { electionId: 'TK2021', municipalityCode: '0193' });
+    const wrongMun = checkCertificateFor(info(groningen), { electionId: 'TK2021', municipalityCode: '0193', municipalityName: 'Zwolle' });
     assert.equal(wrongMun.length, 1);
     assert.match(wrongMun[0]!, /verwacht UID=PSB0193, gevonden UID=PSB0014 \(Gemeente Groningen\)/);
-    const both = checkCertificateFor(info({ ...groningen, O: 'GR2022' }), { electionId: 'TK2021', municipalityCode: '0193' });
+    const both = checkCertificateFor(info({ ...groningen, O: 'GR2022' }), { electionId: 'TK2021', municipalityCode: '0193', municipalityName: 'Zwolle' });
     assert.equal(both.length, 2);
   });
 
   it('checks an HSB certificate by kieskring number', () => {
     const hsb = hsbSubject({ electionId: 'TK2021', kieskringNumber: 4, name: 'Zwolle' });
-    assert.deepEqual(checkCertificateFor(info(hsb), { electionId: 'TK2021', kieskringNumber: 4 }), []);
-    assert.match(checkCertificateFor(info(hsb), { electionId: 'TK2021', kieskringNumber: 5 })[0]!, /verwacht UID=HSB5, gevonden UID=HSB4/);
-    assert.equal(checkCertificateFor(info(hsb), { electionId: 'TK2021', municipalityCode: '0193' }).length, 1);
+    assert.deepEqual(checkCertificateFor(info(hsb), { electionId: 'TK2021', kieskringNumber: 4, kieskringName: 'Zwolle' }), []);
+    assert.match(checkCertificateFor(info(hsb), { electionId: 'TK2021', kieskringNumber: 5, kieskringName: 'Lelystad' })[0]!, /verwacht UID=HSB5, gevonden UID=HSB4/);
+    assert.equal(checkCertificateFor(info(hsb), { electionId: 'TK2021', municipalityCode: '0193', municipalityName: 'Zwolle' }).length, 1);
   });
 });
 

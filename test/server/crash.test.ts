@@ -27,7 +27,11 @@ import {
 import { ADMIN_INITIAL_PASSWORD, ApiClient, type TestServer } from '../support/server.ts';
 
 const STATES = new Set(['empty', 'first_in_progress', 'first_with_errors', 'first_done', 'second_in_progress', 'differences', 'complete']);
-const WIDE = { notBefore: '2021-01-01T00:00:00Z', notAfter: '2049-12-31T23:59:59Z' };
+// The spawned server runs on the real clock: certificates valid around today (and no longer than
+// an election key may be valid, MAX_CERTIFICATE_LIFETIME_DAYS).
+const DAY = 24 * 3600 * 1000;
+const TODAY = Math.floor(Date.now() / 1000) * 1000;
+const WIDE = { notBefore: new Date(TODAY - 30 * DAY).toISOString(), notAfter: new Date(TODAY + 300 * DAY).toISOString() };
 
 interface Child {
   readonly proc: ChildProcess;
@@ -37,7 +41,7 @@ interface Child {
 async function spawnServer(dataDir: string, passwordFile: string): Promise<Child> {
   const proc = spawn(
     path.join(ROOT, 'bin', 'uitslag'),
-    ['serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--admin-password-file', passwordFile],
+    ['serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--no-tls', '--admin-password-file', passwordFile],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

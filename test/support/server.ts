@@ -45,6 +45,8 @@ export interface TestServerOptions {
   readonly uiDir?: string;
   readonly config?: Partial<ServerConfig>;
   readonly testHooks?: TestHooks;
+  /** Serve HTTPS with the installation's generated certificate (default: plain HTTP on 127.0.0.1). */
+  readonly tls?: boolean;
 }
 
 export interface TestServer {
@@ -58,6 +60,9 @@ export interface TestServer {
   readonly printed: string[];
   /** Set by adminClient once the first-login password change is done. */
   adminReady: boolean;
+  /** With `tls`: the server's certificate (PEM) and its SHA-256 fingerprint. */
+  readonly certificatePem: string | null;
+  readonly fingerprint: string | null;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
     ...(opts.testHooks !== undefined ? { testHooks: opts.testHooks } : {}),
+    tls: opts.tls ?? false,
   });
   if (passwordFile) rmSync(path.dirname(passwordFile), { recursive: true, force: true });
   return {
@@ -96,6 +102,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     adminInitialPassword: initial,
     printed,
     adminReady: false,
+    certificatePem: running.certificatePem,
+    fingerprint: running.fingerprint,
     async close() {
       await running.close();
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });

@@ -34,7 +34,7 @@ import {
   type ReportingUnit,
   type UnitKind,
 } from '../counts.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { integrityDto, quickIntegrityProblems } from '../integrity.ts';
 import { actorOf, currentPhase, electionRules, isGemeente, requireElection } from '../state.ts';
 
@@ -49,7 +49,7 @@ const CodeParams = z.object({
 });
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
-const Reason = z.string().trim().min(1, 'Geef een reden op.').max(1000);
+const Reason = freeText('Reden', 1000, { multiline: true }).trim().min(1, 'Geef een reden op.');
 
 const DraftBody = z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() });
 const SubmitBody = z.object({
@@ -119,8 +119,8 @@ interface ImportJob {
   readonly id: string;
   readonly userId: number;
   readonly fileName: string;
-  /** The uploaded zip, exactly as received: stored with the import (the archive holds it). */
-  readonly zip: Buffer;
+  /** The uploaded zip, exactly as received: stored with the import (the archive holds it). Dropped when refused. */
+  zip: Buffer | null;
   readonly createdAt: number;
   finishedAt: number | null;
   stage: ImportStage;
@@ -178,6 +178,7 @@ function jobDto(j: ImportJob) {
 
 function failJob(ctx: AppContext, j: ImportJob, f: { code: string; message: string; detail?: string }): void {
   j.stage = 'failed';
+  j.zip = null; // a refused file is not kept in memory (issue 9, defect 2)
   j.error = { code: f.code, message: f.message, ...(f.detail !== undefined ? { detail: f.detail } : {}) };
   j.finishedAt = ctx.clock().getTime();
   ctx.log.info({ job: j.id, code: f.code, detail: f.detail }, 'import steminvoer geweigerd');
@@ -503,6 +504,8 @@ export const countRoutes = [
       if ([...jobs.values()].some((j) => j.finishedAt === null)) {
         throw new ApiError(409, 'import.busy', 'Er wordt al een tellingbestand gecontroleerd. Wacht tot die controle klaar is en probeer het dan opnieuw.');
       }
+      // A new upload replaces the user's earlier, finished ones: at most one zip per user is held.
+      for (const [id, old] of jobs) if (old.userId === user!.id) jobs.delete(id);
       const f = file!;
       const input = importInput(ctx, f.bytes, f.fileName);
       const job: ImportJob = {
@@ -544,7 +547,8 @@ export const countRoutes = [
     handler: ({ ctx, user, body, now }) => {
       refuseImportForGemeente(ctx);
       const j = findJob(ctx, body.uploadId, user!);
-      if (j.stage !== 'ready' || !j.value || !j.form || !j.hidden) {
+      const zip = j.zip;
+      if (j.stage !== 'ready' || !j.value || !j.form || !j.hidden || !zip) {
         throw new ApiError(409, 'import.not_ready', 'Dit bestand is (nog) niet klaar om te importeren.', `stage ${j.stage}`);
       }
       const v = j.value;
@@ -562,7 +566,7 @@ export const countRoutes = [
         })();
         throw ApiError.from(422, check);
       }
-      const zipSha256 = createHash('sha256').update(j.zip).digest('hex');
+      const zipSha256 = createHash('sha256').update(zip).digest('hex');
       /**
        * The signature again, against the municipality's key as it is now (inside the transaction): a key
        * replaced or removed since the file was checked must not let the file in on the old key's word.
@@ -599,7 +603,7 @@ export const countRoutes = [
             fingerprint: signer.fingerprint,
             embeddedMatchesTrusted: v.signer.embeddedMatchesTrusted,
             pollingStations: v.units,
-            zipSize: j.zip.length,
+            zipSize: zip.length,
             zipSha256,
           },
         });
@@ -607,7 +611,7 @@ export const countRoutes = [
           .prepare(
             'INSERT INTO imported_count_files (code, file_name, size, sha256, bytes, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
           )
-          .run(v.code, j.fileName, j.zip.length, zipSha256, j.zip, now.toISOString(), user!.id);
+          .run(v.code, j.fileName, zip.length, zipSha256, zip, now.toISOString(), user!.id);
         return transition;
       }).immediate();
       jobsOf(ctx).delete(j.id);

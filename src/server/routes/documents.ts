@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { checkPhaseChange } from '../../domain/phases.ts';
 import { formatHash } from '../../domain/hashcode.ts';
 import { allCountsComplete, anyEntryExists } from '../counts.ts';
+import { checkOwnPassword, throttledError } from './session.ts';
 import { buildArchive, destroyElection, retentionDate, withinRetention } from '../archive.ts';
 import { dutchDate } from '../../domain/dates.ts';
 import { writeAudit } from '../audit.ts';
@@ -533,13 +534,18 @@ export const documentRoutes = [
     summary:
       'Vernietigen: wist alle gegevens van de verkiezing (typ VERNIETIGEN en het eigen wachtwoord). Vóór het einde van de bewaartermijn alleen met een tweede bevestiging.',
     body: DestroyBody,
-    handler: async ({ ctx, user, body, now }) => {
+    handler: async ({ ctx, req, reply, user, body, now }) => {
       const e = requireElection(ctx);
       if (body.confirmation !== 'VERNIETIGEN') {
         throw new ApiError(400, 'destroy.confirmation', 'Typ VERNIETIGEN (in hoofdletters) om te bevestigen.');
       }
       const row = ctx.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(user!.id) as { password_hash: string };
-      if (!(await ctx.hasher.verify(body.password, row.password_hash))) {
+      const check = await checkOwnPassword(ctx, user!.username, req.ip, body.password, row.password_hash, now);
+      if (check.kind === 'throttled') {
+        if (check.audit) ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(user!), 'election.destroy.refused', { reason: 'throttled' }))();
+        throw throttledError(reply, 'password.throttled', check.wait);
+      }
+      if (check.kind === 'wrong') {
         ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(user!), 'election.destroy.refused', { reason: 'password' }))();
         throw new ApiError(403, 'destroy.password', 'Het wachtwoord is onjuist. Er is niets vernietigd.');
       }

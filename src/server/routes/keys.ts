@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import {
   certificateFileName,
+  certificatePolicyProblems,
   certificateValidity,
   checkCertificateFor,
   createSelfSignedCertificate,
@@ -11,6 +12,7 @@ import {
   parseCertificate,
   privateKeyFileName,
   subjectText,
+  type CertificateInfo,
 } from '../../crypto/certificate.ts';
 import { generateRsaKeyPair, writePrivateKey } from '../../crypto/keys.ts';
 import { municipalityCode, municipalitiesOf } from '../../domain/election.ts';
@@ -76,6 +78,14 @@ function municipality(ctx: AppContext, code: string) {
   const m = municipalitiesOf(definitionOf(e), e.kieskring_number).find((r) => municipalityCode(r.number) === code);
   if (!m) throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
   return { election: e, municipality: m };
+}
+
+/** Why a municipality's certificate may not be imported: whose it is (O, UID, CN, L) and the key policy. */
+function importReasons(info: CertificateInfo, electionId: string, code: string, name: string): string[] {
+  return [
+    ...checkCertificateFor(info, { electionId, municipalityCode: code, municipalityName: name }),
+    ...certificatePolicyProblems(info),
+  ];
 }
 
 export const keyRoutes = [
@@ -192,7 +202,7 @@ export const keyRoutes = [
     params: CodeParams,
     multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
     handler: ({ ctx, user, params, file, now }) => {
-      const { election } = municipality(ctx, params.code);
+      const { election, municipality: m } = municipality(ctx, params.code);
       const f = file!;
       // Parse without the validity check first so an expired certificate is still shown.
       const info = parseCertificate(f.bytes, now, { checkValidity: false });
@@ -200,7 +210,7 @@ export const keyRoutes = [
       const reasons: string[] = [];
       const valid = parseCertificate(f.bytes, now);
       if (!valid.ok) reasons.push(valid.message);
-      reasons.push(...checkCertificateFor(info.value, { electionId: election.election_id, municipalityCode: params.code }));
+      reasons.push(...importReasons(info.value, election.election_id, params.code, m.name));
       const importable = reasons.length === 0;
       const existing = ctx.db.prepare('SELECT fingerprint FROM municipality_keys WHERE code = ?').get(params.code) as
         | { fingerprint: string }
@@ -212,6 +222,8 @@ export const keyRoutes = [
         uploadId,
         fileName: f.fileName,
         subject: info.value.subjectText,
+        commonName: info.value.subject.CN,
+        locality: info.value.subject.L,
         fingerprint: info.value.fingerprint,
         notBefore: info.value.notBefore.toISOString(),
         notAfter: info.value.notAfter.toISOString(),
@@ -240,7 +252,7 @@ export const keyRoutes = [
       }
       const info = parseCertificate(upload.bytes, now);
       if (!info.ok) throw ApiError.from(422, info);
-      const reasons = checkCertificateFor(info.value, { electionId: election.election_id, municipalityCode: params.code });
+      const reasons = importReasons(info.value, election.election_id, params.code, m.name);
       if (reasons.length) throw new ApiError(422, 'key.not_importable', reasons.join(' '));
       ctx.db.transaction(() => {
         const existing = ctx.db.prepare('SELECT fingerprint FROM municipality_keys WHERE code = ?').get(params.code) as

@@ -1,23 +1,27 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { checkPasswordPolicy } from '../../domain/passwords.ts';
 import { permissionsOf } from '../../domain/permissions.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import {
   SESSION_COOKIE,
-  clearFailures,
+  addressThrottleKey,
+  attemptSucceeded,
   createSession,
   getUser,
   idleSecondsLeft,
-  recordFailure,
-  throttleRemaining,
+  noteRefusal,
+  reserveAttempt,
+  takeUnauditedRefusals,
   userDto,
+  userThrottleKey,
   type UserRow,
 } from '../sessions.ts';
 
 const LoginBody = z.object({
-  username: z.string().min(1).max(100),
+  username: freeText('Gebruikersnaam', 100).min(1),
   password: z.string().min(1).max(1000),
 });
 
@@ -37,6 +41,41 @@ function sessionInfo(ctx: AppContext, user: SessionUser, lastSeenAt: string, now
 
 const LOGIN_FAILED = 'Onbekende gebruikersnaam of onjuist wachtwoord.';
 
+/** 429 with `retryAfterSeconds` and a Retry-After header. */
+export function throttledError(reply: FastifyReply, code: 'login.throttled' | 'password.throttled', wait: number): ApiError {
+  reply.header('retry-after', String(wait));
+  return new ApiError(
+    429,
+    code,
+    code === 'login.throttled'
+      ? `Te veel mislukte inlogpogingen. Probeer het over ${wait} seconden opnieuw.`
+      : `Te veel onjuiste wachtwoorden. Probeer het over ${wait} seconden opnieuw.`,
+    undefined,
+    { retryAfterSeconds: wait },
+  );
+}
+
+/**
+ * A logged-in user types the own password again (POST /api/password, the destroy confirmation):
+ * throttled like a login (same user-name and address counters, reserved before the scrypt await).
+ */
+export async function checkOwnPassword(
+  ctx: AppContext,
+  username: string,
+  address: string,
+  password: string,
+  storedHash: string,
+  now: Date,
+): Promise<{ kind: 'ok' } | { kind: 'wrong' } | { kind: 'throttled'; wait: number; audit: boolean }> {
+  const userKey = userThrottleKey(username);
+  const addrKey = addressThrottleKey(address);
+  const attempt = reserveAttempt(ctx, [userKey, addrKey], now);
+  if (attempt.kind === 'throttled') return { kind: 'throttled', wait: attempt.wait, audit: noteRefusal(ctx, attempt).audit };
+  if (!(await ctx.hasher.verify(password, storedHash))) return { kind: 'wrong' };
+  ctx.db.transaction(() => attemptSucceeded(ctx, [userKey], [addrKey]))();
+  return { kind: 'ok' };
+}
+
 export const sessionRoutes = [
   route({
     method: 'POST',
@@ -46,24 +85,24 @@ export const sessionRoutes = [
     summary: 'Inloggen; zet het sessiecookie uitslag_sessie.',
     body: LoginBody,
     handler: async ({ ctx, req, reply, body, now }) => {
-      const userKey = `user:${body.username.trim().toLowerCase()}`;
-      const addrKey = `addr:${req.ip}`;
-      const wait = Math.max(throttleRemaining(ctx, userKey, now), throttleRemaining(ctx, addrKey, now));
-      if (wait > 0) {
-        ctx.db.transaction(() =>
-          writeAudit(ctx.db, now, { id: null, username: body.username.slice(0, 100), role: null }, 'login.throttled', {
-            address: req.ip,
-            retryAfterSeconds: wait,
-          }),
-        )();
-        reply.header('retry-after', String(wait));
-        throw new ApiError(
-          429,
-          'login.throttled',
-          `Te veel mislukte inlogpogingen. Probeer het over ${wait} seconden opnieuw.`,
-          undefined,
-          { retryAfterSeconds: wait },
-        );
+      const userKey = userThrottleKey(body.username);
+      const addrKey = addressThrottleKey(req.ip);
+      const loginName = body.username.slice(0, 100);
+      // Reserved synchronously, before the scrypt await: parallel attempts count against each other.
+      const attempt = reserveAttempt(ctx, [userKey, addrKey], now);
+      if (attempt.kind === 'throttled') {
+        const note = noteRefusal(ctx, attempt);
+        if (note.audit) {
+          ctx.db.transaction(() =>
+            writeAudit(ctx.db, now, { id: null, username: loginName, role: null }, 'login.throttled', {
+              address: req.ip,
+              retryAfterSeconds: attempt.wait,
+              throttledOn: attempt.key.startsWith('addr:') ? 'address' : 'username',
+              ...(note.earlierRefusals > 0 ? { earlierRefusals: note.earlierRefusals } : {}),
+            }),
+          )();
+        }
+        throw throttledError(reply, 'login.throttled', attempt.wait);
       }
       const user = ctx.db.prepare('SELECT * FROM users WHERE username = ?').get(body.username.trim()) as
         | UserRow
@@ -71,27 +110,27 @@ export const sessionRoutes = [
       // Always run scrypt, also for unknown users, so timing does not reveal which names exist.
       const passwordOk = await ctx.hasher.verify(body.password, user?.password_hash ?? ctx.dummyHash);
       const t = ctx.clock();
+      const refusals = takeUnauditedRefusals(ctx, [userKey, addrKey]);
+      const refusalDetail = refusals > 0 ? { refusedWhileThrottled: refusals } : {};
       if (!user || !passwordOk || user.disabled === 1) {
         const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled';
         ctx.db.transaction(() => {
-          recordFailure(ctx, userKey, t);
-          recordFailure(ctx, addrKey, t);
           writeAudit(
             ctx.db,
             t,
-            user ? { id: user.id, username: user.username, role: user.role } : { id: null, username: body.username.slice(0, 100), role: null },
+            user ? { id: user.id, username: user.username, role: user.role } : { id: null, username: loginName, role: null },
             'login.failed',
-            { reason, address: req.ip },
+            { reason, address: req.ip, ...refusalDetail },
           );
         })();
         throw new ApiError(401, 'login.failed', LOGIN_FAILED);
       }
       const token = ctx.db.transaction(() => {
-        clearFailures(ctx, userKey);
-        writeAudit(ctx.db, t, { id: user.id, username: user.username, role: user.role }, 'login', { address: req.ip });
+        attemptSucceeded(ctx, [userKey], [addrKey]);
+        writeAudit(ctx.db, t, { id: user.id, username: user.username, role: user.role }, 'login', { address: req.ip, ...refusalDetail });
         return createSession(ctx, user.id, t);
       })();
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: false });
+      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies });
       return { user: userDto(user) };
     },
   }),
@@ -126,7 +165,6 @@ export const sessionRoutes = [
     method: 'POST',
     url: '/api/session/extend',
     access: 'session',
-    duringPasswordChange: true,
     tag: 'sessie',
     summary: 'Verleng de sessie (zet de inactiviteitstimer terug).',
     handler: ({ ctx, user, now }) => sessionInfo(ctx, user!, now.toISOString(), now),
@@ -139,11 +177,12 @@ export const sessionRoutes = [
     tag: 'sessie',
     summary: 'Wijzig het eigen wachtwoord.',
     body: PasswordBody,
-    handler: async ({ ctx, user, body }) => {
+    handler: async ({ ctx, req, reply, user, body, now }) => {
       const u = user!;
       const row = getUser(ctx, u.id)!;
-      const currentOk = await ctx.hasher.verify(body.currentPassword, row.password_hash);
-      if (!currentOk) throw new ApiError(422, 'password.wrong', 'Het huidige wachtwoord is onjuist.');
+      const check = await checkOwnPassword(ctx, u.username, req.ip, body.currentPassword, row.password_hash, now);
+      if (check.kind === 'throttled') throw throttledError(reply, 'password.throttled', check.wait);
+      if (check.kind === 'wrong') throw new ApiError(422, 'password.wrong', 'Het huidige wachtwoord is onjuist.');
       const policy = checkPasswordPolicy(u.username, body.newPassword);
       if (!policy.ok) throw ApiError.from(422, policy);
       if (body.newPassword === body.currentPassword) {

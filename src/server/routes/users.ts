@@ -3,14 +3,14 @@ import { checkPasswordPolicy, checkUsername } from '../../domain/passwords.ts';
 import { ROLES } from '../../domain/permissions.ts';
 import { writeAudit, type Actor } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { getUser, userDto, type UserRow } from '../sessions.ts';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 
 const CreateBody = z.object({
   username: z.string().min(1).max(100),
-  fullName: z.string().trim().min(1).max(200),
+  fullName: freeText('Volledige naam', 200).trim().min(1, { error: 'Vul de volledige naam in.' }),
   role: z.enum(ROLES),
   initialPassword: z.string().min(1).max(1000),
 });

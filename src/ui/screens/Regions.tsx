@@ -279,6 +279,8 @@ export function ImportRegionKey({ code }: { code: string }) {
         <section aria-label="Gegevens van de sleutel">
           <Facts
             rows={[
+              ['Naam (CN)', preview.commonName],
+              ['Plaats (L)', preview.locality],
               ['Onderwerp (subject)', <span className="mono">{preview.subject}</span>],
               ['Vingerafdruk (SHA-256)', <span className="mono fingerprint">{preview.fingerprint}</span>],
               ['Geldig van', formatDate(preview.notBefore)],
