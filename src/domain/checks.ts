@@ -14,6 +14,7 @@ import {
   listFieldId,
   type ScalarKey,
 } from './entry.ts';
+import { listSumMessage, validVotesMessage } from './sums.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -103,7 +104,7 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
       severity: 'error',
       fields: ['E', ...form.lists.map((l) => listFieldId(l.listNumber))],
       named: ['E'],
-      message: `Het totaal aantal geldige stemmen (E = ${fmt(E)}) is niet gelijk aan de som van de lijsttotalen (${fmt(sumLists)}).`,
+      message: validVotesMessage(E, sumLists),
     });
   }
 
@@ -132,7 +133,7 @@ export function checkEntry(form: EntryForm, ctx: CheckContext = {}): CheckResult
         severity: 'error',
         fields: [listFieldId(l.listNumber), ...l.candidates.map((_, i) => candidateFieldId(l.listNumber, i + 1))],
         named: [listFieldId(l.listNumber)],
-        message: `Lijst ${l.listNumber}: het lijsttotaal (${fmt(total)}) is niet gelijk aan de som van de stemmen op de kandidaten (${fmt(sumCand)}).`,
+        message: listSumMessage(l.listNumber, total, sumCand),
       });
     }
   }

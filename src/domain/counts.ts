@@ -9,6 +9,7 @@
  * same as a reason present with 0).
  */
 
+import { listSumMessage, validVotesMessage } from './sums.ts';
 import { fail, ok, type Result } from './result.ts';
 
 /** The UncountedVotes reason codes of EML 510, in the canonical order in which OSV writes them. */
@@ -201,7 +202,7 @@ export function arithmeticProblems(c: VoteCounts): CountProblem[] {
     if (sum !== l.total) {
       problems.push({
         code: 'F.402',
-        message: `Lijst ${l.listNumber}: het totaal van de lijst (${l.total}) is niet gelijk aan de som van de stemmen op de kandidaten (${sum}).`,
+        message: listSumMessage(l.listNumber, l.total, sum),
         listNumber: l.listNumber,
       });
     }
@@ -209,7 +210,7 @@ export function arithmeticProblems(c: VoteCounts): CountProblem[] {
   if (sumLists !== c.totalCounted) {
     problems.push({
       code: 'F.202',
-      message: `Het totaal aantal geldige stemmen (${c.totalCounted}) is niet gelijk aan de som van de lijsttotalen (${sumLists}).`,
+      message: validVotesMessage(c.totalCounted, sumLists),
     });
   }
   return problems;

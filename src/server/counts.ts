@@ -103,8 +103,6 @@ export function requireUnit(ctx: AppContext, code: string): ReportingUnit {
   throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
 }
 
-/** @deprecated name kept for existing callers: the reporting unit with this code (municipality or polling station). */
-export const requireMunicipality = requireUnit;
 
 /** The scalars a unit of this kind may leave empty (a polling station's PV has no Z). */
 export function optionalScalarsFor(kind: UnitKind): readonly ScalarKey[] {

@@ -100,10 +100,6 @@ export interface MunicipalityReadiness {
 
 /** Per municipality (HSB) or polling station (gemeente, code 'SB<n>'): complete or what is missing. */
 export function readiness(ctx: AppContext): MunicipalityReadiness[] {
-  return readinessSync(ctx);
-}
-
-export function readinessSync(ctx: AppContext): MunicipalityReadiness[] {
   const kinds = new Map(
     (ctx.db.prepare('SELECT code, kind FROM count_units').all() as { code: string; kind: UnitState['kind'] }[]).map((r) => [r.code, r.kind]),
   );

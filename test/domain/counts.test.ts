@@ -112,7 +112,7 @@ test('checkArithmetic reports list and total mismatches in Dutch', () => {
   assert.equal(r.ok, false);
   if (!r.ok) {
     assert.equal(r.code, 'telling_klopt_niet');
-    assert.match(r.message, /De telling \(Almere\) klopt niet: Lijst 1: het totaal van de lijst \(5\) is niet gelijk aan de som van de stemmen op de kandidaten \(4\)\./);
+    assert.match(r.message, /De telling \(Almere\) klopt niet: Lijst 1: het lijsttotaal \(5\) is niet gelijk aan de som van de stemmen op de kandidaten \(4\)\./);
     assert.match(r.message, /som van de lijsttotalen \(8\)/);
   }
   const good = { ...bad, totalCounted: 7, lists: [{ listNumber: 1, total: 4, candidates: [{ position: 1, votes: 4 }] }, { listNumber: 3, total: 3, candidates: [] }] };

@@ -10,6 +10,7 @@ import { formToCounts } from '../../src/domain/entry.ts';
 import {
   buildSignedCountZip,
   changeForm,
+  expectStatus,
   formFromOfficial,
   importCountZip,
   municipalityCertificate,
@@ -143,6 +144,20 @@ describe('phase 2: steminvoer (complete flow)', () => {
     const actions = h.json.history.map((x: { action: string }) => x.action);
     assert.ok(actions.includes('resolve'));
     assert.equal(h.json.history.find((x: { action: string }) => x.action === 'resolve').details.reason, 'Tweede invoer klopt met het proces-verbaal');
+  });
+
+  test('a draft save that arrives after a newer one is ignored (sequence numbers); the newer numbers stay', async () => {
+    const form = await formFromOfficial('0995');
+    expectStatus(await t3.post('/api/counts/0995/claim'), 200, 'claim');
+    const newer = changeForm(form, { Z: 111 });
+    const older = changeForm(form, { Z: 99 });
+    const a = await t3.request('PUT', '/api/counts/0995/draft', { form: newer, seq: 2000 });
+    assert.equal(a.json.saved, true, a.text);
+    const b = await t3.request('PUT', '/api/counts/0995/draft', { form: older, seq: 1000 });
+    assert.equal(b.status, 200, b.text);
+    assert.deepEqual([b.json.saved, b.json.stale], [false, true]);
+    assert.equal((await t3.post('/api/counts/0995/claim')).json.form.scalars.Z, 111);
+    expectStatus(await t3.post('/api/counts/0995/release'), 200, 'release');
   });
 
   test('a warning must be acknowledged (W.205: kiesgerechtigden 0)', async () => {
