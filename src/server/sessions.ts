@@ -154,8 +154,10 @@ function throttleRow(ctx: AppContext, key: string): ThrottleRow | undefined {
 export function throttleRemaining(ctx: AppContext, key: string, now: Date): number {
   const row = throttleRow(ctx, key);
   if (!row) return 0;
-  const since = (now.getTime() - Date.parse(row.last_failure_at)) / 1000;
   const wait = throttleWait(ctx, key, row.failures);
+  if (wait <= 0) return 0;
+  // A last failure "in the future" (the clock was set back) never makes the wait longer than `wait`.
+  const since = Math.max(0, (now.getTime() - Date.parse(row.last_failure_at)) / 1000);
   return Math.max(0, Math.ceil(wait - since));
 }
 
