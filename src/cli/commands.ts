@@ -1,6 +1,6 @@
 /**
- * The `uitslag` command line: serve, hash, keygen, sign, verify.
- * Exit codes: 0 ok, 1 failure (with a Dutch reason on stderr), 2 usage error.
+ * The `uitslag` command line: serve, hash, keygen, sign, verify, seats.
+ * Exit codes: 0 ok, 1 failure (with a Dutch reason on stderr), 2 usage error, 3 lots must be drawn.
  * The clock and randomness are injected (`CliEnv`) so the commands are testable in-process;
  * src/cli/main.ts wires the real ones.
  */
@@ -25,6 +25,7 @@ import {
 import { keyMatchesCertificate, signDetached, verifyDetached } from '../crypto/cms.ts';
 import { generateRsaKeyPair, writePrivateKey } from '../crypto/keys.ts';
 import { readTransferZip, SIGNATURE_SUFFIX, writeTransferZip } from '../transfer/zip.ts';
+import { allocateRegion, categoryOfFileType, formatRegion, parseSeatsFile, typeFromFileName } from './seatsFile.ts';
 
 export interface CliEnv {
   readonly stdout: (text: string) => void;
@@ -52,6 +53,8 @@ export function defaultEnv(): CliEnv {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** The law leaves a tie: lots must be drawn (seats, result). */
+export const EXIT_LOTS = 3;
 
 class UsageError extends Error {}
 
@@ -65,9 +68,10 @@ Opdrachten:
   keygen   een sleutelpaar en publieke sleutel (certificaat) maken
   sign     een .eml.xml ondertekenen en in een overdrachtszip zetten
   verify   de handtekening in een overdrachtszip controleren
+  seats    de zetelverdeling berekenen uit stemmen per partij (CSV)
 
 "uitslag <opdracht> --help" toont de opties van een opdracht.
-Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik.
+Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik, 3 loting nodig.
 `;
 
 const HELP: Record<string, string> = {
@@ -110,6 +114,20 @@ in plaats van .eml.xml, in de huidige map. Een bestaande zip wordt niet overschr
 Controleert de overdrachtszip (veilige inhoud, precies .eml.xml + .signature) en de handtekening
 tegen het opgegeven certificaat (niet tegen het certificaat in de handtekening). Bij succes:
 afsluitcode 0, "geldig" en de hashcode; anders afsluitcode 1 met de reden.
+`,
+  seats: `Gebruik: uitslag seats BESTAND.csv [--type SOORT] [--seats N]
+
+Berekent de zetelverdeling (Kieswet P 5-P 10) per regio uit de stemmen per partij en toont
+hetzelfde bestand met AantalZetels ingevuld (leeg bij geen zetels). Indeling als de uitslagen van
+verkiezingsuitslagen.nl: ";"-gescheiden, kop "Regio;Code;Type;Partij;AantalStemmen;AantalZetels;"
+(lijsten zijn de regels met Type Partij) of "Gemeente;Code;AmsterdamseCode;Partij;AantalStemmen;AantalZetels;"
+(één blok per gemeente). Een optioneel zevende veld is het aantal kandidaten van de lijst.
+  --type SOORT   TK, EP, PS, WS (of AB), GR of ER; standaard uit de bestandsnaam
+                 uitslag_<SOORT><JJJJMMDD>_<naam>.csv
+  --seats N      aantal zetels van elke regio; standaard de som van AantalZetels in het bestand
+Is voor een regio een loting nodig, dan volgt op haar regels
+"<Regio>;<Code>;Loting;<Partij>|<Partij>...;;<aantal zetels in de loting>;" en is de afsluitcode 3.
+Wijkt de berekening af van AantalZetels in het bestand, dan meldt stderr dat per regio.
 `,
 };
 
@@ -358,6 +376,48 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
   return EXIT_OK;
 }
 
+async function cmdSeats(args: string[], env: CliEnv): Promise<number> {
+  const { values, positionals } = parse(args, { type: { type: 'string' }, seats: { type: 'string' } });
+  if (values.help) return help(env, 'seats');
+  if (positionals.length !== 1) throw new UsageError('Geef precies één CSV-bestand op.');
+  const file = positionals[0]!;
+  const typeText = str(values, 'type');
+  let category: string;
+  if (typeText !== undefined) {
+    if (!/^(TK|EP|PS|WS|AB|GR|ER)$/.test(typeText)) throw new UsageError(`Onbekende verkiezingssoort: ${typeText} (TK, EP, PS, WS, AB, GR of ER).`);
+    category = categoryOfFileType(typeText);
+  } else {
+    const t = typeFromFileName(path.basename(file));
+    if (t === null) {
+      throw new UsageError(`De verkiezingssoort volgt niet uit de bestandsnaam (uitslag_<SOORT><JJJJMMDD>_<naam>.csv); geef --type op.`);
+    }
+    category = t.category;
+  }
+  const seatsText = str(values, 'seats');
+  if (seatsText !== undefined && !/^[1-9]\d{0,4}$/.test(seatsText)) throw new UsageError(`Ongeldig aantal zetels: ${seatsText}.`);
+  const parsed = parseSeatsFile((await readInput(file)).toString('utf8'));
+  if (!parsed.ok) throw new CliFailure(`${file}: ${parsed.message}`);
+  let out = parsed.value.header + '\n';
+  let lots = false;
+  for (const region of parsed.value.regions) {
+    const r = allocateRegion(region, category, seatsText === undefined ? null : Number(seatsText));
+    if (r.kind === 'failed') throw new CliFailure(`${file}: ${r.message}`);
+    if (r.kind === 'lots') {
+      lots = true;
+      env.stderr(`${region.name} (${region.code}): loting nodig tussen ${r.lot.between.join(', ')} om ${r.lot.seats} ${r.lot.seats === 1 ? 'zetel' : 'zetels'}.\n`);
+    } else if (region.lines.some((l) => l.seats !== null)) {
+      const computed = new Map(r.allocation.lists.map((l) => [l.id, l.seats]));
+      const diffs = region.lines
+        .filter((l) => l.isList && (l.seats ?? 0) !== computed.get(l.fields[3]!))
+        .map((l) => `${l.fields[3]} ${l.seats ?? 0} -> ${computed.get(l.fields[3]!)}`);
+      if (diffs.length) env.stderr(`let op: ${region.name} (${region.code}) wijkt af van AantalZetels in het bestand: ${diffs.join('; ')}.\n`);
+    }
+    out += formatRegion(region, r);
+  }
+  env.stdout(out);
+  return lots ? EXIT_LOTS : EXIT_OK;
+}
+
 function help(env: CliEnv, command?: string): number {
   env.stdout(command ? HELP[command]! : GENERAL_HELP);
   return EXIT_OK;
@@ -369,6 +429,7 @@ const COMMANDS: Record<string, (args: string[], env: CliEnv) => Promise<number>>
   keygen: cmdKeygen,
   sign: cmdSign,
   verify: cmdVerify,
+  seats: cmdSeats,
 };
 
 /** Run the CLI with the arguments after the program name; returns the exit code. */

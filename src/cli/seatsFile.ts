@@ -130,22 +130,19 @@ export function allocateRegion(region: SeatsRegion, category: string, seats: num
 }
 
 /**
- * The region's lines with AantalZetels as allocated (empty for no seats); when lots are needed,
+ * The region's lines with AantalZetels as allocated (no seats: empty, or 0 where the file has 0); when lots are needed,
  * the lines with AantalZetels empty and a `Loting` line naming the tied lists and the seats drawn for.
  */
 export function formatRegion(region: SeatsRegion, result: RegionResult): string {
-  let seatsOf: (party: string) => string;
-  if (result.kind === 'allocated') {
-    const m = new Map(result.allocation.lists.map((l) => [l.id, l.seats]));
-    seatsOf = (p) => {
-      const s = m.get(p) ?? 0;
-      return s === 0 ? '' : String(s);
-    };
-  } else seatsOf = () => '';
+  const allocated = result.kind === 'allocated' ? new Map(result.allocation.lists.map((l) => [l.id, l.seats])) : null;
   let out = '';
   for (const l of region.lines) {
     const f = [...l.fields];
-    if (l.isList) f[5] = seatsOf(f[3]!);
+    if (l.isList) {
+      const s = allocated?.get(f[3]!) ?? 0;
+      // no seats: empty, or 0 where the file writes 0
+      f[5] = allocated !== null && s > 0 ? String(s) : allocated !== null && f[5] === '0' ? '0' : '';
+    }
     out += f.length === 7 ? f.join(';') + '\n' : f.join(';') + ';\n';
   }
   if (result.kind === 'lots') {
