@@ -1,11 +1,11 @@
 /**
- * The `uitslag` command line: serve, hash, keygen, sign, verify, seats.
+ * The `uitslag` command line: serve, hash, keygen, sign, verify, seats, result.
  * Exit codes: 0 ok, 1 failure (with a Dutch reason on stderr), 2 usage error, 3 lots must be drawn.
  * The clock and randomness are injected (`CliEnv`) so the commands are testable in-process;
  * src/cli/main.ts wires the real ones.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatHash } from '../domain/hashcode.ts';
@@ -25,6 +25,8 @@ import {
 import { keyMatchesCertificate, signDetached, verifyDetached } from '../crypto/cms.ts';
 import { generateRsaKeyPair, writePrivateKey } from '../crypto/keys.ts';
 import { readTransferZip, SIGNATURE_SUFFIX, writeTransferZip } from '../transfer/zip.ts';
+import { amsterdamWallClock } from '../transfer/wallClock.ts';
+import { computeResult } from './resultCommand.ts';
 import { allocateRegion, categoryOfFileType, formatRegion, parseSeatsFile, typeFromFileName } from './seatsFile.ts';
 
 export interface CliEnv {
@@ -69,6 +71,7 @@ Opdrachten:
   sign     een .eml.xml ondertekenen en in een overdrachtszip zetten
   verify   de handtekening in een overdrachtszip controleren
   seats    de zetelverdeling berekenen uit stemmen per partij (CSV)
+  result   de uitslag (zetels en gekozen kandidaten) berekenen uit de EML-bestanden
 
 "uitslag <opdracht> --help" toont de opties van een opdracht.
 Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik, 3 loting nodig.
@@ -128,6 +131,22 @@ verkiezingsuitslagen.nl: ";"-gescheiden, kop "Regio;Code;Type;Partij;AantalStemm
 Is voor een regio een loting nodig, dan volgt op haar regels
 "<Regio>;<Code>;Loting;<Partij>|<Partij>...;;<aantal zetels in de loting>;" en is de afsluitcode 3.
 Wijkt de berekening af van AantalZetels in het bestand, dan meldt stderr dat per regio.
+`,
+  result: `Gebruik: uitslag result --definition 110A --candidate-lists MAP --counts BESTAND... --out MAP [--created-at TIJD] [--count-created-at TIJD]
+
+Berekent de uitslag van een verkiezing met kieskringen (Tweede Kamer) zoals het centraal stembureau:
+de zetelverdeling (Kieswet P 5-P 10) en de gekozen kandidaten (P 12-P 18). Schrijft
+Totaaltelling_<ID>.eml.xml (EML 510d) en Resultaat_<ID>.eml.xml (EML 520) in de map van --out en
+toont de zetels en de gekozen kandidaten.
+  --definition 110A        de verkiezingsdefinitie (EML 110a)
+  --candidate-lists MAP    map met de kandidatenlijsten van alle kieskringen (EML 230b; andere bestanden
+                           worden overgeslagen)
+  --counts BESTAND...      een totaaltelling (EML 510d) of de tellingen van de kieskringen (EML 510c);
+                           meer bestanden mogen ook achter de opties staan
+  --out MAP                map voor de bestanden; bestaande bestanden worden nooit overschreven
+  --created-at TIJD        kr:CreationDateTime (JJJJ-MM-DDTUU:MM:SS.mmm); standaard nu (Nederlandse tijd)
+  --count-created-at TIJD  een andere kr:CreationDateTime voor de totaaltelling (510d)
+Afsluitcode 3 als een loting nodig is; de melding noemt tussen welke lijsten of kandidaten.
 `,
 };
 
@@ -418,6 +437,67 @@ async function cmdSeats(args: string[], env: CliEnv): Promise<number> {
   return lots ? EXIT_LOTS : EXIT_OK;
 }
 
+/** 'yyyy-mm-ddThh:mm:ss.mmm' in Dutch local time, the form of kr:CreationDateTime. */
+function creationDateTime(instant: Date): string {
+  const t = amsterdamWallClock(instant);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}.${String(instant.getUTCMilliseconds()).padStart(3, '0')}`;
+}
+
+async function cmdResult(args: string[], env: CliEnv): Promise<number> {
+  const { values, positionals } = parse(args, {
+    definition: { type: 'string' },
+    'candidate-lists': { type: 'string' },
+    counts: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    'created-at': { type: 'string' },
+    'count-created-at': { type: 'string' },
+  });
+  if (values.help) return help(env, 'result');
+  const definition = required(values, 'definition');
+  const folder = required(values, 'candidate-lists');
+  const out = required(values, 'out');
+  const countFiles = [...((values.counts as string[] | undefined) ?? []), ...positionals];
+  if (countFiles.length === 0) throw new UsageError('Optie --counts is verplicht.');
+  const createdAt = str(values, 'created-at') ?? creationDateTime(env.now());
+  const countCreatedAt = str(values, 'count-created-at') ?? createdAt;
+  for (const [option, v] of [['created-at', createdAt], ['count-created-at', countCreatedAt]] as const) {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/.test(v)) throw new UsageError(`Ongeldige --${option}: ${v} (JJJJ-MM-DDTUU:MM:SS.mmm).`);
+  }
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((n) => n.endsWith('.xml')).sort();
+  } catch (e) {
+    throw new CliFailure(`De map ${folder} kan niet worden gelezen: ${(e as Error).message}`);
+  }
+  const r = await computeResult({
+    definition: { name: definition, bytes: await readInput(definition) },
+    folder: await Promise.all(names.map(async (n) => ({ name: n, bytes: await readInput(path.join(folder, n)) }))),
+    counts: await Promise.all(countFiles.map(async (f) => ({ name: f, bytes: await readInput(f) }))),
+    createdAt,
+    countCreatedAt,
+  });
+  if (!r.ok) throw new CliFailure(r.message);
+  if (r.value.kind === 'lots') {
+    env.stderr(r.value.report);
+    return EXIT_LOTS;
+  }
+  await mkdir(out, { recursive: true });
+  for (const f of r.value.files) {
+    const p = path.join(out, f.name);
+    if (await exists(p)) throw new CliFailure(`${p} bestaat al en wordt niet overschreven.`);
+  }
+  for (const f of r.value.files) {
+    try {
+      await writeFile(path.join(out, f.name), f.bytes, { flag: 'wx' });
+    } catch (e) {
+      throw new CliFailure(`${path.join(out, f.name)} kan niet worden geschreven: ${(e as Error).message}`);
+    }
+  }
+  env.stdout(r.value.report + '\n' + r.value.files.map((f) => `geschreven: ${path.join(out, f.name)}\n`).join(''));
+  return EXIT_OK;
+}
+
 function help(env: CliEnv, command?: string): number {
   env.stdout(command ? HELP[command]! : GENERAL_HELP);
   return EXIT_OK;
@@ -430,6 +510,7 @@ const COMMANDS: Record<string, (args: string[], env: CliEnv) => Promise<number>>
   sign: cmdSign,
   verify: cmdVerify,
   seats: cmdSeats,
+  result: cmdResult,
 };
 
 /** Run the CLI with the arguments after the program name; returns the exit code. */
