@@ -26,7 +26,8 @@ import { keyMatchesCertificate, signDetached, verifyDetached } from '../crypto/c
 import { generateRsaKeyPair, writePrivateKey } from '../crypto/keys.ts';
 import { readTransferZip, SIGNATURE_SUFFIX, writeTransferZip } from '../transfer/zip.ts';
 import { amsterdamWallClock } from '../transfer/wallClock.ts';
-import { computeResult } from './resultCommand.ts';
+import { readElectionDefinition } from '../eml/eml110a.ts';
+import { computeResult, resultFileNames } from './resultCommand.ts';
 import { allocateRegion, categoryOfFileType, formatRegion, parseSeatsFile, typeFromFileName } from './seatsFile.ts';
 
 export interface CliEnv {
@@ -470,8 +471,16 @@ async function cmdResult(args: string[], env: CliEnv): Promise<number> {
   } catch (e) {
     throw new CliFailure(`De map ${folder} kan niet worden gelezen: ${(e as Error).message}`);
   }
+  const definitionBytes = await readInput(definition);
+  // Refuse to overwrite before the (long) computation; the names follow from the election id.
+  const def = readElectionDefinition(definitionBytes);
+  if (!def.ok) throw new CliFailure(`${definition}: ${def.message}`);
+  for (const name of resultFileNames(def.value.id)) {
+    const p = path.join(out, name);
+    if (await exists(p)) throw new CliFailure(`${p} bestaat al en wordt niet overschreven.`);
+  }
   const r = await computeResult({
-    definition: { name: definition, bytes: await readInput(definition) },
+    definition: { name: definition, bytes: definitionBytes },
     folder: await Promise.all(names.map(async (n) => ({ name: n, bytes: await readInput(path.join(folder, n)) }))),
     counts: await Promise.all(countFiles.map(async (f) => ({ name: f, bytes: await readInput(f) }))),
     createdAt,

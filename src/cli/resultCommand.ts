@@ -38,6 +38,11 @@ export type ResultOutcome =
   | { readonly kind: 'written'; readonly files: readonly NamedBytes[]; readonly report: string }
   | { readonly kind: 'lots'; readonly report: string };
 
+/** The names of the written files: the 510d, then the 520. */
+export function resultFileNames(electionId: string): [string, string] {
+  return [`Totaaltelling_${electionId}.eml.xml`, `Resultaat_${electionId}.eml.xml`];
+}
+
 export async function computeResult(input: ResultInput): Promise<Result<ResultOutcome>> {
   const def = readElectionDefinition(input.definition.bytes);
   if (!def.ok) return fail(def.code, `${input.definition.name}: ${def.message}`);
@@ -111,9 +116,10 @@ export async function computeResult(input: ResultInput): Promise<Result<ResultOu
     const region = def.value.regions.find((x) => x.category === 'KIESKRING' && x.number === k.kieskring);
     return { number: k.kieskring, name: region?.name ?? k.lists.contestName, lists: k.lists, counts: counts.get(k.kieskring)! };
   });
+  const [countName, resultName] = resultFileNames(def.value.id);
   const files = [
-    { name: `Totaaltelling_${def.value.id}.eml.xml`, bytes: writeEml510d({ ...base, creationDateTime: input.countCreatedAt ?? input.createdAt }, result, blocks) },
-    { name: `Resultaat_${def.value.id}.eml.xml`, bytes: writeEml520({ ...base, creationDateTime: input.createdAt }, result) },
+    { name: countName, bytes: writeEml510d({ ...base, creationDateTime: input.countCreatedAt ?? input.createdAt }, result, blocks) },
+    { name: resultName, bytes: writeEml520({ ...base, creationDateTime: input.createdAt }, result) },
   ];
   return ok({ kind: 'written', files, report: report(result) });
 }
