@@ -16,6 +16,9 @@
  * - P 17/P 18 in rounds: every list's free seats go to its next candidates in list order; a
  *   candidate picked on several lists is placed where they got the most votes (tie: lowest
  *   kieskring), and the other lists pick again, until every seat is filled or no candidate is left.
+ *   A free seat of a list whose candidates are all elected (elsewhere) passes to a list of the group
+ *   that has candidates left (P 13), by largest averages; a tie there goes to the lowest kieskring
+ *   instead of lots (not met in real data; to be checked against the law).
  * - P 19a a deceased candidate is passed over; their votes still count for the list.
  */
 import { fail, ok, type Result } from '../result.ts';
@@ -62,7 +65,7 @@ export interface PartyResult {
   readonly listSeats: ReadonlyMap<string, number>;
   /** Preference-elected in order of election, then the others in order of assignment. */
   readonly elected: readonly ElectedCandidate[];
-  /** Seats no candidate could take. */
+  /** Seats no candidate could take (too few living candidates in the party). */
   readonly unfilled: number;
   /** Candidates with votes above the threshold (for P 19), by votes. */
   readonly aboveThreshold: readonly string[];
@@ -224,7 +227,17 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
           break;
         }
       }
-      if (from === undefined) return fail('seats.invalid-input', `Geen zetel om toe te wijzen aan voorkeurkandidaat ${p} (P 16 lid 2).`);
+      if (from === undefined) {
+        // No P 12 residual seat left to withdraw (all were full seats): the free seat of the list with the
+        // weakest claim, the lowest votes per seat (tie: the highest kieskring). Not settled by the text of
+        // P 16(2) available here.
+        const candidatesFrom = lists.filter((l) => free(l.key) > 0);
+        if (candidatesFrom.length === 0) return fail('seats.invalid-input', `Geen zetel om toe te wijzen aan voorkeurkandidaat ${p} (P 16 lid 2).`);
+        from = candidatesFrom.reduce((a, b) => {
+          const c = compare(frac(b.votes, listSeats.get(b.key)!), frac(a.votes, listSeats.get(a.key)!));
+          return c < 0 || (c === 0 && b.kieskring > a.kieskring) ? b : a;
+        }).key;
+      }
       listSeats.set(from, listSeats.get(from)! - 1);
       listSeats.set(list, listSeats.get(list)! + 1);
     }
@@ -248,7 +261,20 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
         n--;
       }
     }
-    if (picks.size === 0) break;
+    if (picks.size === 0) {
+      // P 13: a free seat of a list without candidates left passes to a list of the group that has some,
+      // by largest averages (equal averages: the lowest kieskring)
+      const stuck = lists.find((l) => free(l.key) > 0);
+      const open = lists.filter((l) => l.candidates.some((c) => !isElected.has(c.person) && !deceased.has(c.person)));
+      if (stuck === undefined || open.length === 0) break;
+      const to = open.reduce((a, b) => {
+        const c = compare(frac(b.votes, listSeats.get(b.key)! + 1), frac(a.votes, listSeats.get(a.key)! + 1));
+        return c > 0 || (c === 0 && b.kieskring < a.kieskring) ? b : a;
+      });
+      listSeats.set(stuck.key, listSeats.get(stuck.key)! - 1);
+      listSeats.set(to.key, listSeats.get(to.key)! + 1);
+      continue;
+    }
     for (const [p, keys] of picks) {
       const list = bestList(p, keys);
       placed.set(list, placed.get(list)! + 1);
@@ -257,6 +283,6 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
     }
   }
   if (lots.used < lots.drawn.length) return fail('seats.lot-unused', 'Er is een loting ingevoerd die niet nodig is.');
-  const unfilled = lists.reduce((a, l) => a + free(l.key), 0);
+  const unfilled = S - elected.length;
   return ok({ kind: 'elected', result: { listSeats, elected, unfilled, aboveThreshold: above } });
 }
