@@ -26,6 +26,7 @@
  * A group of identical lists (P 2) or a list group (P 3) counts as one list here: see
  * `partyLists` to add up its lists first.
  * The order of `lists` never changes a result: ties are decided by lots, not by position.
+ * Where OSV2020 and Abacus differ and how this reads the law: docs/seats.md.
  */
 import { fail, ok, type Failure, type Result } from '../result.ts';
 import { compare, equals, frac, floor, mul, sub, type Fraction } from './fraction.ts';
