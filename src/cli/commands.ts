@@ -122,7 +122,7 @@ afsluitcode 0, "geldig" en de hashcode; anders afsluitcode 1 met de reden.
   seats: `Gebruik: uitslag seats BESTAND.csv [--type SOORT] [--seats N]
 
 Berekent de zetelverdeling (Kieswet P 5-P 10) per regio uit de stemmen per partij en toont
-hetzelfde bestand met AantalZetels ingevuld (leeg bij geen zetels). Indeling als de uitslagen van
+hetzelfde bestand met AantalZetels ingevuld (geen zetels: leeg, of 0 waar het bestand 0 heeft). Indeling als de uitslagen van
 verkiezingsuitslagen.nl: ";"-gescheiden, kop "Regio;Code;Type;Partij;AantalStemmen;AantalZetels;"
 (lijsten zijn de regels met Type Partij) of "Gemeente;Code;AmsterdamseCode;Partij;AantalStemmen;AantalZetels;"
 (één blok per gemeente). Een optioneel zevende veld is het aantal kandidaten van de lijst.
