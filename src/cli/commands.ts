@@ -1,11 +1,11 @@
 /**
- * The `uitslag` command line: serve, hash, keygen, sign, verify.
- * Exit codes: 0 ok, 1 failure (with a Dutch reason on stderr), 2 usage error.
+ * The `uitslag` command line: serve, hash, keygen, sign, verify, seats, result.
+ * Exit codes: 0 ok, 1 failure (with a Dutch reason on stderr), 2 usage error, 3 lots must be drawn.
  * The clock and randomness are injected (`CliEnv`) so the commands are testable in-process;
  * src/cli/main.ts wires the real ones.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatHash } from '../domain/hashcode.ts';
@@ -25,6 +25,10 @@ import {
 import { keyMatchesCertificate, signDetached, verifyDetached } from '../crypto/cms.ts';
 import { generateRsaKeyPair, writePrivateKey } from '../crypto/keys.ts';
 import { readTransferZip, SIGNATURE_SUFFIX, writeTransferZip } from '../transfer/zip.ts';
+import { amsterdamWallClock } from '../transfer/wallClock.ts';
+import { readElectionDefinition } from '../eml/eml110a.ts';
+import { computeResult, resultFileNames } from './resultCommand.ts';
+import { allocateRegion, categoryOfFileType, formatRegion, parseSeatsFile, typeFromFileName } from './seatsFile.ts';
 
 export interface CliEnv {
   readonly stdout: (text: string) => void;
@@ -52,6 +56,8 @@ export function defaultEnv(): CliEnv {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** The law leaves a tie: lots must be drawn (seats, result). */
+export const EXIT_LOTS = 3;
 
 class UsageError extends Error {}
 
@@ -65,9 +71,11 @@ Opdrachten:
   keygen   een sleutelpaar en publieke sleutel (certificaat) maken
   sign     een .eml.xml ondertekenen en in een overdrachtszip zetten
   verify   de handtekening in een overdrachtszip controleren
+  seats    de zetelverdeling berekenen uit stemmen per partij (CSV)
+  result   de uitslag (zetels en gekozen kandidaten) berekenen uit de EML-bestanden
 
 "uitslag <opdracht> --help" toont de opties van een opdracht.
-Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik.
+Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik, 3 loting nodig.
 `;
 
 const HELP: Record<string, string> = {
@@ -115,6 +123,36 @@ in plaats van .eml.xml, in de huidige map. Een bestaande zip wordt niet overschr
 Controleert de overdrachtszip (veilige inhoud, precies .eml.xml + .signature) en de handtekening
 tegen het opgegeven certificaat (niet tegen het certificaat in de handtekening). Bij succes:
 afsluitcode 0, "geldig" en de hashcode; anders afsluitcode 1 met de reden.
+`,
+  seats: `Gebruik: uitslag seats BESTAND.csv [--type SOORT] [--seats N]
+
+Berekent de zetelverdeling (Kieswet P 5-P 10) per regio uit de stemmen per partij en toont
+hetzelfde bestand met AantalZetels ingevuld (geen zetels: leeg, of 0 waar het bestand 0 heeft). Indeling als de uitslagen van
+verkiezingsuitslagen.nl: ";"-gescheiden, kop "Regio;Code;Type;Partij;AantalStemmen;AantalZetels;"
+(lijsten zijn de regels met Type Partij) of "Gemeente;Code;AmsterdamseCode;Partij;AantalStemmen;AantalZetels;"
+(één blok per gemeente). Een optioneel zevende veld is het aantal kandidaten van de lijst.
+  --type SOORT   TK, EP, PS, WS (of AB), GR of ER; standaard uit de bestandsnaam
+                 uitslag_<SOORT><JJJJMMDD>_<naam>.csv
+  --seats N      aantal zetels van elke regio; standaard de som van AantalZetels in het bestand
+Is voor een regio een loting nodig, dan volgt op haar regels
+"<Regio>;<Code>;Loting;<Partij>|<Partij>...;;<aantal zetels in de loting>;" en is de afsluitcode 3.
+Wijkt de berekening af van AantalZetels in het bestand, dan meldt stderr dat per regio.
+`,
+  result: `Gebruik: uitslag result --definition 110A --candidate-lists MAP --counts BESTAND... --out MAP [--created-at TIJD] [--count-created-at TIJD]
+
+Berekent de uitslag van een verkiezing met kieskringen (Tweede Kamer) zoals het centraal stembureau:
+de zetelverdeling (Kieswet P 5-P 10) en de gekozen kandidaten (P 12-P 18). Schrijft
+Totaaltelling_<ID>.eml.xml (EML 510d) en Resultaat_<ID>.eml.xml (EML 520) in de map van --out en
+toont de zetels en de gekozen kandidaten.
+  --definition 110A        de verkiezingsdefinitie (EML 110a)
+  --candidate-lists MAP    map met de kandidatenlijsten van alle kieskringen (EML 230b; andere bestanden
+                           worden overgeslagen)
+  --counts BESTAND...      een totaaltelling (EML 510d) of de tellingen van de kieskringen (EML 510c);
+                           meer bestanden mogen ook achter de opties staan
+  --out MAP                map voor de bestanden; bestaande bestanden worden nooit overschreven
+  --created-at TIJD        kr:CreationDateTime (JJJJ-MM-DDTUU:MM:SS.mmm); standaard nu (Nederlandse tijd)
+  --count-created-at TIJD  een andere kr:CreationDateTime voor de totaaltelling (510d)
+Afsluitcode 3 als een loting nodig is; de melding noemt tussen welke lijsten of kandidaten.
 `,
 };
 
@@ -371,6 +409,117 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
   return EXIT_OK;
 }
 
+async function cmdSeats(args: string[], env: CliEnv): Promise<number> {
+  const { values, positionals } = parse(args, { type: { type: 'string' }, seats: { type: 'string' } });
+  if (values.help) return help(env, 'seats');
+  if (positionals.length !== 1) throw new UsageError('Geef precies één CSV-bestand op.');
+  const file = positionals[0]!;
+  const typeText = str(values, 'type');
+  let category: string;
+  if (typeText !== undefined) {
+    if (!/^(TK|EP|PS|WS|AB|GR|ER)$/.test(typeText)) throw new UsageError(`Onbekende verkiezingssoort: ${typeText} (TK, EP, PS, WS, AB, GR of ER).`);
+    category = categoryOfFileType(typeText);
+  } else {
+    const t = typeFromFileName(path.basename(file));
+    if (t === null) {
+      throw new UsageError(`De verkiezingssoort volgt niet uit de bestandsnaam (uitslag_<SOORT><JJJJMMDD>_<naam>.csv); geef --type op.`);
+    }
+    category = t.category;
+  }
+  const seatsText = str(values, 'seats');
+  if (seatsText !== undefined && !/^[1-9]\d{0,4}$/.test(seatsText)) throw new UsageError(`Ongeldig aantal zetels: ${seatsText}.`);
+  const parsed = parseSeatsFile((await readInput(file)).toString('utf8'));
+  if (!parsed.ok) throw new CliFailure(`${file}: ${parsed.message}`);
+  let out = parsed.value.header + '\n';
+  let lots = false;
+  for (const region of parsed.value.regions) {
+    const r = allocateRegion(region, category, seatsText === undefined ? null : Number(seatsText));
+    if (r.kind === 'failed') throw new CliFailure(`${file}: ${r.message}`);
+    if (r.kind === 'lots') {
+      lots = true;
+      env.stderr(`${region.name} (${region.code}): loting nodig tussen ${r.lot.between.join(', ')} om ${r.lot.seats} ${r.lot.seats === 1 ? 'zetel' : 'zetels'}.\n`);
+    } else if (region.lines.some((l) => l.seats !== null)) {
+      const computed = new Map(r.allocation.lists.map((l) => [l.id, l.seats]));
+      const diffs = region.lines
+        .filter((l) => l.isList && (l.seats ?? 0) !== computed.get(l.fields[3]!))
+        .map((l) => `${l.fields[3]} ${l.seats ?? 0} -> ${computed.get(l.fields[3]!)}`);
+      if (diffs.length) env.stderr(`let op: ${region.name} (${region.code}) wijkt af van AantalZetels in het bestand: ${diffs.join('; ')}.\n`);
+    }
+    out += formatRegion(region, r);
+  }
+  env.stdout(out);
+  return lots ? EXIT_LOTS : EXIT_OK;
+}
+
+/** 'yyyy-mm-ddThh:mm:ss.mmm' in Dutch local time, the form of kr:CreationDateTime. */
+function creationDateTime(instant: Date): string {
+  const t = amsterdamWallClock(instant);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${t.year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}.${String(instant.getUTCMilliseconds()).padStart(3, '0')}`;
+}
+
+async function cmdResult(args: string[], env: CliEnv): Promise<number> {
+  const { values, positionals } = parse(args, {
+    definition: { type: 'string' },
+    'candidate-lists': { type: 'string' },
+    counts: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    'created-at': { type: 'string' },
+    'count-created-at': { type: 'string' },
+  });
+  if (values.help) return help(env, 'result');
+  const definition = required(values, 'definition');
+  const folder = required(values, 'candidate-lists');
+  const out = required(values, 'out');
+  const countFiles = [...((values.counts as string[] | undefined) ?? []), ...positionals];
+  if (countFiles.length === 0) throw new UsageError('Optie --counts is verplicht.');
+  const createdAt = str(values, 'created-at') ?? creationDateTime(env.now());
+  const countCreatedAt = str(values, 'count-created-at') ?? createdAt;
+  for (const [option, v] of [['created-at', createdAt], ['count-created-at', countCreatedAt]] as const) {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/.test(v)) throw new UsageError(`Ongeldige --${option}: ${v} (JJJJ-MM-DDTUU:MM:SS.mmm).`);
+  }
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((n) => n.endsWith('.xml')).sort();
+  } catch (e) {
+    throw new CliFailure(`De map ${folder} kan niet worden gelezen: ${(e as Error).message}`);
+  }
+  const definitionBytes = await readInput(definition);
+  // Refuse to overwrite before the (long) computation; the names follow from the election id.
+  const def = readElectionDefinition(definitionBytes);
+  if (!def.ok) throw new CliFailure(`${definition}: ${def.message}`);
+  for (const name of resultFileNames(def.value.id)) {
+    const p = path.join(out, name);
+    if (await exists(p)) throw new CliFailure(`${p} bestaat al en wordt niet overschreven.`);
+  }
+  const r = await computeResult({
+    definition: { name: definition, bytes: definitionBytes },
+    folder: await Promise.all(names.map(async (n) => ({ name: n, bytes: await readInput(path.join(folder, n)) }))),
+    counts: await Promise.all(countFiles.map(async (f) => ({ name: f, bytes: await readInput(f) }))),
+    createdAt,
+    countCreatedAt,
+  });
+  if (!r.ok) throw new CliFailure(r.message);
+  if (r.value.kind === 'lots') {
+    env.stderr(r.value.report);
+    return EXIT_LOTS;
+  }
+  await mkdir(out, { recursive: true });
+  for (const f of r.value.files) {
+    const p = path.join(out, f.name);
+    if (await exists(p)) throw new CliFailure(`${p} bestaat al en wordt niet overschreven.`);
+  }
+  for (const f of r.value.files) {
+    try {
+      await writeFile(path.join(out, f.name), f.bytes, { flag: 'wx' });
+    } catch (e) {
+      throw new CliFailure(`${path.join(out, f.name)} kan niet worden geschreven: ${(e as Error).message}`);
+    }
+  }
+  env.stdout(r.value.report + '\n' + r.value.files.map((f) => `geschreven: ${path.join(out, f.name)}\n`).join(''));
+  return EXIT_OK;
+}
+
 function help(env: CliEnv, command?: string): number {
   env.stdout(command ? HELP[command]! : GENERAL_HELP);
   return EXIT_OK;
@@ -382,6 +531,8 @@ const COMMANDS: Record<string, (args: string[], env: CliEnv) => Promise<number>>
   keygen: cmdKeygen,
   sign: cmdSign,
   verify: cmdVerify,
+  seats: cmdSeats,
+  result: cmdResult,
 };
 
 /** Run the CLI with the arguments after the program name; returns the exit code. */
