@@ -50,10 +50,13 @@ export async function login(page: Page, username: string, password: string): Pro
   await page.getByRole('button', { name: 'Inloggen' }).waitFor({ state: 'detached' });
 }
 
-/** On the forced "Nieuw wachtwoord instellen" screen: set a new password. */
-export async function changePassword(page: Page, current: string, next: string): Promise<void> {
+/**
+ * On the forced "Nieuw wachtwoord instellen" screen: set a new password. The screen does not ask
+ * again for the password just typed at login.
+ */
+export async function changePassword(page: Page, next: string): Promise<void> {
   await page.getByRole('heading', { name: 'Nieuw wachtwoord instellen' }).waitFor();
-  await page.getByLabel('Huidig wachtwoord').fill(current);
+  assert.equal(await page.getByLabel('Huidig wachtwoord').count(), 0, 'het zojuist getypte wachtwoord wordt niet opnieuw gevraagd');
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(next);
   await page.getByLabel('Herhaal nieuw wachtwoord').fill(next);
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();

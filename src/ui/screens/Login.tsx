@@ -90,12 +90,13 @@ export function ChangePassword(
       setError(policy.message);
       return;
     }
-    if (next === current) {
+    if (!props.forced && next === current) {
       setError('Het nieuwe wachtwoord moet anders zijn dan het huidige wachtwoord.');
       return;
     }
     setBusy(true);
-    const r = await api.post('/api/password', { currentPassword: current, newPassword: next });
+    // The forced change comes right after login: the password just typed is not asked again.
+    const r = await api.post('/api/password', props.forced ? { newPassword: next } : { currentPassword: current, newPassword: next });
     setBusy(false);
     if (!r.ok) {
       setError(r);
@@ -119,20 +120,23 @@ export function ChangePassword(
       </p>
       {done ? <Notice>Uw wachtwoord is gewijzigd.</Notice> : null}
       <form onSubmit={submit}>
-        <TextField
-          id="pw-current"
-          label="Huidig wachtwoord"
-          type="password"
-          autoFocus
-          autoComplete="current-password"
-          value={current}
-          onChange={setCurrent}
-          required
-        />
+        {props.forced ? null : (
+          <TextField
+            id="pw-current"
+            label="Huidig wachtwoord"
+            type="password"
+            autoFocus
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+            required
+          />
+        )}
         <TextField
           id="pw-new"
           label="Nieuw wachtwoord"
           type="password"
+          autoFocus={props.forced}
           autoComplete="new-password"
           describedBy="password-policy"
           value={next}
