@@ -71,7 +71,7 @@ Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik.
 `;
 
 const HELP: Record<string, string> = {
-  serve: `Gebruik: uitslag serve [--data MAP] [--port N] [--host H] [--admin-password-file BESTAND]
+  serve: `Gebruik: uitslag serve [--data MAP] [--port N] [--host H] [--admin-password-file BESTAND] [--oefenen]
 
 Start de applicatie.
   --data MAP                   gegevensmap (standaard ./data)
@@ -79,6 +79,7 @@ Start de applicatie.
   --host H                     adres om op te luisteren (standaard 0.0.0.0: bereikbaar in het lokale netwerk;
                                gebruik 127.0.0.1 voor alleen deze computer)
   --admin-password-file F      bestand met het eerste wachtwoord van admin (anders wordt het eenmalig getoond)
+  --oefenen                    oefenen: elke verkiezing die hier wordt aangemaakt is een oefening (OEFENING)
 Stoppen met Ctrl+C.
 `,
   hash: `Gebruik: uitslag hash BESTAND
@@ -329,6 +330,7 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     'admin-password-file': { type: 'string' },
+    oefenen: { type: 'boolean' },
   });
   if (values.help) return help(env, 'serve');
   if (positionals.length) throw new UsageError(`Onverwacht argument: ${positionals[0]}.`);
@@ -345,6 +347,7 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
       port: Number(portText),
       host: str(values, 'host') ?? '0.0.0.0',
       ...(adminPasswordFile !== undefined ? { adminPasswordFile } : {}),
+      ...(values.oefenen === true ? { config: { practiceOnly: true } } : {}),
     });
   } catch (e) {
     if (e instanceof StartupError) throw new CliFailure(e.message);

@@ -111,6 +111,8 @@ export interface O3Model {
   readonly title: string;
   /** True for a preview: "Concept" watermark and no hash. */
   readonly concept: boolean;
+  /** True in practice mode: "OEFENING" watermark on every page (and in the ODT's page header). */
+  readonly practice?: boolean;
   /** The 510c hash as 16 groups of 4 (upper case), or null for a concept. */
   readonly hash: string | null;
   /** e.g. '26-03-2021 10:11' */

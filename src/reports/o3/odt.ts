@@ -155,6 +155,12 @@ export function o3OdtBlocks(m: O3Model, L: O3Labels = HSB_LABELS): OdtBlock[] {
   return out;
 }
 
+/** The page header: "OEFENING" in practice mode, "CONCEPT" for a preview (both for a practice preview). */
+function pageHeader(m: O3Model): string | null {
+  const parts = [...(m.practice ? ['OEFENING'] : []), ...(m.concept ? ['CONCEPT'] : [])];
+  return parts.length ? parts.join(' – ') : null;
+}
+
 /** Render the O 3 model as an .odt package. */
 export function o3Odt(m: O3Model): Promise<Buffer> {
   return writeOdt({
@@ -163,7 +169,7 @@ export function o3Odt(m: O3Model): Promise<Buffer> {
     country: 'NL',
     author: `Hoofdstembureau ${m.kieskring.name}`,
     created: m.createdAtIso,
-    header: m.concept ? 'CONCEPT' : null,
+    header: pageHeader(m),
     footerLines: [
       m.hash !== null ? `SHA-256 telbestand (EML 510c): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
       `Aangemaakt: ${m.createdAt}`,
@@ -182,7 +188,7 @@ export function gemeentePvOdt(m: O3Model, L: O3Labels): Promise<Buffer> {
     country: 'NL',
     author: g ? `Gemeente ${g.name}` : `Hoofdstembureau ${m.kieskring.name}`,
     created: m.createdAtIso,
-    header: m.concept ? 'CONCEPT' : null,
+    header: pageHeader(m),
     footerLines: [
       m.hash !== null ? `SHA-256 telbestand (EML ${L.emlKind}): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
       `Aangemaakt: ${m.createdAt}`,

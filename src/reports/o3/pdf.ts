@@ -4,7 +4,8 @@
  * is ever interpreted as markup.
  *
  * Layout: A4; footer on every page with the creation date, "pagina x van y" and the 510c's
- * SHA-256 (16 groups); a preview ("Concept") has a diagonal watermark and no hash. Tables repeat
+ * SHA-256 (16 groups); a preview ("Concept") has a diagonal watermark and no hash; a practice run
+ * ("OEFENING") has "OEFENING" as watermark and in the page header. Tables repeat
  * their header row on every page.
  */
 
@@ -44,7 +45,12 @@ export function o3Template(L: O3Labels): string {
       grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML ${L.emlKind}): #d.hash] else [Geen hashcode: concept]],
     )
   },
-  background: if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
+  header: if d.at("practice", default: false) {
+    align(center, text(size: 9pt, weight: "bold")[OEFENING – geen echte uitslag])
+  },
+  background: if d.at("practice", default: false) {
+    rotate(-45deg, text(size: 96pt, fill: luma(215), weight: "bold")[#if d.concept [OEFENING\ CONCEPT] else [OEFENING]])
+  } else if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
 )
 #set table(stroke: 0.4pt + luma(140), inset: (x: 4pt, y: 3pt))
 #let th(..xs) = table.header(repeat: true, ..xs.pos().map(x => strong(x)))

@@ -291,6 +291,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER document_sets_no_delete BEFORE DELETE ON document_sets
     BEGIN SELECT RAISE(ABORT, 'document sets are kept'); END;
   `,
+  // 6: practice mode ("OEFENING", issue 12), chosen at "Aanmaken verkiezing": past elections allowed,
+  // the own certificate valid from now, every screen, PV, CSV and file name marked as practice
+  `
+  ALTER TABLE election ADD COLUMN practice INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
