@@ -356,7 +356,7 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
         assert.ok(!items.includes(hiddenItem), `${username} ziet ${hiddenItem}`);
       }
       assert.ok(items.includes('Tonen stemgebieden'));
-      assert.equal(await page.getByRole('heading', { name: 'Administratie' }).count(), 0);
+      assert.equal(await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByText('Administratie', { exact: true }).count(), 0);
       // Also no key import from the regions screen.
       await page.getByRole('link', { name: 'Tonen stemgebieden' }).click();
       await page.locator('tbody tr').first().waitFor();
@@ -380,6 +380,11 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
     await page.getByText('De keten van het auditlog is intact').waitFor();
     const text = await page.getByRole('table').innerText();
     assert.match(text, /leider/);
+    // In words, not codes; the codes are behind the "details" toggle.
+    assert.match(text, /Gebruiker aangemaakt/);
+    assert.doesNotMatch(text, /user\.create|election\.definition|key\.own/);
+    await page.locator('details.tech summary').first().click();
+    assert.match(await page.locator('details.tech[open]').first().innerText(), /Actie \(code\)/);
     await screenshot(page, '12-auditlog', false);
     const [download] = await Promise.all([
       page.waitForEvent('download'),

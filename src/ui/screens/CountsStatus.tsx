@@ -9,6 +9,11 @@ const POLL_MS = 3000;
 
 type SortKey = 'number' | 'name' | 'status';
 
+/** A municipality as its 4-digit code ("0034", as everywhere else), a polling station by its number. */
+function unitNumber(m: { code: string; number: number | string }): string {
+  return /^\d{4}$/.test(m.code) ? m.code : String(m.number);
+}
+
 /** The progress bar "x van y gemeenten afgerond" (or "stembureaus" in a gemeente installation). */
 export function Progress({ complete, total, words = unitWords('gemeente') }: { complete: number; total: number; words?: UnitWords }) {
   const pct = total === 0 ? 0 : Math.round((complete / total) * 100);
@@ -158,7 +163,7 @@ function StatusTable({ rows, words }: { rows: MunicipalityStatus[]; words: UnitW
             <td className="nowrap">
               <IndicatorIcon indicator={m.indicator} />
             </td>
-            <td className="num">{m.number}</td>
+            <td className="num">{unitNumber(m)}</td>
             <td>
               <a href={href(unitPath(m.code))}>{m.name}</a>
             </td>
@@ -232,7 +237,7 @@ function ChooseMunicipality() {
                     <td className="nowrap">
                       <IndicatorIcon indicator={m.indicator} />
                     </td>
-                    <td className="num">{m.number}</td>
+                    <td className="num">{unitNumber(m)}</td>
                     <td>{m.name}</td>
                     {stations ? <td className="nowrap">{m.postcode ?? '—'}</td> : null}
                     <td>
@@ -281,7 +286,7 @@ export function Projector() {
     <div className="projector">
       <header className="projector-head">
         <div>
-          <h1 tabIndex={-1}>Voortgang steminvoer</h1>
+          <PageTitle>Voortgang steminvoer</PageTitle>
           {e ? (
             <p>
               {e.name} · {stemgebiedLabel(e.stemgebied)}

@@ -267,12 +267,18 @@ export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
             Wel bezwaren (zie bijlage)
           </label>
           {d.objections !== null && (
-            <textarea name="objections" rows={5} value={d.objections} onChange={(e) => set((x) => void (x.objections = e.target.value))} />
+            <label>
+              Tekst van de bezwaren (bijlage)
+              <textarea name="objections" rows={5} value={d.objections} onChange={(e) => set((x) => void (x.objections = e.target.value))} />
+            </label>
           )}
         </fieldset>
         <fieldset disabled={!editable}>
           <legend>Opmerkingen</legend>
-          <textarea name="remarks" rows={3} value={d.remarks ?? ''} onChange={(e) => set((x) => void (x.remarks = e.target.value))} />
+          <label>
+            Overige opmerkingen (niet verplicht)
+            <textarea name="remarks" rows={3} value={d.remarks ?? ''} onChange={(e) => set((x) => void (x.remarks = e.target.value))} />
+          </label>
         </fieldset>
         {editable && (
           <button type="submit" className="button primary">

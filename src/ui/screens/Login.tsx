@@ -1,7 +1,7 @@
-import { useContext, useState, type FormEvent } from 'react';
+import { useContext, useEffect, useState, type FormEvent } from 'react';
 import { checkPasswordPolicy, MIN_PASSWORD_LENGTH } from '../../domain/passwords.ts';
 import { api, type ApiFailure } from '../api.ts';
-import { AppContext, ErrorMessage, Notice, PageTitle, TextField } from '../components.tsx';
+import { AppContext, ErrorMessage, Notice, PageTitle, TextField, setDocumentTitle } from '../components.tsx';
 import { navigate } from '../router.ts';
 
 export function Login(props: { message: string | null; onLoggedIn: () => Promise<void> }) {
@@ -9,6 +9,7 @@ export function Login(props: { message: string | null; onLoggedIn: () => Promise
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => setDocumentTitle('Inloggen'), []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -77,6 +78,9 @@ export function ChangePassword(
   const [busy, setBusy] = useState(false);
   const app = useContext(AppContext);
   const username = props.forced ? props.username : (app?.session.user.username ?? '');
+  useEffect(() => {
+    if (props.forced) setDocumentTitle('Nieuw wachtwoord instellen');
+  }, [props.forced]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
