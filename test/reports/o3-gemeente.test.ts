@@ -27,7 +27,8 @@ import { O3_TEMPLATE, o3Template } from '../../src/reports/o3/pdf.ts';
 import { lelystadLists, municipalityTotals, withAAndD } from '../support/counts.ts';
 
 test('the HSB O 3 template text is byte-identical to the one before the gemeente variant', () => {
-  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), '724c69b79abd0434e88ddaa3d7ac675a483e17df83ccdaef42fd969e5c5e93cb');
+  // Changed on purpose since: counts with thousands separators (num) and the practice marking (OEFENING), issue 12.
+  assert.equal(createHash('sha256').update(O3_TEMPLATE).digest('hex'), '68a483d335b7b9049e20a445db3ed0e73638ebe53faaf3e47ee2f557ad57eab6');
   assert.equal(o3Template(HSB_LABELS), O3_TEMPLATE);
   const g = o3Template(GEMEENTE_LABELS);
   assert.notEqual(g, O3_TEMPLATE);

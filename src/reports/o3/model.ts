@@ -107,6 +107,15 @@ export interface O3MunicipalityRow {
   readonly listTotals: readonly number[];
 }
 
+/**
+ * A count as the official models print it: thousands separated by a point ("230.595", "1.234",
+ * "41"). Used by the PV's PDF (the same rule in its Typst template, `num`) and ODT.
+ */
+export function formatCount(x: number): string {
+  const digits = String(Math.abs(x)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return x < 0 ? `-${digits}` : digits;
+}
+
 export interface O3Model {
   readonly title: string;
   /** True for a preview: "Concept" watermark and no hash. */
