@@ -3,6 +3,7 @@
  * /usr/bin/chromium), pages against the real server from test/support/server.ts.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -34,9 +35,18 @@ export function assertUiBuilt(): void {
   }
 }
 
-/** A fresh page in its own context (own cookies = own session), Dutch locale. */
-export async function newPage(browser: Browser, baseURL: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL, locale: 'nl-NL', acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+/**
+ * A fresh page in its own context (own cookies = own session), Dutch locale. `bypassCSP` lets
+ * checkAccessibility inject axe-core as a script tag whatever the server's Content-Security-Policy.
+ */
+export async function newPage(browser: Browser, baseURL: string, opts: { bypassCSP?: boolean; width?: number } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'nl-NL',
+    acceptDownloads: true,
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
+  });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   return page;
@@ -133,4 +143,53 @@ export async function expectCount(locator: Locator, expected: number, message?: 
     actual = await locator.count();
   }
   assert.equal(actual, expected, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core in the page
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * axe-core's browser bundle, from node_modules (devDependency `axe-core`). While developing without
+ * the package installed, UITSLAG_AXE may point at an axe.min.js elsewhere.
+ */
+export function axePath(): string {
+  if (process.env.UITSLAG_AXE) return process.env.UITSLAG_AXE;
+  return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly string[];
+}
+
+/**
+ * Run axe-core (WCAG 2.0/2.1 A and AA rules and best practices) over the page as it is now and
+ * assert that no violation is serious or critical; `screen` names the screen in the message.
+ * Returns every violation (also the moderate and minor ones) for the caller to report.
+ */
+export async function checkAccessibility(page: Page, screen: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath() });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axe = (window as any).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return r.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      nodes: v.nodes.slice(0, 5).map((n: any) => `${n.target.join(' ')}: ${String(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 200)}`),
+    }));
+  });
+  const serious = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    serious.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`),
+    [],
+    `${screen}: ernstige toegankelijkheidsfouten (axe-core)`,
+  );
+  return violations as AxeViolation[];
 }
