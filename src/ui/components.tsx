@@ -1,5 +1,5 @@
 /** Small shared building blocks: messages, confirmation dialog, hash codes, file fields, dates. */
-import { createContext, useContext, useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
+import { createContext, useContext, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import type { Permission } from '../domain/permissions.ts';
 import { hashGroups } from '../domain/hashcode.ts';
 import type { ApiFailure, ElectionState, Session } from './api.ts';
@@ -41,7 +41,7 @@ export function Notice({ children }: { children: ReactNode }) {
 export function PageTitle({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
   const practice = useContext(AppContext)?.election?.election?.practice === true;
-  useEffect(() => {
+  useLayoutEffect(() => {
     setDocumentTitle(ref.current?.textContent ?? '', practice);
   });
   return (

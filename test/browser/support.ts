@@ -155,7 +155,11 @@ export async function expectCount(locator: Locator, expected: number, message?: 
  */
 export function axePath(): string {
   if (process.env.UITSLAG_AXE) return process.env.UITSLAG_AXE;
-  return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  try {
+    return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  } catch {
+    throw new Error('axe-core ontbreekt in node_modules: voeg de devDependency toe (npm install --save-dev axe-core@4.14.1).');
+  }
 }
 
 export interface AxeViolation {

@@ -9,6 +9,11 @@ const POLL_MS = 3000;
 
 type SortKey = 'number' | 'name' | 'status';
 
+/** The typist's button text; its accessible name adds the unit's name (the visible text comes first, WCAG 2.5.3). */
+function openText(o: string, state: string): string {
+  return o === 'continue' ? 'Verder met invoer' : state === 'first_done' ? 'Tweede invoer' : 'Eerste invoer';
+}
+
 /** A municipality as its 4-digit code ("0034", as everywhere else), a polling station by its number. */
 function unitNumber(m: { code: string; number: number | string }): string {
   return /^\d{4}$/.test(m.code) ? m.code : String(m.number);
@@ -245,9 +250,9 @@ function ChooseMunicipality() {
                         <a
                           className="button primary small"
                           href={href(unitPath(m.code, '/invoer'))}
-                          aria-label={`${o === 'continue' ? 'Verder met invoer' : 'Invoeren'} ${m.name}`}
+                          aria-label={`${openText(o, m.state)} ${m.name}`}
                         >
-                          {o === 'continue' ? 'Verder met invoer' : m.state === 'first_done' ? 'Tweede invoer' : 'Eerste invoer'}
+                          {openText(o, m.state)}
                         </a>
                       ) : m.claimedBy ? (
                         <span className="hint">Wordt ingevoerd door {m.claimedBy.username}</span>
@@ -283,7 +288,7 @@ export function Projector() {
   }, [data]);
   const e = election?.election;
   return (
-    <div className="projector">
+    <main className="projector" id="main">
       <header className="projector-head">
         <div>
           <PageTitle>Voortgang steminvoer</PageTitle>
@@ -329,6 +334,6 @@ export function Projector() {
           <p className="hint">Bijgewerkt: {formatDateTime(updated)}</p>
         </>
       ) : null}
-    </div>
+    </main>
   );
 }
