@@ -154,13 +154,14 @@ export function CountDetail({ code }: { code: string }) {
   const unit = data?.unit;
   return (
     <>
-      <p className="crumbs">
-        <a href={href('/steminvoer')}>Invoeren stemmen status</a>
-      </p>
       <PageTitle>
         {words.One} {words.kind === 'stembureau' && data ? `${data.municipality.number} ` : ''}
         {name}
       </PageTitle>
+      {/* After the h1: the title comes first in reading order. */}
+      <p className="crumbs">
+        <a href={href('/steminvoer')}>Invoeren stemmen status</a>
+      </p>
       <ErrorMessage error={error} />
       {data ? (
         <>
@@ -170,7 +171,8 @@ export function CountDetail({ code }: { code: string }) {
           </div>
           <Facts
             rows={[
-              [words.One, `${data.municipality.number} ${data.municipality.name} (${data.municipality.code})`],
+              // A municipality by its 4-digit code ("Almere (0034)"), a polling station by its number.
+              [words.One, words.kind === 'stembureau' ? `${data.municipality.number} ${data.municipality.name}` : `${data.municipality.name} (${data.municipality.code})`],
               ...(words.kind === 'stembureau' ? ([['Postcode', unit?.postcode ?? '—']] as [string, string][]) : []),
               [
                 'Eerste invoer',
