@@ -71,6 +71,12 @@ describe('practice mode (OEFENING)', () => {
     const replaced = audit.json.records.find((r: { action: string }) => r.action === 'election.definition.replace');
     assert.equal(replaced?.details.practice, true);
   });
+
+  test('the archive of a practice run is named OEFENING_…', async () => {
+    const r = await admin.get('/api/archive/download');
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.headers.get('content-disposition') ?? '', /filename="OEFENING_Archief_TK2021_kieskring_Lelystad_/);
+  });
 });
 
 test('practice documents: every file name starts with OEFENING_, the PV and CSV say OEFENING, the 510c is as in a real run', async () => {
