@@ -131,3 +131,15 @@ test('practice documents: every file name starts with OEFENING_, the PV and CSV 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('serve --oefenen (practiceOnly): every election created is a practice run, even without the choice', async () => {
+  const server = await startTestServer({ clock: new TestClock(new Date(LATER)), config: { practiceOnly: true } });
+  try {
+    const admin = await adminClient(server);
+    assert.equal((await admin.get('/api/election')).json.practiceOnly, true);
+    await createElection(admin, false);
+    assert.equal((await admin.get('/api/election')).json.election.practice, true);
+  } finally {
+    await server.close();
+  }
+});
