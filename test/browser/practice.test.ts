@@ -126,9 +126,9 @@ describe('browser: practice mode (OEFENING) with the real TK2021 files', () => {
   });
 
   test('Activeren steminvoer fase: the confirmation names what later steps still need', async () => {
-    const leaderApi = await userClient(server, adminApi, 'verkiezingsleider', 'leider');
+    // The users (their first-login password change done through the API).
+    await userClient(server, adminApi, 'verkiezingsleider', 'leider');
     typists = [await userClient(server, adminApi, 'invoer', 'invoer1'), await userClient(server, adminApi, 'invoer', 'invoer2')];
-    void leaderApi;
     leader = await newPage(browser, server.url);
     await leader.goto('/');
     await login(leader, 'leider', USER_PASSWORD + '!');
