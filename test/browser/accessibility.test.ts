@@ -196,6 +196,10 @@ describe('browser: accessibility (axe-core) over every screen', () => {
     await leader.goto('/');
     await login(leader, 'leider', USER_PASSWORD + '!');
     await everyMenuScreen(leader, 'verkiezingsleider, fase 3');
+    // Importeren steminvoer in phase 3 explains why nothing can be imported, and the way back.
+    await goTo(leader, '/steminvoer/importeren', 'verkiezingsleider: Importeren steminvoer (fase 3)');
+    assert.match(await leader.getByTestId('import-not-now').innerText(), /definitief gemaakt \(fase 3\).*vervallen/s);
+    assert.equal(await leader.getByLabel('Tellingbestand van de gemeente').count(), 0);
     // A confirmation dialog: back to phase 2 (the documents become vervallen).
     await goTo(leader, '/verkiezingsproces', 'verkiezingsleider: Fases verkiezingsproces');
     await leader.getByRole('button', { name: 'Activeren steminvoer fase' }).click();

@@ -133,6 +133,12 @@ describe('browser: practice mode (OEFENING) with the real TK2021 files', () => {
     await leader.goto('/');
     await login(leader, 'leider', USER_PASSWORD + '!');
     await leader.getByTestId('practice-banner').waitFor();
+    // Before phase 2, Importeren steminvoer says what comes first instead of offering a file chooser.
+    await menu(leader, 'Importeren steminvoer').click();
+    const notNow = leader.getByTestId('import-not-now');
+    await notNow.waitFor();
+    assert.match(await notNow.innerText(), /pas in fase 2.*“Activeren steminvoer fase”/s);
+    assert.equal(await leader.getByLabel('Tellingbestand van de gemeente').count(), 0);
     await menu(leader, 'Fases verkiezingsproces').click();
     await leader.getByRole('heading', { name: 'Verkiezingsproces', level: 1 }).waitFor();
     await leader.getByRole('button', { name: 'Activeren steminvoer fase' }).click();
