@@ -16,6 +16,7 @@ import { createSelfSignedCertificate, hsbSubject } from '../../src/crypto/certif
 import { seededRandom, stationCounts } from '../../bench/synthetic.ts';
 import { LISTS_FILE, importCandidateListsFile, lelystadLists, testKeyPair, TK2021_ELECTION } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
+import { unzip } from '../support/zip.ts';
 import { TestClock, adminClient, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 
 /** Years after TK2021 (2021-03-17): its date + 3 months lies in the past. */
@@ -115,6 +116,18 @@ test('practice documents: every file name starts with OEFENING_, the PV and CSV 
   const odt = await renderConcept(practice, 'odt');
   assert.ok(odt.ok);
   assert.match(odt.value.fileName, /^OEFENING_CONCEPT_/);
+  // The ODT: OEFENING in the page header (with CONCEPT for a preview) and in the title.
+  const parts = new Map(await unzip(odt.value.bytes));
+  assert.match(parts.get('styles.xml')!.toString('utf8'), /OEFENING – CONCEPT/);
+  assert.match(parts.get('content.xml')!.toString('utf8'), /OEFENING – Proces-verbaal/);
+  // Inside the Kiesraad zip: the PV and CSV named OEFENING_, the signed 510c under its real name.
+  const kiesraad = new Map(await unzip(b.value.find((f) => f.kind === 'zip_kiesraad')!.bytes));
+  assert.deepEqual([...kiesraad.keys()].sort(), [
+    'OEFENING_Model_O3_TK2021_kieskring_Lelystad.pdf',
+    'OEFENING_osv4-3_telling_tk2021_kieskring_lelystad.csv',
+    'Telling_TK2021_kieskring_Lelystad.eml.xml',
+    'Telling_TK2021_kieskring_Lelystad.eml.xml.signature',
+  ]);
   const pdf = b.value.find((f) => f.kind === 'o3_pdf')!;
   assert.ok(!pdf.bytes.equals(a.value.find((f) => f.kind === 'o3_pdf')!.bytes));
   // The PV: OEFENING in the title and as watermark on every page (pdftotext, when installed).
