@@ -79,7 +79,7 @@ Afsluitcodes: 0 gelukt, 1 mislukt (reden op stderr), 2 verkeerd gebruik, 3 lotin
 `;
 
 const HELP: Record<string, string> = {
-  serve: `Gebruik: uitslag serve [--data MAP] [--port N] [--host H] [--no-tls] [--allowed-host NAAM] [--admin-password-file BESTAND]
+  serve: `Gebruik: uitslag serve [--data MAP] [--port N] [--host H] [--no-tls] [--allowed-host NAAM] [--admin-password-file BESTAND] [--oefenen]
 
 Start de applicatie via HTTPS. Bij de eerste start wordt een certificaat voor deze installatie
 gemaakt (in MAP/tls); de server toont de adressen en de vingerafdruk (SHA-256) van het certificaat.
@@ -92,6 +92,7 @@ Laat iedereen die inlogt in de browser controleren dat het certificaat die vinge
   --allowed-host NAAM          nog een naam waaronder de server bereikbaar is (naast de computernaam en
                                de IP-adressen); mag vaker worden gegeven
   --admin-password-file F      bestand met het eerste wachtwoord van admin (anders wordt het eenmalig getoond)
+  --oefenen                    oefenen: elke verkiezing die hier wordt aangemaakt is een oefening (OEFENING)
 Stoppen met Ctrl+C.
 `,
   hash: `Gebruik: uitslag hash BESTAND
@@ -374,6 +375,7 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
     'no-tls': { type: 'boolean' },
     'allowed-host': { type: 'string', multiple: true },
     'admin-password-file': { type: 'string' },
+    oefenen: { type: 'boolean' },
   });
   if (values.help) return help(env, 'serve');
   if (positionals.length) throw new UsageError(`Onverwacht argument: ${positionals[0]}.`);
@@ -396,6 +398,7 @@ async function cmdServe(args: string[], env: CliEnv): Promise<number> {
       print: env.stdout,
       allowedHosts: extraHosts,
       ...(adminPasswordFile !== undefined ? { adminPasswordFile } : {}),
+      ...(values.oefenen === true ? { config: { practiceOnly: true } } : {}),
     });
   } catch (e) {
     if (e instanceof StartupError) throw new CliFailure(e.message);

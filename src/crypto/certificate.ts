@@ -169,14 +169,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Validity period: from `now` (truncated to whole seconds) until the election date + 3 months,
- * 23:59:59 UTC (clamped to the month's last day, e.g. 30 Nov + 3 months = 28/29 Feb).
+ * 23:59:59 UTC (clamped to the month's last day, e.g. 30 Nov + 3 months = 28/29 Feb). In practice
+ * mode (`practice`), when that lies before today + 3 months, until today + 3 months instead.
  */
 export function certificateValidity(
   now: Date,
   electionDate: string,
+  opts: { readonly practice?: boolean } = {},
 ): Result<{ notBefore: Date; notAfter: Date }, ValidityError> {
-  const end = retentionEnd(electionDate);
-  if (end === null) return fail('certificate.bad-date', `Ongeldige verkiezingsdatum: ${electionDate} (verwacht jjjj-mm-dd).`);
+  const electionEnd = retentionEnd(electionDate);
+  if (electionEnd === null) return fail('certificate.bad-date', `Ongeldige verkiezingsdatum: ${electionDate} (verwacht jjjj-mm-dd).`);
+  // Practice ("OEFENING") with a past election: valid from now until today + 3 months.
+  const todayEnd = retentionEnd(now.toISOString().slice(0, 10))!;
+  const end = opts.practice && todayEnd > electionEnd ? todayEnd : electionEnd;
   const notAfter = new Date(`${end}T23:59:59Z`);
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
   if (notAfter.getTime() <= notBefore.getTime()) {

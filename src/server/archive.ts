@@ -151,10 +151,11 @@ export async function buildArchive(ctx: AppContext, now: Date, actor: Actor): Pr
   const logsDir = path.join(ctx.dataDir, 'logs');
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   const area = stemgebiedOf(e);
-  const fileName =
+  let fileName =
     area.category === 'GEMEENTE'
       ? `Archief_${e.election_id}_gemeente_${fileNamePart(area.name)}_${stamp}.zip`
       : `Archief_${e.election_id}_kieskring_${fileNamePart(e.kieskring_name)}_${stamp}.zip`;
+  if (e.practice === 1) fileName = `OEFENING_${fileName}`; // practice mode: nothing made in practice passes for the real thing
   ctx.db.transaction(() => {
     writeAudit(ctx.db, now, actor, 'archive.create', { fileName, chain: verifyChain(ctx.db) });
   })();

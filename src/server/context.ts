@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly throttleMaxSeconds: number;
   /** Largest EML accepted inside a municipality's count zip (phase 2 import). */
   readonly countEmlMaxBytes: number;
+  /** `serve --oefenen`: every election created here is a practice run ("OEFENING"). */
+  readonly practiceOnly: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -33,6 +35,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   throttleBaseSeconds: 30,
   throttleMaxSeconds: 15 * 60,
   countEmlMaxBytes: 160 * 1024 * 1024,
+  practiceOnly: false,
 };
 
 /** Points where a test can wait (never set in production). */

@@ -180,6 +180,8 @@ export interface RenderInput {
   readonly gemeente?: GemeenteRenderInput;
   /** The audit chain's head when the input was gathered (final documents): printed on the PV. */
   readonly auditHead?: { readonly length: number; readonly hash: string } | null;
+  /** Practice mode: PV, CSV and every file name marked "OEFENING" (the 510c/510b bytes stay as in a real run). */
+  readonly practice?: boolean;
 }
 
 export interface RenderedFile {
@@ -287,7 +289,7 @@ function gemeenteEml(input: RenderInput, g: GemeenteRenderInput, creationDateTim
 /** The gemeente's OSV 4-3 CSV (polling station names as in the EML). */
 function gemeenteCsv(input: RenderInput, g: GemeenteRenderInput): Buffer {
   return osv43CsvGemeente({
-    electionName: input.election.name,
+    electionName: csvElectionName(input),
     electionDate: input.election.date,
     municipality: g.municipality,
     candidateLists: input.candidateLists,
@@ -314,12 +316,37 @@ function kieskringEml(input: RenderInput, creationDateTime: string): Result<Buff
 /** The kieskring's OSV 4-3 CSV. */
 function kieskringCsv(input: RenderInput): Buffer {
   return osv43CsvHsb({
-    electionName: input.election.name,
+    electionName: csvElectionName(input),
     electionDate: input.election.date,
     kieskring: input.kieskring,
     candidateLists: input.candidateLists,
     municipalities: input.municipalities,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Practice mode ("OEFENING"): nothing made in practice can pass for the real thing
+// ---------------------------------------------------------------------------------------------
+
+export const PRACTICE_MARK = 'OEFENING';
+
+/** The PV model of a practice run: "OEFENING" in the title and as watermark on every page. */
+function practiceModel<M extends { readonly title: string }>(input: RenderInput, m: M): M {
+  return input.practice ? { ...m, title: `${PRACTICE_MARK} – ${m.title}`, practice: true } : m;
+}
+
+/** The election name in a practice run's CSV. */
+function csvElectionName(input: RenderInput): string {
+  return input.practice ? `${PRACTICE_MARK} – ${input.election.name}` : input.election.name;
+}
+
+/** A file name of a practice run: 'OEFENING_Telling_TK2021_kieskring_Lelystad.zip'. */
+export function practiceFileName(input: Pick<RenderInput, 'practice'>, name: string): string {
+  return input.practice ? `${PRACTICE_MARK}_${name}` : name;
+}
+
+function markPracticeFiles(input: RenderInput, files: RenderedFile[]): RenderedFile[] {
+  return input.practice ? files.map((f) => ({ ...f, fileName: practiceFileName(input, f.fileName) })) : files;
 }
 
 /** A PV's PDF, its rendering failure as `documents.render` with the given Dutch message. */
@@ -340,16 +367,23 @@ const PDF_FAILED = 'Het proces-verbaal (PDF) kon niet worden gemaakt.';
 
 /** The concept O 3 (watermark, no hash); for a gemeente its concept PV. */
 export function renderConceptPdf(input: RenderInput): Result<RenderedFile> {
+  const r = conceptPdf(input);
+  return r.ok ? ok(markPracticeFiles(input, [r.value])[0]!) : r;
+}
+
+function conceptPdf(input: RenderInput): Result<RenderedFile> {
   const g = input.gemeente;
   if (g) {
-    const model = buildGemeentePvModel(gemeentePvInput(input, g, null));
-    if (!model.ok) return model;
+    const built = buildGemeentePvModel(gemeentePvInput(input, g, null));
+    if (!built.ok) return built;
+    const model = { ...built, value: practiceModel(input, built.value) };
     const pdf = pvPdfOrFail(gemeentePvPdf(model.value), CONCEPT_PDF_FAILED);
     if (!pdf.ok) return pdf;
     return ok({ kind: 'pv_pdf', fileName: gemeentePvFileName(input.election.id, g.municipality.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
   }
-  const model = buildO3Model(o3Input(input, null));
-  if (!model.ok) return model;
+  const built = buildO3Model(o3Input(input, null));
+  if (!built.ok) return built;
+  const model = { ...built, value: practiceModel(input, built.value) };
   const pdf = pvPdfOrFail(o3Pdf(model.value), CONCEPT_PDF_FAILED);
   if (!pdf.ok) return pdf;
   return ok({ kind: 'o3_pdf', fileName: o3FileName(input.election.id, input.kieskring.name, 'pdf', true), contentType: 'application/pdf', bytes: pdf.value });
@@ -365,15 +399,21 @@ export const CONCEPT_FORMATS: readonly ConceptFormat[] = ['pdf', 'odt', 'eml', '
  * would be (marked only by the "CONCEPT_" file name and the X-Document-Status header).
  */
 export async function renderConcept(input: RenderInput, format: ConceptFormat): Promise<Result<RenderedFile>> {
-  if (format === 'pdf') return renderConceptPdf(input);
+  const r = await conceptFile(input, format);
+  return r.ok ? ok(markPracticeFiles(input, [r.value])[0]!) : r;
+}
+
+async function conceptFile(input: RenderInput, format: ConceptFormat): Promise<Result<RenderedFile>> {
+  if (format === 'pdf') return conceptPdf(input);
   const id = input.election.id;
   const creationDateTime = localDateTime(new Date(input.createdAt));
   const g = input.gemeente;
   if (g) {
     const name = g.municipality.name;
     if (format === 'odt') {
-      const model = buildGemeentePvModel(gemeentePvInput(input, g, null));
-      if (!model.ok) return model;
+      const built = buildGemeentePvModel(gemeentePvInput(input, g, null));
+      if (!built.ok) return built;
+      const model = { ...built, value: practiceModel(input, built.value) };
       const odt = await gemeentePvOdtFile(model.value);
       return ok({ kind: 'pv_odt', fileName: gemeentePvFileName(id, name, 'odt', true), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt });
     }
@@ -387,8 +427,9 @@ export async function renderConcept(input: RenderInput, format: ConceptFormat): 
   }
   const k = input.kieskring;
   if (format === 'odt') {
-    const model = buildO3Model(o3Input(input, null));
-    if (!model.ok) return model;
+    const built = buildO3Model(o3Input(input, null));
+    if (!built.ok) return built;
+    const model = { ...built, value: practiceModel(input, built.value) };
     const odt = await o3Odt(model.value);
     return ok({ kind: 'o3_odt', fileName: o3FileName(id, k.name, 'odt', true), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt });
   }
@@ -403,6 +444,11 @@ export async function renderConcept(input: RenderInput, format: ConceptFormat): 
 
 /** All six files, in DOCUMENT_KINDS order (a gemeente: its five files, in GEMEENTE_DOCUMENT_KINDS order). */
 export async function renderDocuments(input: RenderInput, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
+  const r = await renderDocumentFiles(input, progress);
+  return r.ok ? ok(markPracticeFiles(input, r.value)) : r;
+}
+
+async function renderDocumentFiles(input: RenderInput, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
   if (!input.key) return fail('documents.no_key', 'Er is geen eigen sleutel om het telbestand te ondertekenen.');
   if (input.gemeente) return renderGemeenteDocuments(input, input.gemeente, input.key, progress);
   const id = input.election.id;
@@ -413,8 +459,9 @@ export async function renderDocuments(input: RenderInput, progress: RenderProgre
   if (!eml.ok) return eml;
   const emlHash = sha256Hex(eml.value);
   progress('pdf', 0.15);
-  const model = buildO3Model(o3Input(input, emlHash));
-  if (!model.ok) return model;
+  const built = buildO3Model(o3Input(input, emlHash));
+  if (!built.ok) return built;
+  const model = { ...built, value: practiceModel(input, built.value) };
   const pdf = pvPdfOrFail(o3Pdf(model.value), PDF_FAILED);
   if (!pdf.ok) return pdf;
   progress('odt', 0.7);
@@ -430,7 +477,7 @@ export async function renderDocuments(input: RenderInput, progress: RenderProgre
   const signed = signedEmlEntries(emlName, eml.value, signature);
   const zipKieskring = await writeTransferZip(signed, { mtime: created });
   const zipKiesraad = await writeTransferZip(
-    [...signed, { name: pdfName, data: pdf.value }, { name: csvName, data: csv }],
+    [...signed, { name: practiceFileName(input, pdfName), data: pdf.value }, { name: practiceFileName(input, csvName), data: csv }],
     { mtime: created },
   );
   progress('done', 1);
@@ -459,8 +506,9 @@ async function renderGemeenteDocuments(
   if (!eml.ok) return eml;
   const emlHash = sha256Hex(eml.value);
   progress('pdf', 0.15);
-  const model = buildGemeentePvModel(gemeentePvInput(input, g, emlHash));
-  if (!model.ok) return model;
+  const built = buildGemeentePvModel(gemeentePvInput(input, g, emlHash));
+  if (!built.ok) return built;
+  const model = { ...built, value: practiceModel(input, built.value) };
   const pdf = pvPdfOrFail(gemeentePvPdf(model.value), PDF_FAILED);
   if (!pdf.ok) return pdf;
   progress('odt', 0.7);
@@ -510,7 +558,7 @@ export async function ownKeyPair(ctx: AppContext): Promise<{ privateKeyPem: stri
     throw new ApiError(
       409,
       'documents.no_key',
-      'Er is nog geen eigen sleutelpaar. De beheerder maakt dit aan onder "Eigen sleutel"; daarmee wordt het telbestand ondertekend.',
+      'Er is nog geen eigen sleutelpaar. De beheerder maakt dit aan met "Ophalen (downloaden) publieke sleutel" in het menu Verkiezing; daarmee wordt het telbestand ondertekend.',
     );
   }
   try {
@@ -549,6 +597,7 @@ export async function gatherRenderInput(ctx: AppContext, now: Date, withKey: boo
     key: withKey ? await ownKeyPair(ctx) : null,
     ...(gemeente ? { gemeente } : {}),
     ...(withKey ? { auditHead: finalAuditHead(ctx) } : {}),
+    ...(e.practice === 1 ? { practice: true } : {}),
   };
 }
 

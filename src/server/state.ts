@@ -28,6 +28,8 @@ export interface ElectionRow {
   definition_hash: string;
   definition_json: string;
   imported_at: string;
+  /** 1: practice mode ("OEFENING", migration 6). */
+  practice: 0 | 1;
 }
 
 export interface CandidateListsFileRow {
@@ -53,7 +55,7 @@ export function electionRow(ctx: AppContext): ElectionRow | undefined {
       `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
               preference_threshold, kieskring_number, kieskring_name, stemgebied_category, municipality_number,
               municipality_name, definition_file_name, definition_hash,
-              definition_json, imported_at
+              definition_json, imported_at, practice
        FROM election WHERE id = 1`,
     )
     .get() as ElectionRow | undefined;
@@ -123,6 +125,11 @@ export function eligibleVoters(ctx: AppContext): { count: number; updatedAt: str
   return r ? { count: r.eligible_voters, updatedAt: r.updated_at } : null;
 }
 
+/** Is this installation's election a practice run ("OEFENING")? */
+export function isPractice(ctx: AppContext): boolean {
+  return electionRow(ctx)?.practice === 1;
+}
+
 export function definitionOf(e: ElectionRow): ElectionDefinition {
   return JSON.parse(e.definition_json) as ElectionDefinition;
 }
@@ -151,6 +158,7 @@ export function electionDto(ctx: AppContext) {
     preferenceThreshold: e.preference_threshold,
     stemgebied: stemgebiedOf(e),
     rules: { id: electionRules(e).id, description: electionRules(e).description },
+    practice: e.practice === 1,
     definition: { fileName: e.definition_file_name, hash: formatHash(e.definition_hash), importedAt: e.imported_at },
     candidateLists: cl
       ? {

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ROLE_LABELS, type Permission } from '../domain/permissions.ts';
 import { api, onApiEvent, type ElectionState, type Session } from './api.ts';
-import { AppContext, ErrorMessage, Toasts, type AppContextValue } from './components.tsx';
+import { AppContext, ErrorMessage, PageTitle, Toasts, type AppContextValue } from './components.tsx';
 import { href, match, navigate, useRoute } from './router.ts';
 import { ChangePassword, Login } from './screens/Login.tsx';
 import { Home } from './screens/Home.tsx';
@@ -267,7 +267,8 @@ function Shell(props: {
           ) : (
             <span>Nog geen verkiezing</span>
           )}
-          {phase ? <span className="badge">Fase {phase}</span> : null}
+          {/* No phase before an election exists. */}
+          {phase && e ? <span className="badge">Fase {phase}</span> : null}
         </div>
         <div className="who">
           <span>
@@ -279,6 +280,12 @@ function Shell(props: {
           </button>
         </div>
       </header>
+      {e?.practice ? (
+        <div className="practice-banner" role="note" data-testid="practice-banner">
+          <strong>OEFENING</strong> – dit is een oefening met de bestanden van een verkiezing. Niets wat hier wordt gemaakt is
+          een echte uitslag; alle documenten en bestandsnamen zijn gemarkeerd met OEFENING.
+        </div>
+      ) : null}
       <IdleWarning deadline={props.deadline} onExtend={props.onExtend} onExpired={props.onIdleExpired} />
       <div className="layout">
         <nav aria-label="Hoofdmenu" className="menu">
@@ -292,8 +299,11 @@ function Shell(props: {
             if (items.length === 0) return null;
             return (
               <section key={menu.title}>
-                <h2>{menu.title}</h2>
-                <ul>
+                {/* Not a heading: the screen's h1 is the first heading of every page. */}
+                <p className="menu-title" id={`menu-${menu.title}`}>
+                  {menu.title}
+                </p>
+                <ul aria-labelledby={`menu-${menu.title}`}>
                   {items.map((i) => (
                     <li key={i.path}>
                       <a href={href(i.path)} aria-current={path === i.path ? 'page' : undefined}>
@@ -344,7 +354,7 @@ function Route({ path }: { path: string }): ReactNode {
   if (path === '/administratie/auditlog') return <AuditLog />;
   return (
     <>
-      <h1>Pagina niet gevonden</h1>
+      <PageTitle>Pagina niet gevonden</PageTitle>
       <ErrorMessage error="Deze pagina bestaat niet." />
       <p>
         <a href={href('/')}>Naar het overzicht</a>

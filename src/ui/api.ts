@@ -35,6 +35,8 @@ export interface Election {
   stemgebied: Stemgebied;
   definition: { fileName: string; hash: string };
   candidateLists: null | { fileName: string; hash: string; lists: number; candidates: number };
+  /** Practice mode ("OEFENING"). */
+  practice?: boolean;
 }
 
 /** The installation's stemgebied: a kieskring (an HSB installation) or a municipality (a gemeente installation). */
@@ -48,6 +50,16 @@ export type UnitKind = 'gemeente' | 'stembureau';
 export interface ElectionState {
   election: Election | null;
   phase: number;
+  /** Started with `serve --oefenen`: every election is a practice run. */
+  practiceOnly?: boolean;
+}
+
+/** GET /api/phase */
+export interface PhaseOverview {
+  phase: number;
+  phases: PhaseInfo[];
+  /** What later steps need and is not there yet (warned about in the confirmations). */
+  laterSteps: { kind: 'own_key' | 'municipality_keys' | 'eligible_voters' | 'pv_details'; text: string }[];
 }
 
 export interface DefinitionPreview {

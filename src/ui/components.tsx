@@ -1,5 +1,5 @@
 /** Small shared building blocks: messages, confirmation dialog, hash codes, file fields, dates. */
-import { createContext, useContext, useEffect, useId, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
+import { createContext, useContext, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import type { Permission } from '../domain/permissions.ts';
 import { hashGroups } from '../domain/hashcode.ts';
 import type { ApiFailure, ElectionState, Session } from './api.ts';
@@ -39,7 +39,22 @@ export function Notice({ children }: { children: ReactNode }) {
 
 /** The page title; receives focus on a new screen so screen readers and keyboards start at the top. */
 export function PageTitle({ children }: { children: ReactNode }) {
-  return <h1 tabIndex={-1}>{children}</h1>;
+  const ref = useRef<HTMLHeadingElement>(null);
+  const practice = useContext(AppContext)?.election?.election?.practice === true;
+  useLayoutEffect(() => {
+    setDocumentTitle(ref.current?.textContent ?? '', practice);
+  });
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}
+
+/** The browser tab's title: the screen's title, the program's name, and OEFENING in practice mode. */
+export function setDocumentTitle(screen: string, practice = false): void {
+  const t = `${practice ? 'OEFENING – ' : ''}${screen.trim() ? `${screen.trim()} – ` : ''}Uitslag`;
+  if (document.title !== t) document.title = t;
 }
 
 export interface ConfirmOptions {

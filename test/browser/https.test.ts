@@ -40,7 +40,7 @@ describe('de applicatie via HTTPS', () => {
     const security = await response!.securityDetails();
     assert.ok(security, 'served over TLS');
     await login(page, 'admin', ADMIN_INITIAL_PASSWORD);
-    await changePassword(page, ADMIN_INITIAL_PASSWORD, ADMIN_PASSWORD);
+    await changePassword(page, ADMIN_PASSWORD);
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).waitFor();
     await screenshot(page, '90-https-hoofdmenu');
     const cookie = (await page.context().cookies()).find((c) => c.name === 'uitslag_sessie');

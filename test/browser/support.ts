@@ -4,6 +4,7 @@
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -46,9 +47,18 @@ export function assertUiBuilt(): void {
   }
 }
 
-/** A fresh page in its own context (own cookies = own session), Dutch locale. */
-export async function newPage(browser: Browser, baseURL: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL, locale: 'nl-NL', acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+/**
+ * A fresh page in its own context (own cookies = own session), Dutch locale. `bypassCSP` lets
+ * checkAccessibility inject axe-core as a script tag whatever the server's Content-Security-Policy.
+ */
+export async function newPage(browser: Browser, baseURL: string, opts: { bypassCSP?: boolean; width?: number } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'nl-NL',
+    acceptDownloads: true,
+    viewport: { width: opts.width ?? 1280, height: 900 },
+    ...(opts.bypassCSP ? { bypassCSP: true } : {}),
+  });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   return page;
@@ -62,10 +72,13 @@ export async function login(page: Page, username: string, password: string): Pro
   await page.getByRole('button', { name: 'Inloggen' }).waitFor({ state: 'detached' });
 }
 
-/** On the forced "Nieuw wachtwoord instellen" screen: set a new password. */
-export async function changePassword(page: Page, current: string, next: string): Promise<void> {
+/**
+ * On the forced "Nieuw wachtwoord instellen" screen: set a new password. The screen does not ask
+ * again for the password just typed at login.
+ */
+export async function changePassword(page: Page, next: string): Promise<void> {
   await page.getByRole('heading', { name: 'Nieuw wachtwoord instellen' }).waitFor();
-  await page.getByLabel('Huidig wachtwoord').fill(current);
+  assert.equal(await page.getByLabel('Huidig wachtwoord').count(), 0, 'het zojuist getypte wachtwoord wordt niet opnieuw gevraagd');
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(next);
   await page.getByLabel('Herhaal nieuw wachtwoord').fill(next);
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
@@ -142,4 +155,57 @@ export async function expectCount(locator: Locator, expected: number, message?: 
     actual = await locator.count();
   }
   assert.equal(actual, expected, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core in the page
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * axe-core's browser bundle, from node_modules (devDependency `axe-core`). While developing without
+ * the package installed, UITSLAG_AXE may point at an axe.min.js elsewhere.
+ */
+export function axePath(): string {
+  if (process.env.UITSLAG_AXE) return process.env.UITSLAG_AXE;
+  try {
+    return createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  } catch {
+    throw new Error('axe-core ontbreekt in node_modules: voeg de devDependency toe (npm install --save-dev axe-core@4.14.1).');
+  }
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly string[];
+}
+
+/**
+ * Run axe-core (WCAG 2.0/2.1 A and AA rules and best practices) over the page as it is now and
+ * assert that no violation is serious or critical; `screen` names the screen in the message.
+ * Returns every violation (also the moderate and minor ones) for the caller to report.
+ */
+export async function checkAccessibility(page: Page, screen: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath() });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axe = (window as any).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return r.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      nodes: v.nodes.slice(0, 5).map((n: any) => `${n.target.join(' ')}: ${String(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 200)}`),
+    }));
+  });
+  const serious = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    serious.map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.join(' | ')}`),
+    [],
+    `${screen}: ernstige toegankelijkheidsfouten (axe-core)`,
+  );
+  return violations as AxeViolation[];
 }

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { formatHash } from '../../src/domain/hashcode.ts';
 import type { CandidateLists } from '../../src/domain/election.ts';
 import type { VoteCounts } from '../../src/domain/counts.ts';
 import { dutchDate } from '../../src/domain/dates.ts';
-import { buildO3Model, o3CandidateName, type O3Input, type O3Model } from '../../src/reports/o3/model.ts';
+import { buildO3Model, formatCount, o3CandidateName, type O3Input, type O3Model } from '../../src/reports/o3/model.ts';
 import { o3Pdf } from '../../src/reports/o3/pdf.ts';
 import { typstPdf } from '../../src/reports/typst.ts';
 import { fileURLToPath } from 'node:url';
@@ -219,17 +220,18 @@ test('O 3 PDF, Lelystad: PDF/A-2b, every list total and candidate in the text, h
   const text = pages.join('\n');
   const oneLine = (s: string) => s.replace(/\s+/g, ' ');
   for (const l of m.lists) {
-    assert.ok(new RegExp(`Totaal lijst ${l.listNumber}\\s+${l.total}\\b`).test(text), `total of list ${l.listNumber}`);
-    assert.ok(new RegExp(`(^|\\n)\\s*${l.listNumber}\\s+${escapeRe(l.name)}\\s+${l.total}\\b`).test(text), `list ${l.listNumber} in the overview`);
+    // counts with thousands separators, as the official models print them ("1.234")
+    assert.ok(new RegExp(`Totaal lijst ${l.listNumber}\\s+${escapeRe(formatCount(l.total))}\\b`).test(text), `total of list ${l.listNumber}`);
+    assert.ok(new RegExp(`(^|\\n)\\s*${l.listNumber}\\s+${escapeRe(l.name)}\\s+${escapeRe(formatCount(l.total))}\\b`).test(text), `list ${l.listNumber} in the overview`);
     for (const c of l.candidates) {
-      assert.ok(new RegExp(`\\b${c.position}\\s+${escapeRe(c.name)}\\s+${c.votes}\\b`).test(text), `list ${l.listNumber} candidate ${c.position} ${c.name} ${c.votes}`);
+      assert.ok(new RegExp(`\\b${c.position}\\s+${escapeRe(c.name)}\\s+${escapeRe(formatCount(c.votes))}\\b`).test(text), `list ${l.listNumber} candidate ${c.position} ${c.name} ${c.votes}`);
     }
   }
-  assert.match(text, /Totaal geldige stemmen\s+230595/);
-  assert.match(text, /Aantal kiesgerechtigden\s+307056/);
+  assert.match(text, /Totaal geldige stemmen\s+230\.595/);
+  assert.match(text, /Aantal kiesgerechtigden\s+307\.056/);
   assert.match(oneLine(text), /Er zijn bezwaren ingebracht: zie bijlage 1/);
   assert.match(oneLine(text), /Bijlage 1: Bezwaren van aanwezige kiezers Een kiezer maakt bezwaar tegen de optelling van Zeewolde\. Tweede regel\./);
-  assert.match(text, /Kieskring\s+307056\s/);
+  assert.match(text, /Kieskring\s+307\.056\s/);
   assert.ok(!/CONCEPT/.test(text));
 });
 
@@ -326,4 +328,19 @@ test('O 3 for the largest kieskring files (Zwolle: 25 municipalities; Amsterdam:
     // about 45 candidate rows per page, plus the overview and the appendices
     assert.ok(pages >= Math.ceil(candidates / 60) && pages <= Math.ceil(candidates / 25) + 10, `${k}: ${pages} pages for ${candidates} candidates`);
   }
+});
+
+test('formatCount: thousands separated by a point, as the official models print counts', () => {
+  assert.equal(formatCount(0), '0');
+  assert.equal(formatCount(999), '999');
+  assert.equal(formatCount(1000), '1.000');
+  assert.equal(formatCount(230595), '230.595');
+  assert.equal(formatCount(12345678), '12.345.678');
+  fc.assert(
+    fc.property(fc.nat(), (x) => {
+      const t = formatCount(x);
+      assert.equal(t.replace(/\./g, ''), String(x));
+      assert.match(t, /^\d{1,3}(\.\d{3})*$/);
+    }),
+  );
 });

@@ -18,7 +18,7 @@ import { readCandidateLists } from '../../src/eml/eml230b.ts';
 import { sha256Hex } from '../../src/eml/hash.ts';
 import { readXmlTree, type XmlElement } from '../../src/eml/xml.ts';
 import { odtText, writeOdt, xmlSafe, type OdtDocument } from '../../src/reports/odt.ts';
-import { buildO3Model, type O3Model } from '../../src/reports/o3/model.ts';
+import { buildO3Model, formatCount, type O3Model } from '../../src/reports/o3/model.ts';
 import { o3Odt } from '../../src/reports/o3/odt.ts';
 
 const NS_TEXT = 'urn:oasis:names:tc:opendocument:xmlns:text:1.0';
@@ -207,14 +207,15 @@ test('O 3 ODT, Lelystad: content.xml holds every list total and every candidate 
   const rows = tableRows(content);
   const has = (row: string[]) => rows.some((r) => r.length === row.length && r.every((c, k) => c === row[k]));
   for (const l of m.lists) {
-    assert.ok(has([String(l.listNumber), l.name, String(l.total)]), `overview row of list ${l.listNumber}`);
-    assert.ok(has([`Totaal lijst ${l.listNumber}`, String(l.total)]), `total row of list ${l.listNumber}`);
-    for (const c of l.candidates) assert.ok(has([String(c.position), c.name, String(c.votes)]), `list ${l.listNumber} ${c.name}`);
+    // counts with thousands separators, as the official models print them ("1.234")
+    assert.ok(has([String(l.listNumber), l.name, formatCount(l.total)]), `overview row of list ${l.listNumber}`);
+    assert.ok(has([`Totaal lijst ${l.listNumber}`, formatCount(l.total)]), `total row of list ${l.listNumber}`);
+    for (const c of l.candidates) assert.ok(has([String(c.position), c.name, formatCount(c.votes)]), `list ${l.listNumber} ${c.name}`);
   }
-  assert.ok(has(['1', 'Rutte, M. (Mark) (m)', '41585']));
-  assert.ok(has(['Aantal kiesgerechtigden', '307056']));
+  assert.ok(has(['1', 'Rutte, M. (Mark) (m)', '41.585']));
+  assert.ok(has(['Aantal kiesgerechtigden', '307.056']));
   assert.ok(has(['Plaats', 'Lelystad <stadhuis> & "zaal"']));
-  assert.ok(has(['Totaal geldige stemmen', '230595']));
+  assert.ok(has(['Totaal geldige stemmen', '230.595']));
   const text = descendants(content, NS_TEXT, 'p').map(odfText);
   assert.ok(text.includes('Bezwaar:\n  ingesprongen regel'));
   const styles = entries.find((e) => e.name === 'styles.xml')!.data.toString('utf8');
@@ -264,7 +265,7 @@ test('O 3 ODT opens in LibreOffice (soffice --headless --convert-to pdf)', { ski
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
     if (spawnSync('pdftotext', ['-v']).error === undefined) {
       const t = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      assert.match(t.stdout, /Rutte, M\. \(Mark\) \(m\)\s+41585/);
+      assert.match(t.stdout, /Rutte, M\. \(Mark\) \(m\)\s+41\.585/);
       assert.match(t.stdout, /pagina 1 van \d+/);
     }
   } finally {

@@ -93,6 +93,18 @@ describe('first login and passwords', () => {
     const again = new ApiClient(server.url);
     assert.equal((await again.login('jan', 'nieuw-startwachtwoord')).status, 200);
     assert.equal((await again.get('/api/election')).json.error.code, 'password.change_required');
+    // The forced change right after login does not ask again for the password just typed, but the
+    // new one must differ from it.
+    const same = await again.post('/api/password', { newPassword: 'nieuw-startwachtwoord' });
+    assert.equal(same.status, 422);
+    assert.equal(same.json.error.code, 'password.policy');
+    const changed = await again.post('/api/password', { newPassword: 'een-eigen-wachtwoord-van-jan' });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal((await again.get('/api/election')).status, 200);
+    // Once changed, a voluntary change needs the current password again.
+    const without = await again.post('/api/password', { newPassword: 'weer-een-ander-wachtwoord' });
+    assert.equal(without.status, 422);
+    assert.equal(without.json.error.code, 'password.wrong');
   });
 
   test('disable ends sessions and blocks login; enable restores; self and last admin cannot be disabled', async () => {

@@ -120,10 +120,21 @@ export interface O3MunicipalityRow {
   readonly listTotals: readonly number[];
 }
 
+/**
+ * A count as the official models print it: thousands separated by a point ("230.595", "1.234",
+ * "41"). Used by the PV's PDF (the same rule in its Typst template, `num`) and ODT.
+ */
+export function formatCount(x: number): string {
+  const digits = String(Math.abs(x)).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return x < 0 ? `-${digits}` : digits;
+}
+
 export interface O3Model {
   readonly title: string;
   /** True for a preview: "Concept" watermark and no hash. */
   readonly concept: boolean;
+  /** True in practice mode: "OEFENING" watermark on every page (and in the ODT's page header). */
+  readonly practice?: boolean;
   /** The 510c hash as 16 groups of 4 (upper case), or null for a concept. */
   readonly hash: string | null;
   /** 'Auditlog: 123 records, laatste hash ABCD …' or null (see PvTextInput.auditHead). */

@@ -5,9 +5,16 @@
  */
 
 import { writeOdt, type OdtBlock, type OdtCell } from '../odt.ts';
-import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } from './model.ts';
+import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, formatCount, type O3Labels, type O3Model } from './model.ts';
 
-const n = (x: number | null): string => (x === null ? '–' : String(x));
+const n = (x: number | null): string => (x === null ? '–' : formatCount(x));
+
+/** Every number in the tables as the official models print it ("230.595"); list numbers and positions stay below 1.000. */
+function withCounts(blocks: OdtBlock[]): OdtBlock[] {
+  const cell = (c: OdtCell): OdtCell =>
+    typeof c === 'number' ? formatCount(c) : typeof c === 'object' && typeof c.text === 'number' ? { ...c, text: formatCount(c.text) } : c;
+  return blocks.map((b) => (b.type === 'table' ? { ...b, rows: b.rows.map((r) => r.map(cell)) } : b));
+}
 const b = (text: string | number, span?: number): OdtCell => (span ? { text, bold: true, span } : { text, bold: true });
 
 function kv(rows: readonly (readonly [string, string | number])[]): OdtBlock {
@@ -152,7 +159,13 @@ export function o3OdtBlocks(m: O3Model, L: O3Labels = HSB_LABELS): OdtBlock[] {
       ],
     });
   }
-  return out;
+  return withCounts(out);
+}
+
+/** The page header: "OEFENING" in practice mode, "CONCEPT" for a preview (both for a practice preview). */
+function pageHeader(m: O3Model): string | null {
+  const parts = [...(m.practice ? ['OEFENING'] : []), ...(m.concept ? ['CONCEPT'] : [])];
+  return parts.length ? parts.join(' – ') : null;
 }
 
 /** Render the O 3 model as an .odt package. */
@@ -163,7 +176,7 @@ export function o3Odt(m: O3Model): Promise<Buffer> {
     country: 'NL',
     author: `Hoofdstembureau ${m.kieskring.name}`,
     created: m.createdAtIso,
-    header: m.concept ? 'CONCEPT' : null,
+    header: pageHeader(m),
     footerLines: [
       m.hash !== null ? `SHA-256 telbestand (EML 510c): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
       `Aangemaakt: ${m.createdAt}`,
@@ -183,7 +196,7 @@ export function gemeentePvOdt(m: O3Model, L: O3Labels): Promise<Buffer> {
     country: 'NL',
     author: g ? `Gemeente ${g.name}` : `Hoofdstembureau ${m.kieskring.name}`,
     created: m.createdAtIso,
-    header: m.concept ? 'CONCEPT' : null,
+    header: pageHeader(m),
     footerLines: [
       m.hash !== null ? `SHA-256 telbestand (EML ${L.emlKind}): ${m.hash}` : 'Geen hashcode: concept, niet definitief',
       `Aangemaakt: ${m.createdAt}`,

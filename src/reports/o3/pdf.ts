@@ -4,7 +4,8 @@
  * is ever interpreted as markup.
  *
  * Layout: A4; footer on every page with the creation date, "pagina x van y" and the 510c's
- * SHA-256 (16 groups); a preview ("Concept") has a diagonal watermark and no hash. Tables repeat
+ * SHA-256 (16 groups); a preview ("Concept") has a diagonal watermark and no hash; a practice run
+ * ("OEFENING") has "OEFENING" as watermark and in the page header. Tables repeat
  * their header row on every page.
  */
 
@@ -21,7 +22,17 @@ export function o3Template(L: O3Labels): string {
   return String.raw`
 #let d = json(bytes(sys.inputs.data))
 #let c = d.createdAtIso
-#let n(x) = if x == none { [–] } else { str(x) }
+// A count as the official models print it: thousands separated by a point (formatCount in model.ts).
+#let num(x) = {
+  let s = str(calc.abs(x))
+  let out = ""
+  for (i, ch) in s.clusters().enumerate() {
+    if i > 0 and calc.rem(s.len() - i, 3) == 0 { out += "." }
+    out += ch
+  }
+  if x < 0 { "-" + out } else { out }
+}
+#let n(x) = if x == none { [–] } else { num(x) }
 #set document(
   title: d.title + " – " + d.election.name + ${L.areaTitleExpr},
   author: ${L.authorExpr},
@@ -45,7 +56,12 @@ export function o3Template(L: O3Labels): string {
       ..if d.auditLog != none { (grid.cell(colspan: 2)[#d.auditLog],) },
     )
   },
-  background: if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
+  header: if d.at("practice", default: false) {
+    align(center, text(size: 9pt, weight: "bold")[OEFENING – geen echte uitslag])
+  },
+  background: if d.at("practice", default: false) {
+    rotate(-45deg, text(size: 96pt, fill: luma(215), weight: "bold")[#if d.concept [OEFENING\ CONCEPT] else [OEFENING]])
+  } else if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
 )
 #set table(stroke: 0.4pt + luma(140), inset: (x: 4pt, y: 3pt))
 #let th(..xs) = table.header(repeat: true, ..xs.pos().map(x => strong(x)))
@@ -80,15 +96,15 @@ export function o3Template(L: O3Labels): string {
   ([Plaats], [#d.session.place]),
   ([Datum], [#d.session.date]),
   ([Tijd], [#d.session.time]),
-${L.areaRows}  ([Aantal kiesgerechtigden], [#str(d.eligibleVoters)]),
+${L.areaRows}  ([Aantal kiesgerechtigden], [#num(d.eligibleVoters)]),
 ))
 
 = 3. Aantal uitgebrachte stemmen
 #kv((
-  ([Geldige stemmen op kandidaten (E)], [#str(d.votes.valid)]),
-  ([Blanco stemmen (F)], [#str(d.votes.blank)]),
-  ([Ongeldige stemmen (G)], [#str(d.votes.invalid)]),
-  ([Totaal aantal getelde stembiljetten (H = E + F + G)], [#str(d.votes.total)]),
+  ([Geldige stemmen op kandidaten (E)], [#num(d.votes.valid)]),
+  ([Blanco stemmen (F)], [#num(d.votes.blank)]),
+  ([Ongeldige stemmen (G)], [#num(d.votes.invalid)]),
+  ([Totaal aantal getelde stembiljetten (H = E + F + G)], [#num(d.votes.total)]),
 ))
 
 == Stemmen per lijst
@@ -96,19 +112,19 @@ ${L.areaRows}  ([Aantal kiesgerechtigden], [#str(d.eligibleVoters)]),
   columns: (auto, 1fr, auto),
   align: (left, left, right),
   th([Lijst], [Aanduiding], [Stemmen]),
-  ..d.lists.map(l => ([#str(l.listNumber)], [#l.name], [#str(l.total)])).flatten(),
-  table.cell(colspan: 2)[*Totaal geldige stemmen*], [*#str(d.votes.valid)*],
+  ..d.lists.map(l => ([#num(l.listNumber)], [#l.name], [#num(l.total)])).flatten(),
+  table.cell(colspan: 2)[*Totaal geldige stemmen*], [*#num(d.votes.valid)*],
 )
 
 #for l in d.lists [
   #block(breakable: true)[
-    == Lijst #str(l.listNumber) – #l.name
+    == Lijst #num(l.listNumber) – #l.name
     #table(
       columns: (auto, 1fr, auto),
       align: (right, left, right),
       th([Nr.], [Naam kandidaat], [Stemmen]),
-      ..l.candidates.map(k => ([#str(k.position)], [#k.name], [#str(k.votes)])).flatten(),
-      table.cell(colspan: 2)[*Totaal lijst #str(l.listNumber)*], [*#str(l.total)*],
+      ..l.candidates.map(k => ([#num(k.position)], [#k.name], [#num(k.votes)])).flatten(),
+      table.cell(colspan: 2)[*Totaal lijst #num(l.listNumber)*], [*#num(l.total)*],
     )
   ]
 ]
@@ -116,9 +132,9 @@ ${L.areaRows}  ([Aantal kiesgerechtigden], [#str(d.eligibleVoters)]),
 = 4. Verschillen tussen toegelaten kiezers en getelde stembiljetten
 #kv((
   ([Aantal toegelaten kiezers (D)], [#n(d.differences.admittedVoters)]),
-  ([Aantal getelde stembiljetten (H)], [#str(d.differences.ballotsFound)]),
-  ([Meer getelde stembiljetten dan toegelaten kiezers (I)], [#str(d.differences.more)]),
-  ([Minder getelde stembiljetten dan toegelaten kiezers (J)], [#str(d.differences.fewer)]),
+  ([Aantal getelde stembiljetten (H)], [#num(d.differences.ballotsFound)]),
+  ([Meer getelde stembiljetten dan toegelaten kiezers (I)], [#num(d.differences.more)]),
+  ([Minder getelde stembiljetten dan toegelaten kiezers (J)], [#num(d.differences.fewer)]),
 ))
 #v(4pt)
 Verklaringen voor de verschillen:
@@ -126,7 +142,7 @@ Verklaringen voor de verschillen:
   columns: (auto, 1fr, auto),
   align: (left, left, right),
   th([], [Verklaring], [Aantal]),
-  ..d.differences.explanations.map(e => ([#e.letter], [#e.label], [#str(e.count)])).flatten(),
+  ..d.differences.explanations.map(e => ([#e.letter], [#e.label], [#num(e.count)])).flatten(),
 )
 #if d.differences.municipalities.len() > 0 [
   ${L.unitsTitle} met een verschil:
@@ -134,14 +150,14 @@ Verklaringen voor de verschillen:
     columns: (auto, 1fr, auto, auto),
     align: (left, left, right, right),
     th([${L.unitCode}], [${L.unit}], [Meer (I)], [Minder (J)]),
-    ..d.differences.municipalities.map(m => ([#m.code], [#m.name], [#str(m.more)], [#str(m.fewer)])).flatten(),
+    ..d.differences.municipalities.map(m => ([#m.code], [#m.name], [#num(m.more)], [#num(m.fewer)])).flatten(),
   )
 ] else [Er zijn geen ${L.unitsLower} met een verschil.]
 
 = 5. Volmachtbewijzen en kiezerspassen
 #kv((
-  ([Aantal geldige volmachtbewijzen (B)], [#str(d.proxies.proxyVotes)]),
-  ([Aantal geldige kiezerspassen (C)], [#str(d.proxies.voterPasses)]),
+  ([Aantal geldige volmachtbewijzen (B)], [#num(d.proxies.proxyVotes)]),
+  ([Aantal geldige kiezerspassen (C)], [#num(d.proxies.voterPasses)]),
 ))
 
 = 6. Bezwaren van aanwezige kiezers
@@ -184,12 +200,12 @@ Aldus vastgesteld en ondertekend te #d.session.place op #d.session.date.
   align: (left, left) + (right,) * 9,
   th([${L.unitCode}], [${L.unit}], [Kiesger.], [Volm. (B)], [K.pas (C)], [Geldig (E)], [Blanco (F)], [Ongeldig (G)], [Totaal (H)], [Meer (I)], [Minder (J)]),
   ..d.municipalities.map(m => (
-    [#m.code], [#m.name], [#str(m.eligible)], [#n(m.proxies)], [#n(m.voterPasses)], [#str(m.valid)],
-    [#str(m.blank)], [#str(m.invalid)], [#str(m.ballots)], [#n(m.more)], [#n(m.fewer)],
+    [#m.code], [#m.name], [#num(m.eligible)], [#n(m.proxies)], [#n(m.voterPasses)], [#num(m.valid)],
+    [#num(m.blank)], [#num(m.invalid)], [#num(m.ballots)], [#n(m.more)], [#n(m.fewer)],
   )).flatten(),
-  table.cell(colspan: 2)[*${L.totalRow}*], [*#str(d.eligibleVoters)*], [*#str(d.proxies.proxyVotes)*], [*#str(d.proxies.voterPasses)*],
-  [*#str(d.votes.valid)*], [*#str(d.votes.blank)*], [*#str(d.votes.invalid)*], [*#str(d.votes.total)*],
-  [*#str(d.differences.more)*], [*#str(d.differences.fewer)*],
+  table.cell(colspan: 2)[*${L.totalRow}*], [*#num(d.eligibleVoters)*], [*#num(d.proxies.proxyVotes)*], [*#num(d.proxies.voterPasses)*],
+  [*#num(d.votes.valid)*], [*#num(d.votes.blank)*], [*#num(d.votes.invalid)*], [*#num(d.votes.total)*],
+  [*#num(d.differences.more)*], [*#num(d.differences.fewer)*],
 )
 
 #let per = ${LISTS_PER_APPENDIX_TABLE}
@@ -199,9 +215,9 @@ Aldus vastgesteld en ondertekend te #d.session.place op #d.session.date.
   #table(
     columns: (auto, 1fr) + (auto,) * ls.len(),
     align: (left, left) + (right,) * ls.len(),
-    th([${L.unitCode}], [${L.unit}], ..ls.map(l => [Lijst #str(l.listNumber)])),
-    ..d.municipalities.map(m => ([#m.code], [#m.name], ..range(start, start + ls.len()).map(i => [#str(m.listTotals.at(i))]))).flatten(),
-    table.cell(colspan: 2)[*${L.totalRow}*], ..ls.map(l => [*#str(l.total)*]),
+    th([${L.unitCode}], [${L.unit}], ..ls.map(l => [Lijst #num(l.listNumber)])),
+    ..d.municipalities.map(m => ([#m.code], [#m.name], ..range(start, start + ls.len()).map(i => [#num(m.listTotals.at(i))]))).flatten(),
+    table.cell(colspan: 2)[*${L.totalRow}*], ..ls.map(l => [*#num(l.total)*]),
   )
   #v(6pt)
 ]

@@ -317,6 +317,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE integrity_baseline_pending (id INTEGER PRIMARY KEY CHECK (id = 1));
   INSERT INTO integrity_baseline_pending (id) SELECT 1 WHERE EXISTS (SELECT 1 FROM count_units WHERE kind = 'complete');
   `,
+  // 7: practice mode ("OEFENING", issue 12), chosen at "Aanmaken verkiezing": past elections allowed,
+  // the own certificate valid from now, every screen, PV, CSV and file name marked as practice
+  `
+  ALTER TABLE election ADD COLUMN practice INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -33,6 +33,8 @@ const DefinitionConfirmBody = z
       .object({ category: z.enum(['KIESKRING', 'GEMEENTE']), number: z.number().int().positive() })
       .strict()
       .optional(),
+    /** Practice mode ("OEFENING"): past elections allowed, everything marked as practice. */
+    practice: z.boolean().optional(),
   })
   .refine((b) => (b.kieskring === undefined) !== (b.stemgebied === undefined), {
     message: 'Kies een stemgebied: een kieskring (hoofdstembureau) of een gemeente.',
@@ -97,7 +99,7 @@ export const electionRoutes = [
     access: 'election.view',
     tag: 'verkiezing',
     summary: 'De geïmporteerde verkiezing en de huidige fase.',
-    handler: ({ ctx }) => ({ election: electionDto(ctx), phase: currentPhase(ctx) }),
+    handler: ({ ctx }) => ({ election: electionDto(ctx), phase: currentPhase(ctx), practiceOnly: ctx.config.practiceOnly }),
   }),
   route({
     method: 'POST',
@@ -173,6 +175,7 @@ export const electionRoutes = [
       if (!kieskring) {
         throw new ApiError(422, 'election.kieskring_unknown', `Kieskring ${kieskringNumber} komt niet voor in deze verkiezingsdefinitie.`);
       }
+      const practice = body.practice === true || ctx.config.practiceOnly;
       ctx.db.transaction(() => {
         checkDefinitionReplaceable(ctx);
         const previous = electionRow(ctx);
@@ -183,10 +186,10 @@ export const electionRoutes = [
             `INSERT INTO election (id, election_id, name, category, subcategory, election_date, nomination_date,
                number_of_seats, preference_threshold, kieskring_number, kieskring_name, stemgebied_category,
                municipality_number, municipality_name, definition_file_name,
-               definition_hash, definition_bytes, definition_json, imported_at, imported_by)
+               definition_hash, definition_bytes, definition_json, imported_at, imported_by, practice)
              VALUES (1, @id, @name, @category, @subcategory, @electionDate, @nominationDate, @numberOfSeats,
                @preferenceThreshold, @kieskringNumber, @kieskringName, @stemgebiedCategory, @municipalityNumber,
-               @municipalityName, @fileName, @hash, @bytes, @json, @at, @by)`,
+               @municipalityName, @fileName, @hash, @bytes, @json, @at, @by, @practice)`,
           )
           .run({
             id: def.id,
@@ -208,6 +211,7 @@ export const electionRoutes = [
             json: JSON.stringify(def),
             at: now.toISOString(),
             by: user!.id,
+            practice: practice ? 1 : 0,
           });
         const insert = ctx.db.prepare(
           `INSERT INTO regions (category, number, name, superior_category, superior_number, committee_category, committee_name)
@@ -225,6 +229,7 @@ export const electionRoutes = [
           stemgebied: chosen.category,
           ...(municipality ? { gemeente: municipalityCode(municipality.number), gemeenteName: municipality.name } : {}),
           hashConfirmed: true,
+          practice,
           ...(previous ? { previousHash: formatHash(previous.definition_hash) } : {}),
         });
         deleteUpload(ctx, upload.id);

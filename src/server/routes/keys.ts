@@ -112,8 +112,17 @@ export const keyRoutes = [
       if (ownKey(ctx)) throw new ApiError(409, 'key.exists', 'Het sleutelpaar is al aangemaakt.');
       if (ctx.keyGenerationRunning) throw new ApiError(409, 'key.busy', 'Het sleutelpaar wordt al aangemaakt; even geduld.');
       const now = ctx.clock();
-      const validity = certificateValidity(now, e.election_date);
-      if (!validity.ok) throw ApiError.from(409, validity);
+      const validity = certificateValidity(now, e.election_date, { practice: e.practice === 1 });
+      if (!validity.ok) {
+        // Name the way on in the menu's words: a past election can only be practised with.
+        throw new ApiError(
+          409,
+          validity.code,
+          validity.code === 'certificate.election-past'
+            ? `${validity.message} Wilt u oefenen met de bestanden van deze verkiezing? Kies dan bij "Aanmaken verkiezing" voor "Oefening"; dat kan zolang er nog geen kandidatenlijsten zijn geïmporteerd (of in een nieuwe installatie, gestart met serve --oefenen).`
+            : validity.message,
+        );
+      }
       ctx.keyGenerationRunning = true;
       try {
         const pair = await generateRsaKeyPair();

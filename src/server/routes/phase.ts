@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { PHASES, PHASE_LABELS, checkPhaseChange, type PhaseFacts } from '../../domain/phases.ts';
-import { allCountsComplete, anyEntryExists } from '../counts.ts';
+import { allCountsComplete, anyEntryExists, kieskringMunicipalities } from '../counts.ts';
+import { loadPvDetails, pvDetailsMissing } from '../documents.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, route } from '../http.ts';
-import { actorOf, candidateListsFile, currentPhase, electionRow } from '../state.ts';
+import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow } from '../state.ts';
 
 function facts(ctx: AppContext): PhaseFacts {
   return {
@@ -16,10 +17,57 @@ function facts(ctx: AppContext): PhaseFacts {
   };
 }
 
+export type LaterStep = { readonly kind: 'own_key' | 'municipality_keys' | 'eligible_voters' | 'pv_details'; readonly text: string };
+
+/**
+ * What later steps will need and is not there yet (Dutch, in the menu's words): shown in the
+ * confirmation of "Activeren steminvoer fase" and "Definitief maken", so nobody walks into a dead
+ * end (issue 12). Nothing here blocks a phase change.
+ */
+export function laterStepsMissing(ctx: AppContext): LaterStep[] {
+  const e = electionRow(ctx);
+  if (!e) return [];
+  const out: LaterStep[] = [];
+  const gemeente = e.stemgebied_category === 'GEMEENTE';
+  const ownKey = (ctx.db.prepare('SELECT COUNT(*) AS n FROM own_key').get() as { n: number }).n > 0;
+  if (!ownKey) {
+    out.push({
+      kind: 'own_key',
+      text: 'Er is nog geen eigen sleutel. De beheerder maakt die aan met “Ophalen (downloaden) publieke sleutel” (menu Verkiezing); zonder eigen sleutel kunnen na het definitief maken geen bestanden worden aangemaakt.',
+    });
+  }
+  if (!gemeente) {
+    const imported = new Set((ctx.db.prepare('SELECT code FROM municipality_keys').all() as { code: string }[]).map((r) => r.code));
+    const lacking = kieskringMunicipalities(ctx).filter((m) => !imported.has(m.code));
+    if (lacking.length > 0) {
+      out.push({
+        kind: 'municipality_keys',
+        text:
+          `Van ${lacking.length} gemeente${lacking.length === 1 ? '' : 'n'} is de publieke sleutel nog niet geïmporteerd (${lacking.map((m) => `${m.name} (${m.code})`).join(', ')}). ` +
+          'Hun tellingbestanden kunnen pas worden geïmporteerd (Importeren steminvoer) als de beheerder de sleutel heeft geïmporteerd onder “Tonen stemgebieden”.',
+      });
+    }
+  } else if (eligibleVoters(ctx) === null) {
+    out.push({
+      kind: 'eligible_voters',
+      text: 'Het aantal kiesgerechtigden van de gemeente is nog niet ingevuld (Stembureaus); zonder dat kan de uitslag niet definitief worden gemaakt.',
+    });
+  }
+  const pv = pvDetailsMissing(loadPvDetails(ctx).details, gemeente);
+  if (pv.length > 0) {
+    out.push({
+      kind: 'pv_details',
+      text: `De gegevens van het proces-verbaal zijn nog niet ingevuld (${pv.join(', ')}). De verkiezingsleider vult ze in onder “Definitief maken & PV gebiedsuitslag”; zonder deze gegevens kunnen geen bestanden worden aangemaakt.`,
+    });
+  }
+  return out;
+}
+
 function phaseOverview(ctx: AppContext) {
   const f = facts(ctx);
   return {
     phase: f.current,
+    laterSteps: laterStepsMissing(ctx),
     phases: PHASES.map((p) => {
       const check = p === f.current ? null : checkPhaseChange(f, p);
       return {

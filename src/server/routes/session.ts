@@ -25,8 +25,12 @@ const LoginBody = z.object({
   password: z.string().min(1).max(1000),
 });
 
+/**
+ * `currentPassword` may be left out only in the forced change right after login (the session was
+ * made with the password just typed, and can do nothing but change it).
+ */
 const PasswordBody = z.object({
-  currentPassword: z.string().min(1).max(1000),
+  currentPassword: z.string().min(1).max(1000).optional(),
   newPassword: z.string().min(1).max(1000),
 });
 
@@ -180,12 +184,18 @@ export const sessionRoutes = [
     handler: async ({ ctx, req, reply, user, body, now }) => {
       const u = user!;
       const row = getUser(ctx, u.id)!;
-      const check = await checkOwnPassword(ctx, u.username, req.ip, body.currentPassword, row.password_hash, now);
-      if (check.kind === 'throttled') throw throttledError(reply, 'password.throttled', check.wait);
-      if (check.kind === 'wrong') throw new ApiError(422, 'password.wrong', 'Het huidige wachtwoord is onjuist.');
+      if (body.currentPassword === undefined) {
+        // the forced change right after logging in does not ask again for the password just typed
+        if (row.must_change_password !== 1) throw new ApiError(422, 'password.wrong', 'Vul uw huidige wachtwoord in.');
+      } else {
+        const check = await checkOwnPassword(ctx, u.username, req.ip, body.currentPassword, row.password_hash, now);
+        if (check.kind === 'throttled') throw throttledError(reply, 'password.throttled', check.wait);
+        if (check.kind === 'wrong') throw new ApiError(422, 'password.wrong', 'Het huidige wachtwoord is onjuist.');
+      }
       const policy = checkPasswordPolicy(u.username, body.newPassword);
       if (!policy.ok) throw ApiError.from(422, policy);
-      if (body.newPassword === body.currentPassword) {
+      const same = body.currentPassword !== undefined ? body.newPassword === body.currentPassword : await ctx.hasher.verify(body.newPassword, row.password_hash);
+      if (same) {
         throw new ApiError(422, 'password.policy', 'Het nieuwe wachtwoord moet verschillen van het huidige.');
       }
       const hash = await ctx.hasher.hash(body.newPassword);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type ApiFailure, type AuditPage, type AuditRecord } from '../api.ts';
 import { ErrorMessage, PageTitle, formatDateTime } from '../components.tsx';
 import { ROLE_LABELS, isRole } from '../../domain/permissions.ts';
+import { auditActionText, auditDetailLabel, auditValueText } from '../auditWords.ts';
 
 const PAGE = 100;
 
@@ -83,9 +84,9 @@ export function AuditLog() {
               <td className="nowrap">{formatDateTime(r.at)}</td>
               <td>{r.username ?? '—'}</td>
               <td>{r.role && isRole(r.role) ? ROLE_LABELS[r.role] : (r.role ?? '—')}</td>
-              <td className="mono">{r.action}</td>
+              <td data-action={r.action}>{auditActionText(r.action)}</td>
               <td className="details">
-                <AuditDetails details={r.details} />
+                <AuditDetails action={r.action} details={r.details} />
               </td>
             </tr>
           ))}
@@ -102,19 +103,39 @@ export function AuditLog() {
   );
 }
 
-function AuditDetails({ details }: { details: unknown }) {
+/** What a row is about, in a few words (the municipality, the user, the file), from its details. */
+function summary(details: Record<string, unknown>): string | null {
+  const s = (k: string) => (typeof details[k] === 'string' || typeof details[k] === 'number' ? String(details[k]) : null);
+  if (s('name') && s('code')) return `${s('name')} (${s('code')})`;
+  if (s('gemeenteName') && s('gemeente')) return `${s('gemeenteName')} (${s('gemeente')})`;
+  if (typeof details.from === 'number' && typeof details.to === 'number') return `Van fase ${details.from} naar fase ${details.to}`;
+  return s('username') ?? s('fileName') ?? s('name');
+}
+
+/** A short summary, and the technical details (in words, the codes kept) behind a "details" toggle. */
+function AuditDetails({ action, details }: { action: string; details: unknown }) {
   if (details === null || details === undefined) return null;
-  if (typeof details !== 'object' || Array.isArray(details)) {
-    return <>{typeof details === 'string' ? details : JSON.stringify(details)}</>;
-  }
-  const entries = Object.entries(details as Record<string, unknown>);
+  if (typeof details !== 'object' || Array.isArray(details)) return <>{auditValueText(details)}</>;
+  const d = details as Record<string, unknown>;
+  const entries = Object.entries(d);
+  if (entries.length === 0) return null;
+  const short = summary(d);
   return (
-    <ul className="kv">
-      {entries.map(([k, v]) => (
-        <li key={k}>
-          <span className="k">{k}</span> {typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}
-        </li>
-      ))}
-    </ul>
+    <>
+      {short ? <span className="audit-summary">{short}</span> : null}
+      <details className="tech">
+        <summary>details</summary>
+        <ul className="kv">
+          <li>
+            <span className="k">Actie (code)</span> <code>{action}</code>
+          </li>
+          {entries.map(([k, v]) => (
+            <li key={k}>
+              <span className="k">{auditDetailLabel(k)}</span> {auditValueText(v)}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </>
   );
 }

@@ -14,6 +14,7 @@ import {
 import { IndicatorIcon, STATE_LABELS, fieldLabel, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
 import { unitPath, unitWords } from '../stemgebied.ts';
+import { auditDetailLabel, auditValueText } from '../auditWords.ts';
 
 const OUTCOME_LABELS: Record<string, string> = {
   first_done: 'Eerste invoer afgerond',
@@ -153,13 +154,14 @@ export function CountDetail({ code }: { code: string }) {
   const unit = data?.unit;
   return (
     <>
-      <p className="crumbs">
-        <a href={href('/steminvoer')}>Invoeren stemmen status</a>
-      </p>
       <PageTitle>
         {words.One} {words.kind === 'stembureau' && data ? `${data.municipality.number} ` : ''}
         {name}
       </PageTitle>
+      {/* After the h1: the title comes first in reading order. */}
+      <p className="crumbs">
+        <a href={href('/steminvoer')}>Invoeren stemmen status</a>
+      </p>
       <ErrorMessage error={error} />
       {data ? (
         <>
@@ -169,7 +171,8 @@ export function CountDetail({ code }: { code: string }) {
           </div>
           <Facts
             rows={[
-              [words.One, `${data.municipality.number} ${data.municipality.name} (${data.municipality.code})`],
+              // A municipality by its 4-digit code ("Almere (0034)"), a polling station by its number.
+              [words.One, words.kind === 'stembureau' ? `${data.municipality.number} ${data.municipality.name}` : `${data.municipality.name} (${data.municipality.code})`],
               ...(words.kind === 'stembureau' ? ([['Postcode', unit?.postcode ?? '—']] as [string, string][]) : []),
               [
                 'Eerste invoer',
@@ -322,15 +325,23 @@ function HistoryDetails({ details }: { details: unknown }) {
   if (typeof details !== 'object') return <>{String(details)}</>;
   const entries = Object.entries(details as Record<string, unknown>).filter(([k, v]) => !HIDDEN_DETAILS.has(k) && v !== null && v !== undefined);
   if (entries.length === 0) return null;
-  const text = (v: unknown): string =>
-    Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' && v !== null ? Object.values(v).map(text).join(' · ') : String(v);
+  // The reason a leader typed stays in view; the rest (file, hashes, signer) is behind "details".
+  const shown = entries.filter(([k]) => k === 'reason');
+  const technical = entries.filter(([k]) => k !== 'reason');
+  const item = ([k, v]: [string, unknown]) => (
+    <li key={k}>
+      <span className="k">{DETAIL_LABELS[k] ?? auditDetailLabel(k)}</span> {auditValueText(v)}
+    </li>
+  );
   return (
-    <ul className="kv">
-      {entries.map(([k, v]) => (
-        <li key={k}>
-          <span className="k">{DETAIL_LABELS[k] ?? k}</span> {text(v)}
-        </li>
-      ))}
-    </ul>
+    <>
+      {shown.length > 0 ? <ul className="kv">{shown.map(item)}</ul> : null}
+      {technical.length > 0 ? (
+        <details className="tech">
+          <summary>details</summary>
+          <ul className="kv">{technical.map(item)}</ul>
+        </details>
+      ) : null}
+    </>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type ImportJob, type ImportPreview } from '../api.ts';
 import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, RefusalMessage, showToast, useApp } from '../components.tsx';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
 import { isGemeente } from '../stemgebied.ts';
 
@@ -131,15 +131,43 @@ export function CountImport() {
       </>
     );
   }
+  if (election && election.phase !== 2) {
+    // Outside phase 2 the server refuses every import: say why and what comes first, in the menu's words.
+    return (
+      <>
+        <PageTitle>Importeren steminvoer</PageTitle>
+        <div className="message info" role="status" data-testid="import-not-now">
+          {election.election === null ? (
+            <p>
+              Er is nog geen verkiezing. De beheerder begint met <a href={href('/verkiezing/aanmaken')}>Aanmaken verkiezing</a>.
+            </p>
+          ) : election.phase === 1 ? (
+            <>
+              <p>
+                Importeren steminvoer kan pas in fase 2 ‘Invoeren stemmen’. De verkiezingsleider activeert die fase onder{' '}
+                <a href={href('/verkiezingsproces')}>Fases verkiezingsproces</a> met “Activeren steminvoer fase”.
+              </p>
+              <p>
+                Zorg eerst dat de publieke sleutels van de gemeenten zijn geïmporteerd (
+                <a href={href('/verkiezing/stemgebieden')}>Tonen stemgebieden</a> &gt; Importeren publieke sleutel): daarmee wordt de
+                handtekening van elk tellingbestand gecontroleerd.
+              </p>
+            </>
+          ) : (
+            <p>
+              De uitslag is definitief gemaakt (fase 3); er kan niets meer worden geïmporteerd. Moet er toch nog een tellingbestand
+              worden geïmporteerd, dan gaat de verkiezingsleider terug naar fase 2 onder{' '}
+              <a href={href('/verkiezingsproces')}>Fases verkiezingsproces</a>; de aangemaakte documenten vervallen dan.
+            </p>
+          )}
+        </div>
+      </>
+    );
+  }
   const current = job ? stageIndex(job.state.stage as Stage, busy) : -1;
   return (
     <>
       <PageTitle>Importeren steminvoer</PageTitle>
-      {election && election.phase !== 2 ? (
-        <div className="message info" role="status">
-          Importeren kan alleen in de steminvoer fase (fase 2).
-        </div>
-      ) : null}
       <p>
         Kies het tellingbestand van de gemeente (bestandsnaam <code>Telling_{election?.election?.id ?? 'TK2021'}_gemeente_…zip</code>). Het
         programma controleert de handtekening met de geïmporteerde publieke sleutel van de gemeente en daarna de telling.

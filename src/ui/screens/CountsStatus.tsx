@@ -9,6 +9,16 @@ const POLL_MS = 3000;
 
 type SortKey = 'number' | 'name' | 'status';
 
+/** The typist's button text; its accessible name adds the unit's name (the visible text comes first, WCAG 2.5.3). */
+function openText(o: string, state: string): string {
+  return o === 'continue' ? 'Verder met invoer' : state === 'first_done' ? 'Tweede invoer' : 'Eerste invoer';
+}
+
+/** A municipality as its 4-digit code ("0034", as everywhere else), a polling station by its number. */
+function unitNumber(m: { code: string; number: number | string }): string {
+  return /^\d{4}$/.test(m.code) ? m.code : String(m.number);
+}
+
 /** The progress bar "x van y gemeenten afgerond" (or "stembureaus" in a gemeente installation). */
 export function Progress({ complete, total, words = unitWords('gemeente') }: { complete: number; total: number; words?: UnitWords }) {
   const pct = total === 0 ? 0 : Math.round((complete / total) * 100);
@@ -177,7 +187,7 @@ function StatusTable({ rows, words }: { rows: MunicipalityStatus[]; words: UnitW
             <td className="nowrap">
               <IndicatorIcon indicator={m.indicator} />
             </td>
-            <td className="num">{m.number}</td>
+            <td className="num">{unitNumber(m)}</td>
             <td>
               <a href={href(unitPath(m.code))}>{m.name}</a>
             </td>
@@ -251,7 +261,7 @@ function ChooseMunicipality() {
                     <td className="nowrap">
                       <IndicatorIcon indicator={m.indicator} />
                     </td>
-                    <td className="num">{m.number}</td>
+                    <td className="num">{unitNumber(m)}</td>
                     <td>{m.name}</td>
                     {stations ? <td className="nowrap">{m.postcode ?? '—'}</td> : null}
                     <td>
@@ -259,9 +269,9 @@ function ChooseMunicipality() {
                         <a
                           className="button primary small"
                           href={href(unitPath(m.code, '/invoer'))}
-                          aria-label={`${o === 'continue' ? 'Verder met invoer' : 'Invoeren'} ${m.name}`}
+                          aria-label={`${openText(o, m.state)} ${m.name}`}
                         >
-                          {o === 'continue' ? 'Verder met invoer' : m.state === 'first_done' ? 'Tweede invoer' : 'Eerste invoer'}
+                          {openText(o, m.state)}
                         </a>
                       ) : m.claimedBy ? (
                         <span className="hint">Wordt ingevoerd door {m.claimedBy.username}</span>
@@ -297,10 +307,10 @@ export function Projector() {
   }, [data]);
   const e = election?.election;
   return (
-    <div className="projector">
+    <main className="projector" id="main">
       <header className="projector-head">
         <div>
-          <h1 tabIndex={-1}>Voortgang steminvoer</h1>
+          <PageTitle>Voortgang steminvoer</PageTitle>
           {e ? (
             <p>
               {e.name} · {stemgebiedLabel(e.stemgebied)}
@@ -343,6 +353,6 @@ export function Projector() {
           <p className="hint">Bijgewerkt: {formatDateTime(updated)}</p>
         </>
       ) : null}
-    </div>
+    </main>
   );
 }

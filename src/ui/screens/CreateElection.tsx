@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type DefinitionPreview, type Election } from '../api.ts';
-import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, useApp, useConfirm } from '../components.tsx';
+import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, showToast, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { municipalityLabel, stemgebiedLabel } from '../stemgebied.ts';
 
@@ -28,7 +28,9 @@ export function CreateElection() {
   const [kieskring, setKieskring] = useState('');
   const [filter, setFilter] = useState('');
   const [fileKey, setFileKey] = useState(0);
+  const [practice, setPractice] = useState(false);
   const [confirm, dialog] = useConfirm();
+  const practiceOnly = election?.practiceOnly === true;
 
   async function onFile(file: File) {
     setError(null);
@@ -71,14 +73,19 @@ export function CreateElection() {
       choice.category === 'KIESKRING'
         ? (preview.kieskringen.find((k) => String(k.number) === String(choice.number))?.number ?? choice.number)
         : (preview.municipalities?.find((m) => String(m.number) === String(choice.number))?.number ?? choice.number);
-    const r = await api.post<{ election: Election }>(
-      '/api/election/definition/confirm',
-      choice.category === 'KIESKRING'
-        ? { uploadId: preview.uploadId, hashConfirmed: true, kieskring: Number(number) }
-        : { uploadId: preview.uploadId, hashConfirmed: true, stemgebied: { category: 'GEMEENTE', number: Number(number) } },
-    );
+    const r = await api.post<{ election: Election }>('/api/election/definition/confirm', {
+      uploadId: preview.uploadId,
+      hashConfirmed: true,
+      ...(choice.category === 'KIESKRING' ? { kieskring: Number(number) } : { stemgebied: { category: 'GEMEENTE', number: Number(number) } }),
+      practice: practice || practiceOnly,
+    });
     setBusy(false);
     if (!r.ok) return setError(r);
+    const made = r.value.election;
+    showToast(
+      'success',
+      `De verkiezing ${made.name} is aangemaakt voor ${stemgebiedLabel(made.stemgebied)}${made.practice ? ' (OEFENING)' : ''}. Importeer nu de kandidatenlijsten.`,
+    );
     await refreshElection();
     navigate('/verkiezing/kandidatenlijsten/importeren');
   }
@@ -150,6 +157,27 @@ export function CreateElection() {
             </label>
           </div>
           <StemgebiedChoice preview={preview} value={kieskring} onChange={setKieskring} filter={filter} onFilter={setFilter} />
+          <h2>Oefening of echte verkiezing</h2>
+          <div className="field checkbox">
+            <input
+              id="practice"
+              type="checkbox"
+              checked={practice || practiceOnly}
+              disabled={practiceOnly}
+              onChange={(e) => setPractice(e.target.checked)}
+              aria-describedby="practice-uitleg"
+            />
+            <label htmlFor="practice">Oefening (OEFENING): oefenen met de bestanden van deze of een eerdere verkiezing</label>
+          </div>
+          <p className="hint" id="practice-uitleg">
+            {practiceOnly ? 'Dit programma is gestart om te oefenen (serve --oefenen): elke verkiezing is een oefening. ' : null}
+            Bij een oefening mag de verkiezing in het verleden liggen en is de eigen sleutel geldig vanaf nu. Elk scherm, elk
+            proces-verbaal, de CSV en elke bestandsnaam zijn gemarkeerd met OEFENING, zodat niets uit een oefening kan doorgaan voor
+            een echte uitslag.
+            {!practice && !practiceOnly && preview.electionDate < new Date().toISOString().slice(0, 10)
+              ? ` De verkiezingsdatum (${formatDate(preview.electionDate)}) ligt in het verleden: kies Oefening om met deze bestanden te oefenen.`
+              : null}
+          </p>
           <div className="actions">
             <button type="submit" className="primary" disabled={busy || !hashConfirmed || kieskring === ''}>
               Importeren

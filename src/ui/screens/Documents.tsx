@@ -49,15 +49,17 @@ function size(n: number): string {
 }
 
 /**
- * A hash code in the overview table: two lines of 8 groups of 4 (the text stays "AAAA BBBB …", 16
- * groups separated by single spaces, so a copy-paste or a test reads the canonical form).
+ * A hash code in the overview table: four lines of 4 groups of 4, at a readable size (the text
+ * stays "AAAA BBBB …", 16 groups separated by single spaces, so a copy-paste or a test reads the
+ * canonical form).
  */
 function TableHash({ hash }: { hash: string }) {
   const groups = hash.split(' ');
   if (groups.length !== 16) return <code className="hash">{hash}</code>;
   return (
     <code className="hash">
-      <span className="hash-line">{groups.slice(0, 8).join(' ')}</span> <span className="hash-line">{groups.slice(8).join(' ')}</span>
+      <span className="hash-line">{groups.slice(0, 4).join(' ')}</span> <span className="hash-line">{groups.slice(4, 8).join(' ')}</span>{' '}
+      <span className="hash-line">{groups.slice(8, 12).join(' ')}</span> <span className="hash-line">{groups.slice(12).join(' ')}</span>
     </code>
   );
 }

@@ -4,7 +4,8 @@
  * that makes the result final (phase 2 → 3).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type ApiFailure, type IntegrityStatus } from '../api.ts';
+import { api, type ApiFailure, type IntegrityStatus, type PhaseOverview } from '../api.ts';
+import { LaterSteps } from './Phases.tsx';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { unitKindOf, unitPath, unitWords } from '../stemgebied.ts';
@@ -58,13 +59,19 @@ export function Finalise() {
   async function finalise() {
     setError(null);
     setMissing(null);
+    const phase = await api.get<PhaseOverview>('/api/phase');
+    // For the files after this step only the own key and the PV details matter (the municipalities' keys no longer do).
+    const later = phase.ok ? phase.value.laterSteps.filter((t) => t.kind !== 'municipality_keys') : [];
     const yes = await confirm({
       title: 'Definitief maken & PV gebiedsuitslag',
       body: (
-        <p>
-          {words.kind === 'stembureau' ? 'Alle stembureaus zijn' : 'Alle gemeentetotalen zijn'} twee keer ingevoerd. Na het definitief maken kan er niets meer worden ingevoerd; daarna maakt u
-          de bestanden aan. Doorgaan?
-        </p>
+        <>
+          <p>
+            {words.kind === 'stembureau' ? 'Alle stembureaus zijn' : 'Alle gemeentetotalen zijn'} twee keer ingevoerd. Na het definitief maken kan er niets meer worden ingevoerd; daarna maakt u
+            de bestanden aan. Doorgaan?
+          </p>
+          <LaterSteps items={later} />
+        </>
       ),
       confirmLabel: 'Definitief maken',
     });
@@ -263,12 +270,18 @@ export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
             Wel bezwaren (zie bijlage)
           </label>
           {d.objections !== null && (
-            <textarea name="objections" rows={5} value={d.objections} onChange={(e) => set((x) => void (x.objections = e.target.value))} />
+            <label>
+              Tekst van de bezwaren (bijlage)
+              <textarea name="objections" rows={5} value={d.objections} onChange={(e) => set((x) => void (x.objections = e.target.value))} />
+            </label>
           )}
         </fieldset>
         <fieldset disabled={!editable}>
           <legend>Opmerkingen</legend>
-          <textarea name="remarks" rows={3} value={d.remarks ?? ''} onChange={(e) => set((x) => void (x.remarks = e.target.value))} />
+          <label>
+            Overige opmerkingen (niet verplicht)
+            <textarea name="remarks" rows={3} value={d.remarks ?? ''} onChange={(e) => set((x) => void (x.remarks = e.target.value))} />
+          </label>
         </fieldset>
         {editable && (
           <button type="submit" className="button primary">

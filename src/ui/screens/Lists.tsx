@@ -131,7 +131,8 @@ export function Candidates({ listNumber }: { listNumber: string }) {
               {data.candidates.map((c) => (
                 <tr key={c.position}>
                   <td className="num">{c.position}</td>
-                  <td>{candidateName(c)}</td>
+                  {/* candidateDisplayName (server), as the entry form and the PV: "Ark, T. van (Tamara)". */}
+                  <td>{c.name}</td>
                   {showGender ? <td>{genderLabel(c.gender)}</td> : null}
                   <td>{c.locality ?? ''}</td>
                 </tr>
@@ -142,14 +143,6 @@ export function Candidates({ listNumber }: { listNumber: string }) {
       ) : null}
     </>
   );
-}
-
-/** As on the lists: last name with prefix, initials, first name in brackets. */
-function candidateName(c: Candidate): string {
-  if (!c.lastName) return c.name;
-  const last = [c.prefix, c.lastName].filter(Boolean).join(' ');
-  const base = `${last}, ${c.initials}`;
-  return c.firstName ? `${base} (${c.firstName})` : base;
 }
 
 function genderLabel(g: string | null): string {

@@ -1,7 +1,7 @@
-import { useContext, useState, type FormEvent } from 'react';
+import { useContext, useEffect, useState, type FormEvent } from 'react';
 import { checkPasswordPolicy, MIN_PASSWORD_LENGTH } from '../../domain/passwords.ts';
 import { api, type ApiFailure } from '../api.ts';
-import { AppContext, ErrorMessage, Notice, PageTitle, TextField } from '../components.tsx';
+import { AppContext, ErrorMessage, Notice, PageTitle, TextField, setDocumentTitle } from '../components.tsx';
 import { navigate } from '../router.ts';
 
 export function Login(props: { message: string | null; onLoggedIn: () => Promise<void> }) {
@@ -9,6 +9,7 @@ export function Login(props: { message: string | null; onLoggedIn: () => Promise
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => setDocumentTitle('Inloggen'), []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -77,6 +78,9 @@ export function ChangePassword(
   const [busy, setBusy] = useState(false);
   const app = useContext(AppContext);
   const username = props.forced ? props.username : (app?.session.user.username ?? '');
+  useEffect(() => {
+    if (props.forced) setDocumentTitle('Nieuw wachtwoord instellen');
+  }, [props.forced]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -90,12 +94,13 @@ export function ChangePassword(
       setError(policy.message);
       return;
     }
-    if (next === current) {
+    if (!props.forced && next === current) {
       setError('Het nieuwe wachtwoord moet anders zijn dan het huidige wachtwoord.');
       return;
     }
     setBusy(true);
-    const r = await api.post('/api/password', { currentPassword: current, newPassword: next });
+    // The forced change comes right after login: the password just typed is not asked again.
+    const r = await api.post('/api/password', props.forced ? { newPassword: next } : { currentPassword: current, newPassword: next });
     setBusy(false);
     if (!r.ok) {
       setError(r);
@@ -119,20 +124,23 @@ export function ChangePassword(
       </p>
       {done ? <Notice>Uw wachtwoord is gewijzigd.</Notice> : null}
       <form onSubmit={submit}>
-        <TextField
-          id="pw-current"
-          label="Huidig wachtwoord"
-          type="password"
-          autoFocus
-          autoComplete="current-password"
-          value={current}
-          onChange={setCurrent}
-          required
-        />
+        {props.forced ? null : (
+          <TextField
+            id="pw-current"
+            label="Huidig wachtwoord"
+            type="password"
+            autoFocus
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+            required
+          />
+        )}
         <TextField
           id="pw-new"
           label="Nieuw wachtwoord"
           type="password"
+          autoFocus={props.forced}
           autoComplete="new-password"
           describedBy="password-policy"
           value={next}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type ApiFailure, type PhaseInfo } from '../api.ts';
+import { api, type ApiFailure, type PhaseInfo, type PhaseOverview } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, useApp, useConfirm, useLoad } from '../components.tsx';
 import { isGemeente } from '../stemgebied.ts';
 
@@ -9,11 +9,28 @@ const ACTIVATE_LABEL: Record<number, string> = {
   3: 'Definitief maken & PV gebiedsuitslag',
 };
 
+/** The warning in a confirmation: what later steps still need (empty: nothing shown). */
+export function LaterSteps({ items }: { items: readonly PhaseOverview['laterSteps'][number][] }) {
+  if (items.length === 0) return null;
+  return (
+    <div className="message warning" data-testid="later-steps">
+      <p>Let op, nog nodig voor de volgende stappen:</p>
+      <ul>
+        {items.map((t) => (
+          <li key={t.kind} data-kind={t.kind}>
+            {t.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** "Verkiezingsproces": the three phases; the verkiezingsleider moves between them. */
 export function Phases() {
   const { can, refreshElection, election } = useApp();
   const gemeente = isGemeente(election?.election);
-  const [data, loadError, reload] = useLoad(() => api.get<{ phase: number; phases: PhaseInfo[] }>('/api/phase'));
+  const [data, loadError, reload] = useLoad(() => api.get<PhaseOverview>('/api/phase'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -25,6 +42,9 @@ export function Phases() {
     setError(null);
     setNotice(null);
     const back = p.number < data.phase;
+    // Fresh: someone may have made the key or filled in the PV meanwhile.
+    const fresh = await api.get<PhaseOverview>('/api/phase');
+    const later = fresh.ok ? fresh.value.laterSteps : data.laterSteps;
     const yes = await confirm({
       title: ACTIVATE_LABEL[p.number] ?? `Fase ${p.number} activeren`,
       body:
@@ -36,6 +56,16 @@ export function Phases() {
               kunnen gebruikers met de rol invoer de stemmen invoeren.
             </p>
             <p>Zolang de steminvoer fase actief is, kan een beheerder de verkiezingsgegevens niet meer wijzigen.</p>
+            <LaterSteps items={later} />
+          </>
+        ) : back && data.phase === 3 ? (
+          <>
+            <p>
+              U gaat terug naar fase 2 “{p.label}”. De uitslag is dan niet meer definitief: de aangemaakte documenten (telbestand,
+              proces-verbaal, overdrachtsbestanden en CSV) worden <strong>vervallen</strong>. Ze blijven bewaard en zichtbaar in het
+              documentenoverzicht, maar zijn niet meer geldig; na opnieuw definitief maken maakt u nieuwe bestanden aan.
+            </p>
+            <p>Weet u het zeker?</p>
           </>
         ) : back ? (
           <p>
@@ -43,9 +73,12 @@ export function Phases() {
             worden. Weet u het zeker?
           </p>
         ) : (
-          <p>
-            U activeert fase {p.number} “{p.label}”.
-          </p>
+          <>
+            <p>
+              U activeert fase {p.number} “{p.label}”.
+            </p>
+            <LaterSteps items={later} />
+          </>
         ),
       confirmLabel: ACTIVATE_LABEL[p.number] ?? 'Activeren',
       danger: back,
