@@ -1,5 +1,5 @@
 /**
- * `npm test`: the type check, the UI build, then the three parts of the suite, each its own node:test
+ * `npm test`: the type check, the linter (scripts/lint.ts), the UI build, then the three parts of the suite, each its own node:test
  * run: unit (pure modules, files in parallel), server (the real server over HTTP, the CLI, the bench
  * smoke test) and browser (Debian's chromium), one file at a time. Prints each part's time and a
  * closing line "N passed, N failed" over all parts. `npm test -- unit` (or server, browser) runs one
@@ -94,12 +94,14 @@ async function main(argv: readonly string[]): Promise<number> {
   let pass = 0;
   let fail = 0;
   let failedStep = false;
-  for (const step of chosen.length > 0 ? [] : (['typecheck', 'build'] as const)) {
+  for (const step of chosen.length > 0 ? [] : (['typecheck', 'lint', 'build'] as const)) {
     const t = Date.now();
     const r =
       step === 'typecheck'
         ? await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])
-        : await run(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+        : step === 'lint'
+          ? await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/lint.ts')])
+          : await run(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
     times.push(`${step} ${seconds(Date.now() - t)}`);
     if (r.code !== 0) {
       process.stderr.write(`\n${step} failed\n`);

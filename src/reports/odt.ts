@@ -73,7 +73,7 @@ const FONT = 'Liberation Serif';
 
 /** Replace characters not allowed in XML 1.0 (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/F). */
 export function xmlSafe(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // (control characters in this pattern on purpose)
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 

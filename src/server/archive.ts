@@ -42,7 +42,7 @@ export interface ManifestLine {
 
 function safeName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
+  // (control characters in this pattern on purpose)
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return clean === '' || clean === '.' || clean === '..' ? 'bestand' : clean;
 }

@@ -217,10 +217,12 @@ function Shell(props: {
   );
   const mainRef = useRef<HTMLElement>(null);
   const { refreshElection } = props;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `path` is the trigger (a new screen), not a value used
   useEffect(() => {
     // Someone else may have moved the phase or imported something: refresh on every new screen.
     void refreshElection();
   }, [path, refreshElection]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `path` is the trigger (a new screen)
   useEffect(() => {
     // A new screen: put the keyboard at its start (the first field, else the title).
     const main = mainRef.current;

@@ -175,7 +175,7 @@ export function TextField(props: {
         aria-describedby={describedBy}
         onChange={(e) => props.onChange(e.target.value)}
       />
-      {props.hint ? (
+      {props.hint != null && props.hint !== false && props.hint !== '' ? (
         <p className="hint" id={hintId}>
           {props.hint}
         </p>
@@ -271,6 +271,7 @@ export function useLoad<T>(
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's `deps` and `tick` decide when to load again (`load` is a new closure every render)
   useEffect(() => {
     let live = true;
     void load().then((r) => {
@@ -283,7 +284,6 @@ export function useLoad<T>(
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   return [data, error, () => setTick((t) => t + 1)];
 }

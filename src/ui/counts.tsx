@@ -71,6 +71,7 @@ export function usePolling<T>(load: () => Promise<ApiResult<T>>, ms: number, dep
   const loadRef = useRef(load);
   loadRef.current = load;
   const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` (refresh now) and the caller's `deps` restart the polling; `load` is read through a ref
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,7 +91,6 @@ export function usePolling<T>(load: () => Promise<ApiResult<T>>, ms: number, dep
       live = false;
       if (timer) clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ms, tick, ...deps]);
   return [data, error, () => setTick((t) => t + 1)];
 }

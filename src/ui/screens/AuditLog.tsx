@@ -26,6 +26,7 @@ export function AuditLog() {
     setMore(r.value.records.length === PAGE);
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first page once, when the screen opens
   useEffect(() => {
     void load(null);
   }, []);

@@ -157,7 +157,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
   const [focusTick, setFocusTick] = useState(0);
 
   /** A rising number per save: the server ignores a save that arrives after a newer one. */
-  const nextSeq = () => (seq.current = Math.max(seq.current + 1, Date.now()));
+  const nextSeq = useCallback(() => (seq.current = Math.max(seq.current + 1, Date.now())), []);
 
   const save = useCallback(async () => {
     if (timer.current) {
@@ -175,7 +175,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
     store.dirty = true;
     setSaveError(r);
     return false;
-  }, [store, draftUrl]);
+  }, [store, draftUrl, nextSeq]);
 
   // A reload or closing the tab: send what is not saved yet (keepalive outlives the page).
   useEffect(() => {
@@ -196,7 +196,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
       if (timer.current) clearTimeout(timer.current);
       flush();
     };
-  }, [store, draftUrl]);
+  }, [store, draftUrl, nextSeq]);
 
   const fieldEl = useCallback((id: FieldId) => formRef.current?.querySelector<HTMLInputElement>(`input[data-field="${id}"]`) ?? null, []);
 
@@ -216,6 +216,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
     [sections, store, shape, current, save],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `focusTick` and `current` are the triggers: focus once the page asked for is shown
   useEffect(() => {
     const target = pendingFocus.current;
     if (target === null) return;
@@ -231,11 +232,11 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
   }, [focusTick, current, fieldEl]);
 
   // Start: the cursor where the typist was, else the first empty field of the section shown.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the screen opens
   useEffect(() => {
     const last = localStorage.getItem(key);
     if (panel) goTo(current, 'panel');
     else goTo(current, last && sectionOfField(last) === current ? last : undefined);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   /** Mark fields (checks, differences) straight in the DOM: no re-render of 1,100 inputs. */
