@@ -59,13 +59,18 @@ export interface HandlerArgs<B, P, Q> {
   readonly now: Date;
 }
 
+export type Method = 'GET' | 'POST' | 'PUT';
+
 export interface RouteDef<
   B extends z.ZodType = z.ZodType,
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
+  R = unknown,
+  M extends Method = Method,
+  U extends string = string,
 > {
-  readonly method: 'GET' | 'POST' | 'PUT';
-  readonly url: string;
+  readonly method: M;
+  readonly url: U;
   readonly access: Access;
   readonly summary: string;
   readonly tag: string;
@@ -82,17 +87,35 @@ export interface RouteDef<
   readonly status?: number;
   /** Non-JSON response type for the OpenAPI document (e.g. 'text/csv'). */
   readonly produces?: string;
-  readonly handler: (args: HandlerArgs<z.output<B>, z.output<P>, z.output<Q>>) => unknown;
+  /** The answer: JSON (its type is the route's response type, `ResponseOf`), or a reply sent by the handler. */
+  readonly handler: (args: HandlerArgs<z.output<B>, z.output<P>, z.output<Q>>) => R;
 }
 
 // `any`: the route table holds routes of every shape; each route is type-checked where it is defined.
-export type AnyRoute = RouteDef<any, any, any>;
+export type AnyRoute = RouteDef<any, any, any, unknown>;
 
-export function route<B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
-  def: RouteDef<B, P, Q>,
-): AnyRoute {
-  return def as AnyRoute;
+/** A route with its method, URL and response type kept for the type checker (the UI reads them). */
+export type TypedRoute<M extends Method, U extends string, R> = AnyRoute & {
+  readonly method: M;
+  readonly url: U;
+  /** Never set: carries the response type. */
+  readonly __response?: Awaited<R>;
+};
+
+export function route<
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  R = unknown,
+  M extends Method = Method,
+  U extends string = string,
+>(def: RouteDef<B, P, Q, R, M, U>): TypedRoute<M, U, R> {
+  return def as unknown as TypedRoute<M, U, R>;
 }
+
+/** The JSON answer of the route `method url` among `Routes` (e.g. `ResponseOf<ApiRoute, 'GET', '/api/counts/:code'>`). */
+export type ResponseOf<Routes, M extends Method, U extends string> =
+  Extract<Routes, { readonly method: M; readonly url: U }> extends { readonly __response?: infer R } ? R : never;
 
 /**
  * A free-text field typed by a user: at most `max` characters and the text rule of

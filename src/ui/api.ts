@@ -8,168 +8,43 @@ import { fail, ok, type Failure, type Success } from '../domain/result.ts';
 import type { Permission, Role } from '../domain/permissions.ts';
 import type { CheckResult } from '../domain/checks.ts';
 import type { EntryForm, FieldId } from '../domain/entry.ts';
-import type { Indicator, UnitStateKind } from '../domain/doubleEntry.ts';
+import type { Indicator, UnitActionName, UnitStateKind } from '../domain/doubleEntry.ts';
+import type { ApiResponse } from '../server/routes/index.ts';
 
-export interface User {
-  id: number | string;
-  username: string;
-  fullName: string;
-  role: Role;
-  mustChangePassword: boolean;
-  disabled: boolean;
-}
+/*
+ * Every answer type below is the server's own response type (src/server/routes/index.ts
+ * `ApiResponse`, from each route's handler): a change on one side fails the type check on the other.
+ */
+export type Session = ApiResponse<'GET', '/api/session'>;
+export type User = ApiResponse<'GET', '/api/users'>['users'][number];
 
-export interface Session {
-  user: User;
-  permissions: Permission[];
-  idleTimeoutSeconds: number;
-  idleSecondsLeft: number;
-}
-
-export interface Election {
-  id: string;
-  name: string;
-  category: string;
-  electionDate: string;
-  numberOfSeats: number;
-  stemgebied: Stemgebied;
-  definition: { fileName: string; hash: string };
-  candidateLists: null | { fileName: string; hash: string; lists: number; candidates: number };
-  /** Practice mode ("OEFENING"). */
-  practice?: boolean;
-}
-
+export type ElectionState = ApiResponse<'GET', '/api/election'>;
+export type Election = NonNullable<ElectionState['election']>;
 /** The installation's stemgebied: a kieskring (an HSB installation) or a municipality (a gemeente installation). */
-export type Stemgebied =
-  | { category: 'KIESKRING'; number: number | string; name: string }
-  | { category: 'GEMEENTE'; number: number | string; code: string; name: string; kieskring: { number: number | string; name: string } };
+export type Stemgebied = Election['stemgebied'];
 
 /** What a reporting unit of phase 2 is: a municipality (HSB) or a polling station (gemeente). */
 export type UnitKind = 'gemeente' | 'stembureau';
 
-export interface ElectionState {
-  election: Election | null;
-  phase: number;
-  /** Started with `serve --oefenen`: every election is a practice run. */
-  practiceOnly?: boolean;
-}
-
 /** GET /api/phase */
-export interface PhaseOverview {
-  phase: number;
-  phases: PhaseInfo[];
-  /** What later steps need and is not there yet (warned about in the confirmations). */
-  laterSteps: { kind: 'own_key' | 'municipality_keys' | 'eligible_voters' | 'pv_details'; text: string }[];
-}
+export type PhaseOverview = ApiResponse<'GET', '/api/phase'>;
+export type PhaseInfo = PhaseOverview['phases'][number];
 
-export interface DefinitionPreview {
-  uploadId: string;
-  fileName: string;
-  hash: string;
-  electionId: string;
-  name: string;
-  electionDate: string;
-  numberOfSeats: number;
-  kieskringen: { number: number | string; name: string }[];
-  /** Every municipality of the 110a (a gemeente installation chooses one); absent on older servers. */
-  municipalities?: { number: number | string; code: string; name: string; kieskring: number | string }[];
-}
+export type DefinitionPreview = ApiResponse<'POST', '/api/election/definition/preview'>;
+export type CandidateListsPreview = ApiResponse<'POST', '/api/election/candidate-lists/preview'>;
 
-export interface CandidateListsPreview {
-  uploadId: string;
-  fileName: string;
-  maskedHash: string;
-  hiddenGroups: [number, number];
-  contestId: string | number;
-  contestName: string;
-  lists: number;
-  candidates: number;
-}
+export type Regions = ApiResponse<'GET', '/api/election/regions'>;
+export type Municipality = Regions['municipalities'][number];
+export type KeyInfo = NonNullable<Municipality['key']>;
 
-export interface KeyInfo {
-  subject: string;
-  fingerprint: string;
-  notAfter: string;
-  importedAt: string;
-}
+export type ListSummary = ApiResponse<'GET', '/api/election/lists'>['lists'][number];
+export type Candidate = ApiResponse<'GET', '/api/election/lists/:listNumber/candidates'>['candidates'][number];
 
-export interface Municipality {
-  number: number | string;
-  code: string;
-  name: string;
-  key: KeyInfo | null;
-}
+export type OwnKey = NonNullable<ApiResponse<'GET', '/api/keys/own'>['key']>;
+export type KeyPreview = ApiResponse<'POST', '/api/election/regions/:code/key/preview'>;
 
-export interface Regions {
-  stemgebied?: Stemgebied;
-  kieskring: { number: number | string; name: string };
-  municipalities: Municipality[];
-}
-
-export interface ListSummary {
-  listNumber: number;
-  name: string;
-  type: string;
-  publishGender: boolean;
-  candidates: number;
-}
-
-export interface Candidate {
-  position: number;
-  name: string;
-  initials: string;
-  firstName: string | null;
-  prefix: string | null;
-  lastName: string;
-  gender: string | null;
-  locality: string | null;
-}
-
-export interface OwnKey {
-  subject: string;
-  fingerprint: string;
-  notBefore: string;
-  notAfter: string;
-  fileName: string;
-}
-
-export interface KeyPreview {
-  uploadId: string;
-  subject: string;
-  /** CN and L of the subject: the authority's name and place, checked against the municipality. */
-  commonName: string;
-  locality: string;
-  fingerprint: string;
-  notBefore: string;
-  notAfter: string;
-  importable: boolean;
-  reasons: string[];
-  /** Replacing after phase 1: the election leader must first confirm this key's fingerprint. */
-  replaceNeedsLeader?: boolean;
-}
-
-export interface PhaseInfo {
-  number: number;
-  label: string;
-  active: boolean;
-  canActivate: boolean;
-  reason: string | null;
-}
-
-export interface AuditRecord {
-  id: number;
-  at: string;
-  username: string | null;
-  role: string | null;
-  action: string;
-  details: unknown;
-  hash: string;
-}
-
-export interface AuditPage {
-  records: AuditRecord[];
-  chain: { intact: boolean; firstBrokenId: number | null };
-}
+export type AuditPage = ApiResponse<'GET', '/api/audit'>;
+export type AuditRecord = AuditPage['records'][number];
 
 // ---- Phase 2: steminvoer (docs/api.md "Phase 2: Steminvoer") ----
 
@@ -177,135 +52,34 @@ export type { CheckResult, EntryForm, FieldId, Indicator, UnitStateKind };
 
 export type { FormShape } from '../domain/entryStructure.ts';
 
-export interface EntryInfo {
-  username: string;
-  source?: 'typed' | 'import';
-  at: string;
-}
-
-export interface ClaimInfo {
-  username: string;
-  entry: 1 | 2;
-  since: string;
-}
-
-export interface MunicipalityStatus {
-  code: string;
-  unitKind?: UnitKind;
-  postcode?: string | null;
-  number: number | string;
-  name: string;
-  state: UnitStateKind;
-  indicator: Indicator;
-  first: EntryInfo | null;
-  second: EntryInfo | null;
-  claimedBy: ClaimInfo | null;
-  warnings: string[];
-  updatedAt: string | null;
-}
+/*
+ * The answers below are the server's own response types (src/server/routes/index.ts `ApiResponse`):
+ * a change on one side fails the type check on the other.
+ */
+export type CountsStatus = ApiResponse<'GET', '/api/counts/status'>;
+export type MunicipalityStatus = CountsStatus['municipalities'][number];
+export type EntryInfo = NonNullable<MunicipalityStatus['first']>;
+export type ClaimInfo = NonNullable<MunicipalityStatus['claimedBy']>;
 
 /** The server's check for changes outside the program (GET /api/integrity; also in the status answers). */
-export interface IntegrityStatus {
-  ok: boolean;
-  problems: { kind: 'unit' | 'document' | 'chain' | 'anchor'; message: string }[];
-}
+export type IntegrityStatus = ApiResponse<'GET', '/api/integrity'>;
 
-export interface CountsStatus {
-  phase: number;
-  unitKind?: UnitKind;
-  total: number;
-  complete: number;
-  byIndicator: Record<Indicator, number>;
-  municipalities: MunicipalityStatus[];
-  integrity?: IntegrityStatus;
-}
+export type CountAction = UnitActionName;
 
-export type CountAction = 'claim' | 'continue' | 'release' | 'delete' | 'resolve' | 'import';
+export type MunicipalityDetail = ApiResponse<'GET', '/api/counts/:code'>;
+export type HistoryItem = MunicipalityDetail['history'][number];
 
-export interface HistoryItem {
-  at: string;
-  username: string | null;
-  role: string | null;
-  action: string;
-  details: unknown;
-}
-
-export interface MunicipalityDetail {
-  municipality: { code: string; number: number | string; name: string };
-  unit?: { kind: UnitKind; code: string; number: number | string; name: string; postcode: string | null };
-  state: UnitStateKind;
-  indicator: Indicator;
-  first: EntryInfo | null;
-  second: EntryInfo | null;
-  claimedBy: ClaimInfo | null;
-  checks: CheckResult[];
-  history: HistoryItem[];
-  actions: CountAction[];
-}
-
-export interface Claim {
-  entry: 1 | 2;
-  form: EntryForm;
-}
-
-export type SubmitOutcome =
-  | { kind: 'needs_attention'; blocking: 'empty' | 'errors' | 'warnings'; checks?: CheckResult[] }
-  | { kind: 'not_identical'; fields: FieldId[] }
-  | { kind: 'first_done'; source?: 'typed' | 'import' }
-  | { kind: 'first_with_errors' }
-  | { kind: 'complete' }
-  | { kind: 'differences'; fields?: FieldId[] };
-
-export interface SubmitResult {
-  outcome: SubmitOutcome;
-  state: UnitStateKind;
-  checks: CheckResult[];
-}
-
-export interface Difference {
-  id: FieldId;
-  label: string;
-  first: number | null;
-  second: number | null;
-}
-
-export interface ImportPreview {
-  uploadId: string;
-  fileName: string;
-  municipality: { code: string; name: string };
-  maskedHash: string;
-  hiddenGroups: [number, number];
-  signer: { subject: string; fingerprint: string } | null;
-  embeddedMatchesTrusted: boolean | null;
-  checks: CheckResult[];
-}
-
-export interface ImportJob {
-  stage: 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
-  progress: number;
-  error?: { code: string; message: string; detail?: string };
-  preview?: ImportPreview;
-}
+export type Claim = ApiResponse<'POST', '/api/counts/:code/claim'>;
+export type SubmitResult = ApiResponse<'POST', '/api/counts/:code/submit'>;
+export type SubmitOutcome = SubmitResult['outcome'];
+export type Difference = ApiResponse<'GET', '/api/counts/:code/differences'>['fields'][number];
+export type ImportJob = ApiResponse<'GET', '/api/counts/import/:jobId'>;
+export type ImportPreview = NonNullable<ImportJob['preview']>;
 
 // ---- Gemeente: polling stations (docs/api.md "Gemeente") ----
 
-export interface PollingStation {
-  number: number;
-  code: string;
-  name: string;
-  postcode: string | null;
-  hasEntries: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PollingStations {
-  gemeente: { code: string; name: string };
-  phase: number;
-  editable: boolean;
-  eligibleVoters: null | { count: number; updatedAt: string };
-  pollingStations: PollingStation[];
-}
+export type PollingStations = ApiResponse<'GET', '/api/polling-stations'>;
+export type PollingStation = PollingStations['pollingStations'][number];
 
 export interface ApiFailure extends Failure {
   readonly status: number;

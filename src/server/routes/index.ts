@@ -1,4 +1,4 @@
-import type { AnyRoute } from '../http.ts';
+import type { AnyRoute, Method, ResponseOf } from '../http.ts';
 import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { auditRoutes } from './audit.ts';
@@ -11,7 +11,7 @@ import { pollingStationRoutes } from './pollingStations.ts';
 import { sessionRoutes } from './session.ts';
 import { userRoutes } from './users.ts';
 
-const publicRoutes: AnyRoute[] = [
+const publicRoutes = [
   route({
     method: 'GET',
     url: '/api/health',
@@ -30,8 +30,7 @@ const publicRoutes: AnyRoute[] = [
   }),
 ];
 
-/** The single route table: every /api route with its access rule. Tests enumerate it. */
-export const allRoutes: readonly AnyRoute[] = [
+const routeTable = [
   ...publicRoutes,
   ...sessionRoutes,
   ...userRoutes,
@@ -43,3 +42,13 @@ export const allRoutes: readonly AnyRoute[] = [
   ...documentRoutes,
   ...pollingStationRoutes,
 ];
+
+/** The single route table: every /api route with its access rule. Tests enumerate it. */
+export const allRoutes: readonly AnyRoute[] = routeTable;
+
+/** Every route with its method, URL and response type: the API contract the UI client is typed by. */
+export type ApiRoute = (typeof routeTable)[number];
+
+/** The JSON answer of `method url` (the URL as the route declares it, e.g. '/api/counts/:code'). */
+export type ApiResponse<M extends Method, U extends Extract<ApiRoute, { readonly method: M }>['url']> = ResponseOf<ApiRoute, M, U>;
+

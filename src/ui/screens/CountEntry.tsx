@@ -387,12 +387,12 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
           const invalid = checks.find((c) => c.code === 'F.100')?.fields ?? [];
           show({ kind: 'empty', fields: [...invalid, ...empty], checks: checks.filter((c) => c.code === 'F.100' || c.code === 'F.101') });
         } else {
-          show({ kind: 'checks', blocking: outcome.blocking, checks });
+          show({ kind: 'checks', blocking: outcome.blocking, checks: [...checks] });
         }
         return;
       }
       case 'not_identical':
-        show({ kind: 'not_identical', fields: outcome.fields });
+        show({ kind: 'not_identical', fields: [...outcome.fields] });
         return;
       default: {
         localStorage.removeItem(key);

@@ -80,7 +80,7 @@ export function CountImport() {
       setFileKey((k) => k + 1);
       return;
     }
-    setJob({ id: r.value.jobId, state: { stage: 'queued', progress: 0 } });
+    setJob({ id: r.value.jobId, state: { jobId: r.value.jobId, stage: 'queued', progress: 0 } });
   }
 
   async function submit(e: FormEvent) {

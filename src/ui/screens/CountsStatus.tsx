@@ -42,7 +42,7 @@ export function Progress({ complete, total, words = unitWords('gemeente') }: { c
 }
 
 /** The server found changes outside the program (database or files edited): shown until resolved. */
-export function IntegrityAlert({ integrity }: { integrity: IntegrityStatus | undefined }) {
+export function IntegrityAlert({ integrity }: { integrity: Pick<IntegrityStatus, 'ok' | 'problems'> | undefined }) {
   if (!integrity || integrity.ok) return null;
   return (
     <div className="message error" role="alert" data-testid="integrity-problems">
