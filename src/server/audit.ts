@@ -1,3 +1,4 @@
+import type { AuditAction } from '../domain/auditActions.ts';
 import { createHash } from 'node:crypto';
 import { neutraliseSpreadsheetCell } from '../domain/text.ts';
 import type { Db } from './db/database.ts';
@@ -68,7 +69,7 @@ function recordHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>)
 }
 
 /** Append a record. Must be called inside the transaction of the change (better-sqlite3 is synchronous). */
-export function writeAudit(db: Db, at: Date, actor: Actor, action: string, details: Record<string, unknown> = {}): void {
+export function writeAudit(db: Db, at: Date, actor: Actor, action: AuditAction, details: Record<string, unknown> = {}): void {
   const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     | { id: number; hash: string }
     | undefined;

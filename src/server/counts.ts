@@ -7,6 +7,7 @@
  * action and stores the new state, its history row and its audit record in ONE immediate
  * transaction, so a crash leaves either the old or the new state, never a mix.
  */
+import type { AuditAction } from '../domain/auditActions.ts';
 import { z } from 'zod';
 import { checkEntry, type CheckContext, type CheckResult } from '../domain/checks.ts';
 import {
@@ -414,7 +415,7 @@ export interface ApplyOptions {
 }
 
 /** Audit action names per outcome (draft saves and "look again" outcomes are history only). */
-function auditAction(o: Outcome, action: Action): string | null {
+function auditAction(o: Outcome, action: Action): AuditAction | null {
   switch (o.kind) {
     case 'claimed':
       return 'counts.claim';
