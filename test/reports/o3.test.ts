@@ -3,6 +3,7 @@
  * PDF (Typst, PDF/A-2b) as rendered text (pdftotext, poppler-utils), footer on every page,
  * concept preview, escaping of nasty names, determinism.
  */
+import { tool } from '../support/tools.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -74,7 +75,6 @@ function pdf(m: O3Model): Buffer {
   return r.value;
 }
 
-const HAVE_PDFTOTEXT = spawnSync('pdftotext', ['-v']).error === undefined;
 
 /** The text of every page (pdftotext -layout), split on form feeds. */
 function pdfPages(bytes: Buffer): string[] {
@@ -82,7 +82,7 @@ function pdfPages(bytes: Buffer): string[] {
   try {
     const file = path.join(dir, 'o3.pdf');
     writeFileSync(file, bytes);
-    const r = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync(tool('pdftotext'), ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.equal(r.status, 0, r.stderr);
     const pages = r.stdout.split('\f');
     if (pages[pages.length - 1]!.trim() === '') pages.pop();
@@ -194,7 +194,7 @@ test('O 3 model: the municipality order of the input does not matter; refusals a
   assert.equal(o3CandidateName({ ...c, gender: null }, true), 'Berg, A. van der (Ann)');
 });
 
-test('O 3 PDF, Lelystad: PDF/A-2b, every list total and candidate in the text, hash and "pagina x van N" on every page', { skip: !HAVE_PDFTOTEXT && 'pdftotext (poppler-utils) not installed' }, async () => {
+test('O 3 PDF, Lelystad: PDF/A-2b, every list total and candidate in the text, hash and "pagina x van N" on every page', async () => {
   const { input: i } = await input('Lelystad', { objections: 'Een kiezer maakt bezwaar tegen de optelling van Zeewolde.\nTweede regel.' });
   const m = model(i);
   const t0 = performance.now();
@@ -266,7 +266,7 @@ process.stdout.write(createHash('sha256').update(r.value).digest('hex'));`;
   assert.equal(r.stdout, sha256Hex(here.value));
 });
 
-test('O 3 PDF preview: "CONCEPT" watermark, no hash', { skip: !HAVE_PDFTOTEXT && 'pdftotext (poppler-utils) not installed' }, async () => {
+test('O 3 PDF preview: "CONCEPT" watermark, no hash', async () => {
   const { input: i } = await input('Lelystad', { emlHash: null });
   const m = model(i);
   assert.equal(m.concept, true);
@@ -279,7 +279,7 @@ test('O 3 PDF preview: "CONCEPT" watermark, no hash', { skip: !HAVE_PDFTOTEXT &&
   });
 });
 
-test('O 3 PDF: names with Typst markup characters are printed literally', { skip: !HAVE_PDFTOTEXT && 'pdftotext (poppler-utils) not installed' }, async () => {
+test('O 3 PDF: names with Typst markup characters are printed literally', async () => {
   const { input: i } = await input('Lelystad');
   const nasty = [
     `O'Brien "#let x = 1" *vet* _schuin_`,
