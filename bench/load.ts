@@ -27,6 +27,33 @@ export interface LoadBenchOptions {
   readonly municipalities?: number;
   /** Stop taking new tasks after this many seconds (default 120). */
   readonly maxSeconds?: number;
+  /**
+   * Seconds of the scenario at the UI's real rate (a save per typist every 3 s) before the one with
+   * no pause (default 45; 0 skips it). Each scenario runs against its own fresh server.
+   */
+  readonly pacedSeconds?: number;
+}
+
+interface ScenarioOptions extends LoadBenchOptions {
+  /** Pause after each request of a typist, ms (0: no pause); a random start offset within it. */
+  readonly pauseMs: number;
+  /** Prefix of the metrics ('' or 'UI rate: '). */
+  readonly label: string;
+}
+
+/** The UI saves the draft every 3 s while a typist types (src/ui). */
+export const UI_SAVE_INTERVAL_MS = 3000;
+
+export async function benchLoad(opts: LoadBenchOptions = {}): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const paced = opts.pacedSeconds ?? 45;
+  if (paced > 0) {
+    note(`load: scenario 1, a save per typist every ${UI_SAVE_INTERVAL_MS / 1000} s for ${paced} s`);
+    figures.push(...(await loadScenario({ ...opts, rounds: 1000, maxSeconds: paced, pauseMs: UI_SAVE_INTERVAL_MS, label: 'UI rate: ' })));
+  }
+  note('load: scenario 2, no pause');
+  figures.push(...(await loadScenario({ ...opts, pauseMs: 0, label: '' })));
+  return figures;
 }
 
 type Kind = 'claim' | 'draft' | 'submit' | 'delete' | 'health';
@@ -66,8 +93,10 @@ interface Unit {
   firstBy: number;
 }
 
-export async function benchLoad(opts: LoadBenchOptions = {}): Promise<Figure[]> {
+async function loadScenario(opts: ScenarioOptions): Promise<Figure[]> {
   const B = 'load';
+  const paced = opts.pauseMs > 0;
+  const L = opts.label;
   const nTypists = opts.typists ?? 40;
   const saves = opts.saves ?? 10;
   const rounds = opts.rounds ?? 2;
@@ -178,6 +207,11 @@ export async function benchLoad(opts: LoadBenchOptions = {}): Promise<Figure[]> 
         const where = `${unit.code} entry ${entry} by invoer${i + 1}`;
         let ok = await call('claim', () => t.post(`/api/counts/${unit.code}/claim`), (r) => r.status === 200 && r.json.entry === entry, `claim ${where}`);
         for (let p = 1; ok && p <= saves; p++) {
+          if (paced) {
+            // The UI's autosave: the next save comes a pause after the last (ended when the time is up).
+            await sleep(opts.pauseMs * (0.8 + 0.4 * Math.random()));
+            if (performance.now() - started > maxMs) return;
+          }
           const body = draftBody(unit.code, p);
           ok = await call(
             'draft',
@@ -215,8 +249,9 @@ export async function benchLoad(opts: LoadBenchOptions = {}): Promise<Figure[]> 
         await sleep(20);
       }
     })();
-    note(`load: ${nTypists} typists × ${munis.length} municipalities × ${rounds} round(s), ${saves} saves per entry`);
-    await Promise.all(typists.map((t, i) => typistLoop(i, t)));
+    note(`load: ${nTypists} typists × ${munis.length} municipalities × ${paced ? 'as many rounds as fit' : `${rounds} round(s)`}, ${saves} saves per entry`);
+    // Paced: the typists start at random moments within one pause, as people do.
+    await Promise.all(typists.map(async (t, i) => (paced ? sleep(Math.random() * opts.pauseMs) : undefined, typistLoop(i, t))));
     const elapsed = performance.now() - started;
     const cpuAfter = server.cpuMs();
     const clientCpu = process.cpuUsage(clientCpuBefore);
@@ -234,35 +269,36 @@ export async function benchLoad(opts: LoadBenchOptions = {}): Promise<Figure[]> 
     const draftS = per('draft');
     const healthS = per('health');
     figures.push(
-      { bench: B, metric: 'setup', value: `${nTypists} typists, ${munis.length} municipalities, ${rounds} round(s)`, note: `${fields} fields per form, ${saves} saves per entry` },
-      { bench: B, metric: 'duration', value: ms(elapsed), note: stopTaking ? 'stopped by the time bound' : 'all tasks done' },
-      { bench: B, metric: 'entries submitted', value: String(entriesDone), note: `complete at end ${complete}/${munis.length}, leader deletes ${deletes}` },
-      { bench: B, metric: 'throughput', value: `${((typing / elapsed) * 1000).toFixed(1)} req/s`, note: `${((samples.draft.length / elapsed) * 1000).toFixed(1)} saves/s` },
+      { bench: B, metric: L + 'setup', value: `${nTypists} typists, ${munis.length} municipalities, ${paced ? `a save every ${opts.pauseMs / 1000} s` : `${rounds} round(s), no pause`}`, note: `${fields} fields per form, ${saves} saves per entry${paced ? '; at most one entry per municipality in progress at once' : ''}` },
+      { bench: B, metric: L + 'duration', value: ms(elapsed), note: paced ? 'the time bound (entries in progress left as they are)' : stopTaking ? 'stopped by the time bound' : 'all tasks done' },
+      { bench: B, metric: L + 'entries submitted', value: String(entriesDone), note: `complete at end ${complete}/${munis.length}, leader deletes ${deletes}` },
+      { bench: B, metric: L + 'save p99', value: ms(draftS.p99), note: `p50 ${ms(draftS.p50)}, n=${draftS.n}` },
+      { bench: B, metric: L + 'throughput', value: `${((typing / elapsed) * 1000).toFixed(1)} req/s`, note: `${((samples.draft.length / elapsed) * 1000).toFixed(1)} saves/s` },
     );
     if (cpuBefore !== null && cpuAfter !== null) {
       const cpu = cpuAfter - cpuBefore;
       figures.push({
         bench: B,
-        metric: 'server CPU',
+        metric: L + 'server CPU',
         value: `${((cpu / elapsed) * 100).toFixed(0)} % of one core`,
         note: `${ms(cpu / Math.max(1, typing + samples.health.length))} per request`,
       });
     }
     figures.push({
       bench: B,
-      metric: 'client CPU (this process)',
+      metric: L + 'client CPU (this process)',
       value: `${(((clientCpu.user + clientCpu.system) / 1000 / elapsed) * 100).toFixed(0)} % of one core`,
       note: 'the simulated typists share the 2 cores with the server',
     });
     for (const k of ['claim', 'draft', 'submit', 'delete', 'health'] as const) {
       const s = per(k);
-      if (s.n > 0) figures.push({ bench: B, metric: k === 'health' ? 'GET /api/health under load' : `${k} latency`, value: `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`, note: `n=${s.n}, max ${ms(s.max)}` });
+      if (s.n > 0) figures.push({ bench: B, metric: L + (k === 'health' ? 'GET /api/health under load' : `${k} latency`), value: `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`, note: `n=${s.n}, max ${ms(s.max)}` });
     }
     figures.push(
-      { bench: B, metric: 'single-user save (before load)', value: `p50 ${ms(soloS.p50)}, p99 ${ms(soloS.p99)}`, note: `n=${soloS.n}` },
-      { bench: B, metric: 'ratio save p50 load/single', value: ratio(draftS.p50 / soloS.p50) },
-      { bench: B, metric: 'GET /api/health idle', value: `p50 ${ms(hIdle.p50)}, p99 ${ms(hIdle.p99)}`, note: `under load p50 ${ratio(healthS.p50 / hIdle.p50)}` },
-      { bench: B, metric: 'errors', value: String(errors.length), note: errors.length ? `!!! ${errors[0]}` : 'none' },
+      { bench: B, metric: L + 'single-user save (before load)', value: `p50 ${ms(soloS.p50)}, p99 ${ms(soloS.p99)}`, note: `n=${soloS.n}` },
+      { bench: B, metric: L + 'ratio save p50 load/single', value: ratio(draftS.p50 / soloS.p50) },
+      { bench: B, metric: L + 'GET /api/health idle', value: `p50 ${ms(hIdle.p50)}, p99 ${ms(hIdle.p99)}`, note: `under load p50 ${ratio(healthS.p50 / hIdle.p50)}` },
+      { bench: B, metric: L + 'errors', value: String(errors.length), note: errors.length ? `!!! ${errors[0]}` : 'none' },
     );
     if (errors.length > 0) {
       process.stderr.write(`\n!!!!!!!! LOAD BENCHMARK: ${errors.length} ERROR(S) !!!!!!!!\n`);

@@ -51,7 +51,7 @@ export async function runBench(name: BenchName, opts: RunOptions = {}): Promise<
     case 'import':
       return benchImport(small ? { stations: 8, referenceRuns: 1 } : {});
     case 'load':
-      return benchLoad(small ? { typists: 3, saves: 5, municipalities: 3, rounds: 1, maxSeconds: 60 } : {});
+      return benchLoad(small ? { typists: 3, saves: 5, municipalities: 3, rounds: 1, maxSeconds: 60, pacedSeconds: 8 } : {});
     case 'render':
       return runRender(small);
     case 'entry':

@@ -1,5 +1,6 @@
 /**
- * Entry point of the `uitslag` command line (run by bin/uitslag through tsx).
+ * Entry point of the `uitslag` command line (run by bin/uitslag: through tsx, or compiled to
+ * dist/server/main.js by scripts/build-server.mjs).
  * All logic is in ./commands.ts; this file only wires the real process.
  */
 import { defaultEnv, runCli } from './commands.ts';

@@ -14,6 +14,7 @@
  */
 
 import yazl from 'yazl';
+import '../transfer/crc32.ts'; // yazl's CRC-32 in native code
 import { zipTimestamp, type WallClock } from '../transfer/wallClock.ts';
 
 /** The document's creation time (wall clock, as stated in the document). */

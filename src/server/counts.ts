@@ -31,6 +31,7 @@ import { pollingStations } from './pollingStations.ts';
 import { writeAudit } from './audit.ts';
 import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
+import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import { actorOf, currentPhase, definitionOf, eligibleVoters, isGemeente, requireElection } from './state.ts';
 
@@ -142,8 +143,15 @@ export function candidateOfRow(c: CandidateRow): Affiliation['candidates'][numbe
   };
 }
 
-/** The candidate lists as stored (lists by number, candidates by position), in the shape the form needs. */
+/**
+ * The candidate lists as stored (lists by number, candidates by position), in the shape the form needs.
+ * Cached until the candidate tables change (src/server/db/electionCache.ts); frozen: do not change it.
+ */
 export function storedLists(ctx: AppContext): { affiliations: Affiliation[] } {
+  return cachedElectionData(ctx.db, 'lists', () => readStoredLists(ctx));
+}
+
+function readStoredLists(ctx: AppContext): { affiliations: Affiliation[] } {
   const lists = ctx.db.prepare('SELECT list_number, name, type, publish_gender, belongs_to_set FROM affiliations ORDER BY list_number').all() as {
     list_number: number;
     name: string;
@@ -335,18 +343,39 @@ export function allCountsComplete(ctx: AppContext): boolean {
   return munis.every((m) => complete.has(m.code));
 }
 
+/**
+ * The agreed forms of complete units, per database, by code, with the row's version and time: a
+ * unit's state changes only with its version (applyUnitAction), and after a destroy a reused code and
+ * version come with a later time. W.210 then parses only what changed since the last save instead of
+ * every complete unit (137 ms at 450 polling stations). Read inside the transaction of a save of
+ * another unit, so only committed rows are cached.
+ */
+const agreedForms = new WeakMap<AppContext['db'], Map<string, { version: number; updatedAt: string; form: EntryForm | null }>>();
+
+function agreedFormOf(ctx: AppContext, code: string, version: number, updatedAt: string): EntryForm | null {
+  let byCode = agreedForms.get(ctx.db);
+  if (byCode === undefined) agreedForms.set(ctx.db, (byCode = new Map()));
+  const hit = byCode.get(code);
+  if (hit !== undefined && hit.version === version && hit.updatedAt === updatedAt) return hit.form;
+  const row = ctx.db.prepare('SELECT state_json FROM count_units WHERE code = ?').get(code) as { state_json: string };
+  const form = agreedForm(JSON.parse(row.state_json) as UnitState);
+  byCode.set(code, { version, updatedAt, form: form === null ? null : deepFreeze(form) });
+  return form;
+}
+
 /** The completed results of the other units (W.210), and the optional fields of this kind of unit. */
 export function checkContextFor(ctx: AppContext, code: string): CheckContext {
   const units = reportingUnits(ctx);
   const names = new Map(units.map((m) => [m.code, m.kind === 'stembureau' ? `stembureau ${m.number} (${m.name})` : m.name]));
   const optional = optionalScalarsFor(unitKindOf(ctx));
-  const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' AND code <> ?").all(code) as {
+  const rows = ctx.db.prepare("SELECT code, version, updated_at FROM count_units WHERE kind = 'complete' AND code <> ?").all(code) as {
     code: string;
-    state_json: string;
+    version: number;
+    updated_at: string;
   }[];
   return {
     others: rows.flatMap((r) => {
-      const form = agreedForm(JSON.parse(r.state_json) as UnitState);
+      const form = agreedFormOf(ctx, r.code, r.version, r.updated_at);
       return form ? [{ name: names.get(r.code) ?? r.code, form }] : [];
     }),
     ...(optional.length > 0 ? { optionalScalars: optional } : {}),

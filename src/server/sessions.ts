@@ -87,12 +87,20 @@ export function lookupSession(ctx: AppContext, token: string | undefined, now: D
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
     )
     .get(hash) as (UserRow & { token_hash: string; s_created: string; last_seen_at: string }) | undefined;
-  if (!row) return { kind: 'none' };
-  const idle = (now.getTime() - Date.parse(row.last_seen_at)) / 1000;
+  const seen = lastSeen(ctx);
+  if (!row) {
+    seen.delete(hash);
+    return { kind: 'none' };
+  }
+  // The last request's time: in memory when it is newer than the stored one (touchSession).
+  const mem = seen.get(hash)?.at;
+  const lastSeenAt = mem !== undefined && Date.parse(mem) > Date.parse(row.last_seen_at) ? mem : row.last_seen_at;
+  const idle = (now.getTime() - Date.parse(lastSeenAt)) / 1000;
   const age = (now.getTime() - Date.parse(row.s_created)) / 1000;
   const tooOld = age > ctx.config.maxSessionSeconds && !(opts.exemptFromMaxAge?.(row.role) ?? false);
   if (row.disabled === 1 || idle > ctx.config.idleTimeoutSeconds || tooOld) {
     ctx.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    seen.delete(hash);
     return { kind: 'expired' };
   }
   return {
@@ -101,13 +109,39 @@ export function lookupSession(ctx: AppContext, token: string | undefined, now: D
       ...userDto(row),
       sessionHash: hash,
       sessionCreatedAt: row.s_created,
-      lastSeenAt: row.last_seen_at,
+      lastSeenAt,
     },
   };
 }
 
+/**
+ * The stored last-seen time is written at most this often per session; in between it is kept in
+ * memory (lookupSession uses the newer of the two). A write is a commit with an fsync, which every
+ * request paid before a save's own (issue 13). After a crash a session can be up to this much older
+ * than it was: it expires that much sooner, never later.
+ */
+export const LAST_SEEN_WRITE_SECONDS = 30;
+
+/** Per database: session hash → the last request's time and when it was last written. */
+const lastSeenByDb = new WeakMap<AppContext['db'], Map<string, { at: string; writtenMs: number }>>();
+
+function lastSeen(ctx: AppContext): Map<string, { at: string; writtenMs: number }> {
+  let m = lastSeenByDb.get(ctx.db);
+  if (m === undefined) lastSeenByDb.set(ctx.db, (m = new Map()));
+  return m;
+}
+
 export function touchSession(ctx: AppContext, sessionHash: string, now: Date): void {
-  ctx.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.toISOString(), sessionHash);
+  const seen = lastSeen(ctx);
+  const entry = seen.get(sessionHash);
+  const at = now.toISOString();
+  if (entry !== undefined && now.getTime() >= entry.writtenMs && now.getTime() - entry.writtenMs < LAST_SEEN_WRITE_SECONDS * 1000) {
+    if (Date.parse(at) > Date.parse(entry.at)) entry.at = at;
+    return;
+  }
+  ctx.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(at, sessionHash);
+  if (seen.size >= 10_000) seen.clear(); // the stored times stay; only the unwritten newer ones are forgotten
+  seen.set(sessionHash, { at, writtenMs: now.getTime() });
 }
 
 export function idleSecondsLeft(ctx: AppContext, lastSeenAt: string, createdAt: string, now: Date): number {

@@ -4,6 +4,7 @@ import { formatHash } from '../domain/hashcode.ts';
 import type { Phase } from '../domain/phases.ts';
 import { ruleSetFor, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { AppContext } from './context.ts';
+import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import type { Actor } from './audit.ts';
 
@@ -49,7 +50,12 @@ export function currentPhase(ctx: AppContext): Phase {
   return row?.phase ?? 1;
 }
 
+/** The election row (cached until the election tables change, src/server/db/electionCache.ts; frozen). */
 export function electionRow(ctx: AppContext): ElectionRow | undefined {
+  return cachedElectionData(ctx.db, 'election', () => readElectionRow(ctx));
+}
+
+function readElectionRow(ctx: AppContext): ElectionRow | undefined {
   return ctx.db
     .prepare(
       `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
@@ -130,11 +136,22 @@ export function isPractice(ctx: AppContext): boolean {
   return electionRow(ctx)?.practice === 1;
 }
 
+/** Parsed definitions of cached election rows (a cached row is the same object until it changes). */
+const definitions = new WeakMap<ElectionRow, ElectionDefinition>();
+
+/** The election definition of this row; parsed once per cached row (then frozen: do not change it). */
 export function definitionOf(e: ElectionRow): ElectionDefinition {
-  return JSON.parse(e.definition_json) as ElectionDefinition;
+  if (!Object.isFrozen(e)) return JSON.parse(e.definition_json) as ElectionDefinition;
+  let d = definitions.get(e);
+  if (d === undefined) definitions.set(e, (d = deepFreeze(JSON.parse(e.definition_json) as ElectionDefinition)));
+  return d;
 }
 
 export function candidateListsFile(ctx: AppContext): CandidateListsFileRow | undefined {
+  return cachedElectionData(ctx.db, 'candidate_lists_file', () => readCandidateListsFile(ctx));
+}
+
+function readCandidateListsFile(ctx: AppContext): CandidateListsFileRow | undefined {
   return ctx.db
     .prepare('SELECT file_name, hash, contest_id, contest_name, imported_at FROM candidate_lists_file WHERE id = 1')
     .get() as CandidateListsFileRow | undefined;

@@ -14,6 +14,7 @@
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import zlib from 'node:zlib';
+import './crc32.ts'; // yazl's CRC-32 in native code
 import { fileNamePart } from '../domain/election.ts';
 import { fail, ok, type Result } from '../domain/result.ts';
 import { amsterdamWallClock, zipTimestamp } from './wallClock.ts';
