@@ -11,7 +11,7 @@ describe('the zip writer’s native CRC-32', () => {
   });
 
   it('gives buffer-crc32’s numbers: known values, whole buffers, strings, and continued chunk by chunk', () => {
-    const native = nativeCrc32!;
+    const native = nativeCrc32 ?? assert.fail('zlib.crc32 is not available');
     assert.equal(native(Buffer.from('123456789')), 0xcbf43926); // the CRC-32 check value
     assert.equal(native(Buffer.alloc(0)), 0);
     fc.assert(
