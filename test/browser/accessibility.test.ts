@@ -90,7 +90,7 @@ describe('browser: accessibility (axe-core) over every screen', () => {
 
   before(async () => {
     assertUiBuilt();
-    server = await startTestServer();
+    server = await startTestServer({ tls: true });
     s = await preparePhase2(server);
     assert.equal((await s.admin.post('/api/keys/own')).status, 201);
     await importMunicipalityKey(s.admin, '0034', municipalityCertificate('0034', 'Almere', await testKeyPair()));
@@ -105,7 +105,7 @@ describe('browser: accessibility (axe-core) over every screen', () => {
     const other = changeForm(urk, { 'list.1.1': (urk.lists[0]!.candidates[0] ?? 0) + 1, 'list.1': (urk.lists[0]!.total ?? 0) + 1 });
     const r = await typeEntry(t2, '0184', other, { confirmDifferent: true });
     assert.ok(r.status < 300, r.text);
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
   });
   after(async () => {
     if (minor.size > 0) {

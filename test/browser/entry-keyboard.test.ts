@@ -19,10 +19,10 @@ let shape: FormShape;
 
 before(async () => {
   assertUiBuilt();
-  server = await startTestServer();
+  server = await startTestServer({ tls: true });
   const s = await preparePhase2(server);
   shape = (await s.typists[0]!.get('/api/counts/form-shape')).json as FormShape;
-  browser = await launchBrowser();
+  browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
 });
 after(async () => {
   await browser?.close();

@@ -22,7 +22,7 @@ describe('Stembureaus importeren uit een EML 110b (gemeente Almere, TK2021)', ()
   before(async () => {
     assertUiBuilt();
     const uiDir = process.env.UITSLAG_TEST_UI_DIR;
-    server = await startTestServer(uiDir ? { uiDir } : {});
+    server = await startTestServer({ tls: true, ...(uiDir ? { uiDir } : {}) });
     adminApi = await adminClient(server);
     const p = await adminApi.upload('/api/election/definition/preview', DEFINITION_FILE, tk2021(DEFINITION_FILE));
     assert.equal(p.status, 200, p.text);
@@ -33,7 +33,7 @@ describe('Stembureaus importeren uit een EML 110b (gemeente Almere, TK2021)', ()
     });
     assert.equal(c.status, 200, c.text);
     await importCandidateLists(adminApi);
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
     page = await newPage(browser, server.url);
     await page.goto('/');
     await login(page, 'admin', ADMIN_PASSWORD);

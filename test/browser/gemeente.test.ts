@@ -88,14 +88,14 @@ async function enter(page: Page, code: string, form: EntryForm, orange: string):
 describe('gemeente-installatie in de browser (TK2021, gemeente Almere in kieskring 5 Lelystad)', () => {
   before(async () => {
     assertUiBuilt();
-    server = await startTestServer();
+    server = await startTestServer({ tls: true });
     adminApi = await adminClient(server);
     leaderClient = await userClient(server, adminApi, 'verkiezingsleider', 'leider');
     await userClient(server, adminApi, 'invoer', 'invoer1');
     await userClient(server, adminApi, 'invoer', 'invoer2');
     readerApi = await userClient(server, adminApi, 'alleen_lezen', 'lezer');
     for (const s of STATIONS) forms.set(`SB${s.number}`, changeForm(await formFromOfficial(s.from), { Z: null }));
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
     admin = await logIn('admin', ADMIN_PASSWORD);
   });
 

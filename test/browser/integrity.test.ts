@@ -20,9 +20,9 @@ describe('integrity in the browser', () => {
 
   before(async () => {
     assertUiBuilt();
-    server = await startTestServer();
+    server = await startTestServer({ tls: true });
     s = await preparePhase2(server, { keysFor: ['0034'] });
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
   });
   after(async () => {
     await browser?.close();

@@ -18,7 +18,7 @@ let leader: Page;
 
 before(async () => {
   assertUiBuilt();
-  server = await startTestServer();
+  server = await startTestServer({ tls: true });
   s = await preparePhase2(server);
   const [t1, t2] = s.typists as [ApiClient, ApiClient];
   // Zeewolde: the first typist mistyped a candidate (the sums still add up); the second is right.
@@ -32,7 +32,7 @@ before(async () => {
   assert.equal((await typeEntry(t1, '0184', urk)).json.outcome.kind, 'first_done');
   const wrong = changeForm(urk, { D: (urk.scalars.D ?? 0) + 1 });
   assert.equal((await typeEntry(t2, '0184', wrong, { confirmDifferent: true })).json.outcome.kind, 'differences');
-  browser = await launchBrowser();
+  browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
   leader = await newPage(browser, server.url);
   await leader.goto('/');
   await login(leader, 'leider', USER_PASSWORD + '!');

@@ -33,8 +33,8 @@ describe('fase 1 in de browser (TK2021, kieskring 5 Lelystad)', () => {
   before(async () => {
     assertUiBuilt();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'uitslag-browser-'));
-    server = await startTestServer();
-    browser = await launchBrowser();
+    server = await startTestServer({ tls: true });
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
     admin = await newPage(browser, server.url);
   });
 

@@ -88,7 +88,7 @@ describe('browser: phase 3 for Lelystad end to end', () => {
   before(async () => {
     assertUiBuilt();
     work = mkdtempSync(path.join(tmpdir(), 'uitslag-b3-'));
-    server = await startTestServer();
+    server = await startTestServer({ tls: true });
     s = await preparePhase2(server);
     const k = await s.admin.post('/api/keys/own');
     assert.ok(k.status < 300, k.text);
@@ -100,7 +100,7 @@ describe('browser: phase 3 for Lelystad end to end', () => {
       for (const t of m.code === INCOMPLETE ? [t1] : [t1, t2]) await enterAcknowledged(t, m.code, form);
     }
     total = sumCounts(await Promise.all(LELYSTAD_MUNICIPALITIES.map(async (m) => (await municipalityTotals(m.code)).counts))).totalCounted;
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
     page = await newPage(browser, server.url);
     await page.goto('/');
     await login(page, 'leider', USER_PASSWORD + '!');

@@ -60,8 +60,8 @@ describe('browser: practice mode (OEFENING) with the real TK2021 files', () => {
     assertUiBuilt();
     work = mkdtempSync(path.join(tmpdir(), 'uitslag-oefening-'));
     // Today's clock: TK2021 (17 March 2021) plus 3 months lies years in the past.
-    server = await startTestServer({ clock: new TestClock(new Date()) });
-    browser = await launchBrowser();
+    server = await startTestServer({ clock: new TestClock(new Date()), tls: true });
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
     admin = await newPage(browser, server.url);
   });
   after(async () => {

@@ -18,9 +18,9 @@ let page: Page;
 describe('sessie in de browser', () => {
   before(async () => {
     assertUiBuilt();
-    server = await startTestServer({ idleTimeoutSeconds: 15 * 60 });
+    server = await startTestServer({ idleTimeoutSeconds: 15 * 60, tls: true });
     await adminClient(server); // the first-login password change, done through the API
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
     page = await newPage(browser, server.url);
     await page.clock.install();
   });

@@ -38,14 +38,14 @@ describe('browser: HSB TK2023 Amsterdam through to the documents overview', { sk
   before(async () => {
     assertUiBuilt();
     work = mkdtempSync(path.join(tmpdir(), 'uitslag-b2023-'));
-    c = await startHsbChain(SET!);
+    c = await startHsbChain(SET!, { tls: true });
     await chainPhase1(c);
     const m = c.municipalities[0]!;
     const confirm = await importCountZip(c.leader, await chainCountZip(c, m));
     assert.equal(confirm.status, 200, confirm.text);
     const keys = ((await c.typist.get('/api/counts/form-shape')).json.scalars as { key: string }[]).map((s) => s.key);
     form = asSentByUi(m.form, keys);
-    browser = await launchBrowser();
+    browser = await launchBrowser({ trustCertificatePem: c.server.certificatePem ?? undefined });
   });
   after(async () => {
     await browser?.close();

@@ -100,7 +100,7 @@ export interface HsbChain {
 const day = 24 * 3600 * 1000;
 
 /** Read the set's files and start a server whose clock stands a week before the election. */
-export async function startHsbChain(set: HsbSet): Promise<HsbChain> {
+export async function startHsbChain(set: HsbSet, opts: { readonly tls?: boolean } = {}): Promise<HsbChain> {
   const defBytes = readFileSync(path.join(set.dir, set.definitionFile));
   const d = readElectionDefinition(defBytes);
   assert.ok(d.ok, d.ok ? '' : d.message);
@@ -121,7 +121,7 @@ export async function startHsbChain(set: HsbSet): Promise<HsbChain> {
   });
   assert.deepEqual(municipalities.map((m) => m.code).sort(), regions.map((r) => municipalityCode(r.number)).sort(), 'the 510c has every municipality of the 110a');
   const start = new Date(new Date(`${definition.electionDate}T09:00:00Z`).getTime() - 7 * day);
-  const server = await startTestServer({ clock: new TestClock(start) });
+  const server = await startTestServer({ clock: new TestClock(start), tls: opts.tls ?? false });
   return {
     set,
     definition,

@@ -8,6 +8,9 @@
  *   const r = await admin.get('/api/session');          // { status, json, text, bytes, headers }
  *   await server.close();                               // also removes the data directory
  */
+import { X509Certificate } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,6 +97,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     tls: opts.tls ?? false,
   });
   if (passwordFile) rmSync(path.dirname(passwordFile), { recursive: true, force: true });
+  if (running.certificatePem) trusted.set(new URL(running.url).origin, running.certificatePem);
   return {
     url: running.url,
     port: running.port,
@@ -121,6 +125,54 @@ export interface ApiResponse {
   readonly json: any;
 }
 
+/** Certificates (PEM) of the test servers started with `tls`, by origin: the only ones the test clients trust. */
+const trusted = new Map<string, string>();
+
+/**
+ * One request: fetch over plain HTTP; over HTTPS node:https trusting exactly the test server's own
+ * certificate (never certificate checks switched off).
+ */
+async function send(url: string, init: { method: string; headers: Record<string, string>; body: string | FormData | null }): Promise<Response> {
+  const u = new URL(url);
+  if (u.protocol !== 'https:') return fetch(url, { ...init, redirect: 'manual' });
+  const ca = trusted.get(u.origin);
+  if (ca === undefined) throw new Error(`no certificate known for ${u.origin}`);
+  const headers = { ...init.headers };
+  let body: Buffer | null = null;
+  if (init.body instanceof FormData) {
+    const encoded = new Response(init.body);
+    headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    body = Buffer.from(await encoded.arrayBuffer());
+  } else if (init.body !== null) body = Buffer.from(init.body, 'utf8');
+  // Pinned: the presented certificate must be exactly the server's own (its validity follows the
+  // server's test clock, not today, so the ordinary chain check would call it expired).
+  const pinned = new X509Certificate(ca).fingerprint256;
+  return new Promise<Response>((resolve, reject) => {
+    const req = httpsRequest(u, { method: init.method, headers, rejectUnauthorized: false }, (res) => {
+      const presented = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+      if (presented !== pinned) {
+        res.destroy();
+        reject(new Error(`${u.origin} presented another certificate (${presented})`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
+        }
+        const status = res.statusCode ?? 0;
+        const data = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+        resolve(new Response(data, { status, headers: out }));
+      });
+    });
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
+}
+
 /** A tiny HTTP client with a cookie jar (one session). */
 export class ApiClient {
   cookie: string | null = null;
@@ -135,7 +187,7 @@ export class ApiClient {
       h['content-type'] ??= 'application/json';
       payload = body === undefined ? '{}' : JSON.stringify(body);
     }
-    const res = await fetch(this.baseUrl + urlPath, { method, headers: h, body: payload ?? null, redirect: 'manual' });
+    const res = await send(this.baseUrl + urlPath, { method, headers: h, body: payload ?? null });
     const setCookie = res.headers.getSetCookie();
     for (const c of setCookie) {
       const [pair] = c.split(';');
