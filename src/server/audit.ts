@@ -33,7 +33,8 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-interface AuditRow {
+/** A row of the audit_log table. */
+export interface AuditRow {
   id: number;
   at: string;
   user_id: number | null;

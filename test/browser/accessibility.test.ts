@@ -6,6 +6,8 @@
  * not found"), in phase 2 and again in phase 3 with documents. On every screen: the h1 is the first
  * heading, the browser tab has the screen's title, and nothing is wider than a 1366 px window.
  */
+import { typedForm } from '../support/documents.ts';
+import { enterAcknowledged } from '../support/counts.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -26,20 +28,6 @@ import { ADMIN_PASSWORD, USER_PASSWORD, startTestServer, type ApiClient, type Te
 import { assertUiBuilt, checkAccessibility, launchBrowser, login, menuItems, newPage, type AxeViolation } from './support.ts';
 
 const WIDTH = 1366;
-
-async function typedForm(code: string): Promise<EntryForm> {
-  const t = await municipalityTotals(code);
-  return t.counts.uncounted.some((u) => u.reason === 'kwijtgeraakte stembiljetten') ? t.form : changeForm(t.form, { P1: null });
-}
-
-async function enterAcknowledged(t: ApiClient, code: string, form: EntryForm): Promise<void> {
-  let r = await typeEntry(t, code, form);
-  if (r.json?.outcome?.kind === 'needs_attention') {
-    const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
-    r = await t.post(`/api/counts/${code}/submit`, { form, acknowledged: w });
-  }
-  assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), r.text);
-}
 
 /** Every moderate or minor finding, per screen (printed once at the end; they do not fail the test). */
 const minor = new Map<string, AxeViolation[]>();

@@ -15,6 +15,7 @@
  * Candidate lists go through the API (the screen is the HSB's, tested in phase1.test.ts).
  * Tests in this file build on each other (one server, one browser).
  */
+import { menu } from './support.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -47,10 +48,6 @@ let leader: Page;
 let typist1: Page;
 let typist2: Page;
 const forms = new Map<string, EntryForm>();
-
-function menu(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
-}
 
 async function logIn(username: string, password: string): Promise<Page> {
   const page = await newPage(browser, server.url);

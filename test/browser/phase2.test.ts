@@ -10,6 +10,7 @@
  * - the overview shows 6 van 6 afgerond and the leader may activate phase 3.
  * Tests in this file build on each other (one server, one browser).
  */
+import { menu } from './support.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -42,11 +43,6 @@ let typist2: Page;
 const forms = new Map<string, EntryForm>();
 
 /** Every field of a form as [field id, value] in form order (scalars, then lists). */
-/** A link of the main menu (the same words also appear elsewhere, e.g. as a way back). */
-function menu(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
-}
-
 async function logIn(username: string): Promise<Page> {
   const page = await newPage(browser, server.url);
   await page.goto('/');

@@ -9,6 +9,8 @@
  * is missing; at the end the leader goes back to phase 2 and the set shows as "Vervallen" (files
  * kept, downloads named VERVALLEN_…, no CSV export).
  */
+import { typedForm } from '../support/documents.ts';
+import { enterAcknowledged } from '../support/counts.ts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -27,11 +29,6 @@ import { ADMIN_PASSWORD, USER_PASSWORD, startTestServer, type ApiClient, type Te
 import { assertUiBuilt, launchBrowser, login, newPage, screenshot, expectCount } from './support.ts';
 
 const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '<kr:CreationDateTime></kr:CreationDateTime>');
-
-async function typedForm(code: string): Promise<EntryForm> {
-  const t = await municipalityTotals(code);
-  return t.counts.uncounted.some((u) => u.reason === 'kwijtgeraakte stembiljetten') ? t.form : changeForm(t.form, { P1: null });
-}
 
 function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
@@ -65,16 +62,6 @@ async function assertNoHorizontalOverflow(page: Page, what: string): Promise<voi
 
 /** The municipality left incomplete (first entry only) until the Finalise screen has listed it. */
 const INCOMPLETE = '0995';
-
-/** Claim and submit, acknowledging the warnings the server reports. */
-async function enterAcknowledged(t: ApiClient, code: string, form: EntryForm): Promise<void> {
-  let r = await typeEntry(t, code, form);
-  if (r.json?.outcome?.kind === 'needs_attention') {
-    const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
-    r = await t.post(`/api/counts/${code}/submit`, { form, acknowledged: w });
-  }
-  assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), r.text);
-}
 
 describe('browser: phase 3 for Lelystad end to end', () => {
   let server: TestServer;

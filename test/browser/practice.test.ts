@@ -9,6 +9,8 @@
  * bestanden; the documents overview lists six files named OEFENING_…; the 510c equals the
  * official file but for its creation time; the CSV says OEFENING.
  */
+import { enterAcknowledged } from '../support/counts.ts';
+import { typedForm } from '../support/documents.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,20 +32,6 @@ import { ADMIN_PASSWORD, TestClock, USER_PASSWORD, adminClient, startTestServer,
 import { assertUiBuilt, changePassword, expectCount, launchBrowser, login, newPage, screenshot } from './support.ts';
 
 const WITHOUT_TIME = (b: Buffer) => b.toString('utf8').replace(/<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/, '');
-
-async function typedForm(code: string): Promise<EntryForm> {
-  const t = await municipalityTotals(code);
-  return t.counts.uncounted.some((u) => u.reason === 'kwijtgeraakte stembiljetten') ? t.form : changeForm(t.form, { P1: null });
-}
-
-async function enterAcknowledged(t: ApiClient, code: string, form: EntryForm): Promise<void> {
-  let r = await typeEntry(t, code, form);
-  if (r.json?.outcome?.kind === 'needs_attention') {
-    const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
-    r = await t.post(`/api/counts/${code}/submit`, { form, acknowledged: w });
-  }
-  assert.ok(['first_done', 'complete'].includes(r.json?.outcome?.kind), r.text);
-}
 
 const menu = (page: Page, name: string) => page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
 

@@ -93,6 +93,11 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
 }
 
+/** A link of the main menu (the same words also appear elsewhere, e.g. as a way back). */
+export function menu(page: Page, name: string): Locator {
+  return page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
+}
+
 /** The visible texts of the main menu's links. */
 export async function menuItems(page: Page): Promise<string[]> {
   const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });

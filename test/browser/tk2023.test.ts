@@ -7,6 +7,7 @@
  * the official file but for kr:CreationDateTime, the CSV the official CSV (but for its two known
  * wrong cells, test/support/csv.ts).
  */
+import { menu } from './support.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,10 +24,6 @@ import { USER_PASSWORD } from '../support/server.ts';
 import { assertUiBuilt, expectCount, fieldValues, launchBrowser, login, newPage, screenshot, setFields } from './support.ts';
 
 const SET = discoverHsbSets().find((s) => s.label === 'tk2023 Amsterdam');
-
-function menu(page: Page, name: string) {
-  return page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name, exact: true });
-}
 
 describe('browser: HSB TK2023 Amsterdam through to the documents overview', { skip: SET === undefined ? 'no tk2023 Amsterdam set in ../shared/eml' : false }, () => {
   let c: HsbChain;

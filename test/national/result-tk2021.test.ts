@@ -5,8 +5,8 @@
  * kieskring 510c files against the 510d's blocks; both written files valid against the XSD;
  * `bin/uitslag result` end to end.
  */
+import { runBin } from '../support/bin.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -205,17 +205,7 @@ describe('bin/uitslag result', () => {
   before(() => (work = mkdtempSync(path.join(tmpdir(), 'uitslag-result-'))));
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  function bin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(path.join(ROOT, 'bin', 'uitslag'), args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const bin = (args: string[]) => runBin(args, work);
 
   it('writes both files, prints the seats and the elected, and never overwrites', async () => {
     const args = [

@@ -5,8 +5,8 @@
  * result in these files needed them). Plus the TK2021 figures of the proces-verbaal
  * (national.md §1.4) and the command's own behaviour (type, --seats, lots, exit codes).
  */
+import { runBin } from '../support/bin.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,17 +127,7 @@ describe('bin/uitslag seats', () => {
   before(() => (work = mkdtempSync(path.join(tmpdir(), 'uitslag-seats-'))));
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  function bin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(path.join(ROOT, 'bin', 'uitslag'), args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const bin = (args: string[]) => runBin(args, work);
 
   it('computes empty AantalZetels from --seats and --type, as the official file has them', async () => {
     const official = readFileSync(path.join(DIR, 'uitslag_PS20190320_Limburg.csv'), 'utf8');

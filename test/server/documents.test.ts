@@ -7,9 +7,10 @@
  * ODT with the kieskring total), creating twice refused, back to phase 2 voids the set (labelled
  * downloads), a new finalisation makes a new set, the archive with its manifest, and destruction.
  */
+import { runBin } from '../support/bin.ts';
 import { tool } from '../support/tools.ts';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,17 +50,6 @@ export function parseCsv(bytes: Buffer): string[][] {
     .map((line) => (line === '' ? [] : line.split(';').map((c) => (c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c))));
 }
 
-function runBin(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'bin', 'uitslag'), args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function pdfText(bytes: Buffer, dir: string): string {
   const f = path.join(dir, 'o3.pdf');

@@ -7,6 +7,7 @@
  * (the chain's head is anchored outside the database in logs/audit-anker.jsonl). The audit log itself
  * refuses UPDATE and DELETE; vernietigen still empties it.
  */
+import type { AuditRow } from '../../src/server/audit.ts';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -188,17 +189,7 @@ describe('tampering with the database shows (Lelystad)', () => {
     await server.close();
     withDb((db) => {
       db.exec('DROP TRIGGER audit_log_no_update');
-      const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as {
-        id: number;
-        at: string;
-        user_id: number | null;
-        username: string | null;
-        role: string | null;
-        action: string;
-        details_json: string;
-        prev_hash: string;
-        hash: string;
-      }[];
+      const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[];
       const victim = rows.find((r) => r.action === 'counts.second_entry')!;
       victim.details_json = victim.details_json.replace(/"name":"[^"]*"/, '"name":"Elders"');
       let prev = rows[victim.id - 2]!.hash;
@@ -250,15 +241,7 @@ describe('a database from an earlier version (complete units without hashes in t
       const db = new Database(path.join(dataDir, DB));
       try {
         db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE key_replace_approvals; DROP TABLE integrity_baseline_pending; ALTER TABLE election DROP COLUMN practice;');
-        const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as {
-          id: number;
-          at: string;
-          user_id: number | null;
-          username: string | null;
-          role: string | null;
-          action: string;
-          details_json: string;
-        }[];
+        const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Omit<AuditRow, 'prev_hash' | 'hash'>[];
         let prev = '0'.repeat(64);
         for (const r of rows) {
           const details = JSON.parse(r.details_json) as Record<string, unknown>;

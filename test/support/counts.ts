@@ -339,3 +339,13 @@ export async function typeEntry(
   expectStatus(c, 200, `claim ${code}`);
   return typist.post(`/api/counts/${code}/submit`, { form, acknowledged: extra.acknowledged ?? [], ...extra });
 }
+
+/** Claim and submit a form as a typist, acknowledging the warnings the server reports. */
+export async function enterAcknowledged(typist: ApiClient, code: string, form: EntryForm): Promise<void> {
+  let r = await typeEntry(typist, code, form);
+  if (r.json?.outcome?.kind === 'needs_attention') {
+    const w = (r.json.checks as { code: string; severity: string }[]).filter((c) => c.severity === 'warning').map((c) => c.code);
+    r = await typist.post(`/api/counts/${code}/submit`, { form, acknowledged: w });
+  }
+  if (!['first_done', 'complete'].includes(r.json?.outcome?.kind)) throw new Error(`${code}: ${r.text}`);
+}
