@@ -110,6 +110,41 @@ export function verifyChain(db: Db): ChainStatus {
   return { intact: true, firstBrokenId: null };
 }
 
+/** The last record a walk of the chain found intact, per connection, with the database's data_version then. */
+const verifiedHeads = new WeakMap<Db, { readonly id: number; readonly hash: string; readonly dataVersion: number }>();
+
+/**
+ * The chain checked from where the last check ended: only the records this connection appended since
+ * are recomputed. A change by any other connection (someone editing the database file; SQLite's
+ * `data_version` tells) means the whole chain is walked again, so tampering shows as before. The
+ * screens use this; export, archive, start-up and the integrity check walk the whole chain.
+ */
+export function verifyChainIncremental(db: Db): ChainStatus {
+  const dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const head = verifiedHeads.get(db);
+  const still = head !== undefined && head.dataVersion === dataVersion ? (db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(head.id) as { hash: string } | undefined) : undefined;
+  if (head === undefined || still?.hash !== head.hash) return rememberHead(db, verifyChain(db), dataVersion);
+  let prev = head.hash;
+  let expectedId = head.id + 1;
+  for (const row of db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').iterate(head.id) as Iterable<AuditRow>) {
+    if (row.id !== expectedId || row.prev_hash !== prev || recordHash(prev, row) !== row.hash) {
+      verifiedHeads.delete(db);
+      return { intact: false, firstBrokenId: row.id };
+    }
+    prev = row.hash;
+    expectedId++;
+  }
+  verifiedHeads.set(db, { id: expectedId - 1, hash: prev, dataVersion });
+  return { intact: true, firstBrokenId: null };
+}
+
+function rememberHead(db: Db, status: ChainStatus, dataVersion: number): ChainStatus {
+  const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  if (status.intact && last !== undefined) verifiedHeads.set(db, { id: last.id, hash: last.hash, dataVersion });
+  else verifiedHeads.delete(db);
+  return status;
+}
+
 export interface AuditRecord {
   readonly id: number;
   readonly at: string;

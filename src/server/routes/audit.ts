@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditCsv, listAudit, verifyChain, writeAudit } from '../audit.ts';
+import { auditCsv, listAudit, verifyChain, verifyChainIncremental, writeAudit } from '../audit.ts';
 import { route } from '../http.ts';
 import { auditHead, integrityDto, integrityProblems } from '../integrity.ts';
 import { actorOf } from '../state.ts';
@@ -29,7 +29,7 @@ export const auditRoutes = [
         prevHash: r.prevHash,
         hash: r.hash,
       })),
-      chain: verifyChain(ctx.db),
+      chain: verifyChainIncremental(ctx.db),
     }),
   }),
   route({
