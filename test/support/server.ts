@@ -148,7 +148,8 @@ async function send(url: string, init: { method: string; headers: Record<string,
   // server's test clock, not today, so the ordinary chain check would call it expired).
   const pinned = new X509Certificate(ca).fingerprint256;
   return new Promise<Response>((resolve, reject) => {
-    const req = httpsRequest(u, { method: init.method, headers, rejectUnauthorized: false }, (res) => {
+    // agent: false: a new TLS handshake each time, so the peer certificate is always there to compare (a resumed session may not carry it)
+    const req = httpsRequest(u, { method: init.method, headers, rejectUnauthorized: false, agent: false }, (res) => {
       const presented = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
       if (presented !== pinned) {
         res.destroy();
