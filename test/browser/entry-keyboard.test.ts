@@ -70,10 +70,9 @@ test('defect: a value typed in Verschillen is still shown after leaving and reop
       const r = await fetch('/api/counts/0050/claim', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: '{}' });
       return ((await r.json()) as { form: { scalars: { I: number | null } } }).form.scalars.I;
     });
+  // wait for the state (the draft holds 7), bounded generously for a busy machine
+  const deadline = Date.now() + 30_000;
   let value = await saved();
-  for (let i = 0; i < 50 && value !== 7; i++) {
-    await page.waitForTimeout(100);
-    value = await saved();
-  }
+  while (value !== 7 && Date.now() < deadline) value = await saved();
   assert.equal(value, 7, 'the number on screen is the number saved');
 });
