@@ -223,6 +223,8 @@ const ELECTION_TABLES = [
   'integrity_baseline_pending',
   'key_replace_approvals',
   'municipality_keys',
+  'hsb_keys',
+  'csb_candidate_lists',
   'own_key',
   'candidates',
   'affiliations',

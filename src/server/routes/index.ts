@@ -3,6 +3,7 @@ import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { auditRoutes } from './audit.ts';
 import { countRoutes } from './counts.ts';
+import { csbRoutes } from './csb.ts';
 import { documentRoutes } from './documents.ts';
 import { electionRoutes } from './election.ts';
 import { keyRoutes } from './keys.ts';
@@ -42,4 +43,5 @@ export const allRoutes: readonly AnyRoute[] = [
   ...countRoutes,
   ...documentRoutes,
   ...pollingStationRoutes,
+  ...csbRoutes,
 ];

@@ -1,0 +1,189 @@
+/**
+ * The CSB installation (centraal stembureau, issue 10) through the real server with TK2021: the
+ * 110a at the STAAT level, the 20 kieskringen's 230b, the hoofdstembureaus' keys; the 7 shared
+ * kieskring 510c files imported as signed zips, the other 13 kieskringen's figures typed (from the
+ * official 510d's blocks); second entries; 's-Gravenhage's Cast corrected to the 510d's value by the
+ * leader with a reason; phase 3: the 510d and the 520 equal the official files except
+ * kr:CreationDateTime.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expectStatus } from '../support/counts.ts';
+import {
+  importCsbDefinition,
+  importCsbLists,
+  importKieskringZip,
+  hsbCertificate,
+  kieskringZip,
+  official510c,
+  OFFICIAL_510D_FILE,
+  OFFICIAL_520_FILE,
+  tk2021Kieskringen,
+  TK2021_DIR,
+  typedForm,
+  typeKieskring,
+  type CsbKieskring,
+} from '../support/csb.ts';
+import { adminClient, startTestServer, TestClock, userClient, type ApiClient, type TestServer } from '../support/server.ts';
+import { xsdErrors } from '../support/xsd.ts';
+
+const CREATION = /<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/;
+
+function withCreation(ours: Buffer, official: Buffer): Buffer {
+  const m = CREATION.exec(official.toString('utf8'));
+  assert.ok(m);
+  return Buffer.from(ours.toString('utf8').replace(CREATION, m[0]), 'utf8');
+}
+
+function firstDifference(a: Buffer, b: Buffer): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `first difference at byte ${i} (lengths ${a.length}, ${b.length}):\n${a.subarray(Math.max(0, i - 200), i + 80).toString()}\n---\n${b.subarray(Math.max(0, i - 200), i + 80).toString()}`;
+}
+
+describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed kieskringen', () => {
+  let server: TestServer;
+  let admin: ApiClient;
+  let leader: ApiClient;
+  let t1: ApiClient;
+  let t2: ApiClient;
+  let kieskringen: CsbKieskring[];
+  let keys: string[] = [];
+
+  before(async () => {
+    kieskringen = await tk2021Kieskringen();
+    server = await startTestServer({ clock: new TestClock(new Date('2021-03-10T09:00:00Z')) });
+    admin = await adminClient(server);
+    leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
+    t1 = await userClient(server, admin, 'invoer', 'invoer1');
+    t2 = await userClient(server, admin, 'invoer', 'invoer2');
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it('Aanmaken verkiezing at the STAAT level: the stemgebied is Nederland, the units are the 20 kieskringen', async () => {
+    const r = await importCsbDefinition(admin);
+    expectStatus(r, 200, 'definition confirm');
+    assert.deepEqual(r.json.election.stemgebied, { category: 'STAAT', number: 1, name: 'Nederland' });
+    const o = await admin.get('/api/csb');
+    expectStatus(o, 200, 'csb overview');
+    assert.equal(o.json.kieskringen.length, 20);
+    assert.deepEqual(o.json.kieskringen.map((k: { code: string }) => k.code), kieskringen.map((k) => k.code));
+  });
+
+  it('the HSB candidate-lists route is refused at a CSB; phase 2 waits for all 20 kieskringen', async () => {
+    const bytes = readFileSync(path.join(TK2021_DIR, kieskringen[0]!.listsFile));
+    const hsb = await admin.upload('/api/election/candidate-lists/preview', kieskringen[0]!.listsFile, bytes);
+    assert.equal(hsb.status, 409);
+    assert.equal(hsb.json.error.code, 'stemgebied.csb');
+    expectStatus(await importCsbLists(admin, kieskringen[0]!.listsFile), 200, 'lists 1');
+    const phase = await leader.post('/api/phase', { target: 2 });
+    assert.equal(phase.status, 409, phase.text);
+  });
+
+  it('imports the 230b of every kieskring (hash code confirmed) and the HSBs\' public keys', async () => {
+    for (const k of kieskringen.slice(1)) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
+    const wrong = await admin.upload('/api/csb/keys/5', 'hsb1.crt', await hsbCertificate(kieskringen[0]!));
+    assert.equal(wrong.status, 422, wrong.text);
+    assert.equal(wrong.json.error.code, 'key.not_importable');
+    for (const k of kieskringen.filter((x) => x.countFile !== null)) {
+      const r = await admin.upload(`/api/csb/keys/${k.number}`, `hsb${k.number}.crt`, await hsbCertificate(k));
+      expectStatus(r, 200, `key ${k.number}`);
+      keys.push(k.code);
+    }
+    const o = await admin.get('/api/csb');
+    assert.ok(o.json.kieskringen.every((k: { candidateLists: unknown }) => k.candidateLists !== null));
+    expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
+  });
+
+  it('a kieskring zip: refused when tampered with, without the HSB key, or with another HSB\'s signature', async () => {
+    const lelystad = kieskringen.find((k) => k.number === 5)!;
+    const tampered = await kieskringZip(lelystad, { tamper: (b) => Buffer.from(b.toString('utf8').replace('<Cast>', '<Cast>1'), 'utf8') });
+    const r1 = await leader.upload('/api/csb/counts/import', tampered.fileName, tampered.zip);
+    assert.equal(r1.status, 422, r1.text);
+    const other = await kieskringZip(lelystad, { label: 'b' });
+    const r2 = await leader.upload('/api/csb/counts/import', other.fileName, other.zip);
+    assert.equal(r2.status, 422, r2.text);
+    const noKey = kieskringen.find((k) => k.countFile === null)!;
+    const eml = readFileSync(path.join(TK2021_DIR, lelystad.countFile!));
+    const r3 = await leader.upload('/api/csb/counts/import', `Telling_TK2021_kieskring_${noKey.name}.zip`, (await kieskringZip({ ...lelystad, name: noKey.name }, { eml })).zip);
+    assert.equal(r3.status, 422, r3.text);
+    assert.equal(r3.json.error.code, 'import.name_mismatch');
+    const status = await leader.get('/api/csb');
+    assert.equal(status.json.kieskringen.find((k: { code: string }) => k.code === 'HSB5').state, 'empty');
+  });
+
+  it('imports the 7 signed kieskring files as first entry and types them once more; the others are typed twice', async () => {
+    const shape = await t1.get('/api/csb/counts/HSB1/form-shape');
+    expectStatus(shape, 200, 'form shape');
+    assert.equal(shape.json.unitKind, 'kieskring');
+    const keysOfShape = (shape.json.scalars as { key: string }[]).map((s) => s.key);
+    for (const k of kieskringen) {
+      if (k.countFile !== null) {
+        // The second typist types the kieskring's PV (its 510c); for 's-Gravenhage the Cast of the 510d.
+        const total = (await official510c(k.countFile)).total!;
+        const form = typedForm(k.number === 12 ? { ...total, cast: k.block510d.cast } : total, k.lists, keysOfShape);
+        const imp = await importKieskringZip(leader, await kieskringZip(k));
+        expectStatus(imp, 200, `import ${k.code}`);
+        assert.equal(imp.json.state, 'first_done');
+        if (k.number === 12) {
+          // 's-Gravenhage: the 510d's Cast (voters abroad) differs from the 510c; the second entry types it,
+          // the leader takes the second entry over with a reason.
+          const r = await typeKieskring(t1, k.code, form, { confirmDifferent: true });
+          expectStatus(r, 200, `second ${k.code}`);
+          assert.equal(r.json.state, 'differences', r.text.slice(0, 300));
+          const d = await leader.post(`/api/counts/${k.code}/resolve`, {
+            choice: 'second',
+            reason: 'Kiezers buiten Nederland (briefstemmen geteld in Den Haag) opgeteld bij het aantal kiesgerechtigden.',
+          });
+          expectStatus(d, 200, `resolve ${k.code}`);
+          assert.equal(d.json.state, 'complete');
+        } else {
+          const r = await typeKieskring(t1, k.code, form);
+          expectStatus(r, 200, `second ${k.code}`);
+          assert.equal(r.json.state, 'complete', `${k.code}: ${r.text.slice(0, 400)}`);
+        }
+      } else {
+        const form = typedForm(k.block510d, k.lists, keysOfShape);
+        const r1 = await typeKieskring(t1, k.code, form);
+        expectStatus(r1, 200, `first ${k.code}`);
+        assert.equal(r1.json.state, 'first_done', `${k.code}: ${r1.text.slice(0, 400)}`);
+        const r2 = await typeKieskring(t2, k.code, form);
+        expectStatus(r2, 200, `second ${k.code}`);
+        assert.equal(r2.json.state, 'complete', `${k.code}: ${r2.text.slice(0, 400)}`);
+      }
+    }
+    const audit = await leader.get('/api/audit');
+    expectStatus(audit, 200, 'audit');
+    assert.ok(audit.text.includes('counts.resolve.second') && audit.text.includes('Kiezers buiten Nederland'), 'the correction of HSB12, with its reason, is in the audit log');
+  });
+
+  it('phase 3: the 510d and the 520 equal the official files (kr:CreationDateTime aside) and are valid against the XSD', async () => {
+    expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3');
+    const r = await leader.post('/api/csb/documents');
+    expectStatus(r, 200, 'documents');
+    const docs = new Map<string, Buffer>();
+    for (const d of r.json.documents as { id: number; kind: string; fileName: string }[]) {
+      const f = await leader.get(`/api/documents/${d.id}/download`);
+      expectStatus(f, 200, `download ${d.fileName}`);
+      docs.set(d.fileName, f.bytes);
+    }
+    const official520 = readFileSync(path.join(TK2021_DIR, OFFICIAL_520_FILE));
+    const official510d = readFileSync(path.join(TK2021_DIR, OFFICIAL_510D_FILE));
+    const ours520 = docs.get('Resultaat_TK2021.eml.xml');
+    const ours510d = docs.get('Totaaltelling_TK2021.eml.xml');
+    assert.ok(ours520 && ours510d);
+    const a = withCreation(ours520, official520);
+    assert.ok(a.equals(official520), firstDifference(a, official520));
+    const b = withCreation(ours510d, official510d);
+    assert.ok(b.equals(official510d), firstDifference(b, official510d));
+    assert.deepEqual(xsdErrors(ours510d, '510-count-kiesraad-strict.xsd'), []);
+    assert.deepEqual(xsdErrors(ours520, '520-result-kiesraad-strict.xsd'), []);
+    const again = await leader.post('/api/csb/documents');
+    assert.equal(again.status, 409);
+    void keys;
+  });
+});
