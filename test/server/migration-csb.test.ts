@@ -1,0 +1,64 @@
+/**
+ * Migration 7 (the CSB installation) on a database of schema 6 with an HSB election in phase 2: the
+ * election row, the count units and the staged uploads survive unchanged; afterwards an election may
+ * be of stemgebied STAAT and a count unit may be a kieskring ('HSB5'), and nothing else new.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/server/db/database.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/server/db/migrations.ts';
+
+describe('migration 7: the CSB installation', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'uitslag-mig7-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps an HSB database of schema 6 as it was and allows STAAT and kieskring units afterwards', () => {
+    assert.ok(SCHEMA_VERSION >= 7);
+    const file = path.join(dir, 'uitslag.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    for (let v = 0; v < 6; v++) {
+      old.exec(MIGRATIONS[v]!);
+      old.pragma(`user_version = ${v + 1}`);
+    }
+    old.prepare("INSERT INTO users (id, username, full_name, role, password_hash, created_at) VALUES (1, 'leider', 'L', 'verkiezingsleider', 'x', 't')").run();
+    old
+      .prepare(
+        `INSERT INTO election (id, election_id, name, category, subcategory, election_date, number_of_seats, preference_threshold,
+           kieskring_number, kieskring_name, definition_file_name, definition_hash, definition_bytes, definition_json, imported_at,
+           imported_by, stemgebied_category, municipality_number, municipality_name)
+         VALUES (1, 'TK2021', 'TK', 'TK', 'TK', '2021-03-17', 150, 25, 5, 'Lelystad', 'def.xml', 'ab', x'00', '{}', 't', 1, 'KIESKRING', NULL, NULL)`,
+      )
+      .run();
+    old.prepare("INSERT INTO count_units (code, kind, state_json, version, updated_at) VALUES ('0034', 'complete', '{\"kind\":\"complete\"}', 3, 't')").run();
+    old.prepare("INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, created_at, expires_at) VALUES ('u1', 'municipality_key', 1, 'k.crt', x'01', 'h', 't', 't')").run();
+    const before = {
+      election: old.prepare('SELECT * FROM election').all(),
+      units: old.prepare('SELECT * FROM count_units').all(),
+      uploads: old.prepare('SELECT * FROM uploads').all(),
+    };
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.deepEqual(db.prepare('SELECT * FROM election').all(), before.election);
+      assert.deepEqual(db.prepare('SELECT * FROM count_units').all(), before.units);
+      assert.deepEqual(db.prepare('SELECT * FROM uploads').all(), before.uploads);
+      db.prepare("INSERT INTO count_units (code, kind, state_json, version, updated_at) VALUES ('HSB5', 'empty', '{}', 1, 't')").run();
+      for (const bad of ['HSB', 'HSB0', 'HSB5a', 'XSB5', '034']) {
+        assert.throws(() => db.prepare("INSERT INTO count_units (code, kind, state_json, version, updated_at) VALUES (?, 'empty', '{}', 1, 't')").run(bad), /CHECK/, bad);
+      }
+      db.prepare("UPDATE election SET stemgebied_category = 'STAAT', kieskring_number = 1, kieskring_name = 'Nederland'").run();
+      assert.throws(() => db.prepare("UPDATE election SET stemgebied_category = 'WATERSCHAP'").run(), /CHECK/);
+      assert.throws(() => db.prepare("INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, created_at, expires_at) VALUES ('u2', 'other', 1, 'f', x'01', 'h', 't', 't')").run(), /CHECK/);
+      db.prepare("INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, created_at, expires_at) VALUES ('u3', 'kieskring_count', 1, 'f', x'01', 'h', 't', 't')").run();
+    } finally {
+      db.close();
+    }
+  });
+});
