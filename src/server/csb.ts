@@ -115,7 +115,7 @@ export function kieskringenWithoutLists(ctx: AppContext, e: ElectionRow): Kieskr
 
 /** A CSB installation with the 230b of every kieskring imported (what phase 2 needs). */
 export function csbListsComplete(ctx: AppContext): boolean {
-  const e = ctx.db.prepare("SELECT 1 FROM election WHERE id = 1 AND stemgebied_category = 'STAAT'").get();
+  const e = ctx.db.prepare('SELECT 1 FROM election WHERE id = 1 AND staat = 1').get();
   if (!e) return false;
   return kieskringenWithoutLists(ctx, requireElection(ctx)).length === 0;
 }

@@ -54,7 +54,8 @@ export function electionRow(ctx: AppContext): ElectionRow | undefined {
   return ctx.db
     .prepare(
       `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
-              preference_threshold, kieskring_number, kieskring_name, stemgebied_category, municipality_number,
+              preference_threshold, kieskring_number, kieskring_name,
+              CASE WHEN staat = 1 THEN 'STAAT' ELSE stemgebied_category END AS stemgebied_category, municipality_number,
               municipality_name, definition_file_name, definition_hash,
               definition_json, imported_at
        FROM election WHERE id = 1`,

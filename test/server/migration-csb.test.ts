@@ -1,7 +1,7 @@
 /**
  * Migration 7 (the CSB installation) on a database of schema 6 with an HSB election in phase 2: the
- * election row, the count units and the staged uploads survive unchanged; afterwards an election may
- * be of stemgebied STAAT and a count unit may be a kieskring ('HSB5'), and nothing else new.
+ * election row (with staat = 0), the count units and the staged uploads survive unchanged; afterwards an
+ * election may be marked as the CSB's (staat = 1) and a count unit may be a kieskring ('HSB5'), and nothing else new.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,15 +46,19 @@ describe('migration 7: the CSB installation', () => {
     const db = openDatabase(file);
     try {
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      assert.deepEqual(db.prepare('SELECT * FROM election').all(), before.election);
+      assert.deepEqual(
+        db.prepare('SELECT * FROM election').all(),
+        before.election.map((r) => ({ ...(r as object), staat: 0 })),
+      );
       assert.deepEqual(db.prepare('SELECT * FROM count_units').all(), before.units);
       assert.deepEqual(db.prepare('SELECT * FROM uploads').all(), before.uploads);
       db.prepare("INSERT INTO count_units (code, kind, state_json, version, updated_at) VALUES ('HSB5', 'empty', '{}', 1, 't')").run();
       for (const bad of ['HSB', 'HSB0', 'HSB5a', 'XSB5', '034']) {
         assert.throws(() => db.prepare("INSERT INTO count_units (code, kind, state_json, version, updated_at) VALUES (?, 'empty', '{}', 1, 't')").run(bad), /CHECK/, bad);
       }
-      db.prepare("UPDATE election SET stemgebied_category = 'STAAT', kieskring_number = 1, kieskring_name = 'Nederland'").run();
-      assert.throws(() => db.prepare("UPDATE election SET stemgebied_category = 'WATERSCHAP'").run(), /CHECK/);
+      assert.deepEqual(db.prepare('SELECT staat FROM election').get(), { staat: 0 });
+      db.prepare("UPDATE election SET staat = 1, kieskring_number = 1, kieskring_name = 'Nederland'").run();
+      assert.throws(() => db.prepare('UPDATE election SET staat = 2').run(), /CHECK/);
       assert.throws(() => db.prepare("INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, created_at, expires_at) VALUES ('u2', 'other', 1, 'f', x'01', 'h', 't', 't')").run(), /CHECK/);
       db.prepare("INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, created_at, expires_at) VALUES ('u3', 'kieskring_count', 1, 'f', x'01', 'h', 't', 't')").run();
     } finally {

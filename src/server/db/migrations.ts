@@ -317,41 +317,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE integrity_baseline_pending (id INTEGER PRIMARY KEY CHECK (id = 1));
   INSERT INTO integrity_baseline_pending (id) SELECT 1 WHERE EXISTS (SELECT 1 FROM count_units WHERE kind = 'complete');
   `,
-  // 7: the CSB installation (centraal stembureau, stemgebied STAAT): the election may be of category
-  // STAAT (kieskring_number/kieskring_name then hold the STAAT region, e.g. 1 'Nederland'); count
-  // units may be kieskringen ('HSB1'..'HSB20', as the 510d's ReportingUnitVotes Ids); the 230b of every
-  // kieskring; the hoofdstembureaus' public keys; uploads of those keys and of kieskring count zips.
+  // 7: the CSB installation (centraal stembureau, stemgebied STAAT): `election.staat` = 1 marks it
+  // (kieskring_number/kieskring_name then hold the STAAT region, 1 'Nederland'; stemgebied_category
+  // keeps its old CHECK and stays 'KIESKRING', state.ts reads the row as 'STAAT': added as a column so
+  // that no other column of election is rebuilt); count units may be kieskringen ('HSB1'..'HSB20', as
+  // the 510d's ReportingUnitVotes Ids); the 230b of every kieskring; the hoofdstembureaus' public keys;
+  // uploads of those keys and of kieskring count zips.
   `
-  CREATE TABLE election_v7 (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    election_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    category TEXT NOT NULL,
-    subcategory TEXT NOT NULL,
-    election_date TEXT NOT NULL,
-    nomination_date TEXT,
-    number_of_seats INTEGER NOT NULL,
-    preference_threshold INTEGER NOT NULL,
-    kieskring_number INTEGER NOT NULL,
-    kieskring_name TEXT NOT NULL,
-    definition_file_name TEXT NOT NULL,
-    definition_hash TEXT NOT NULL,
-    definition_bytes BLOB NOT NULL,
-    definition_json TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    imported_by INTEGER NOT NULL REFERENCES users(id),
-    stemgebied_category TEXT NOT NULL DEFAULT 'KIESKRING' CHECK (stemgebied_category IN ('KIESKRING', 'GEMEENTE', 'STAAT')),
-    municipality_number INTEGER,
-    municipality_name TEXT
-  );
-  INSERT INTO election_v7 SELECT id, election_id, name, category, subcategory, election_date, nomination_date,
-    number_of_seats, preference_threshold, kieskring_number, kieskring_name, definition_file_name, definition_hash,
-    definition_bytes, definition_json, imported_at, imported_by, stemgebied_category, municipality_number,
-    municipality_name FROM election;
-  DROP TABLE election;
-  ALTER TABLE election_v7 RENAME TO election;
+  ALTER TABLE election ADD COLUMN staat INTEGER NOT NULL DEFAULT 0 CHECK (staat IN (0, 1));
 
-  CREATE TABLE count_units_v7 (
+  CREATE TABLE count_units_csb (
     code TEXT PRIMARY KEY CHECK (code GLOB '[0-9][0-9][0-9][0-9]'
       OR (code GLOB 'SB[1-9]*' AND substr(code, 3) NOT GLOB '*[^0-9]*')
       OR (code GLOB 'HSB[1-9]*' AND substr(code, 4) NOT GLOB '*[^0-9]*')),
@@ -363,14 +338,14 @@ export const MIGRATIONS: readonly string[] = [
     version INTEGER NOT NULL,
     updated_at TEXT NOT NULL
   );
-  INSERT INTO count_units_v7 (code, kind, claimed_by, state_json, meta_json, version, updated_at)
+  INSERT INTO count_units_csb (code, kind, claimed_by, state_json, meta_json, version, updated_at)
     SELECT code, kind, claimed_by, state_json, meta_json, version, updated_at FROM count_units;
   DROP TABLE count_units;
-  ALTER TABLE count_units_v7 RENAME TO count_units;
+  ALTER TABLE count_units_csb RENAME TO count_units;
   CREATE INDEX count_units_kind ON count_units(kind);
   CREATE INDEX count_units_claimed_by ON count_units(claimed_by);
 
-  CREATE TABLE uploads_v7 (
+  CREATE TABLE uploads_csb (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('definition', 'candidate_lists', 'municipality_key', 'hsb_key', 'kieskring_count')),
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -381,9 +356,9 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
   );
-  INSERT INTO uploads_v7 SELECT id, kind, user_id, file_name, bytes, hash, context_json, created_at, expires_at FROM uploads;
+  INSERT INTO uploads_csb SELECT id, kind, user_id, file_name, bytes, hash, context_json, created_at, expires_at FROM uploads;
   DROP TABLE uploads;
-  ALTER TABLE uploads_v7 RENAME TO uploads;
+  ALTER TABLE uploads_csb RENAME TO uploads;
 
   CREATE TABLE csb_candidate_lists (
     kieskring INTEGER PRIMARY KEY CHECK (kieskring > 0),

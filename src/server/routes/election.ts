@@ -230,7 +230,8 @@ export const electionRoutes = [
             preferenceThreshold: def.preferenceThreshold,
             kieskringNumber: kieskring.number,
             kieskringName: kieskring.name,
-            stemgebiedCategory: chosen.category,
+            // The CSB is marked by election.staat (migration 7), set below.
+            stemgebiedCategory: chosen.category === 'STAAT' ? 'KIESKRING' : chosen.category,
             municipalityNumber: municipality?.number ?? null,
             municipalityName: municipality?.name ?? null,
             fileName: upload.file_name,
@@ -240,6 +241,7 @@ export const electionRoutes = [
             at: now.toISOString(),
             by: user!.id,
           });
+        if (staat) ctx.db.prepare('UPDATE election SET staat = 1 WHERE id = 1').run();
         const insert = ctx.db.prepare(
           `INSERT INTO regions (category, number, name, superior_category, superior_number, committee_category, committee_name)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
