@@ -144,7 +144,7 @@ export interface KieskringFile {
 export function kieskringPartOfName(name: string, ext: '.zip' | '.eml.xml'): string | null {
   const re = ext === '.zip' ? /^Telling_[^_]+_kieskring_(.+?)(?: \(\d+\))?\.zip$/i : /^Telling_[^_]+_kieskring_(.+?)\.eml\.xml$/i;
   const m = re.exec(name);
-  return m ? m[1]! : null;
+  return m?.[1] ?? null;
 }
 
 /** The HSB's public key of a kieskring. */
@@ -232,7 +232,8 @@ export async function readKieskringZip(ctx: AppContext, e: ElectionRow, zipBytes
     refuse('import.unknown_reason', `${where}: het bestand bevat ${unknown.map((r) => `"${r}"`).join(', ')}; deze verkiezing kent dat niet (${rules.description}).`);
   }
   const problems = arithmeticProblems(total);
-  if (problems.length > 0) refuse('import.sums', `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}`);
+  const problem = problems[0];
+  if (problem !== undefined) refuse('import.sums', `De aantallen in het bestand tellen niet op (${where}): ${problem.message}`);
   const hash = emlHash(eml, { maxBytes: MAX_EML_BYTES });
   if (!hash.ok) throw ApiError.from(422, hash);
   return {
@@ -252,8 +253,21 @@ export async function readKieskringZip(ctx: AppContext, e: ElectionRow, zipBytes
 // Phase 3: the 510d and the 520
 // ---------------------------------------------------------------------------------------------
 
+export interface CsbFile {
+  readonly kind: 'eml510d' | 'eml520';
+  readonly fileName: string;
+  readonly bytes: Buffer;
+}
+
 export type CsbOutcome =
-  | { readonly kind: 'result'; readonly result: NationalResult; readonly files: readonly { readonly kind: 'eml510d' | 'eml520'; readonly fileName: string; readonly bytes: Buffer }[] }
+  | {
+      readonly kind: 'result';
+      readonly result: NationalResult;
+      /** The 510d (whose hash the document set carries). */
+      readonly count: CsbFile;
+      /** The 510d, then the 520. */
+      readonly files: readonly CsbFile[];
+    }
   | { readonly kind: 'lots'; readonly message: string; readonly between: readonly string[] };
 
 /**
@@ -306,12 +320,7 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     domain: { id: String(staat?.number ?? e.kieskring_number), name: staat?.name ?? e.kieskring_name },
   };
   const result = r.value.result;
-  return {
-    kind: 'result',
-    result,
-    files: [
-      { kind: 'eml510d', fileName: `Totaaltelling_${e.election_id}.eml.xml`, bytes: writeEml510d({ ...input, creationDateTime }, result, blocks) },
-      { kind: 'eml520', fileName: `Resultaat_${e.election_id}.eml.xml`, bytes: writeEml520({ ...input, creationDateTime }, result) },
-    ],
-  };
+  const count: CsbFile = { kind: 'eml510d', fileName: `Totaaltelling_${e.election_id}.eml.xml`, bytes: writeEml510d({ ...input, creationDateTime }, result, blocks) };
+  const outcome: CsbFile = { kind: 'eml520', fileName: `Resultaat_${e.election_id}.eml.xml`, bytes: writeEml520({ ...input, creationDateTime }, result) };
+  return { kind: 'result', result, count, files: [count, outcome] };
 }

@@ -50,7 +50,12 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
   let t1: ApiClient;
   let t2: ApiClient;
   let kieskringen: CsbKieskring[];
-  let keys: string[] = [];
+  const keys: string[] = [];
+  const first = (): CsbKieskring => {
+    const k = kieskringen[0];
+    assert.ok(k);
+    return k;
+  };
 
   before(async () => {
     kieskringen = await tk2021Kieskringen();
@@ -75,18 +80,18 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
   });
 
   it('the HSB candidate-lists route is refused at a CSB; phase 2 waits for all 20 kieskringen', async () => {
-    const bytes = readFileSync(path.join(TK2021_DIR, kieskringen[0]!.listsFile));
-    const hsb = await admin.upload('/api/election/candidate-lists/preview', kieskringen[0]!.listsFile, bytes);
+    const bytes = readFileSync(path.join(TK2021_DIR, first().listsFile));
+    const hsb = await admin.upload('/api/election/candidate-lists/preview', first().listsFile, bytes);
     assert.equal(hsb.status, 409);
     assert.equal(hsb.json.error.code, 'stemgebied.csb');
-    expectStatus(await importCsbLists(admin, kieskringen[0]!.listsFile), 200, 'lists 1');
+    expectStatus(await importCsbLists(admin, first().listsFile), 200, 'lists 1');
     const phase = await leader.post('/api/phase', { target: 2 });
     assert.equal(phase.status, 409, phase.text);
   });
 
   it('imports the 230b of every kieskring (hash code confirmed) and the HSBs\' public keys', async () => {
     for (const k of kieskringen.slice(1)) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
-    const wrong = await admin.upload('/api/csb/keys/5', 'hsb1.crt', await hsbCertificate(kieskringen[0]!));
+    const wrong = await admin.upload('/api/csb/keys/5', 'hsb1.crt', await hsbCertificate(first()));
     assert.equal(wrong.status, 422, wrong.text);
     assert.equal(wrong.json.error.code, 'key.not_importable');
     for (const k of kieskringen.filter((x) => x.countFile !== null)) {
@@ -100,15 +105,17 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
   });
 
   it('a kieskring zip: refused when tampered with, without the HSB key, or with another HSB\'s signature', async () => {
-    const lelystad = kieskringen.find((k) => k.number === 5)!;
+    const lelystad = kieskringen.find((k) => k.number === 5);
+    assert.ok(lelystad?.countFile);
     const tampered = await kieskringZip(lelystad, { tamper: (b) => Buffer.from(b.toString('utf8').replace('<Cast>', '<Cast>1'), 'utf8') });
     const r1 = await leader.upload('/api/csb/counts/import', tampered.fileName, tampered.zip);
     assert.equal(r1.status, 422, r1.text);
     const other = await kieskringZip(lelystad, { label: 'b' });
     const r2 = await leader.upload('/api/csb/counts/import', other.fileName, other.zip);
     assert.equal(r2.status, 422, r2.text);
-    const noKey = kieskringen.find((k) => k.countFile === null)!;
-    const eml = readFileSync(path.join(TK2021_DIR, lelystad.countFile!));
+    const noKey = kieskringen.find((k) => k.countFile === null);
+    assert.ok(noKey);
+    const eml = readFileSync(path.join(TK2021_DIR, lelystad.countFile));
     const r3 = await leader.upload('/api/csb/counts/import', `Telling_TK2021_kieskring_${noKey.name}.zip`, (await kieskringZip({ ...lelystad, name: noKey.name }, { eml })).zip);
     assert.equal(r3.status, 422, r3.text);
     assert.equal(r3.json.error.code, 'import.name_mismatch');
@@ -124,7 +131,8 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     for (const k of kieskringen) {
       if (k.countFile !== null) {
         // The second typist types the kieskring's PV (its 510c); for 's-Gravenhage the Cast of the 510d.
-        const total = (await official510c(k.countFile)).total!;
+        const total = (await official510c(k.countFile)).total;
+        assert.ok(total, `${k.countFile} has a TotalVotes`);
         const form = typedForm(k.number === 12 ? { ...total, cast: k.block510d.cast } : total, k.lists, keysOfShape);
         const imp = await importKieskringZip(leader, await kieskringZip(k));
         expectStatus(imp, 200, `import ${k.code}`);

@@ -21,8 +21,8 @@ describe('migration 7: the CSB installation', () => {
     const file = path.join(dir, 'uitslag.db');
     const old = new Database(file);
     old.pragma('foreign_keys = ON');
-    for (let v = 0; v < 6; v++) {
-      old.exec(MIGRATIONS[v]!);
+    for (const [v, sql] of MIGRATIONS.slice(0, 6).entries()) {
+      old.exec(sql);
       old.pragma(`user_version = ${v + 1}`);
     }
     old.prepare("INSERT INTO users (id, username, full_name, role, password_hash, created_at) VALUES (1, 'leider', 'L', 'verkiezingsleider', 'x', 't')").run();

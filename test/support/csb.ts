@@ -87,7 +87,8 @@ export async function kieskringZip(
   k: { number: number; name: string; countFile: string | null },
   opts: { eml?: Buffer; label?: string; tamper?: (eml: Buffer) => Buffer } = {},
 ): Promise<{ zip: Buffer; fileName: string; eml: Buffer }> {
-  const bytes = opts.eml ?? readFileSync(path.join(TK2021_DIR, k.countFile!));
+  const bytes = opts.eml ?? (k.countFile !== null ? readFileSync(path.join(TK2021_DIR, k.countFile)) : null);
+  assert.ok(bytes, `kieskring ${k.number} has no shared 510c; pass the EML`);
   const key = await testKeyPair(opts.label ?? 'a');
   const cert = await hsbCertificate(k, opts.label ?? 'a');
   const emlName = transferEmlName('TK2021', 'kieskring', k.name);
@@ -103,7 +104,9 @@ export async function kieskringZip(
 export function groupsOf(bytes: Buffer, hidden: readonly number[]): [string, string] {
   const h = emlHash(bytes);
   const g = hashGroups(h.ok ? h.value.hex : sha256Hex(bytes));
-  return [g[hidden[0]!]!, g[hidden[1]!]!];
+  const [a, b] = hidden.map((i) => g[i]);
+  assert.ok(a !== undefined && b !== undefined, `hidden groups ${hidden.join(', ')}`);
+  return [a, b];
 }
 
 /** Aanmaken verkiezing at the STAAT level. */

@@ -46,6 +46,18 @@ const KieskringNumber = z.object({ kieskring: z.coerce.number().int().positive()
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Groups = z.tuple([z.string().max(20), z.string().max(20)]);
 
+/** The session user of a route with a permission (the route table guarantees one). */
+function signedIn(u: SessionUser | null): SessionUser {
+  if (u === null) throw new Error('unreachable: a route with a permission always has a user');
+  return u;
+}
+
+/** The uploaded file of a multipart route (the route table guarantees one). */
+function uploaded<T>(f: T | null): T {
+  if (f === null) throw new Error('unreachable: a multipart route always has a file');
+  return f;
+}
+
 function userRef(u: SessionUser): UserRef {
   return { id: u.id, username: u.username, role: u.role };
 }
@@ -125,7 +137,7 @@ export const csbRoutes = [
     handler: ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       requirePhase1(ctx, 'Kandidatenlijsten importeren');
-      const f = file!;
+      const f = uploaded(file);
       const lists = readCandidateLists(f.bytes, { maxBytes: MAX_EML_BYTES });
       if (!lists.ok) throw ApiError.from(422, lists);
       const kieskring = Number(lists.value.contestId);
@@ -134,7 +146,7 @@ export const csbRoutes = [
       const hash = emlHash(f.bytes, { maxBytes: MAX_EML_BYTES });
       if (!hash.ok) throw ApiError.from(422, hash);
       const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
-      const uploadId = stageUpload(ctx, 'candidate_lists', user!, f, hash.value.hex, { hiddenGroups: hidden, csbKieskring: kieskring }, now);
+      const uploadId = stageUpload(ctx, 'candidate_lists', signedIn(user), f, hash.value.hex, { hiddenGroups: hidden, csbKieskring: kieskring }, now);
       return {
         uploadId,
         fileName: f.fileName,
@@ -156,7 +168,7 @@ export const csbRoutes = [
     body: z.object({ uploadId: UploadId, groups: Groups }),
     handler: ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
-      const upload = findUpload(ctx, body.uploadId, 'candidate_lists', user!, now);
+      const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
       const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; csbKieskring?: number };
       if (context.csbKieskring === undefined) throw new ApiError(409, 'upload.other_kind', 'Deze upload is niet voor het centraal stembureau. Upload het bestand opnieuw.');
       const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
@@ -164,7 +176,7 @@ export const csbRoutes = [
         if (check.code === 'hash.format') throw ApiError.from(400, check);
         ctx.db.transaction(() => {
           deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(user!), 'election.candidate_lists.hash_mismatch', {
+          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'election.candidate_lists.hash_mismatch', {
             fileName: upload.file_name,
             kieskring: context.csbKieskring,
             hiddenGroups: context.hiddenGroups.map((i) => i + 1),
@@ -185,8 +197,8 @@ export const csbRoutes = [
              ON CONFLICT(kieskring) DO UPDATE SET file_name = excluded.file_name, hash = excluded.hash, bytes = excluded.bytes,
                contest_name = excluded.contest_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
           )
-          .run(kieskring, upload.file_name, upload.hash, upload.bytes, lists.value.contestName, now.toISOString(), user!.id);
-        writeAudit(ctx.db, now, actorOf(user!), previous ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
+          .run(kieskring, upload.file_name, upload.hash, upload.bytes, lists.value.contestName, now.toISOString(), signedIn(user).id);
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), previous ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
           fileName: upload.file_name,
           hash: formatHash(upload.hash),
           kieskring,
@@ -213,7 +225,7 @@ export const csbRoutes = [
       const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
       const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
       if (!k) throw new ApiError(404, 'region.not_found', `Kieskring ${params.kieskring} komt niet voor in deze verkiezing.`);
-      const f = file!;
+      const f = uploaded(file);
       const info = parseCertificate(f.bytes, now);
       if (!info.ok) throw ApiError.from(422, info);
       const reasons = [
@@ -243,9 +255,9 @@ export const csbRoutes = [
             pem: info.value.pem,
             fileName: f.fileName,
             at: now.toISOString(),
-            by: user!.id,
+            by: signedIn(user).id,
           });
-        writeAudit(ctx.db, now, actorOf(user!), existing ? 'key.hsb.replace' : 'key.hsb.import', {
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), existing ? 'key.hsb.replace' : 'key.hsb.import', {
           kieskring: k.number,
           name: k.name,
           fileName: f.fileName,
@@ -275,7 +287,7 @@ export const csbRoutes = [
     params: KieskringCode,
     handler: ({ ctx, user, params, now }) => {
       const { lists } = formShapeOf(ctx, params.code);
-      const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'claim', user: userRef(user!) }, now });
+      const t = applyUnitAction(ctx, { code: params.code, user: signedIn(user), action: { type: 'claim', user: userRef(signedIn(user)) }, now });
       const d = currentDraft(t.state);
       const entry = t.outcome.kind === 'claimed' ? t.outcome.entry : t.state.kind === 'second_in_progress' ? 2 : 1;
       return { entry, form: d?.form ?? emptyForm(lists), state: t.state.kind };
@@ -295,8 +307,8 @@ export const csbRoutes = [
       checkFormShape(form, lists);
       const t = applyUnitAction(ctx, {
         code: params.code,
-        user: user!,
-        action: { type: 'save', user: userRef(user!), form, ...(body.seq !== undefined ? { seq: body.seq } : {}) },
+        user: signedIn(user),
+        action: { type: 'save', user: userRef(signedIn(user)), form, ...(body.seq !== undefined ? { seq: body.seq } : {}) },
         now,
       });
       if (t.outcome.kind === 'stale') return { saved: false, stale: true, checks: [] };
@@ -322,10 +334,10 @@ export const csbRoutes = [
       checkFormShape(form, lists);
       const t = applyUnitAction(ctx, {
         code: params.code,
-        user: user!,
+        user: signedIn(user),
         action: {
           type: 'submit',
-          user: userRef(user!),
+          user: userRef(signedIn(user)),
           form,
           acknowledged: body.acknowledged,
           ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
@@ -348,10 +360,10 @@ export const csbRoutes = [
     handler: async ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       requirePhase2(ctx);
-      const f = file!;
+      const f = uploaded(file);
       const v = await readKieskringZip(ctx, e, f.bytes, f.fileName);
       const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
-      const uploadId = stageUpload(ctx, 'kieskring_count', user!, f, v.hashHex, { hiddenGroups: hidden, code: v.kieskring.code }, now);
+      const uploadId = stageUpload(ctx, 'kieskring_count', signedIn(user), f, v.hashHex, { hiddenGroups: hidden, code: v.kieskring.code }, now);
       return {
         uploadId,
         fileName: f.fileName,
@@ -374,14 +386,14 @@ export const csbRoutes = [
     body: z.object({ uploadId: UploadId, groups: Groups, acknowledged: Acknowledged.default([]) }),
     handler: async ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
-      const upload = findUpload(ctx, body.uploadId, 'kieskring_count', user!, now);
+      const upload = findUpload(ctx, body.uploadId, 'kieskring_count', signedIn(user), now);
       const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; code: string };
       const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
       if (!check.ok) {
         if (check.code === 'hash.format') throw ApiError.from(400, check);
         ctx.db.transaction(() => {
           deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(user!), 'counts.import.hash_mismatch', {
+          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'counts.import.hash_mismatch', {
             code: context.code,
             fileName: upload.file_name,
             hiddenGroups: context.hiddenGroups.map((i) => i + 1),
@@ -402,8 +414,8 @@ export const csbRoutes = [
           }
           const transition = applyUnitAction(ctx, {
             code: v.kieskring.code,
-            user: user!,
-            action: { type: 'import', user: userRef(user!), form: v.form, acknowledged: body.acknowledged },
+            user: signedIn(user),
+            action: { type: 'import', user: userRef(signedIn(user)), form: v.form, acknowledged: body.acknowledged },
             now,
             details: {
               fileName: upload.file_name,
@@ -419,7 +431,7 @@ export const csbRoutes = [
           });
           ctx.db
             .prepare('INSERT INTO imported_count_files (code, file_name, size, sha256, bytes, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(v.kieskring.code, upload.file_name, upload.bytes.length, zipSha256, upload.bytes, now.toISOString(), user!.id);
+            .run(v.kieskring.code, upload.file_name, upload.bytes.length, zipSha256, upload.bytes, now.toISOString(), signedIn(user).id);
           deleteUpload(ctx, upload.id);
           return transition;
         })
@@ -442,22 +454,21 @@ export const csbRoutes = [
       const creationDateTime = localDateTime(now);
       const out = csbResult(ctx, creationDateTime);
       if (out.kind === 'lots') {
-        ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(user!), 'csb.lots_required', { message: out.message, between: out.between }))();
+        ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lots_required', { message: out.message, between: out.between }))();
         throw new ApiError(409, 'csb.lots', out.message, undefined, { between: out.between });
       }
       const at = now.toISOString();
       const setId = ctx.db.transaction(() => {
-        const eml510d = out.files.find((f) => f.kind === 'eml510d')!;
         const id = Number(
           ctx.db
             .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
-            .run(at, user!.id, creationDateTime, sha256Hex(eml510d.bytes)).lastInsertRowid,
+            .run(at, signedIn(user).id, creationDateTime, sha256Hex(out.count.bytes)).lastInsertRowid,
         );
         const insert = ctx.db.prepare(
           'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         );
         for (const f of out.files) insert.run(id, f.kind, f.fileName, 'application/xml', f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
-        writeAudit(ctx.db, now, actorOf(user!), 'csb.documents.create', {
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.documents.create', {
           setId: id,
           creationDateTime,
           files: out.files.map((f) => ({ fileName: f.fileName, sha256: sha256Hex(f.bytes) })),
