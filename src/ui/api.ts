@@ -37,9 +37,13 @@ export interface Election {
   candidateLists: null | { fileName: string; hash: string; lists: number; candidates: number };
 }
 
-/** The installation's stemgebied: a kieskring (an HSB installation) or a municipality (a gemeente installation). */
+/**
+ * The installation's stemgebied: a kieskring (an HSB installation), a municipality (a gemeente
+ * installation) or the STAAT (the centraal stembureau, CSB).
+ */
 export type Stemgebied =
   | { category: 'KIESKRING'; number: number | string; name: string }
+  | { category: 'STAAT'; number: number | string; name: string }
   | { category: 'GEMEENTE'; number: number | string; code: string; name: string; kieskring: { number: number | string; name: string } };
 
 /** What a reporting unit of phase 2 is: a municipality (HSB) or a polling station (gemeente). */
@@ -59,6 +63,8 @@ export interface DefinitionPreview {
   electionDate: string;
   numberOfSeats: number;
   kieskringen: { number: number | string; name: string }[];
+  /** The 110a's STAAT region (the centraal stembureau's stemgebied); absent on older servers. */
+  staat?: { number: number | string; name: string } | null;
   /** Every municipality of the 110a (a gemeente installation chooses one); absent on older servers. */
   municipalities?: { number: number | string; code: string; name: string; kieskring: number | string }[];
 }
