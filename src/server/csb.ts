@@ -15,6 +15,8 @@ import { fileNamePart, kieskringen, type CandidateLists } from '../domain/electi
 import { countsToForm, formToCounts, type EntryForm } from '../domain/entry.ts';
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
 import { nationalResult, type NationalResult } from '../domain/seats/national.ts';
+import { seatParameters } from '../domain/seats/parameters.ts';
+import { resultCsv } from '../reports/resultCsv.ts';
 import { readCandidateLists } from '../eml/eml230b.ts';
 import { readEml510 } from '../eml/eml510read.ts';
 import { emlHash } from '../eml/hash.ts';
@@ -254,7 +256,7 @@ export async function readKieskringZip(ctx: AppContext, e: ElectionRow, zipBytes
 // ---------------------------------------------------------------------------------------------
 
 export interface CsbFile {
-  readonly kind: 'eml510d' | 'eml520';
+  readonly kind: 'eml510d' | 'eml520' | 'csv';
   readonly fileName: string;
   readonly bytes: Buffer;
 }
@@ -265,7 +267,7 @@ export type CsbOutcome =
       readonly result: NationalResult;
       /** The 510d (whose hash the document set carries). */
       readonly count: CsbFile;
-      /** The 510d, then the 520. */
+      /** The 510d, the 520, the CSV of the result. */
       readonly files: readonly CsbFile[];
     }
   | { readonly kind: 'lots'; readonly message: string; readonly between: readonly string[] };
@@ -322,5 +324,18 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
   const result = r.value.result;
   const count: CsbFile = { kind: 'eml510d', fileName: `Totaaltelling_${e.election_id}.eml.xml`, bytes: writeEml510d({ ...input, creationDateTime }, result, blocks) };
   const outcome: CsbFile = { kind: 'eml520', fileName: `Resultaat_${e.election_id}.eml.xml`, bytes: writeEml520({ ...input, creationDateTime }, result) };
-  return { kind: 'result', result, count, files: [count, outcome] };
+  const params = seatParameters(e.category, e.number_of_seats);
+  if (!params.ok) throw ApiError.from(422, params);
+  const csv: CsbFile = {
+    kind: 'csv',
+    fileName: `uitslag_${e.election_id}.csv`,
+    bytes: resultCsv(result, {
+      electionName: e.name,
+      electionDate: e.election_date,
+      areaName: input.domain.name,
+      kieskringLists: lists,
+      preferenceThreshold: params.value.preferenceThreshold,
+    }),
+  };
+  return { kind: 'result', result, count, files: [count, outcome, csv] };
 }

@@ -4,7 +4,7 @@
  * kieskring 510c files imported as signed zips, the other 13 kieskringen's figures typed (from the
  * official 510d's blocks); second entries; 's-Gravenhage's Cast corrected to the 510d's value by the
  * leader with a reason; phase 3: the 510d and the 520 equal the official files except
- * kr:CreationDateTime.
+ * kr:CreationDateTime; the CSV of the result is among the documents.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -190,6 +190,10 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     assert.ok(b.equals(official510d), firstDifference(b, official510d));
     assert.deepEqual(xsdErrors(ours510d, '510-count-kiesraad-strict.xsd'), []);
     assert.deepEqual(xsdErrors(ours520, '520-result-kiesraad-strict.xsd'), []);
+    // The CSV of the result: the seats of the 520 (VVD 34 …).
+    const csv = docs.get('uitslag_TK2021.csv');
+    assert.ok(csv);
+    assert.match(csv.toString('utf8'), /\n"1";"VVD";"2279130";"[0-9]+";"[0-9]+";"34"\n/);
     const again = await leader.post('/api/csb/documents');
     assert.equal(again.status, 409);
     void keys;

@@ -467,7 +467,9 @@ export const csbRoutes = [
         const insert = ctx.db.prepare(
           'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         );
-        for (const f of out.files) insert.run(id, f.kind, f.fileName, 'application/xml', f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
+        for (const f of out.files) {
+          insert.run(id, f.kind, f.fileName, f.kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/xml', f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
+        }
         writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.documents.create', {
           setId: id,
           creationDateTime,
