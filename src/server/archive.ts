@@ -223,6 +223,7 @@ const ELECTION_TABLES = [
   'integrity_baseline_pending',
   'key_replace_approvals',
   'municipality_keys',
+  'csb_lots',
   'hsb_keys',
   'csb_candidate_lists',
   'own_key',

@@ -14,6 +14,8 @@ import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
 import { fileNamePart, kieskringen, type CandidateLists } from '../domain/election.ts';
 import { countsToForm, formToCounts, type EntryForm } from '../domain/entry.ts';
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
+import type { DrawnLot } from '../domain/seats/allocate.ts';
+import type { DrawnCandidateLot } from '../domain/seats/candidates.ts';
 import { nationalResult, type NationalResult } from '../domain/seats/national.ts';
 import { seatParameters } from '../domain/seats/parameters.ts';
 import { resultCsv } from '../reports/resultCsv.ts';
@@ -270,7 +272,41 @@ export type CsbOutcome =
       /** The 510d, the 520, the CSV of the result. */
       readonly files: readonly CsbFile[];
     }
-  | { readonly kind: 'lots'; readonly message: string; readonly between: readonly string[] };
+  | { readonly kind: 'lots'; readonly message: string; readonly lot: RequiredLot };
+
+/** The lot the law asks for now: over the seats (lists) or, within a list, over its lists or candidates. */
+export interface RequiredLot {
+  readonly kind: 'seats' | 'candidates';
+  /** For a lot within a list (kind 'candidates'). */
+  readonly listNumber: number | null;
+  readonly stage: string;
+  /** List numbers (seats), group lists or person keys (candidates). */
+  readonly between: readonly string[];
+  /** How many of them the lot designates. */
+  readonly seats: number;
+}
+
+interface LotRow {
+  kind: 'seats' | 'candidates';
+  list_number: number | null;
+  stage: string;
+  between_json: string;
+  drawn_json: string;
+}
+
+/** The drawn lots entered so far, in the order they were asked for. */
+function drawnLots(ctx: AppContext): { seatLots: DrawnLot[]; candidateLots: Map<number, DrawnCandidateLot[]> } {
+  const rows = ctx.db.prepare('SELECT kind, list_number, stage, between_json, drawn_json FROM csb_lots WHERE voided_at IS NULL ORDER BY id').all() as LotRow[];
+  const seatLots: DrawnLot[] = [];
+  const candidateLots = new Map<number, DrawnCandidateLot[]>();
+  for (const r of rows) {
+    const between = JSON.parse(r.between_json) as string[];
+    const drawn = JSON.parse(r.drawn_json) as string[];
+    if (r.kind === 'seats' || r.list_number === null) seatLots.push({ stage: r.stage as DrawnLot['stage'], between, drawn });
+    else candidateLots.set(r.list_number, [...(candidateLots.get(r.list_number) ?? []), { stage: r.stage as DrawnCandidateLot['stage'], between, drawn }]);
+  }
+  return { seatLots, candidateLots };
+}
 
 /**
  * The national result from the agreed forms of every kieskring (each complete), with the 510d
@@ -295,11 +331,14 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     counts.set(k.number, c);
     blocks.push({ number: k.number, name: k.name, lists: l, counts: c });
   }
+  const { seatLots, candidateLots } = drawnLots(ctx);
   const r = nationalResult({
     category: e.category,
     seats: e.number_of_seats,
     kieskringen: [...lists].map(([kieskring, l]) => ({ kieskring, lists: l })),
     counts,
+    seatLots,
+    candidateLots,
   });
   if (!r.ok) throw ApiError.from(422, r);
   if (r.value.kind === 'seat-lots') {
@@ -307,14 +346,18 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     const between = lot.between.map(String);
     return {
       kind: 'lots',
-      between,
+      lot: { kind: 'seats', listNumber: null, stage: lot.stage, between, seats: lot.seats },
       message: `Loting nodig (zetelverdeling, ${lot.stage}) tussen de lijsten ${between.join(', ')} om ${lot.seats} ${lot.seats === 1 ? 'zetel' : 'zetels'}.`,
     };
   }
   if (r.value.kind === 'candidate-lots') {
     const { lot, listNumber } = r.value;
     const between = lot.between.map(String);
-    return { kind: 'lots', between, message: `Loting nodig (lijst ${listNumber}, ${lot.stage}) tussen ${between.join(', ')} om ${lot.seats}.` };
+    return {
+      kind: 'lots',
+      lot: { kind: 'candidates', listNumber, stage: lot.stage, between, seats: lot.seats },
+      message: `Loting nodig (lijst ${listNumber}, ${lot.stage}) tussen ${between.join(', ')} om ${lot.seats}.`,
+    };
   }
   const staat = def.regions.find((x) => x.category === 'STAAT');
   const input: Omit<CsbFileInput, 'creationDateTime'> = {

@@ -200,7 +200,7 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
   });
 });
 
-describe('CSB installation: a tie the law leaves to lot stops the result and names the lists', () => {
+describe('CSB installation: a tie the law leaves to lot stops the result and names the lists; the drawn outcome entered', () => {
   let server: TestServer;
 
   after(async () => {
@@ -241,9 +241,43 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     assert.equal(r.status, 409, r.text);
     assert.equal(r.json.error.code, 'csb.lots');
     assert.match(r.json.error.message, /Loting nodig .* tussen de lijsten 1, 2, 3, 4 om 2 zetels/);
+    assert.deepEqual(r.json.error.lot, { kind: 'seats', listNumber: null, stage: 'averages', between: ['1', '2', '3', '4'], seats: 2 });
     const docs = await leader.get('/api/documents');
     assert.deepEqual(docs.json.sets, []);
     const audit = await leader.get('/api/audit');
     assert.ok(audit.text.includes('csb.lots_required'));
+
+    // The drawn outcome: a lot that is not the one asked for, or designates too many, is refused.
+    const lot = r.json.error.lot;
+    const other = await leader.post('/api/csb/lots', { ...lot, between: ['1', '2', '3'], drawn: ['2'] });
+    assert.equal(other.status, 409, other.text);
+    assert.equal(other.json.error.code, 'csb.lot_mismatch');
+    const tooMany = await leader.post('/api/csb/lots', { ...lot, drawn: ['1', '2', '4'] });
+    assert.equal(tooMany.status, 422, tooMany.text);
+    const typistTry = await t1.post('/api/csb/lots', { ...lot, drawn: ['2', '4'] });
+    assert.equal(typistTry.status, 403);
+    expectStatus(await leader.post('/api/csb/lots', { kind: lot.kind, listNumber: null, stage: lot.stage, between: lot.between, drawn: ['4', '2'] }), 200, 'seat lot');
+    // Further lots (within a list: its lists or candidates) as they are asked for: the first ones designated.
+    let made = await leader.post('/api/csb/documents');
+    for (let i = 0; i < 40 && made.status === 409 && made.json.error.code === 'csb.lots'; i++) {
+      const next = made.json.error.lot as { kind: string; listNumber: number | null; stage: string; between: string[]; seats: number };
+      assert.equal(next.kind, 'candidates', made.text);
+      expectStatus(await leader.post('/api/csb/lots', { ...next, drawn: next.between.slice(0, next.seats) }), 200, `lot ${i}`);
+      made = await leader.post('/api/csb/documents');
+    }
+    expectStatus(made, 200, 'documents after the lots');
+    const csvDoc = (made.json.documents as { id: number; fileName: string }[]).find((d) => d.fileName.endsWith('.csv'));
+    assert.ok(csvDoc);
+    const csv = (await leader.get(`/api/documents/${csvDoc.id}/download`)).bytes.toString('utf8');
+    for (const [list, seats] of [['1', 37], ['2', 38], ['3', 37], ['4', 38]] as const) {
+      assert.match(csv, new RegExp(`\\n"${list}";"[^"]*";"1";"37";"[01]";"${seats}"\\n`), `list ${list}`);
+    }
+    assert.ok((await leader.get('/api/audit')).text.includes('csb.lot_entered'));
+    // Back to phase 2 the documents and the lots lapse; in phase 3 again the seat lot is asked for again.
+    expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'back to phase 2');
+    expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3 again');
+    const again = await leader.post('/api/csb/documents');
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.json.error.lot.kind, 'seats');
   });
 });

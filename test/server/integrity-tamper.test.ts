@@ -250,7 +250,7 @@ describe('a database from an earlier version (complete units without hashes in t
       const db = new Database(path.join(dataDir, DB));
       try {
         db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE key_replace_approvals; DROP TABLE integrity_baseline_pending;');
-        db.exec('ALTER TABLE election DROP COLUMN staat; DROP TABLE csb_candidate_lists; DROP TABLE hsb_keys;');
+        db.exec('ALTER TABLE election DROP COLUMN staat; DROP TABLE csb_candidate_lists; DROP TABLE hsb_keys; DROP TRIGGER csb_lots_void_on_phase_back; DROP TABLE csb_lots;');
         const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as {
           id: number;
           at: string;

@@ -85,6 +85,7 @@ const EXPECTED_ROUTES = [
   'POST /api/csb/counts/:code/submit',
   'POST /api/csb/counts/import',
   'POST /api/csb/counts/import/confirm',
+  'POST /api/csb/lots',
   'POST /api/csb/documents',
 ];
 

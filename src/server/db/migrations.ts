@@ -322,7 +322,8 @@ export const MIGRATIONS: readonly string[] = [
   // keeps its old CHECK and stays 'KIESKRING', state.ts reads the row as 'STAAT': added as a column so
   // that no other column of election is rebuilt); count units may be kieskringen ('HSB1'..'HSB20', as
   // the 510d's ReportingUnitVotes Ids); the 230b of every kieskring; the hoofdstembureaus' public keys;
-  // uploads of those keys and of kieskring count zips.
+  // uploads of those keys and of kieskring count zips; the lots drawn for the result (append-only, in
+  // the order they were asked for; P 14; void when the phase goes back from 3).
   `
   ALTER TABLE election ADD COLUMN staat INTEGER NOT NULL DEFAULT 0 CHECK (staat IN (0, 1));
 
@@ -381,6 +382,22 @@ export const MIGRATIONS: readonly string[] = [
     imported_at TEXT NOT NULL,
     imported_by INTEGER NOT NULL REFERENCES users(id)
   );
+
+  CREATE TABLE csb_lots (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('seats', 'candidates')),
+    list_number INTEGER CHECK ((kind = 'seats') = (list_number IS NULL)),
+    stage TEXT NOT NULL,
+    between_json TEXT NOT NULL,
+    drawn_json TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    entered_by INTEGER NOT NULL REFERENCES users(id),
+    voided_at TEXT
+  );
+  -- Back from phase 3 the counts may change: the lots drawn for the result then no longer apply (as the documents).
+  CREATE TRIGGER csb_lots_void_on_phase_back AFTER INSERT ON audit_log
+    WHEN NEW.action = 'phase.change' AND json_extract(NEW.details_json, '$.from') = 3
+    BEGIN UPDATE csb_lots SET voided_at = NEW.at WHERE voided_at IS NULL; END;
   `,
 ];
 

@@ -441,6 +441,43 @@ export const csbRoutes = [
   }),
   route({
     method: 'POST',
+    url: '/api/csb/lots',
+    access: 'documents.create',
+    tag: 'centraal stembureau',
+    summary:
+      'Voer de uitkomst in van de loting die nu nodig is (fase 3; zoals Vaststellen uitslag die noemde): tussen wie, en wie de loting aanwees.',
+    body: z.object({
+      kind: z.enum(['seats', 'candidates']),
+      listNumber: z.number().int().positive().nullable(),
+      stage: z.string().max(40),
+      between: z.array(z.string().max(200)).min(2).max(500),
+      drawn: z.array(z.string().max(200)).min(1).max(500),
+    }),
+    handler: ({ ctx, user, body, now }) => {
+      requireCsb(ctx, 'Een loting invoeren');
+      const phase = currentPhase(ctx);
+      if (phase !== 3) throw new ApiError(409, 'phase.wrong', `Een loting invoeren kan alleen in fase 3; nu is fase ${phase} actief.`);
+      return ctx.db.transaction(() => {
+        const out = csbResult(ctx, localDateTime(now));
+        if (out.kind !== 'lots') throw new ApiError(409, 'csb.no_lot', 'Er is nu geen loting nodig.');
+        const lot = out.lot;
+        const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+        if (lot.kind !== body.kind || lot.listNumber !== body.listNumber || lot.stage !== body.stage || !same(lot.between, body.between)) {
+          throw new ApiError(409, 'csb.lot_mismatch', `Deze loting is niet de loting die nu nodig is. ${out.message}`);
+        }
+        if (new Set(body.drawn).size !== lot.seats || body.drawn.length !== lot.seats || !body.drawn.every((d) => lot.between.includes(d))) {
+          throw new ApiError(422, 'csb.lot_drawn', `De loting wijst er ${lot.seats} aan uit ${lot.between.join(', ')}.`);
+        }
+        ctx.db
+          .prepare('INSERT INTO csb_lots (kind, list_number, stage, between_json, drawn_json, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(lot.kind, lot.listNumber, lot.stage, JSON.stringify(lot.between), JSON.stringify(body.drawn), now.toISOString(), signedIn(user).id);
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lot_entered', { ...lot, drawn: body.drawn });
+        return { entered: true };
+      })();
+    },
+  }),
+  route({
+    method: 'POST',
     url: '/api/csb/documents',
     access: 'documents.create',
     tag: 'centraal stembureau',
@@ -454,8 +491,8 @@ export const csbRoutes = [
       const creationDateTime = localDateTime(now);
       const out = csbResult(ctx, creationDateTime);
       if (out.kind === 'lots') {
-        ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lots_required', { message: out.message, between: out.between }))();
-        throw new ApiError(409, 'csb.lots', out.message, undefined, { between: out.between });
+        ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lots_required', { message: out.message, ...out.lot }))();
+        throw new ApiError(409, 'csb.lots', out.message, undefined, { lot: out.lot });
       }
       const at = now.toISOString();
       const setId = ctx.db.transaction(() => {
