@@ -237,6 +237,10 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
       assert.equal((await typeKieskring(t2, k.code, form)).json.state, 'complete', k.code);
     }
     expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3');
+    // The HSB's documents are not made at a CSB.
+    const hsbPreview = await leader.get('/api/documents/preview/eml.xml');
+    assert.equal(hsbPreview.status, 409, hsbPreview.text.slice(0, 300));
+    assert.equal(hsbPreview.json.error.code, 'stemgebied.csb');
     const r = await leader.post('/api/csb/documents');
     assert.equal(r.status, 409, r.text);
     assert.equal(r.json.error.code, 'csb.lots');
