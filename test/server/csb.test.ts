@@ -28,6 +28,7 @@ import {
 } from '../support/csb.ts';
 import { adminClient, startTestServer, TestClock, userClient, type ApiClient, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
+import { unzip } from '../support/zip.ts';
 
 const CREATION = /<kr:CreationDateTime>[^<]*<\/kr:CreationDateTime>/;
 
@@ -196,7 +197,14 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     assert.match(csv.toString('utf8'), /\n"1";"VVD";"2279130";"[0-9]+";"[0-9]+";"34"\n/);
     const again = await leader.post('/api/csb/documents');
     assert.equal(again.status, 409);
-    void keys;
+    // The archive holds what the CSB imported: the 20 candidate lists, the HSB keys, the kieskring zips.
+    const archive = await leader.get('/api/archive/download');
+    expectStatus(archive, 200, 'archive');
+    const names = (await unzip(archive.bytes)).map(([n]) => n);
+    assert.equal(names.filter((n) => n.startsWith('invoer/kandidatenlijsten/kieskring_')).length, 20);
+    assert.equal(names.filter((n) => n.startsWith('invoer/sleutels/hoofdstembureau_')).length, keys.length);
+    assert.equal(names.filter((n) => /^invoer\/steminvoer\/Telling_TK2021_kieskring_.+\.zip$/.test(n)).length, 7);
+    assert.ok(names.some((n) => n.endsWith('Resultaat_TK2021.eml.xml')));
   });
 });
 
@@ -277,6 +285,10 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
       assert.match(csv, new RegExp(`\\n"${list}";"[^"]*";"1";"37";"[01]";"${seats}"\\n`), `list ${list}`);
     }
     assert.ok((await leader.get('/api/audit')).text.includes('csb.lot_entered'));
+    const archived = await unzip((await leader.get('/api/archive/download')).bytes);
+    const lotsFile = archived.find(([n]) => n === 'invoer/lotingen.json');
+    assert.ok(lotsFile, 'the drawn lots are archived');
+    assert.match(lotsFile[1].toString('utf8'), /"drawn_json": "\[\\"4\\",\\"2\\"\]"/);
     // Back to phase 2 the documents and the lots lapse; in phase 3 again the seat lot is asked for again.
     expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'back to phase 2');
     expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3 again');
