@@ -197,6 +197,10 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     assert.match(csv.toString('utf8'), /\n"1";"VVD";"2279130";"[0-9]+";"[0-9]+";"34"\n/);
     const again = await leader.post('/api/csb/documents');
     assert.equal(again.status, 409);
+    // The stored files are known to the audit log (tamper detection sees no problem).
+    const integrity = await leader.get('/api/integrity');
+    expectStatus(integrity, 200, 'integrity');
+    assert.deepEqual(integrity.json.problems, []);
     // The archive holds what the CSB imported: the 20 candidate lists, the HSB keys, the kieskring zips.
     const archive = await leader.get('/api/archive/download');
     expectStatus(archive, 200, 'archive');

@@ -36,6 +36,7 @@ import {
 import { csbKieskringen, csbListRows, csbResult, hsbKey, readKieskringZip, requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
 import { localDateTime, validSet } from '../documents.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
+import { requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
@@ -488,6 +489,8 @@ export const csbRoutes = [
       const phase = currentPhase(ctx);
       if (phase !== 3) throw new ApiError(409, 'phase.wrong', `De uitslag vaststellen kan alleen in fase 3; nu is fase ${phase} actief.`);
       if (validSet(ctx)) throw new ApiError(409, 'documents.exists', 'De documenten zijn al aangemaakt; ga terug naar fase 2 om ze te laten vervallen.');
+      // Every complete kieskring and stored document against the audit chain, the chain against its anchor.
+      requireIntegrity(ctx);
       const creationDateTime = localDateTime(now);
       const out = csbResult(ctx, creationDateTime);
       if (out.kind === 'lots') {
@@ -507,10 +510,11 @@ export const csbRoutes = [
         for (const f of out.files) {
           insert.run(id, f.kind, f.fileName, f.kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/xml', f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
         }
-        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.documents.create', {
+        // The same audit action and file list as the HSB's documents: tamper detection (integrity.ts) checks them.
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'documents.create', {
           setId: id,
           creationDateTime,
-          files: out.files.map((f) => ({ fileName: f.fileName, sha256: sha256Hex(f.bytes) })),
+          files: out.files.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha256Hex(f.bytes) })),
           seats: out.result.parties.filter((p) => p.seats > 0).map((p) => ({ list: p.party.listNumber, seats: p.seats })),
         });
         return id;
