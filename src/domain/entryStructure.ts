@@ -41,7 +41,7 @@ export function isDifferenceField(id: FieldId): boolean {
 
 /** What the entry form of a unit looks like: served by the server, read by the entry screen. */
 export interface FormShape {
-  readonly unitKind?: 'gemeente' | 'stembureau';
+  readonly unitKind?: 'gemeente' | 'stembureau' | 'kieskring';
   /** The election's rule set (src/domain/ruleSets.ts) whose fields the form has. */
   readonly rules?: string;
   readonly scalars: readonly {

@@ -65,6 +65,23 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
   }[]) {
     out.push({ path: `invoer/sleutels/gemeente_${k.code}_${safeName(k.file_name)}`, data: Buffer.from(k.certificate_pem, 'utf8') });
   }
+  // The CSB: the candidate lists of every kieskring, the hoofdstembureaus' keys, the lots drawn.
+  for (const l of ctx.db.prepare('SELECT kieskring, file_name, bytes FROM csb_candidate_lists ORDER BY kieskring').all() as {
+    kieskring: number;
+    file_name: string;
+    bytes: Buffer;
+  }[]) {
+    out.push({ path: `invoer/kandidatenlijsten/kieskring_${l.kieskring}_${safeName(l.file_name)}`, data: l.bytes });
+  }
+  for (const k of ctx.db.prepare('SELECT kieskring, file_name, certificate_pem FROM hsb_keys ORDER BY kieskring').all() as {
+    kieskring: number;
+    file_name: string;
+    certificate_pem: string;
+  }[]) {
+    out.push({ path: `invoer/sleutels/hoofdstembureau_${k.kieskring}_${safeName(k.file_name)}`, data: Buffer.from(k.certificate_pem, 'utf8') });
+  }
+  const lots = ctx.db.prepare('SELECT * FROM csb_lots ORDER BY id').all();
+  if (lots.length > 0) out.push({ path: 'invoer/lotingen.json', data: Buffer.from(JSON.stringify(lots, null, 2) + '\n', 'utf8') });
   const own = ctx.db.prepare('SELECT file_name, certificate_pem FROM own_key WHERE id = 1').get() as
     | { file_name: string; certificate_pem: string }
     | undefined;
@@ -224,6 +241,9 @@ const ELECTION_TABLES = [
   'integrity_baseline_pending',
   'key_replace_approvals',
   'municipality_keys',
+  'csb_lots',
+  'hsb_keys',
+  'csb_candidate_lists',
   'own_key',
   'candidates',
   'affiliations',

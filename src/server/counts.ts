@@ -22,7 +22,7 @@ import {
   type Transition,
   type UnitState,
 } from '../domain/doubleEntry.ts';
-import { municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
+import { kieskringen, municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
 import { formMatchesLists, formToCounts, MAX_COUNT, SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../domain/entry.ts';
 import { hasField, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { VoteCounts } from '../domain/counts.ts';
@@ -33,7 +33,7 @@ import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
 import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
 import { ApiError, type SessionUser } from './http.ts';
-import { actorOf, currentPhase, definitionOf, eligibleVoters, isGemeente, requireElection } from './state.ts';
+import { actorOf, currentPhase, definitionOf, eligibleVoters, isCsb, isGemeente, requireElection } from './state.ts';
 
 export interface Municipality {
   readonly code: string;
@@ -52,7 +52,7 @@ export function kieskringMunicipalities(ctx: AppContext): Municipality[] {
 }
 
 /** What the units of the entry engine are: municipalities (HSB) or polling stations (gemeente). */
-export type UnitKind = 'gemeente' | 'stembureau';
+export type UnitKind = 'gemeente' | 'stembureau' | 'kieskring';
 
 /**
  * A reporting unit of the stemgebied: for an HSB a municipality of the kieskring (code '0034'), for a
@@ -70,7 +70,7 @@ export interface ReportingUnit extends Municipality {
 }
 
 export function unitKindOf(ctx: AppContext): UnitKind {
-  return isGemeente(ctx) ? 'stembureau' : 'gemeente';
+  return isGemeente(ctx) ? 'stembureau' : isCsb(ctx) ? 'kieskring' : 'gemeente';
 }
 
 /** The reporting units of this installation's stemgebied, in order (municipality or station number). */
@@ -86,7 +86,18 @@ export function reportingUnits(ctx: AppContext): ReportingUnit[] {
       since: p.createdAt,
     }));
   }
+  if (e.stemgebied_category === 'STAAT') {
+    // The CSB: the kieskringen, coded as in the 510d ('HSB1').
+    return kieskringen(definitionOf(e))
+      .sort((a, b) => a.number - b.number)
+      .map((k) => ({ code: kieskringUnitCode(k.number), number: k.number, name: k.name, postcode: null, kind: 'kieskring' as const, since: null }));
+  }
   return kieskringMunicipalities(ctx).map((m) => ({ ...m, postcode: null, kind: 'gemeente' as const, since: null }));
+}
+
+/** The count unit code of a kieskring at the CSB: 'HSB5' (the 510d's ReportingUnitVotes Id). */
+export function kieskringUnitCode(kieskring: number): string {
+  return `HSB${kieskring}`;
 }
 
 /** The unit with this code, or 404 (a polling station that no longer exists is refused here). */
@@ -102,13 +113,15 @@ export function requireUnit(ctx: AppContext, code: string): ReportingUnit {
       n === null ? `${code} is geen stembureau van deze gemeente.` : `Stembureau ${n} bestaat niet (meer) in deze gemeente.`,
     );
   }
+  if (units[0]?.kind === 'kieskring') throw new ApiError(404, 'region.not_found', `${code} is geen kieskring van deze verkiezing.`);
   throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
 }
 
 
 /** The scalars a unit of this kind may leave empty (a polling station's PV has no Z). */
 export function optionalScalarsFor(kind: UnitKind): readonly ScalarKey[] {
-  return kind === 'stembureau' ? ['Z'] : [];
+  // A kieskring's 510c carries neither A nor D (national.md §3.2); B and C only as its municipalities had them.
+  return kind === 'stembureau' ? ['Z'] : kind === 'kieskring' ? ['A', 'B', 'C', 'D'] : [];
 }
 
 export function requirePhase2(ctx: AppContext): void {

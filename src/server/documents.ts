@@ -586,6 +586,10 @@ export function gatherGemeenteInput(ctx: AppContext): GemeenteRenderInput | unde
 
 export async function gatherRenderInput(ctx: AppContext, now: Date, withKey: boolean): Promise<RenderInput> {
   const e = requireElection(ctx);
+  if (e.stemgebied_category === 'STAAT') {
+    // The CSB's files are the 510d, the 520 and the CSV of the result (src/server/csb.ts).
+    throw new ApiError(409, 'stemgebied.csb', 'Een centraal stembureau maakt deze documenten niet; het stelt de uitslag vast (Vaststellen uitslag).');
+  }
   const gemeente = gatherGemeenteInput(ctx);
   return {
     election: { id: e.election_id, name: e.name, category: e.category, subcategory: e.subcategory, date: e.election_date },

@@ -20,8 +20,11 @@ export interface ElectionRow {
   /** For a gemeente: the municipality's kieskring (its candidate lists are imported). */
   kieskring_number: number;
   kieskring_name: string;
-  /** 'KIESKRING': an HSB installation; 'GEMEENTE': a municipality's installation. */
-  stemgebied_category: 'KIESKRING' | 'GEMEENTE';
+  /**
+   * 'KIESKRING': an HSB installation; 'GEMEENTE': a municipality's installation; 'STAAT': the
+   * centraal stembureau (CSB; kieskring_number/kieskring_name then hold the STAAT region).
+   */
+  stemgebied_category: 'KIESKRING' | 'GEMEENTE' | 'STAAT';
   /** The municipality (GEMEENTE only; null for an HSB). */
   municipality_number: number | null;
   municipality_name: string | null;
@@ -59,7 +62,8 @@ function readElectionRow(ctx: AppContext): ElectionRow | undefined {
   return ctx.db
     .prepare(
       `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
-              preference_threshold, kieskring_number, kieskring_name, stemgebied_category, municipality_number,
+              preference_threshold, kieskring_number, kieskring_name,
+              CASE WHEN staat = 1 THEN 'STAAT' ELSE stemgebied_category END AS stemgebied_category, municipality_number,
               municipality_name, definition_file_name, definition_hash,
               definition_json, imported_at, practice
        FROM election WHERE id = 1`,
@@ -88,7 +92,14 @@ export interface KieskringStemgebied {
   readonly name: string;
 }
 
-export type Stemgebied = KieskringStemgebied | GemeenteStemgebied;
+/** The centraal stembureau's stemgebied: the STAAT region of the 110a (1, 'Nederland'). */
+export interface StaatStemgebied {
+  readonly category: 'STAAT';
+  readonly number: number;
+  readonly name: string;
+}
+
+export type Stemgebied = KieskringStemgebied | GemeenteStemgebied | StaatStemgebied;
 
 /** The rules of the imported election (src/domain/ruleSets.ts), chosen from its category and date. */
 export function electionRules(e: Pick<ElectionRow, 'category' | 'election_date'>): ElectionRuleSet {
@@ -105,7 +116,14 @@ export function stemgebiedOf(e: ElectionRow): Stemgebied {
       kieskring: { number: e.kieskring_number, name: e.kieskring_name },
     };
   }
+  if (e.stemgebied_category === 'STAAT') return { category: 'STAAT', number: e.kieskring_number, name: e.kieskring_name };
   return { category: 'KIESKRING', number: e.kieskring_number, name: e.kieskring_name };
+}
+
+/** Is this a CSB installation (stemgebied STAAT)? */
+export function isCsb(ctx: AppContext): boolean {
+  const e = electionRow(ctx);
+  return e !== undefined && e.stemgebied_category === 'STAAT';
 }
 
 /** Is this a gemeente installation (false when no election has been imported yet)? */

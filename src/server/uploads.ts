@@ -1,7 +1,7 @@
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser, type UploadedFile } from './http.ts';
 
-export type UploadKind = 'definition' | 'candidate_lists' | 'municipality_key';
+export type UploadKind = 'definition' | 'candidate_lists' | 'municipality_key' | 'hsb_key' | 'kieskring_count';
 
 export interface UploadRow {
   id: string;

@@ -23,8 +23,8 @@ export type Election = NonNullable<ElectionState['election']>;
 /** The installation's stemgebied: a kieskring (an HSB installation) or a municipality (a gemeente installation). */
 export type Stemgebied = Election['stemgebied'];
 
-/** What a reporting unit of phase 2 is: a municipality (HSB) or a polling station (gemeente). */
-export type UnitKind = 'gemeente' | 'stembureau';
+/** What a reporting unit of phase 2 is: a municipality (HSB), a polling station (gemeente) or a kieskring (CSB). */
+export type UnitKind = 'gemeente' | 'stembureau' | 'kieskring';
 
 /** GET /api/phase */
 export type PhaseOverview = ApiResponse<'GET', '/api/phase'>;

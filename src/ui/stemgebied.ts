@@ -13,6 +13,7 @@ export function isGemeente(e: Election | null | undefined): boolean {
 /** 'Gemeente Almere' / 'Openbaar lichaam Bonaire' (codes 9001-9003), or 'Kieskring 5 Lelystad'. */
 export function stemgebiedLabel(s: Stemgebied): string {
   if (s.category === 'GEMEENTE') return municipalityLabel(s.code, s.name);
+  if (s.category === 'STAAT') return `${s.name}, centraal stembureau`;
   return `Kieskring ${s.number} ${s.name}`;
 }
 
@@ -23,6 +24,7 @@ export function municipalityLabel(code: string, name: string): string {
 
 /** Who runs this installation: 'Gemeente Almere' or 'Hoofdstembureau Lelystad'. */
 export function authorityLabel(s: Stemgebied): string {
+  if (s.category === 'STAAT') return 'Centraal stembureau';
   return s.category === 'GEMEENTE' ? municipalityLabel(s.code, s.name) : `Hoofdstembureau ${s.name}`;
 }
 
@@ -41,9 +43,9 @@ export interface UnitWords {
 }
 
 export function unitWords(kind: UnitKind | undefined | null): UnitWords {
-  return kind === 'stembureau'
-    ? { kind, one: 'stembureau', many: 'stembureaus', One: 'Stembureau', Many: 'Stembureaus', segment: 'stembureau' }
-    : { kind: 'gemeente', one: 'gemeente', many: 'gemeenten', One: 'Gemeente', Many: 'Gemeenten', segment: 'gemeente' };
+  if (kind === 'stembureau') return { kind, one: 'stembureau', many: 'stembureaus', One: 'Stembureau', Many: 'Stembureaus', segment: 'stembureau' };
+  if (kind === 'kieskring') return { kind, one: 'kieskring', many: 'kieskringen', One: 'Kieskring', Many: 'Kieskringen', segment: 'gemeente' };
+  return { kind: 'gemeente', one: 'gemeente', many: 'gemeenten', One: 'Gemeente', Many: 'Gemeenten', segment: 'gemeente' };
 }
 
 /** The unit kind of an election: polling stations for a gemeente installation. */

@@ -237,10 +237,11 @@ describe('a database from an earlier version (complete units without hashes in t
       const [t1, t2] = s.typists as [ApiClient, ApiClient];
       await completeMunicipality(t1, t2, '0050');
       await server.close();
-      // Make it look like schema 5: no hashes in the records (the chain recomputed), no migrations 6 and 7, no anchor.
+      // Make it look like schema 5: no hashes in the records (the chain recomputed), no migrations 6, 7 and 8 (practice, the CSB), no anchor.
       const db = new Database(path.join(dataDir, DB));
       try {
         db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; DROP TABLE key_replace_approvals; DROP TABLE integrity_baseline_pending; ALTER TABLE election DROP COLUMN practice;');
+        db.exec('ALTER TABLE election DROP COLUMN staat; DROP TABLE csb_candidate_lists; DROP TABLE hsb_keys; DROP TRIGGER csb_lots_void_on_phase_back; DROP TABLE csb_lots;');
         const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as Omit<AuditRow, 'prev_hash' | 'hash'>[];
         let prev = '0'.repeat(64);
         for (const r of rows) {

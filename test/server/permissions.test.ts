@@ -75,10 +75,22 @@ const EXPECTED_ROUTES = [
   'GET /api/archive',
   'GET /api/archive/download',
   'POST /api/election/destroy',
+  'GET /api/csb',
+  'POST /api/csb/candidate-lists/preview',
+  'POST /api/csb/candidate-lists/confirm',
+  'POST /api/csb/keys/:kieskring',
+  'GET /api/csb/counts/:code/form-shape',
+  'POST /api/csb/counts/:code/claim',
+  'PUT /api/csb/counts/:code/draft',
+  'POST /api/csb/counts/:code/submit',
+  'POST /api/csb/counts/import',
+  'POST /api/csb/counts/import/confirm',
+  'POST /api/csb/lots',
+  'POST /api/csb/documents',
 ];
 
 /** Sample path parameter values that exist in no table (so allowed calls do nothing harmful). */
-const PARAM_SAMPLES: Record<string, string> = { id: '99999', code: '0000', listNumber: '1', jobId: '0'.repeat(32), number: '99999' };
+const PARAM_SAMPLES: Record<string, string> = { id: '99999', code: '0000', listNumber: '1', jobId: '0'.repeat(32), number: '99999', kieskring: '5' };
 
 function concrete(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, (_m, name: string) => {

@@ -322,6 +322,88 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE election ADD COLUMN practice INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1));
   `,
+  // 8: the CSB installation (centraal stembureau, stemgebied STAAT): `election.staat` = 1 marks it
+  // (kieskring_number/kieskring_name then hold the STAAT region, 1 'Nederland'; stemgebied_category
+  // keeps its old CHECK and stays 'KIESKRING', state.ts reads the row as 'STAAT': added as a column so
+  // that no other column of election is rebuilt); count units may be kieskringen ('HSB1'..'HSB20', as
+  // the 510d's ReportingUnitVotes Ids); the 230b of every kieskring; the hoofdstembureaus' public keys;
+  // uploads of those keys and of kieskring count zips; the lots drawn for the result (append-only, in
+  // the order they were asked for; P 14; void when the phase goes back from 3).
+  `
+  ALTER TABLE election ADD COLUMN staat INTEGER NOT NULL DEFAULT 0 CHECK (staat IN (0, 1));
+
+  CREATE TABLE count_units_csb (
+    code TEXT PRIMARY KEY CHECK (code GLOB '[0-9][0-9][0-9][0-9]'
+      OR (code GLOB 'SB[1-9]*' AND substr(code, 3) NOT GLOB '*[^0-9]*')
+      OR (code GLOB 'HSB[1-9]*' AND substr(code, 4) NOT GLOB '*[^0-9]*')),
+    kind TEXT NOT NULL CHECK (kind IN ('empty', 'first_in_progress', 'first_with_errors', 'first_done',
+      'second_in_progress', 'differences', 'complete')),
+    claimed_by INTEGER REFERENCES users(id),
+    state_json TEXT NOT NULL,
+    meta_json TEXT NOT NULL DEFAULT '{}',
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  INSERT INTO count_units_csb (code, kind, claimed_by, state_json, meta_json, version, updated_at)
+    SELECT code, kind, claimed_by, state_json, meta_json, version, updated_at FROM count_units;
+  DROP TABLE count_units;
+  ALTER TABLE count_units_csb RENAME TO count_units;
+  CREATE INDEX count_units_kind ON count_units(kind);
+  CREATE INDEX count_units_claimed_by ON count_units(claimed_by);
+
+  CREATE TABLE uploads_csb (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('definition', 'candidate_lists', 'municipality_key', 'hsb_key', 'kieskring_count')),
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    hash TEXT NOT NULL,
+    context_json TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  INSERT INTO uploads_csb SELECT id, kind, user_id, file_name, bytes, hash, context_json, created_at, expires_at FROM uploads;
+  DROP TABLE uploads;
+  ALTER TABLE uploads_csb RENAME TO uploads;
+
+  CREATE TABLE csb_candidate_lists (
+    kieskring INTEGER PRIMARY KEY CHECK (kieskring > 0),
+    file_name TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    contest_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id)
+  );
+
+  CREATE TABLE hsb_keys (
+    kieskring INTEGER PRIMARY KEY CHECK (kieskring > 0),
+    subject TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    not_before TEXT NOT NULL,
+    not_after TEXT NOT NULL,
+    certificate_pem TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by INTEGER NOT NULL REFERENCES users(id)
+  );
+
+  CREATE TABLE csb_lots (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('seats', 'candidates')),
+    list_number INTEGER CHECK ((kind = 'seats') = (list_number IS NULL)),
+    stage TEXT NOT NULL,
+    between_json TEXT NOT NULL,
+    drawn_json TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    entered_by INTEGER NOT NULL REFERENCES users(id),
+    voided_at TEXT
+  );
+  -- Back from phase 3 the counts may change: the lots drawn for the result then no longer apply (as the documents).
+  CREATE TRIGGER csb_lots_void_on_phase_back AFTER INSERT ON audit_log
+    WHEN NEW.action = 'phase.change' AND json_extract(NEW.details_json, '$.from') = 3
+    BEGIN UPDATE csb_lots SET voided_at = NEW.at WHERE voided_at IS NULL; END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,11 +41,14 @@ import { actorOf, currentPhase, electionRules, isGemeente, requireElection } fro
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
 
-/** A municipality '0034' (HSB) or a polling station 'SB12' (gemeente). */
+/** A municipality '0034' (HSB), a polling station 'SB12' (gemeente) or a kieskring 'HSB5' (CSB). */
 const CodeParams = z.object({
   code: z
     .string()
-    .regex(/^(\d{4}|SB[1-9]\d{0,4})$/, 'Een gemeentecode bestaat uit 4 cijfers; een stembureau heet SB gevolgd door zijn nummer (SB1).'),
+    .regex(
+      /^(\d{4}|SB[1-9]\d{0,4}|HSB[1-9]\d{0,2})$/,
+      'Een gemeentecode bestaat uit 4 cijfers; een stembureau heet SB gevolgd door zijn nummer (SB1); een kieskring HSB gevolgd door zijn nummer (HSB5).',
+    ),
 });
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);

@@ -22,7 +22,8 @@ const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 
 /**
  * The stemgebied: `kieskring: 5` (an HSB, as before) or `stemgebied: { category: 'KIESKRING' | 'GEMEENTE', number }`
- * (GEMEENTE: the municipality's number as in the 110a, e.g. 34 for Almere). Exactly one of the two.
+ * (GEMEENTE: the municipality's number as in the 110a, e.g. 34 for Almere; STAAT: the centraal stembureau,
+ * the number of the 110a's STAAT region, 1). Exactly one of the two.
  */
 const DefinitionConfirmBody = z
   .object({
@@ -30,7 +31,7 @@ const DefinitionConfirmBody = z
     hashConfirmed: z.literal(true),
     kieskring: z.number().int().positive().optional(),
     stemgebied: z
-      .object({ category: z.enum(['KIESKRING', 'GEMEENTE']), number: z.number().int().positive() })
+      .object({ category: z.enum(['KIESKRING', 'GEMEENTE', 'STAAT']), number: z.number().int().positive() })
       .strict()
       .optional(),
     /** Practice mode ("OEFENING"): past elections allowed, everything marked as practice. */
@@ -69,7 +70,15 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
       'Er zijn al stembureaus of het aantal kiesgerechtigden ingevoerd; verwijder die eerst om de verkiezingsdefinitie te vervangen.',
     );
   }
-  const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) AS n').get() as {
+  const csb = ctx.db.prepare('SELECT COUNT(*) AS n FROM csb_candidate_lists').get() as { n: number };
+  if (csb.n > 0) {
+    throw new ApiError(
+      409,
+      'election.definition_locked',
+      'De kandidatenlijsten zijn al geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
+    );
+  }
+  const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) + (SELECT COUNT(*) FROM hsb_keys) AS n').get() as {
     n: number;
   };
   if (keys.n > 0) {
@@ -82,7 +91,13 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
 }
 
 function checkListsReplaceable(ctx: AppContext): void {
-  requireElection(ctx);
+  if (requireElection(ctx).stemgebied_category === 'STAAT') {
+    throw new ApiError(
+      409,
+      'stemgebied.csb',
+      'Een centraal stembureau importeert de kandidatenlijsten per kieskring (Kandidatenlijsten per kieskring importeren).',
+    );
+  }
   if (currentPhase(ctx) !== 1) {
     throw new ApiError(409, 'phase.wrong', 'De kandidatenlijsten kunnen alleen in fase 1 worden geïmporteerd.');
   }
@@ -126,6 +141,11 @@ export const electionRoutes = [
         category: def.value.category,
         electionDate: def.value.electionDate,
         numberOfSeats: def.value.numberOfSeats,
+        // The STAAT region (the centraal stembureau's stemgebied), when the 110a has one.
+        staat: (() => {
+          const s = def.value.regions.find((r) => r.category === 'STAAT');
+          return s ? { number: s.number, name: s.name } : null;
+        })(),
         kieskringen: kieskringen(def.value)
           .map((k) => ({ number: k.number, name: k.name }))
           .sort((a, b) => a.number - b.number),
@@ -159,7 +179,18 @@ export const electionRoutes = [
       const chosen = body.stemgebied ?? { category: 'KIESKRING' as const, number: body.kieskring! };
       let municipality: { number: number; name: string } | null = null;
       let kieskringNumber = chosen.number;
-      if (chosen.category === 'GEMEENTE') {
+      // The CSB: the STAAT region takes the kieskring's place in the election row (state.ts stemgebiedOf).
+      let staat: { number: number; name: string } | null = null;
+      if (chosen.category === 'STAAT') {
+        const s = def.regions.find((r) => r.category === 'STAAT' && r.number === chosen.number);
+        if (!s) {
+          throw new ApiError(422, 'election.staat_unknown', `Deze verkiezingsdefinitie heeft geen gebied van het niveau STAAT met nummer ${chosen.number}.`);
+        }
+        if (kieskringen(def).length === 0) {
+          throw new ApiError(422, 'election.no_kieskringen', 'Deze verkiezingsdefinitie heeft geen kieskringen; een centraal stembureau telt kieskringen op.');
+        }
+        staat = { number: s.number, name: s.name };
+      } else if (chosen.category === 'GEMEENTE') {
         const m = def.regions.find((r) => r.category === 'GEMEENTE' && r.number === chosen.number);
         if (!m || m.superiorCategory !== 'KIESKRING' || m.superiorNumber === null) {
           throw new ApiError(
@@ -171,7 +202,7 @@ export const electionRoutes = [
         municipality = { number: m.number, name: m.name };
         kieskringNumber = m.superiorNumber;
       }
-      const kieskring = kieskringen(def).find((k) => k.number === kieskringNumber);
+      const kieskring = staat ?? kieskringen(def).find((k) => k.number === kieskringNumber);
       if (!kieskring) {
         throw new ApiError(422, 'election.kieskring_unknown', `Kieskring ${kieskringNumber} komt niet voor in deze verkiezingsdefinitie.`);
       }
@@ -202,7 +233,8 @@ export const electionRoutes = [
             preferenceThreshold: def.preferenceThreshold,
             kieskringNumber: kieskring.number,
             kieskringName: kieskring.name,
-            stemgebiedCategory: chosen.category,
+            // The CSB is marked by election.staat (migration 8), set below.
+            stemgebiedCategory: chosen.category === 'STAAT' ? 'KIESKRING' : chosen.category,
             municipalityNumber: municipality?.number ?? null,
             municipalityName: municipality?.name ?? null,
             fileName: upload.file_name,
@@ -213,6 +245,7 @@ export const electionRoutes = [
             by: user!.id,
             practice: practice ? 1 : 0,
           });
+        if (staat) ctx.db.prepare('UPDATE election SET staat = 1 WHERE id = 1').run();
         const insert = ctx.db.prepare(
           `INSERT INTO regions (category, number, name, superior_category, superior_number, committee_category, committee_name)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,

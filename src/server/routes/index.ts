@@ -3,6 +3,7 @@ import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
 import { auditRoutes } from './audit.ts';
 import { countRoutes } from './counts.ts';
+import { csbRoutes } from './csb.ts';
 import { documentRoutes } from './documents.ts';
 import { electionRoutes } from './election.ts';
 import { keyRoutes } from './keys.ts';
@@ -41,6 +42,7 @@ const routeTable = [
   ...countRoutes,
   ...documentRoutes,
   ...pollingStationRoutes,
+  ...csbRoutes,
 ];
 
 /** The single route table: every /api route with its access rule. Tests enumerate it. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PHASES, PHASE_LABELS, checkPhaseChange, type PhaseFacts } from '../../domain/phases.ts';
 import { allCountsComplete, anyEntryExists, kieskringMunicipalities } from '../counts.ts';
 import { loadPvDetails, pvDetailsMissing } from '../documents.ts';
+import { csbListsComplete } from '../csb.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, route } from '../http.ts';
@@ -11,7 +12,8 @@ function facts(ctx: AppContext): PhaseFacts {
   return {
     current: currentPhase(ctx),
     definitionImported: electionRow(ctx) !== undefined,
-    candidateListsImported: candidateListsFile(ctx) !== undefined,
+    // The CSB: the 230b of every kieskring.
+    candidateListsImported: candidateListsFile(ctx) !== undefined || csbListsComplete(ctx),
     allCountsComplete: allCountsComplete(ctx),
     anyEntries: anyEntryExists(ctx),
   };

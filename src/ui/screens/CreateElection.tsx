@@ -4,12 +4,12 @@ import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, showTo
 import { href, navigate } from '../router.ts';
 import { municipalityLabel, stemgebiedLabel } from '../stemgebied.ts';
 
-/** The chosen stemgebied as a select value: 'K5' (kieskring 5) or 'G34' (municipality 34). */
-type Choice = { category: 'KIESKRING' | 'GEMEENTE'; number: number | string };
+/** The chosen stemgebied as a select value: 'K5' (kieskring 5), 'G34' (municipality 34) or 'S1' (the STAAT: the CSB). */
+type Choice = { category: 'KIESKRING' | 'GEMEENTE' | 'STAAT'; number: number | string };
 function parseChoice(value: string): Choice | null {
-  const m = /^([KG])(.+)$/.exec(value);
+  const m = /^([KGS])(.+)$/.exec(value);
   if (!m) return null;
-  return { category: m[1] === 'K' ? 'KIESKRING' : 'GEMEENTE', number: m[2]! };
+  return { category: m[1] === 'K' ? 'KIESKRING' : m[1] === 'S' ? 'STAAT' : 'GEMEENTE', number: m[2]! };
 }
 
 const fold = (t: string) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -76,7 +76,7 @@ export function CreateElection() {
     const r = await api.post<{ election: Election }>('/api/election/definition/confirm', {
       uploadId: preview.uploadId,
       hashConfirmed: true,
-      ...(choice.category === 'KIESKRING' ? { kieskring: Number(number) } : { stemgebied: { category: 'GEMEENTE', number: Number(number) } }),
+      ...(choice.category === 'KIESKRING' ? { kieskring: Number(number) } : { stemgebied: { category: choice.category, number: Number(number) } }),
       practice: practice || practiceOnly,
     });
     setBusy(false);
@@ -87,7 +87,8 @@ export function CreateElection() {
       `De verkiezing ${made.name} is aangemaakt voor ${stemgebiedLabel(made.stemgebied)}${made.practice ? ' (OEFENING)' : ''}. Importeer nu de kandidatenlijsten.`,
     );
     await refreshElection();
-    navigate('/verkiezing/kandidatenlijsten/importeren');
+    // The centraal stembureau imports the lists of every kieskring (server API /api/csb; no screen yet).
+    navigate(choice.category === 'STAAT' ? '/' : '/verkiezing/kandidatenlijsten/importeren');
   }
 
   if (!can('election.import')) return <NotAllowed />;
@@ -269,6 +270,11 @@ function StemgebiedChoice(props: {
           aria-describedby="stemgebied-uitleg"
         >
           <option value="">— kies een stemgebied —</option>
+          {preview.staat && hit(`${preview.staat.name} centraal stembureau`, `S${preview.staat.number}`) ? (
+            <optgroup label="Centraal stembureau">
+              <option value={`S${preview.staat.number}`}>{preview.staat.name}, centraal stembureau</option>
+            </optgroup>
+          ) : null}
           {kieskringOptions.length > 0 ? (
             <optgroup label="Kieskringen (hoofdstembureau)">
               {kieskringOptions.map((k) => (
@@ -291,7 +297,13 @@ function StemgebiedChoice(props: {
       </div>
       {choice ? (
         <div className="message info" role="status" data-testid="stemgebied-keuze">
-          {chosenMunicipality ? (
+          {choice.category === 'STAAT' && preview.staat ? (
+            <>
+              Dit programma wordt de installatie van het <strong>centraal stembureau</strong> ({preview.staat.name}). U importeert de
+              kandidatenlijsten van alle {preview.kieskringen.length} kieskringen en de tellingbestanden van de hoofdstembureaus, en stelt de
+              uitslag vast.
+            </>
+          ) : chosenMunicipality ? (
             <>
               Dit programma wordt de installatie van <strong>{municipalityLabel(chosenMunicipality.code, chosenMunicipality.name)}</strong>{' '}
               (code {chosenMunicipality.code}). U voert de uitslagen van de stembureaus in en maakt het tellingbestand voor het

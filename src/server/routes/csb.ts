@@ -1,0 +1,526 @@
+/**
+ * The routes of the CSB installation (centraal stembureau; src/server/csb.ts, docs/csb.md). Phase 1:
+ * the 230b of every kieskring (one file per upload, hash code confirmed as for the HSB) and the
+ * hoofdstembureaus' public keys. Phase 2: a kieskring's signed count zip as first entry, typed
+ * entries (a kieskring without a 510c typed twice) with the form of that kieskring's lists; release,
+ * delete and resolve are the ordinary /api/counts/:code routes (units 'HSB<k>'). Phase 3: the 510d
+ * and the 520.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { certificatePolicyProblems, checkCertificateFor, parseCertificate } from '../../crypto/certificate.ts';
+import { verifyDetached } from '../../crypto/cms.ts';
+import { checkEntry } from '../../domain/checks.ts';
+import { currentDraft, type UserRef } from '../../domain/doubleEntry.ts';
+import { candidateDisplayName } from '../../domain/election.ts';
+import { emptyForm, SCALAR_FIELDS } from '../../domain/entry.ts';
+import { buildFormShape } from '../../domain/entryStructure.ts';
+import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { checkCandidateListsMatch } from '../../domain/imports.ts';
+import { hasField } from '../../domain/ruleSets.ts';
+import { readCandidateLists } from '../../eml/eml230b.ts';
+import { listNameFor510 } from '../../eml/eml510write.ts';
+import { emlHash, sha256Hex } from '../../eml/hash.ts';
+import { writeAudit } from '../audit.ts';
+import type { AppContext } from '../context.ts';
+import {
+  applyUnitAction,
+  checkContextFor,
+  checkFormShape,
+  FormSchema,
+  formForElection,
+  loadAllUnits,
+  optionalScalarsFor,
+  requirePhase2,
+} from '../counts.ts';
+import { csbKieskringen, csbListRows, csbResult, hsbKey, readKieskringZip, requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
+import { localDateTime, validSet } from '../documents.ts';
+import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
+import { requireIntegrity } from '../integrity.ts';
+import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
+import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
+import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
+
+const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
+const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
+const KieskringNumber = z.object({ kieskring: z.coerce.number().int().positive().max(999) });
+const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
+const Groups = z.tuple([z.string().max(20), z.string().max(20)]);
+
+/** The session user of a route with a permission (the route table guarantees one). */
+function signedIn(u: SessionUser | null): SessionUser {
+  if (u === null) throw new Error('unreachable: a route with a permission always has a user');
+  return u;
+}
+
+/** The uploaded file of a multipart route (the route table guarantees one). */
+function uploaded<T>(f: T | null): T {
+  if (f === null) throw new Error('unreachable: a multipart route always has a file');
+  return f;
+}
+
+function userRef(u: SessionUser): UserRef {
+  return { id: u.id, username: u.username, role: u.role };
+}
+
+function requirePhase1(ctx: AppContext, what: string): void {
+  const phase = currentPhase(ctx);
+  if (phase !== 1) throw new ApiError(409, 'phase.wrong', `${what} kan alleen in fase 1; nu is fase ${phase} actief.`);
+}
+
+function overview(ctx: AppContext) {
+  const e = requireCsb(ctx);
+  const lists = new Map(csbListRows(ctx).map((r) => [r.kieskring, r]));
+  const keys = new Map(
+    (ctx.db.prepare('SELECT kieskring, subject, fingerprint, not_after FROM hsb_keys').all() as {
+      kieskring: number;
+      subject: string;
+      fingerprint: string;
+      not_after: string;
+    }[]).map((k) => [k.kieskring, k]),
+  );
+  const units = loadAllUnits(ctx);
+  return {
+    kieskringen: csbKieskringen(e).map((k) => {
+      const l = lists.get(k.number);
+      const key = keys.get(k.number);
+      const s = units.get(k.code)?.state.kind ?? 'empty';
+      return {
+        code: k.code,
+        number: k.number,
+        name: k.name,
+        candidateLists: l ? { fileName: l.file_name, hash: formatHash(l.hash), importedAt: l.imported_at } : null,
+        key: key ? { subject: key.subject, fingerprint: key.fingerprint, notAfter: key.not_after } : null,
+        state: s,
+      };
+    }),
+  };
+}
+
+function formShapeOf(ctx: AppContext, code: string) {
+  const e = requireCsb(ctx);
+  const k = requireKieskring(e, code);
+  const lists = requireKieskringLists(ctx, k);
+  const rules = electionRules(e);
+  return {
+    kieskring: k,
+    lists,
+    shape: buildFormShape({
+      unitKind: 'kieskring',
+      rules: rules.id,
+      optional: optionalScalarsFor('kieskring'),
+      scalarKeys: SCALAR_FIELDS.filter((f) => hasField(rules, f.key)).map((f) => f.key),
+      lists: lists.affiliations.map((a) => ({
+        listNumber: a.listNumber,
+        name: listNameFor510(a),
+        candidates: a.candidates.map((c) => ({ position: c.position, name: candidateDisplayName(c) })),
+      })),
+    }),
+  };
+}
+
+export const csbRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/csb',
+    access: 'election.view',
+    tag: 'centraal stembureau',
+    summary: 'De kieskringen van het centraal stembureau: kandidatenlijsten, publieke sleutel van het hoofdstembureau en de stand van de invoer.',
+    handler: ({ ctx }) => overview(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/candidate-lists/preview',
+    access: 'election.import',
+    tag: 'centraal stembureau',
+    summary: 'Upload de kandidatenlijsten (EML 230b) van één kieskring; toont de hashcode met twee verborgen groepen.',
+    multipart: { maxBytes: MAX_EML_BYTES },
+    handler: ({ ctx, user, file, now }) => {
+      const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
+      requirePhase1(ctx, 'Kandidatenlijsten importeren');
+      const f = uploaded(file);
+      const lists = readCandidateLists(f.bytes, { maxBytes: MAX_EML_BYTES });
+      if (!lists.ok) throw ApiError.from(422, lists);
+      const kieskring = Number(lists.value.contestId);
+      const match = checkCandidateListsMatch(definitionOf(e), kieskring, lists.value);
+      if (!match.ok) throw ApiError.from(422, match);
+      const hash = emlHash(f.bytes, { maxBytes: MAX_EML_BYTES });
+      if (!hash.ok) throw ApiError.from(422, hash);
+      const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
+      const uploadId = stageUpload(ctx, 'candidate_lists', signedIn(user), f, hash.value.hex, { hiddenGroups: hidden, csbKieskring: kieskring }, now);
+      return {
+        uploadId,
+        fileName: f.fileName,
+        maskedHash: maskedHash(hash.value.hex, hidden),
+        hiddenGroups: hidden,
+        kieskring,
+        contestName: lists.value.contestName,
+        lists: lists.value.affiliations.length,
+        candidates: lists.value.affiliations.reduce((n, a) => n + a.candidates.length, 0),
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/candidate-lists/confirm',
+    access: 'election.import',
+    tag: 'centraal stembureau',
+    summary: 'Importeer de kandidatenlijsten van een kieskring na het intypen van de twee verborgen hashcode-groepen.',
+    body: z.object({ uploadId: UploadId, groups: Groups }),
+    handler: ({ ctx, user, body, now }) => {
+      const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
+      const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
+      const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; csbKieskring?: number };
+      if (context.csbKieskring === undefined) throw new ApiError(409, 'upload.other_kind', 'Deze upload is niet voor het centraal stembureau. Upload het bestand opnieuw.');
+      const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
+      if (!check.ok) {
+        if (check.code === 'hash.format') throw ApiError.from(400, check);
+        ctx.db.transaction(() => {
+          deleteUpload(ctx, upload.id);
+          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'election.candidate_lists.hash_mismatch', {
+            fileName: upload.file_name,
+            kieskring: context.csbKieskring,
+            hiddenGroups: context.hiddenGroups.map((i) => i + 1),
+          });
+        })();
+        throw ApiError.from(422, check);
+      }
+      const lists = readCandidateLists(upload.bytes, { maxBytes: MAX_EML_BYTES });
+      if (!lists.ok) throw ApiError.from(422, lists);
+      const kieskring = context.csbKieskring;
+      ctx.db.transaction(() => {
+        requirePhase1(ctx, 'Kandidatenlijsten importeren');
+        const previous = ctx.db.prepare('SELECT hash FROM csb_candidate_lists WHERE kieskring = ?').get(kieskring) as { hash: string } | undefined;
+        ctx.db
+          .prepare(
+            `INSERT INTO csb_candidate_lists (kieskring, file_name, hash, bytes, contest_name, imported_at, imported_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(kieskring) DO UPDATE SET file_name = excluded.file_name, hash = excluded.hash, bytes = excluded.bytes,
+               contest_name = excluded.contest_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
+          )
+          .run(kieskring, upload.file_name, upload.hash, upload.bytes, lists.value.contestName, now.toISOString(), signedIn(user).id);
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), previous ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
+          fileName: upload.file_name,
+          hash: formatHash(upload.hash),
+          kieskring,
+          contestName: lists.value.contestName,
+          lists: lists.value.affiliations.length,
+          hashConfirmed: true,
+          ...(previous ? { previousHash: formatHash(previous.hash) } : {}),
+        });
+        deleteUpload(ctx, upload.id);
+      })();
+      void e;
+      return overview(ctx);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/keys/:kieskring',
+    access: 'keys.import',
+    tag: 'centraal stembureau',
+    summary: 'Importeer de publieke sleutel van het hoofdstembureau van een kieskring (UID=HSB<k>); vervangen alleen in fase 1.',
+    params: KieskringNumber,
+    multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    handler: ({ ctx, user, params, file, now }) => {
+      const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
+      const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
+      if (!k) throw new ApiError(404, 'region.not_found', `Kieskring ${params.kieskring} komt niet voor in deze verkiezing.`);
+      const f = uploaded(file);
+      const info = parseCertificate(f.bytes, now);
+      if (!info.ok) throw ApiError.from(422, info);
+      const reasons = [
+        ...checkCertificateFor(info.value, { electionId: e.election_id, kieskringNumber: k.number, kieskringName: k.name }),
+        ...certificatePolicyProblems(info.value),
+      ];
+      if (reasons.length) throw new ApiError(422, 'key.not_importable', reasons.join(' '));
+      ctx.db.transaction(() => {
+        const existing = hsbKey(ctx, k.number);
+        if (existing && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1) {
+          throw new ApiError(409, 'key.replace_after_phase1', `De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
+        }
+        ctx.db
+          .prepare(
+            `INSERT INTO hsb_keys (kieskring, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
+             VALUES (@k, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
+             ON CONFLICT(kieskring) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
+               not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
+               file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
+          )
+          .run({
+            k: k.number,
+            subject: info.value.subjectText,
+            fingerprint: info.value.fingerprint,
+            nb: info.value.notBefore.toISOString(),
+            na: info.value.notAfter.toISOString(),
+            pem: info.value.pem,
+            fileName: f.fileName,
+            at: now.toISOString(),
+            by: signedIn(user).id,
+          });
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), existing ? 'key.hsb.replace' : 'key.hsb.import', {
+          kieskring: k.number,
+          name: k.name,
+          fileName: f.fileName,
+          subject: info.value.subjectText,
+          fingerprint: info.value.fingerprint,
+          ...(existing ? { previousFingerprint: existing.fingerprint } : {}),
+        });
+      })();
+      return { key: { subject: info.value.subjectText, fingerprint: info.value.fingerprint, notAfter: info.value.notAfter.toISOString() } };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/csb/counts/:code/form-shape',
+    access: 'election.view',
+    tag: 'centraal stembureau',
+    summary: 'De velden van het invoerformulier van een kieskring: de lijsten en kandidaten van die kieskring en de aantallen.',
+    params: KieskringCode,
+    handler: ({ ctx, params }) => formShapeOf(ctx, params.code).shape,
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/counts/:code/claim',
+    access: 'counts.enter',
+    tag: 'centraal stembureau',
+    summary: 'Begin (of ga verder met) de eerste of tweede invoer van een kieskring.',
+    params: KieskringCode,
+    handler: ({ ctx, user, params, now }) => {
+      const { lists } = formShapeOf(ctx, params.code);
+      const t = applyUnitAction(ctx, { code: params.code, user: signedIn(user), action: { type: 'claim', user: userRef(signedIn(user)) }, now });
+      const d = currentDraft(t.state);
+      const entry = t.outcome.kind === 'claimed' ? t.outcome.entry : t.state.kind === 'second_in_progress' ? 2 : 1;
+      return { entry, form: d?.form ?? emptyForm(lists), state: t.state.kind };
+    },
+  }),
+  route({
+    method: 'PUT',
+    url: '/api/csb/counts/:code/draft',
+    access: 'counts.enter',
+    tag: 'centraal stembureau',
+    summary: 'Sla de invoer van een kieskring tussentijds op (alleen de eigenaar).',
+    params: KieskringCode,
+    body: z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() }),
+    handler: ({ ctx, user, params, body, now }) => {
+      const { lists } = formShapeOf(ctx, params.code);
+      const form = formForElection(body.form, electionRules(requireCsb(ctx)));
+      checkFormShape(form, lists);
+      const t = applyUnitAction(ctx, {
+        code: params.code,
+        user: signedIn(user),
+        action: { type: 'save', user: userRef(signedIn(user)), form, ...(body.seq !== undefined ? { seq: body.seq } : {}) },
+        now,
+      });
+      if (t.outcome.kind === 'stale') return { saved: false, stale: true, checks: [] };
+      return { saved: true, checks: checkEntry(form, checkContextFor(ctx, params.code)) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/counts/:code/submit',
+    access: 'counts.enter',
+    tag: 'centraal stembureau',
+    summary: 'Rond de eerste of tweede invoer van een kieskring af (met bevestigde waarschuwingen).',
+    params: KieskringCode,
+    body: z.object({
+      form: FormSchema,
+      acknowledged: Acknowledged.default([]),
+      confirmErrors: z.boolean().optional(),
+      confirmDifferent: z.boolean().optional(),
+    }),
+    handler: ({ ctx, user, params, body, now }) => {
+      const { lists } = formShapeOf(ctx, params.code);
+      const form = formForElection(body.form, electionRules(requireCsb(ctx)));
+      checkFormShape(form, lists);
+      const t = applyUnitAction(ctx, {
+        code: params.code,
+        user: signedIn(user),
+        action: {
+          type: 'submit',
+          user: userRef(signedIn(user)),
+          form,
+          acknowledged: body.acknowledged,
+          ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
+          ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
+        },
+        now,
+      });
+      const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
+      return { outcome: t.outcome, state: t.state.kind, checks };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/counts/import',
+    access: 'counts.import',
+    tag: 'centraal stembureau',
+    summary:
+      'Upload de ondertekende telling van een kieskring (Telling_<ID>_kieskring_<naam>.zip): handtekening, bestand en optellingen gecontroleerd; toont de hashcode met twee verborgen groepen en de waarschuwingen.',
+    multipart: { maxBytes: MAX_COUNT_ZIP_BYTES },
+    handler: async ({ ctx, user, file, now }) => {
+      const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
+      requirePhase2(ctx);
+      const f = uploaded(file);
+      const v = await readKieskringZip(ctx, e, f.bytes, f.fileName);
+      const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
+      const uploadId = stageUpload(ctx, 'kieskring_count', signedIn(user), f, v.hashHex, { hiddenGroups: hidden, code: v.kieskring.code }, now);
+      return {
+        uploadId,
+        fileName: f.fileName,
+        kieskring: v.kieskring,
+        emlName: v.emlName,
+        maskedHash: maskedHash(v.hashHex, hidden),
+        hiddenGroups: hidden,
+        signer: v.signer,
+        municipalities: v.units,
+        checks: checkEntry(v.form, checkContextFor(ctx, v.kieskring.code)),
+      };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/counts/import/confirm',
+    access: 'counts.import',
+    tag: 'centraal stembureau',
+    summary: 'Importeer de geüploade telling van een kieskring als eerste invoer, na het intypen van de twee verborgen hashcode-groepen.',
+    body: z.object({ uploadId: UploadId, groups: Groups, acknowledged: Acknowledged.default([]) }),
+    handler: async ({ ctx, user, body, now }) => {
+      const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
+      const upload = findUpload(ctx, body.uploadId, 'kieskring_count', signedIn(user), now);
+      const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; code: string };
+      const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
+      if (!check.ok) {
+        if (check.code === 'hash.format') throw ApiError.from(400, check);
+        ctx.db.transaction(() => {
+          deleteUpload(ctx, upload.id);
+          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'counts.import.hash_mismatch', {
+            code: context.code,
+            fileName: upload.file_name,
+            hiddenGroups: context.hiddenGroups.map((i) => i + 1),
+          });
+        })();
+        throw ApiError.from(422, check);
+      }
+      // Read and check again: the key may have changed since the upload.
+      const v = await readKieskringZip(ctx, e, upload.bytes, upload.file_name);
+      const zipSha256 = createHash('sha256').update(upload.bytes).digest('hex');
+      const t = ctx.db
+        .transaction(() => {
+          // The signature against the key as it is now, inside the transaction.
+          const key = hsbKey(ctx, v.kieskring.number);
+          const again = key ? verifyDetached({ sha256: Buffer.from(v.rawSha256Hex, 'hex') }, v.signature, key.certificate_pem) : null;
+          if (!key || !again?.ok) {
+            throw new ApiError(409, 'import.key_changed', `De publieke sleutel van hoofdstembureau ${v.kieskring.name} is gewijzigd; er is niets geïmporteerd. Upload het bestand opnieuw.`);
+          }
+          const transition = applyUnitAction(ctx, {
+            code: v.kieskring.code,
+            user: signedIn(user),
+            action: { type: 'import', user: userRef(signedIn(user)), form: v.form, acknowledged: body.acknowledged },
+            now,
+            details: {
+              fileName: upload.file_name,
+              emlName: v.emlName,
+              hash: formatHash(v.hashHex),
+              signer: key.subject,
+              fingerprint: key.fingerprint,
+              embeddedMatchesTrusted: v.signer.embeddedMatchesTrusted,
+              municipalities: v.units,
+              zipSize: upload.bytes.length,
+              zipSha256,
+            },
+          });
+          ctx.db
+            .prepare('INSERT INTO imported_count_files (code, file_name, size, sha256, bytes, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(v.kieskring.code, upload.file_name, upload.bytes.length, zipSha256, upload.bytes, now.toISOString(), signedIn(user).id);
+          deleteUpload(ctx, upload.id);
+          return transition;
+        })
+        .immediate();
+      return { state: t.state.kind, outcome: t.outcome, kieskring: v.kieskring };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/lots',
+    access: 'documents.create',
+    tag: 'centraal stembureau',
+    summary:
+      'Voer de uitkomst in van de loting die nu nodig is (fase 3; zoals Vaststellen uitslag die noemde): tussen wie, en wie de loting aanwees.',
+    body: z.object({
+      kind: z.enum(['seats', 'candidates']),
+      listNumber: z.number().int().positive().nullable(),
+      stage: z.string().max(40),
+      between: z.array(z.string().max(200)).min(2).max(500),
+      drawn: z.array(z.string().max(200)).min(1).max(500),
+    }),
+    handler: ({ ctx, user, body, now }) => {
+      requireCsb(ctx, 'Een loting invoeren');
+      const phase = currentPhase(ctx);
+      if (phase !== 3) throw new ApiError(409, 'phase.wrong', `Een loting invoeren kan alleen in fase 3; nu is fase ${phase} actief.`);
+      return ctx.db.transaction(() => {
+        const out = csbResult(ctx, localDateTime(now));
+        if (out.kind !== 'lots') throw new ApiError(409, 'csb.no_lot', 'Er is nu geen loting nodig.');
+        const lot = out.lot;
+        const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+        if (lot.kind !== body.kind || lot.listNumber !== body.listNumber || lot.stage !== body.stage || !same(lot.between, body.between)) {
+          throw new ApiError(409, 'csb.lot_mismatch', `Deze loting is niet de loting die nu nodig is. ${out.message}`);
+        }
+        if (new Set(body.drawn).size !== lot.seats || body.drawn.length !== lot.seats || !body.drawn.every((d) => lot.between.includes(d))) {
+          throw new ApiError(422, 'csb.lot_drawn', `De loting wijst er ${lot.seats} aan uit ${lot.between.join(', ')}.`);
+        }
+        ctx.db
+          .prepare('INSERT INTO csb_lots (kind, list_number, stage, between_json, drawn_json, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(lot.kind, lot.listNumber, lot.stage, JSON.stringify(lot.between), JSON.stringify(body.drawn), now.toISOString(), signedIn(user).id);
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lot_entered', { ...lot, drawn: body.drawn });
+        return { entered: true };
+      })();
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/documents',
+    access: 'documents.create',
+    tag: 'centraal stembureau',
+    summary:
+      'Vaststellen uitslag (fase 3): de totaaltelling (EML 510d) en het resultaat (EML 520) uit de vastgestelde uitslagen van de kieskringen. Is loting nodig, dan stopt dit met de lijsten of kandidaten tussen wie geloot moet worden.',
+    handler: ({ ctx, user, now }) => {
+      requireCsb(ctx, 'Vaststellen uitslag');
+      const phase = currentPhase(ctx);
+      if (phase !== 3) throw new ApiError(409, 'phase.wrong', `De uitslag vaststellen kan alleen in fase 3; nu is fase ${phase} actief.`);
+      if (validSet(ctx)) throw new ApiError(409, 'documents.exists', 'De documenten zijn al aangemaakt; ga terug naar fase 2 om ze te laten vervallen.');
+      // Every complete kieskring and stored document against the audit chain, the chain against its anchor.
+      requireIntegrity(ctx);
+      const creationDateTime = localDateTime(now);
+      const out = csbResult(ctx, creationDateTime);
+      if (out.kind === 'lots') {
+        ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lots_required', { message: out.message, ...out.lot }))();
+        throw new ApiError(409, 'csb.lots', out.message, undefined, { lot: out.lot });
+      }
+      const at = now.toISOString();
+      const setId = ctx.db.transaction(() => {
+        const id = Number(
+          ctx.db
+            .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
+            .run(at, signedIn(user).id, creationDateTime, sha256Hex(out.count.bytes)).lastInsertRowid,
+        );
+        const insert = ctx.db.prepare(
+          'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        for (const f of out.files) {
+          insert.run(id, f.kind, f.fileName, f.kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/xml', f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
+        }
+        // The same audit action and file list as the HSB's documents: tamper detection (integrity.ts) checks them.
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'documents.create', {
+          setId: id,
+          creationDateTime,
+          files: out.files.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha256Hex(f.bytes) })),
+          seats: out.result.parties.filter((p) => p.seats > 0).map((p) => ({ list: p.party.listNumber, seats: p.seats })),
+        });
+        return id;
+      })();
+      const docs = ctx.db.prepare('SELECT id, kind, file_name FROM documents WHERE set_id = ? ORDER BY id').all(setId) as { id: number; kind: string; file_name: string }[];
+      return { setId, creationDateTime, documents: docs.map((d) => ({ id: d.id, kind: d.kind, fileName: d.file_name })) };
+    },
+  }),
+];
