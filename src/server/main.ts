@@ -275,6 +275,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         clearInterval(purgeTimer);
         await running.close();
         db.close();
+        // Work still finishing after the close (a late TLS error, a worker's answer) must not write to
+        // the ended log file ("SonicBoom destroyed"): from here the logger drops everything.
+        log.level = 'silent';
         destination.flushSync();
         destination.end();
       },

@@ -11,7 +11,7 @@ import { DIFFERENCE_SCALARS } from '../../src/domain/entry.ts';
 import { changeForm, formFromOfficial, preparePhase2 } from '../support/counts.ts';
 import { startTestServer, USER_PASSWORD, type TestServer } from '../support/server.ts';
 import { typeEntryByKeyboard } from './keyboard.ts';
-import { assertUiBuilt, goToSection, launchBrowser, login, newPage } from './support.ts';
+import { assertUiBuilt, goToSection, launchBrowser, login, newPage, pollUntil } from './support.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -71,8 +71,6 @@ test('defect: a value typed in Verschillen is still shown after leaving and reop
       return ((await r.json()) as { form: { scalars: { I: number | null } } }).form.scalars.I;
     });
   // wait for the state (the draft holds 7), bounded generously for a busy machine
-  const deadline = Date.now() + 30_000;
-  let value = await saved();
-  while (value !== 7 && Date.now() < deadline) value = await saved();
+  const value = await pollUntil(saved, 7);
   assert.equal(value, 7, 'the number on screen is the number saved');
 });

@@ -10,7 +10,6 @@
  * - the overview shows 6 van 6 afgerond and the leader may activate phase 3.
  * Tests in this file build on each other (one server, one browser).
  */
-import { menu } from './support.ts';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -27,7 +26,7 @@ import {
   testKeyPair,
   typedGroups,
 } from '../support/counts.ts';
-import { assertUiBuilt, fieldValues, goToSection, launchBrowser, login, newPage, screenshot, setFields, expectCount } from './support.ts';
+import { assertUiBuilt, expectCount, fieldValues, goToSection, launchBrowser, login, menu, newPage, pollUntil, screenshot, setFields } from './support.ts';
 
 const PASSWORD = USER_PASSWORD + '!';
 const IMPORTED = ['0034', '0303'] as const; // Almere, Dronten
@@ -293,11 +292,7 @@ describe('fase 2 in de browser (TK2021, kieskring 5 Lelystad)', () => {
       await typist1.getByRole('heading', { name: 'Niet alle velden bevatten een geldig getal' }).waitFor();
       // A page change saves the draft: the field is left out (empty), never another number.
       await goToSection(typist1, 'lijst-2');
-      let saved = await claimedValue();
-      for (let i = 0; i < 50 && saved !== null; i++) {
-        await typist1.waitForTimeout(100);
-        saved = await claimedValue();
-      }
+      const saved = await pollUntil(claimedValue, null);
       assert.equal(saved, null, `"${bad}" niet als getal bewaard`);
     }
     await screenshot(typist1, 'p2-07a-ongeldig-getal', false);

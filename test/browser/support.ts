@@ -162,6 +162,17 @@ export async function expectCount(locator: Locator, expected: number, message?: 
   assert.equal(actual, expected, message);
 }
 
+/**
+ * Reads `read()` again until it gives `expected` or the deadline passes (generous for a busy
+ * machine), and returns the last value read: a wait for a state, never a fixed sleep.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, expected: T, timeout = 30_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) value = await read();
+  return value;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Accessibility: axe-core in the page
 // ---------------------------------------------------------------------------------------------
