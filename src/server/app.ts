@@ -298,6 +298,10 @@ function registerRoute(app: FastifyInstance, ctx: AppContext, def: AnyRoute): vo
         now: ctx.clock(),
       });
       if (reply.sent) return reply;
+      if (def.response && ctx.testHooks?.checkResponses) {
+        const checked = def.response.safeParse(result);
+        if (!checked.success) throw new Error(`answer of ${def.method} ${def.url} does not match its response schema: ${z.prettifyError(checked.error)}`);
+      }
       if (def.status) reply.code(def.status);
       return result;
     },

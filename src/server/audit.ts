@@ -1,5 +1,6 @@
 import type { AuditAction } from '../domain/auditActions.ts';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { neutraliseSpreadsheetCell } from '../domain/text.ts';
 import type { Db } from './db/database.ts';
 
@@ -91,10 +92,8 @@ export function writeAudit(db: Db, at: Date, actor: Actor, action: AuditAction, 
   ).run({ ...row, prev_hash: prevHash, hash });
 }
 
-export interface ChainStatus {
-  readonly intact: boolean;
-  readonly firstBrokenId: number | null;
-}
+export const ChainStatus = z.object({ intact: z.boolean(), firstBrokenId: z.number().int().nullable() }).readonly();
+export type ChainStatus = z.output<typeof ChainStatus>;
 
 /** Recompute the whole chain. */
 export function verifyChain(db: Db): ChainStatus {
@@ -145,17 +144,20 @@ function rememberHead(db: Db, status: ChainStatus, dataVersion: number): ChainSt
   return status;
 }
 
-export interface AuditRecord {
-  readonly id: number;
-  readonly at: string;
-  readonly userId: number | null;
-  readonly username: string | null;
-  readonly role: string | null;
-  readonly action: string;
-  readonly details: unknown;
-  readonly prevHash: string;
-  readonly hash: string;
-}
+export const AuditRecord = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    userId: z.number().int().nullable(),
+    username: z.string().nullable(),
+    role: z.string().nullable(),
+    action: z.string(),
+    details: z.unknown(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .readonly();
+export type AuditRecord = z.output<typeof AuditRecord>;
 
 function toRecord(row: AuditRow): AuditRecord {
   return { ...recordContent(row), prevHash: row.prev_hash, hash: row.hash };

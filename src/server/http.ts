@@ -23,6 +23,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The answer of an action that has nothing else to say. */
+export const OkAnswer = z.object({ ok: z.boolean() });
+
 /** Who may call a route: nobody needs a session ('public'), any logged-in user ('session'), or a permission. */
 export type Access = 'public' | 'session' | Permission;
 
@@ -87,6 +90,8 @@ export interface RouteDef<
   readonly status?: number;
   /** Non-JSON response type for the OpenAPI document (e.g. 'text/csv'). */
   readonly produces?: string;
+  /** The JSON answer's schema: served in the OpenAPI document; test servers check every answer against it. */
+  readonly response?: z.ZodType;
   /** The answer: JSON (its type is the route's response type, `ResponseOf`), or a reply sent by the handler. */
   readonly handler: (args: HandlerArgs<z.output<B>, z.output<P>, z.output<Q>>) => R;
 }
@@ -102,6 +107,19 @@ export type TypedRoute<M extends Method, U extends string, R> = AnyRoute & {
   readonly __response?: Awaited<R>;
 };
 
+/**
+ * A route whose JSON answer has a zod schema (`response`): the handler must return what the schema
+ * accepts, the route's response type is the schema's output, and the OpenAPI document serves it.
+ */
+export function route<
+  B extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  S extends z.ZodType = z.ZodUnknown,
+  M extends Method = Method,
+  U extends string = string,
+>(def: RouteDef<B, P, Q, z.input<S> | Promise<z.input<S>>, M, U> & { readonly response: S }): TypedRoute<M, U, z.output<S>>;
+/** A route without a response schema (a reply sent by the handler, or not yet described). */
 export function route<
   B extends z.ZodType = z.ZodUndefined,
   P extends z.ZodType = z.ZodUndefined,
@@ -109,8 +127,9 @@ export function route<
   R = unknown,
   M extends Method = Method,
   U extends string = string,
->(def: RouteDef<B, P, Q, R, M, U>): TypedRoute<M, U, R> {
-  return def as unknown as TypedRoute<M, U, R>;
+>(def: RouteDef<B, P, Q, R, M, U> & { readonly response?: never }): TypedRoute<M, U, R>;
+export function route(def: AnyRoute): AnyRoute {
+  return def;
 }
 
 /** The JSON answer of the route `method url` among `Routes` (e.g. `ResponseOf<ApiRoute, 'GET', '/api/counts/:code'>`). */

@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { agreedForm, type UnitState } from '../domain/doubleEntry.ts';
 import { formCanonicalText, type EntryForm } from '../domain/entry.ts';
 import { formatHash } from '../domain/hashcode.ts';
@@ -43,18 +44,27 @@ export function completionHashes(s: UnitState): { agreedSha256: string; firstSha
   return { agreedSha256: formSha256(agreed), firstSha256: formSha256(s.first.form), secondSha256: formSha256(s.second.form) };
 }
 
-export interface IntegrityProblem {
-  readonly kind: 'unit' | 'document' | 'chain' | 'anchor';
-  /** Dutch, for the screen and the terminal. */
-  readonly message: string;
-}
+export const IntegrityProblem = z
+  .object({
+    kind: z.enum(['unit', 'document', 'chain', 'anchor']),
+    /** Dutch, for the screen and the terminal. */
+    message: z.string(),
+  })
+  .readonly();
+export type IntegrityProblem = z.output<typeof IntegrityProblem>;
 
-export interface AuditHead {
-  /** Number of records (= id of the last record). */
-  readonly length: number;
-  /** Hash of the last record (hex), or null when the log is empty. */
-  readonly hash: string | null;
-}
+export const AuditHead = z
+  .object({
+    /** Number of records (= id of the last record). */
+    length: z.number().int(),
+    /** Hash of the last record (hex), or null when the log is empty. */
+    hash: z.string().nullable(),
+  })
+  .readonly();
+export type AuditHead = z.output<typeof AuditHead>;
+
+/** The answer of GET /api/integrity (and the integrity part of other answers). */
+export const IntegrityAnswer = z.object({ ok: z.boolean(), problems: z.array(IntegrityProblem) });
 
 export function auditHead(db: Db): AuditHead {
   const r = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
@@ -383,7 +393,7 @@ export function requireIntegrity(ctx: AppContext): void {
 }
 
 /** What the status screens show. */
-export function integrityDto(problems: readonly IntegrityProblem[]): { ok: boolean; problems: IntegrityProblem[] } {
+export function integrityDto(problems: readonly IntegrityProblem[]): z.output<typeof IntegrityAnswer> {
   return { ok: problems.length === 0, problems: [...problems] };
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AnyRoute } from './http.ts';
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const s = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const s = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete s.$schema;
   return s;
 }
@@ -48,7 +48,7 @@ export function openApiDocument(routes: readonly AnyRoute[], version: string): R
       responses: {
         [String(r.status ?? 200)]: {
           description: 'Gelukt',
-          content: { [r.produces ?? 'application/json']: {} },
+          content: { [r.produces ?? 'application/json']: r.response ? { schema: jsonSchema(r.response, 'output') } : {} },
         },
         default: { description: 'Fout', content: { 'application/json': { schema: ERROR_SCHEMA } } },
       },

@@ -4,6 +4,7 @@
  * audit record in one transaction. A polling station with entries (count_units not 'empty') is never
  * deleted or renumbered.
  */
+import { z } from 'zod';
 import {
   checkPollingStation,
   pollingStationCode,
@@ -58,7 +59,28 @@ function codesWithEntries(ctx: AppContext): Set<string> {
   return new Set((ctx.db.prepare("SELECT code FROM count_units WHERE kind <> 'empty'").all() as { code: string }[]).map((r) => r.code));
 }
 
-export function pollingStationDto(ctx: AppContext, p: PollingStation, withEntries?: Set<string>) {
+export const PollingStationDto = z.object({
+  number: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  postcode: z.string().nullable(),
+  hasEntries: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const EligibleVoters = z.object({ count: z.number().int(), updatedAt: z.string() });
+
+/** The polling stations screen's data (GET /api/polling-stations, and after an import). */
+export const PollingStationsOverview = z.object({
+  gemeente: z.object({ code: z.string(), name: z.string() }),
+  phase: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  editable: z.boolean(),
+  eligibleVoters: EligibleVoters.nullable(),
+  pollingStations: z.array(PollingStationDto),
+});
+
+export function pollingStationDto(ctx: AppContext, p: PollingStation, withEntries?: Set<string>): z.input<typeof PollingStationDto> {
   const code = pollingStationCode(p.number);
   return {
     number: p.number,
@@ -71,7 +93,7 @@ export function pollingStationDto(ctx: AppContext, p: PollingStation, withEntrie
   };
 }
 
-export function pollingStationsOverview(ctx: AppContext) {
+export function pollingStationsOverview(ctx: AppContext): z.input<typeof PollingStationsOverview> {
   const gemeente = requireGemeente(ctx, 'Stembureaus beheren');
   const withEntries = codesWithEntries(ctx);
   return {

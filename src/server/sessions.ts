@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Role } from '../domain/permissions.ts';
+import { z } from 'zod';
+import { ROLES, type Role } from '../domain/permissions.ts';
 import type { AppContext } from './context.ts';
 import type { SessionUser } from './http.ts';
 
@@ -20,14 +21,16 @@ export interface UserRow {
   created_at: string;
 }
 
-export interface UserDto {
-  id: number;
-  username: string;
-  fullName: string;
-  role: Role;
-  mustChangePassword: boolean;
-  disabled: boolean;
-}
+/** A user as the API shows it (never the password hash). */
+export const UserDto = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  fullName: z.string(),
+  role: z.enum(ROLES),
+  mustChangePassword: z.boolean(),
+  disabled: z.boolean(),
+});
+export type UserDto = z.output<typeof UserDto>;
 
 export function userDto(row: UserRow | SessionUser): UserDto {
   if ('full_name' in row) {

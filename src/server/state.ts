@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ElectionDefinition } from '../domain/election.ts';
 import { municipalityCode } from '../domain/election.ts';
 import { formatHash } from '../domain/hashcode.ts';
@@ -77,29 +78,28 @@ export function requireElection(ctx: AppContext): ElectionRow {
   return e;
 }
 
-export interface GemeenteStemgebied {
-  readonly category: 'GEMEENTE';
-  readonly number: number;
-  /** 4-digit code, '0034'. */
-  readonly code: string;
-  readonly name: string;
-  readonly kieskring: { readonly number: number; readonly name: string };
-}
+export const GemeenteStemgebied = z
+  .object({
+    category: z.literal('GEMEENTE'),
+    number: z.number().int(),
+    /** 4-digit code, '0034'. */
+    code: z.string(),
+    name: z.string(),
+    kieskring: z.object({ number: z.number().int(), name: z.string() }).readonly(),
+  })
+  .readonly();
+export type GemeenteStemgebied = z.output<typeof GemeenteStemgebied>;
 
-export interface KieskringStemgebied {
-  readonly category: 'KIESKRING';
-  readonly number: number;
-  readonly name: string;
-}
+export const KieskringStemgebied = z.object({ category: z.literal('KIESKRING'), number: z.number().int(), name: z.string() }).readonly();
+export type KieskringStemgebied = z.output<typeof KieskringStemgebied>;
 
 /** The centraal stembureau's stemgebied: the STAAT region of the 110a (1, 'Nederland'). */
-export interface StaatStemgebied {
-  readonly category: 'STAAT';
-  readonly number: number;
-  readonly name: string;
-}
+export const StaatStemgebied = z.object({ category: z.literal('STAAT'), number: z.number().int(), name: z.string() }).readonly();
+export type StaatStemgebied = z.output<typeof StaatStemgebied>;
 
-export type Stemgebied = KieskringStemgebied | GemeenteStemgebied | StaatStemgebied;
+/** The installation's stemgebied: a kieskring (HSB), a municipality (gemeente) or the STAAT (CSB). */
+export const Stemgebied = z.discriminatedUnion('category', [KieskringStemgebied, GemeenteStemgebied, StaatStemgebied]);
+export type Stemgebied = z.output<typeof Stemgebied>;
 
 /** The rules of the imported election (src/domain/ruleSets.ts), chosen from its category and date. */
 export function electionRules(e: Pick<ElectionRow, 'category' | 'election_date'>): ElectionRuleSet {
@@ -175,7 +175,26 @@ function readCandidateListsFile(ctx: AppContext): CandidateListsFileRow | undefi
     .get() as CandidateListsFileRow | undefined;
 }
 
-export function electionDto(ctx: AppContext) {
+/** The imported election as the API shows it (GET /api/election and the imports' answers). */
+export const ElectionDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  category: z.string(),
+  subcategory: z.string(),
+  electionDate: z.string(),
+  nominationDate: z.string().nullable(),
+  numberOfSeats: z.number().int(),
+  preferenceThreshold: z.number(),
+  stemgebied: Stemgebied,
+  rules: z.object({ id: z.string(), description: z.string() }),
+  practice: z.boolean(),
+  definition: z.object({ fileName: z.string(), hash: z.string(), importedAt: z.string() }),
+  candidateLists: z
+    .object({ fileName: z.string(), hash: z.string(), importedAt: z.string(), lists: z.number().int(), candidates: z.number().int() })
+    .nullable(),
+});
+
+export function electionDto(ctx: AppContext): z.input<typeof ElectionDto> | null {
   const e = electionRow(ctx);
   if (!e) return null;
   const cl = candidateListsFile(ctx);

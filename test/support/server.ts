@@ -93,7 +93,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.random !== undefined ? { random: opts.random } : {}),
     ...(opts.uiDir !== undefined ? { uiDir: opts.uiDir } : {}),
     ...(opts.config !== undefined ? { config: opts.config } : {}),
-    ...(opts.testHooks !== undefined ? { testHooks: opts.testHooks } : {}),
+    // Every answer is checked against its route's response schema (a mismatch answers 500).
+    testHooks: { checkResponses: true, ...opts.testHooks },
     tls: opts.tls ?? false,
   });
   if (passwordFile) rmSync(path.dirname(passwordFile), { recursive: true, force: true });

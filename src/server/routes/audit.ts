@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { auditCsv, listAudit, verifyChain, verifyChainIncremental, writeAudit } from '../audit.ts';
+import { AuditRecord, ChainStatus, auditCsv, listAudit, verifyChain, verifyChainIncremental, writeAudit } from '../audit.ts';
 import { route } from '../http.ts';
-import { auditHead, integrityDto, integrityProblems } from '../integrity.ts';
+import { AuditHead, IntegrityAnswer, auditHead, integrityDto, integrityProblems } from '../integrity.ts';
 import { actorOf } from '../state.ts';
 
 const AuditQuery = z.object({
@@ -17,6 +17,7 @@ export const auditRoutes = [
     tag: 'logboek',
     summary: 'Het auditlogboek (nieuwste eerst) en de controle van de hashketen.',
     query: AuditQuery,
+    response: z.object({ records: z.array(AuditRecord), chain: ChainStatus }),
     handler: ({ ctx, query }) => ({
       records: listAudit(ctx.db, query.limit, query.before ?? null).map((r) => ({
         id: r.id,
@@ -39,6 +40,7 @@ export const auditRoutes = [
     tag: 'logboek',
     summary:
       'Controle op wijzigingen buiten het programma om: elke afgeronde invoer en elk opgeslagen bestand tegen het auditlog, het auditlog tegen zijn anker.',
+    response: IntegrityAnswer.extend({ auditHead: AuditHead }),
     handler: ({ ctx }) => {
       const head = auditHead(ctx.db);
       return { ...integrityDto(integrityProblems(ctx)), auditHead: { length: head.length, hash: head.hash } };

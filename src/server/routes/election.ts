@@ -6,15 +6,18 @@ import type { AppContext } from '../context.ts';
 import { candidateOfRow, type CandidateRow } from '../counts.ts';
 import { emlReaders } from '../eml-adapter.ts';
 import { ApiError, MAX_EML_BYTES, route } from '../http.ts';
+import { KeyInfo } from './keys.ts';
 import {
   actorOf,
   candidateListsFile,
   currentPhase,
   definitionOf,
   electionDto,
+  ElectionDto,
   electionRow,
   requireElection,
   stemgebiedOf,
+  Stemgebied,
 } from '../state.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 
@@ -47,6 +50,55 @@ const ListsConfirmBody = z.object({
 });
 
 const ListParams = z.object({ listNumber: z.coerce.number().int().positive() });
+
+const Region = z.object({ number: z.number().int(), name: z.string() });
+
+const DefinitionPreview = z.object({
+  uploadId: z.string(),
+  fileName: z.string(),
+  hash: z.string(),
+  electionId: z.string(),
+  name: z.string(),
+  category: z.string(),
+  electionDate: z.string(),
+  numberOfSeats: z.number().int(),
+  /** The STAAT region (the centraal stembureau's stemgebied), when the 110a has one. */
+  staat: Region.nullable(),
+  kieskringen: z.array(Region),
+  /** Every municipality, grouped by kieskring (a gemeente installation chooses one of these). */
+  municipalities: z.array(z.object({ number: z.number().int(), code: z.string(), name: z.string(), kieskring: z.number().int() })),
+});
+
+const CandidateListsPreview = z.object({
+  uploadId: z.string(),
+  fileName: z.string(),
+  maskedHash: z.string(),
+  hiddenGroups: z.tuple([z.number().int(), z.number().int()]),
+  electionId: z.string(),
+  contestId: z.string(),
+  contestName: z.string(),
+  lists: z.number().int(),
+  candidates: z.number().int(),
+});
+
+const ListSummary = z.object({ listNumber: z.number().int(), name: z.string(), type: z.string(), publishGender: z.boolean(), candidates: z.number().int() });
+
+const Candidate = z.object({
+  position: z.number().int(),
+  name: z.string(),
+  initials: z.string(),
+  firstName: z.string().nullable(),
+  prefix: z.string().nullable(),
+  lastName: z.string(),
+  gender: z.string().nullable(),
+  locality: z.string().nullable(),
+});
+
+const Regions = z.object({
+  stemgebied: Stemgebied,
+  kieskring: Region,
+  municipalities: z.array(z.object({ number: z.number().int(), code: z.string(), name: z.string(), key: KeyInfo.nullable() })),
+});
 
 /** The definition may be (re)imported only in phase 1 and before anything depends on it. */
 function checkDefinitionReplaceable(ctx: AppContext): void {
@@ -114,6 +166,7 @@ export const electionRoutes = [
     access: 'election.view',
     tag: 'verkiezing',
     summary: 'De geïmporteerde verkiezing en de huidige fase.',
+    response: z.object({ election: ElectionDto.nullable(), phase: z.union([z.literal(1), z.literal(2), z.literal(3)]), practiceOnly: z.boolean() }),
     handler: ({ ctx }) => ({ election: electionDto(ctx), phase: currentPhase(ctx), practiceOnly: ctx.config.practiceOnly }),
   }),
   route({
@@ -123,6 +176,7 @@ export const electionRoutes = [
     tag: 'verkiezing',
     summary: 'Upload een verkiezingsdefinitie (EML 110a); toont hashcode, kieskringen en hun gemeenten, importeert nog niets.',
     multipart: { maxBytes: MAX_EML_BYTES },
+    response: DefinitionPreview,
     handler: async ({ ctx, user, file, now }) => {
       checkDefinitionReplaceable(ctx);
       const eml = await emlReaders();
@@ -141,7 +195,6 @@ export const electionRoutes = [
         category: def.value.category,
         electionDate: def.value.electionDate,
         numberOfSeats: def.value.numberOfSeats,
-        // The STAAT region (the centraal stembureau's stemgebied), when the 110a has one.
         staat: (() => {
           const s = def.value.regions.find((r) => r.category === 'STAAT');
           return s ? { number: s.number, name: s.name } : null;
@@ -149,7 +202,6 @@ export const electionRoutes = [
         kieskringen: kieskringen(def.value)
           .map((k) => ({ number: k.number, name: k.name }))
           .sort((a, b) => a.number - b.number),
-        // Every municipality, grouped by kieskring (a gemeente installation chooses one of these).
         municipalities: kieskringen(def.value)
           .sort((a, b) => a.number - b.number)
           .flatMap((k) =>
@@ -170,6 +222,7 @@ export const electionRoutes = [
     tag: 'verkiezing',
     summary: 'Importeer de verkiezingsdefinitie na bevestiging van de hashcode, met het gekozen stemgebied (kieskring of gemeente).',
     body: DefinitionConfirmBody,
+    response: z.object({ election: ElectionDto.nullable() }),
     handler: async ({ ctx, user, body, now }) => {
       const upload = findUpload(ctx, body.uploadId, 'definition', user!, now);
       const eml = await emlReaders();
@@ -277,6 +330,7 @@ export const electionRoutes = [
     tag: 'verkiezing',
     summary: 'Upload de kandidatenlijsten (EML 230b); toont de hashcode met twee verborgen groepen.',
     multipart: { maxBytes: MAX_EML_BYTES },
+    response: CandidateListsPreview,
     handler: async ({ ctx, user, file, now }) => {
       checkListsReplaceable(ctx);
       const election = requireElection(ctx);
@@ -310,6 +364,7 @@ export const electionRoutes = [
     tag: 'verkiezing',
     summary: 'Importeer de kandidatenlijsten na het intypen van de twee verborgen hashcode-groepen.',
     body: ListsConfirmBody,
+    response: z.object({ election: ElectionDto.nullable() }),
     handler: async ({ ctx, user, body, now }) => {
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', user!, now);
       const { hiddenGroups } = JSON.parse(upload.context_json) as { hiddenGroups: [number, number] };
@@ -378,6 +433,7 @@ export const electionRoutes = [
     access: 'election.view',
     tag: 'verkiezing',
     summary: 'De kieskring en zijn gemeenten, met hun geïmporteerde sleutels.',
+    response: Regions,
     handler: ({ ctx }) => {
       const e = requireElection(ctx);
       const keys = new Map(
@@ -416,6 +472,7 @@ export const electionRoutes = [
     access: 'election.view',
     tag: 'verkiezing',
     summary: 'De kandidatenlijsten (partijen) met het aantal kandidaten.',
+    response: z.object({ lists: z.array(ListSummary) }),
     handler: ({ ctx }) => {
       requireElection(ctx);
       const rows = ctx.db
@@ -443,6 +500,7 @@ export const electionRoutes = [
     tag: 'verkiezing',
     summary: 'De kandidaten van één lijst.',
     params: ListParams,
+    response: z.object({ list: ListSummary, candidates: z.array(Candidate) }),
     handler: ({ ctx, params }) => {
       const a = ctx.db.prepare('SELECT * FROM affiliations WHERE list_number = ?').get(params.listNumber) as
         | { list_number: number; name: string; type: string; publish_gender: number }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AnyRoute, Method, ResponseOf } from '../http.ts';
 import { route } from '../http.ts';
 import { openApiDocument } from '../openapi.ts';
@@ -19,6 +20,7 @@ const publicRoutes = [
     access: 'public',
     tag: 'algemeen',
     summary: 'Draait de server?',
+    response: z.object({ ok: z.boolean(), version: z.string() }),
     handler: ({ ctx }) => ({ ok: true, version: ctx.version }),
   }),
   route({

@@ -36,7 +36,29 @@ function ownKey(ctx: AppContext): OwnKeyRow | undefined {
   return ctx.db.prepare('SELECT * FROM own_key WHERE id = 1').get() as OwnKeyRow | undefined;
 }
 
-function ownKeyDto(k: OwnKeyRow) {
+const OwnKeyDto = z.object({ subject: z.string(), fingerprint: z.string(), notBefore: z.string(), notAfter: z.string(), fileName: z.string() });
+
+/** A municipality's imported public key, as the API shows it. */
+export const KeyInfo = z.object({ subject: z.string(), fingerprint: z.string(), notAfter: z.string(), importedAt: z.string() });
+
+const KeyPreview = z.object({
+  uploadId: z.string().nullable(),
+  fileName: z.string(),
+  subject: z.string(),
+  /** CN and L of the subject: the authority's name and place, checked against the municipality. */
+  commonName: z.string(),
+  locality: z.string(),
+  fingerprint: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  importable: z.boolean(),
+  reasons: z.array(z.string()),
+  existingKey: z.object({ fingerprint: z.string() }).nullable(),
+  /** Replacing after phase 1: the election leader must first confirm this fingerprint. */
+  replaceNeedsLeader: z.boolean(),
+});
+
+function ownKeyDto(k: OwnKeyRow): z.input<typeof OwnKeyDto> {
   return { subject: k.subject, fingerprint: k.fingerprint, notBefore: k.not_before, notAfter: k.not_after, fileName: k.file_name };
 }
 
@@ -95,6 +117,7 @@ export const keyRoutes = [
     access: 'election.view',
     tag: 'sleutels',
     summary: 'Het eigen sleutelpaar (alleen het certificaat; de privésleutel verlaat de gegevensmap nooit).',
+    response: z.object({ key: OwnKeyDto.nullable(), generating: z.boolean() }),
     handler: ({ ctx }) => {
       const k = ownKey(ctx);
       return { key: k ? ownKeyDto(k) : null, generating: ctx.keyGenerationRunning };
@@ -107,6 +130,7 @@ export const keyRoutes = [
     tag: 'sleutels',
     summary: 'Maak eenmalig het eigen RSA-4096-sleutelpaar en certificaat aan.',
     status: 201,
+    response: z.object({ key: OwnKeyDto }),
     handler: async ({ ctx, user }) => {
       const e = requireElection(ctx);
       if (ownKey(ctx)) throw new ApiError(409, 'key.exists', 'Het sleutelpaar is al aangemaakt.');
@@ -210,6 +234,7 @@ export const keyRoutes = [
     summary: 'Upload de publieke sleutel (certificaat) van een gemeente; toont onderwerp, vingerafdruk en bezwaren.',
     params: CodeParams,
     multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    response: KeyPreview,
     handler: ({ ctx, user, params, file, now }) => {
       const { election, municipality: m } = municipality(ctx, params.code);
       const f = file!;
@@ -239,7 +264,6 @@ export const keyRoutes = [
         importable,
         reasons,
         existingKey: existing ? { fingerprint: existing.fingerprint } : null,
-        /** Replacing after phase 1: the election leader must first confirm this fingerprint. */
         replaceNeedsLeader: existing !== undefined && replacementNeedsLeader(ctx),
       };
     },
@@ -252,6 +276,7 @@ export const keyRoutes = [
     summary: 'Importeer de eerder geüploade publieke sleutel van een gemeente; vervangen vraagt replace: true.',
     params: CodeParams,
     body: KeyConfirmBody,
+    response: z.object({ key: KeyInfo }),
     handler: ({ ctx, user, params, body, now }) => {
       const { election, municipality: m } = municipality(ctx, params.code);
       const upload = findUpload(ctx, body.uploadId, 'municipality_key', user!, now);
@@ -343,6 +368,7 @@ export const keyRoutes = [
       'Na fase 1: de verkiezingsleider bevestigt dat de publieke sleutel van een gemeente mag worden vervangen door de sleutel met deze vingerafdruk (met reden; eenmalig).',
     params: CodeParams,
     body: ApproveReplaceBody,
+    response: z.object({ approved: z.boolean(), code: z.string(), fingerprint: z.string() }),
     handler: ({ ctx, user, params, body, now }) => {
       const { municipality: m } = municipality(ctx, params.code);
       return ctx.db.transaction(() => {

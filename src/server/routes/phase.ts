@@ -19,7 +19,18 @@ function facts(ctx: AppContext): PhaseFacts {
   };
 }
 
-export type LaterStep = { readonly kind: 'own_key' | 'municipality_keys' | 'eligible_voters' | 'pv_details'; readonly text: string };
+const LaterStep = z.object({ kind: z.enum(['own_key', 'municipality_keys', 'eligible_voters', 'pv_details']), text: z.string() }).readonly();
+export type LaterStep = z.output<typeof LaterStep>;
+
+const Phase = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+
+const PhaseOverview = z.object({
+  phase: Phase,
+  laterSteps: z.array(LaterStep),
+  phases: z.array(
+    z.object({ number: Phase, label: z.string(), active: z.boolean(), canActivate: z.boolean(), reason: z.string().nullable() }),
+  ),
+});
 
 /**
  * What later steps will need and is not there yet (Dutch, in the menu's words): shown in the
@@ -65,7 +76,7 @@ export function laterStepsMissing(ctx: AppContext): LaterStep[] {
   return out;
 }
 
-function phaseOverview(ctx: AppContext) {
+function phaseOverview(ctx: AppContext): z.input<typeof PhaseOverview> {
   const f = facts(ctx);
   return {
     phase: f.current,
@@ -90,6 +101,7 @@ export const phaseRoutes = [
     access: 'election.view',
     tag: 'fasen',
     summary: 'De huidige fase en welke fasen nu geactiveerd kunnen worden.',
+    response: PhaseOverview,
     handler: ({ ctx }) => phaseOverview(ctx),
   }),
   route({
@@ -98,7 +110,8 @@ export const phaseRoutes = [
     access: 'phase.change',
     tag: 'fasen',
     summary: 'Ga naar een andere fase (één stap vooruit of terug).',
-    body: z.object({ target: z.union([z.literal(1), z.literal(2), z.literal(3)]) }),
+    body: z.object({ target: Phase }),
+    response: z.object({ phase: Phase }),
     handler: ({ ctx, user, body, now }) => {
       ctx.db.transaction(() => {
         const f = facts(ctx);

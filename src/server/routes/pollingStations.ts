@@ -9,6 +9,9 @@ import {
   importPollingStations,
   pollingStationDto,
   pollingStationsOverview,
+  PollingStationsOverview,
+  PollingStationDto,
+  EligibleVoters,
   requireStationSetup,
   setEligibleVoters,
   updatePollingStation,
@@ -50,6 +53,7 @@ export const pollingStationRoutes = [
     access: 'election.view',
     tag: 'stembureaus',
     summary: 'Gemeente: de stembureaus (nummer, naam, postcode) en het aantal kiesgerechtigden van de gemeente.',
+    response: PollingStationsOverview,
     handler: ({ ctx }) => pollingStationsOverview(ctx),
   }),
   route({
@@ -60,6 +64,7 @@ export const pollingStationRoutes = [
     summary: 'Gemeente, fase 1: voeg een stembureau toe.',
     body: AddBody,
     status: 201,
+    response: z.object({ pollingStation: PollingStationDto }),
     handler: ({ ctx, user, body, now }) => {
       const p = addPollingStation(ctx, user!, body, now);
       return { pollingStation: pollingStationDto(ctx, p) };
@@ -73,6 +78,7 @@ export const pollingStationRoutes = [
     summary: 'Gemeente, fase 1: wijzig naam, postcode of nummer van een stembureau (nummer alleen zonder steminvoer).',
     params: NumberParams,
     body: UpdateBody,
+    response: z.object({ pollingStation: PollingStationDto }),
     handler: ({ ctx, user, params, body, now }) => {
       const p = updatePollingStation(ctx, user!, params.number, body, now);
       return { pollingStation: pollingStationDto(ctx, p) };
@@ -85,6 +91,7 @@ export const pollingStationRoutes = [
     tag: 'stembureaus',
     summary: 'Gemeente, fase 1: verwijder een stembureau (geweigerd als het steminvoer heeft).',
     params: NumberParams,
+    response: z.object({ deleted: z.number().int() }),
     handler: ({ ctx, user, params, now }) => {
       deletePollingStation(ctx, user!, params.number, now);
       return { deleted: params.number };
@@ -100,6 +107,7 @@ export const pollingStationRoutes = [
       'EML 110b (herkend aan de inhoud); alles of niets. Bestaande stembureaus worden alleen vervangen met ?replace=true.',
     multipart: { maxBytes: MAX_POLLING_STATION_FILE_BYTES },
     query: ImportQuery,
+    response: PollingStationsOverview.extend({ imported: z.number().int(), format: z.enum(['csv', 'eml110b']) }),
     handler: ({ ctx, user, file, query, now }) => {
       requireStationSetup(ctx);
       const f = file!;
@@ -146,6 +154,7 @@ export const pollingStationRoutes = [
     tag: 'stembureaus',
     summary: 'Gemeente, fase 1 of 2: het aantal kiesgerechtigden van de gemeente (Z van de gemeente).',
     body: EligibleBody,
+    response: z.object({ eligibleVoters: EligibleVoters }),
     handler: ({ ctx, user, body, now }) => ({ eligibleVoters: setEligibleVoters(ctx, user!, body.count, now) }),
   }),
 ];

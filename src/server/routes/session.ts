@@ -1,10 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { checkPasswordPolicy } from '../../domain/passwords.ts';
-import { permissionsOf } from '../../domain/permissions.ts';
+import { PERMISSIONS, permissionsOf } from '../../domain/permissions.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { ApiError, freeText, route, type SessionUser } from '../http.ts';
+import { ApiError, freeText, OkAnswer, route, type SessionUser } from '../http.ts';
 import {
   SESSION_COOKIE,
   addressThrottleKey,
@@ -16,6 +16,7 @@ import {
   reserveAttempt,
   takeUnauditedRefusals,
   userDto,
+  UserDto,
   userThrottleKey,
   type UserRow,
 } from '../sessions.ts';
@@ -34,7 +35,14 @@ const PasswordBody = z.object({
   newPassword: z.string().min(1).max(1000),
 });
 
-function sessionInfo(ctx: AppContext, user: SessionUser, lastSeenAt: string, now: Date) {
+const SessionAnswer = z.object({
+  user: UserDto,
+  permissions: z.array(z.enum(PERMISSIONS)),
+  idleTimeoutSeconds: z.number(),
+  idleSecondsLeft: z.number(),
+});
+
+function sessionInfo(ctx: AppContext, user: SessionUser, lastSeenAt: string, now: Date): z.input<typeof SessionAnswer> {
   return {
     user: userDto(user),
     permissions: permissionsOf(user.role),
@@ -88,6 +96,7 @@ export const sessionRoutes = [
     tag: 'sessie',
     summary: 'Inloggen; zet het sessiecookie uitslag_sessie.',
     body: LoginBody,
+    response: z.object({ user: UserDto }),
     handler: async ({ ctx, req, reply, body, now }) => {
       const userKey = userThrottleKey(body.username);
       const addrKey = addressThrottleKey(req.ip);
@@ -145,6 +154,7 @@ export const sessionRoutes = [
     duringPasswordChange: true,
     tag: 'sessie',
     summary: 'Uitloggen; verwijdert de sessie.',
+    response: OkAnswer,
     handler: ({ ctx, reply, user, now }) => {
       const u = user!;
       ctx.db.transaction(() => {
@@ -163,6 +173,7 @@ export const sessionRoutes = [
     passive: true,
     tag: 'sessie',
     summary: 'De huidige sessie (zet de inactiviteitstimer niet terug).',
+    response: SessionAnswer,
     handler: ({ ctx, user, now }) => sessionInfo(ctx, user!, user!.lastSeenAt, now),
   }),
   route({
@@ -171,6 +182,7 @@ export const sessionRoutes = [
     access: 'session',
     tag: 'sessie',
     summary: 'Verleng de sessie (zet de inactiviteitstimer terug).',
+    response: SessionAnswer,
     handler: ({ ctx, user, now }) => sessionInfo(ctx, user!, now.toISOString(), now),
   }),
   route({
@@ -181,6 +193,7 @@ export const sessionRoutes = [
     tag: 'sessie',
     summary: 'Wijzig het eigen wachtwoord.',
     body: PasswordBody,
+    response: OkAnswer,
     handler: async ({ ctx, req, reply, user, body, now }) => {
       const u = user!;
       const row = getUser(ctx, u.id)!;

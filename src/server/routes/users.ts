@@ -4,7 +4,7 @@ import { ROLES } from '../../domain/permissions.ts';
 import { writeAudit, type Actor } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, freeText, route, type SessionUser } from '../http.ts';
-import { getUser, userDto, type UserRow } from '../sessions.ts';
+import { getUser, userDto, UserDto, type UserRow } from '../sessions.ts';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -34,6 +34,7 @@ export const userRoutes = [
     access: 'users.manage',
     tag: 'gebruikers',
     summary: 'Alle gebruikers.',
+    response: z.object({ users: z.array(UserDto) }),
     handler: ({ ctx }) => ({
       users: (ctx.db.prepare('SELECT * FROM users ORDER BY username COLLATE NOCASE').all() as UserRow[]).map(userDto),
     }),
@@ -46,6 +47,7 @@ export const userRoutes = [
     summary: 'Maak een gebruiker aan met een startwachtwoord (te wijzigen bij de eerste keer inloggen).',
     body: CreateBody,
     status: 201,
+    response: z.object({ user: UserDto }),
     handler: async ({ ctx, user, body }) => {
       const username = body.username.trim();
       const nameOk = checkUsername(username);
@@ -86,6 +88,7 @@ export const userRoutes = [
     tag: 'gebruikers',
     summary: 'Blokkeer een gebruiker; zijn sessies eindigen.',
     params: IdParams,
+    response: z.object({ user: UserDto }),
     handler: ({ ctx, user, params, now }) => {
       const me = user!;
       ctx.db.transaction(() => {
@@ -115,6 +118,7 @@ export const userRoutes = [
     tag: 'gebruikers',
     summary: 'Deblokkeer een gebruiker.',
     params: IdParams,
+    response: z.object({ user: UserDto }),
     handler: ({ ctx, user, params, now }) => {
       ctx.db.transaction(() => {
         const target = mustFind(ctx, params.id);
@@ -132,6 +136,7 @@ export const userRoutes = [
     summary: 'Geef een gebruiker een nieuw startwachtwoord (te wijzigen bij de volgende keer inloggen); zijn sessies eindigen.',
     params: IdParams,
     body: ResetBody,
+    response: z.object({ user: UserDto }),
     handler: async ({ ctx, user, params, body }) => {
       const target = mustFind(ctx, params.id);
       const policy = checkPasswordPolicy(target.username, body.initialPassword);
