@@ -88,7 +88,7 @@ export function CreateElection() {
     );
     await refreshElection();
     // The centraal stembureau imports the lists of every kieskring (server API /api/csb; no screen yet).
-    navigate(choice.category === 'STAAT' ? '/' : '/verkiezing/kandidatenlijsten/importeren');
+    navigate('/verkiezing/kandidatenlijsten/importeren');
   }
 
   if (!can('election.import')) return <NotAllowed />;
