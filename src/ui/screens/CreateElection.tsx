@@ -87,7 +87,7 @@ export function CreateElection() {
       `De verkiezing ${made.name} is aangemaakt voor ${stemgebiedLabel(made.stemgebied)}${made.practice ? ' (OEFENING)' : ''}. Importeer nu de kandidatenlijsten.`,
     );
     await refreshElection();
-    // The centraal stembureau imports the lists of every kieskring (server API /api/csb; no screen yet).
+    // Guide step 3 (at the CSB: the lists of every kieskring).
     navigate('/verkiezing/kandidatenlijsten/importeren');
   }
 

@@ -664,7 +664,7 @@ export function CsbResult() {
           onEntered={() => void create()}
         />
       ) : null}
-      {phase === 3 && !valid && !lots?.required && mayCreate ? (
+      {phase === 3 && !valid && mayCreate ? (
         <div className="actions">
           <button type="button" className="primary" disabled={busy} onClick={() => void create()}>
             Vaststellen uitslag
