@@ -39,6 +39,7 @@ import {
 import { href, navigate } from '../router.ts';
 import { unitPath } from '../stemgebied.ts';
 import { NotAllowed } from './CreateElection.tsx';
+import { BreakableName, TableHash } from './Documents.tsx';
 import { shortFingerprint } from './Regions.tsx';
 
 /** The two typed groups of a hash code, or a message when they are not 4 hex characters each. */
@@ -693,11 +694,11 @@ export function CsbResult() {
                   <td>{kindLabel.get(d.kind) ?? d.label}</td>
                   <td className="file">
                     <a href={`/api/documents/${d.id}/download`} download>
-                      {d.fileName}
+                      <BreakableName name={d.fileName} />
                     </a>
                   </td>
                   <td>
-                    <code className="hash">{d.hash}</code>
+                    <TableHash hash={d.hash} />
                   </td>
                 </tr>
               ))}
