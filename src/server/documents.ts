@@ -43,7 +43,7 @@ import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { auditHead } from './integrity.ts';
 import { ApiError, freeText } from './http.ts';
-import { candidateListsFile, eligibleVoters, isGemeente, requireElection, stemgebiedOf } from './state.ts';
+import { candidateListsFile, eligibleVoters, isCsb, isGemeente, requireElection, stemgebiedOf } from './state.ts';
 import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +132,11 @@ export type DocumentKind =
   | 'eml510b'
   | 'pv_pdf'
   | 'pv_odt'
-  | 'zip_gemeente';
+  | 'zip_gemeente'
+  // a CSB's set (src/server/csb.ts)
+  | 'eml510d'
+  | 'eml520'
+  | 'csv';
 
 /** Display order and Dutch labels of the document types. */
 export const DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly label: string }[] = [
@@ -153,7 +157,15 @@ export const GEMEENTE_DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; re
   { kind: 'csv_osv43', label: 'OSV 4-3 Tellingsoverzicht (CSV)' },
 ];
 
+/** The document types of a CSB installation (Vaststellen uitslag), in display order. */
+export const CSB_DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly label: string }[] = [
+  { kind: 'eml510d', label: 'EML 510d (totaaltelling)' },
+  { kind: 'eml520', label: 'EML 520 (resultaat: zetelverdeling en gekozen kandidaten)' },
+  { kind: 'csv', label: 'Uitslag (CSV)' },
+];
+
 export function documentKindsOf(ctx: AppContext): readonly { readonly kind: DocumentKind; readonly label: string }[] {
+  if (isCsb(ctx)) return CSB_DOCUMENT_KINDS;
   return isGemeente(ctx) ? GEMEENTE_DOCUMENT_KINDS : DOCUMENT_KINDS;
 }
 
@@ -749,7 +761,7 @@ export function listDocuments(ctx: AppContext) {
   const users = new Map(
     (ctx.db.prepare('SELECT id, username, full_name FROM users').all() as { id: number; username: string; full_name: string }[]).map((u) => [u.id, u]),
   );
-  const label = new Map([...DOCUMENT_KINDS, ...GEMEENTE_DOCUMENT_KINDS].map((d) => [d.kind, d.label]));
+  const label = new Map([...DOCUMENT_KINDS, ...GEMEENTE_DOCUMENT_KINDS, ...CSB_DOCUMENT_KINDS].map((d) => [d.kind, d.label]));
   return sets.map((s) => ({
     id: s.id,
     status: s.voided_at === null ? ('geldig' as const) : ('vervallen' as const),

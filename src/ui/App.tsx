@@ -25,7 +25,8 @@ import { Finalise } from './screens/Finalise.tsx';
 import { CreateDocuments, DocumentsOverview, ExportResults } from './screens/Documents.tsx';
 import { Archive } from './screens/Archive.tsx';
 import { PollingStations } from './screens/PollingStations.tsx';
-import { authorityLabel, isGemeente, stemgebiedLabel } from './stemgebied.ts';
+import { CsbCandidateLists, CsbCountImport, CsbKeyImport, CsbKieskringen, CsbResult } from './screens/Csb.tsx';
+import { authorityLabel, installationOf, isGemeente, stemgebiedLabel, type Installation } from './stemgebied.ts';
 
 const IDLE_MESSAGE = 'U bent automatisch afgemeld omdat u enige tijd niet actief was. Meld u opnieuw aan.';
 const EXPIRED_MESSAGE = 'Uw sessie is verlopen. Meld u opnieuw aan.';
@@ -137,8 +138,8 @@ interface MenuItem {
   permission: Permission;
   /** Not shown to roles that have this permission (they get another item for the same screen). */
   unless?: Permission;
-  /** Only for one kind of installation: a gemeente (polling stations) or an HSB (municipalities). */
-  only?: 'gemeente' | 'hsb';
+  /** Only for these kinds of installation: a gemeente (polling stations), an HSB (municipalities), the CSB (kieskringen). */
+  only?: readonly Installation[];
 }
 
 const MENUS: { title: string; items: MenuItem[] }[] = [
@@ -153,9 +154,10 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
       },
       { label: 'Ophalen (downloaden) publieke sleutel', path: '/verkiezing/publieke-sleutel', permission: 'keys.own' },
       { label: 'Tonen stemgebieden', path: '/verkiezing/stemgebieden', permission: 'election.view' },
-      { label: 'Stembureaus', path: '/verkiezing/stembureaus', permission: 'election.view', only: 'gemeente' },
-      { label: 'Tonen partijen', path: '/verkiezing/partijen', permission: 'election.view' },
-      { label: 'Tonen kandidatenlijsten', path: '/verkiezing/kandidatenlijsten', permission: 'election.view' },
+      { label: 'Stembureaus', path: '/verkiezing/stembureaus', permission: 'election.view', only: ['gemeente'] },
+      // (the CSB's lists are per kieskring: shown under Importeren kandidatenlijsten)
+      { label: 'Tonen partijen', path: '/verkiezing/partijen', permission: 'election.view', only: ['gemeente', 'hsb'] },
+      { label: 'Tonen kandidatenlijsten', path: '/verkiezing/kandidatenlijsten', permission: 'election.view', only: ['gemeente', 'hsb'] },
     ],
   },
   {
@@ -163,26 +165,37 @@ const MENUS: { title: string; items: MenuItem[] }[] = [
     items: [
       { label: 'Invoer stemmen', path: '/steminvoer', permission: 'counts.enter' },
       { label: 'Invoeren stemmen status', path: '/steminvoer', permission: 'election.view', unless: 'users.manage' },
-      { label: 'Importeren steminvoer', path: '/steminvoer/importeren', permission: 'counts.import', only: 'hsb' },
+      { label: 'Importeren steminvoer', path: '/steminvoer/importeren', permission: 'counts.import', only: ['hsb', 'csb'] },
     ],
   },
   {
     title: 'Verkiezingsproces',
     items: [
       { label: 'Fases verkiezingsproces', path: '/verkiezingsproces', permission: 'election.view' },
-      { label: 'Definitief maken & PV gebiedsuitslag', path: '/verkiezingsproces/definitief-maken', permission: 'election.view' },
+      {
+        label: 'Definitief maken & PV gebiedsuitslag',
+        path: '/verkiezingsproces/definitief-maken',
+        permission: 'election.view',
+        only: ['gemeente', 'hsb'],
+      },
+      { label: 'Vaststellen uitslag', path: '/verkiezingsproces/vaststellen-uitslag', permission: 'election.view', only: ['csb'] },
     ],
   },
   {
     title: 'Documenten',
     items: [
-      { label: 'Aanmaken bestanden na definitief maken', path: '/documenten/aanmaken', permission: 'documents.create' },
+      {
+        label: 'Aanmaken bestanden na definitief maken',
+        path: '/documenten/aanmaken',
+        permission: 'documents.create',
+        only: ['gemeente', 'hsb'],
+      },
       { label: 'Tonen documentenoverzicht', path: '/documenten', permission: 'election.view' },
     ],
   },
   {
     title: 'Resultaten',
-    items: [{ label: 'Exporteren resultaat', path: '/resultaten/exporteren', permission: 'election.view' }],
+    items: [{ label: 'Exporteren resultaat', path: '/resultaten/exporteren', permission: 'election.view', only: ['gemeente', 'hsb'] }],
   },
   {
     title: 'Administratie',
@@ -237,8 +250,8 @@ function Shell(props: {
   const phase = election?.phase;
   const e = election?.election;
   const gemeente = isGemeente(e);
-  const shows = (i: MenuItem) =>
-    ctx.can(i.permission) && !(i.unless && ctx.can(i.unless)) && (i.only === undefined || (i.only === 'gemeente') === gemeente);
+  const installation = installationOf(e);
+  const shows = (i: MenuItem) => ctx.can(i.permission) && !(i.unless && ctx.can(i.unless)) && (i.only === undefined || i.only.includes(installation));
   if (path === '/presentatie') {
     // Projector mode: full screen, no menus (the public session).
     return (
@@ -319,15 +332,28 @@ function Shell(props: {
           })}
         </nav>
         <main id="main" ref={mainRef} tabIndex={-1}>
-          <Route path={path} />
+          <Route path={path} csb={installation === 'csb'} />
         </main>
       </div>
     </AppContext.Provider>
   );
 }
 
-function Route({ path }: { path: string }): ReactNode {
+/** The screens of the CSB installation (centraal stembureau) where they differ from the HSB's. */
+function CsbRoute({ path }: { path: string }): ReactNode {
   let m: Record<string, string> | null;
+  if (path === '/verkiezing/kandidatenlijsten/importeren') return <CsbCandidateLists />;
+  if (path === '/verkiezing/stemgebieden') return <CsbKieskringen />;
+  if ((m = match('/verkiezing/kieskringen/:k/publieke-sleutel', path))) return <CsbKeyImport kieskring={m.k ?? ''} />;
+  if (path === '/steminvoer/importeren') return <CsbCountImport />;
+  if (path === '/verkiezingsproces/vaststellen-uitslag') return <CsbResult />;
+  return null;
+}
+
+function Route({ path, csb }: { path: string; csb: boolean }): ReactNode {
+  let m: Record<string, string> | null;
+  const forCsb = csb ? CsbRoute({ path }) : null;
+  if (forCsb) return forCsb;
   if (path === '/') return <Home />;
   if (path === '/wachtwoord') return <ChangePassword forced={false} />;
   if (path === '/verkiezing/aanmaken') return <CreateElection />;
@@ -351,6 +377,8 @@ function Route({ path }: { path: string }): ReactNode {
   if ((m = match('/steminvoer/gemeente/:code/invoer', path))) return <CountEntry code={m.code!} />;
   if ((m = match('/steminvoer/stembureau/:code', path))) return <CountDetail code={m.code!} />;
   if ((m = match('/steminvoer/stembureau/:code/invoer', path))) return <CountEntry code={m.code!} />;
+  if ((m = match('/steminvoer/kieskring/:code', path))) return <CountDetail code={m.code ?? ''} />;
+  if ((m = match('/steminvoer/kieskring/:code/invoer', path))) return <CountEntry code={m.code ?? ''} />;
   if (path === '/administratie/gebruikers') return <Users />;
   if (path === '/administratie/gebruikers/nieuw') return <CreateUser />;
   if (path === '/administratie/auditlog') return <AuditLog />;

@@ -69,12 +69,27 @@ export type CountAction = UnitActionName;
 export type MunicipalityDetail = ApiResponse<'GET', '/api/counts/:code'>;
 export type HistoryItem = MunicipalityDetail['history'][number];
 
-export type Claim = ApiResponse<'POST', '/api/counts/:code/claim'>;
-export type SubmitResult = ApiResponse<'POST', '/api/counts/:code/submit'>;
+/** A unit's claim and submit: a kieskring's at the CSB go through /api/csb/counts (the same answers). */
+export type Claim = ApiResponse<'POST', '/api/counts/:code/claim'> | ApiResponse<'POST', '/api/csb/counts/:code/claim'>;
+export type SubmitResult = ApiResponse<'POST', '/api/counts/:code/submit'> | ApiResponse<'POST', '/api/csb/counts/:code/submit'>;
 export type SubmitOutcome = SubmitResult['outcome'];
 export type Difference = ApiResponse<'GET', '/api/counts/:code/differences'>['fields'][number];
 export type ImportJob = ApiResponse<'GET', '/api/counts/import/:jobId'>;
 export type ImportPreview = NonNullable<ImportJob['preview']>;
+
+// ---- CSB: the centraal stembureau (docs/csb.md) ----
+
+export type CsbOverview = ApiResponse<'GET', '/api/csb'>;
+export type CsbKieskring = CsbOverview['kieskringen'][number];
+export type CsbListsPreview = ApiResponse<'POST', '/api/csb/candidate-lists/preview'>;
+export type CsbKeyPreview = ApiResponse<'POST', '/api/csb/keys/:kieskring/preview'>;
+export type CsbKeyImported = ApiResponse<'POST', '/api/csb/keys/:kieskring'>;
+export type CsbCountPreview = ApiResponse<'POST', '/api/csb/counts/import'>;
+export type CsbCountImported = ApiResponse<'POST', '/api/csb/counts/import/confirm'>;
+export type CsbLots = ApiResponse<'GET', '/api/csb/lots'>;
+export type CsbRequiredLot = NonNullable<CsbLots['required']>;
+export type CsbDocuments = ApiResponse<'POST', '/api/csb/documents'>;
+export type DocumentsList = ApiResponse<'GET', '/api/documents'>;
 
 // ---- Gemeente: polling stations (docs/api.md "Gemeente") ----
 

@@ -194,6 +194,9 @@ export function FileField(props: {
   disabled?: boolean;
   onFile: (file: File) => void;
   autoFocus?: boolean;
+  /** Several files at once: `onFiles` gets them all (`onFile` the first). */
+  multiple?: boolean;
+  onFiles?: (files: File[]) => void;
 }) {
   const id = useId();
   const labelId = useId();
@@ -212,14 +215,17 @@ export function FileField(props: {
           accept={props.accept}
           disabled={props.disabled}
           autoFocus={props.autoFocus}
+          multiple={props.multiple}
           onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            setName(file?.name ?? null);
-            if (file) props.onFile(file);
+            const files = [...(e.currentTarget.files ?? [])];
+            const file = files[0];
+            setName(files.length > 1 ? `${files.length} bestanden gekozen` : (file?.name ?? null));
+            if (props.onFiles) props.onFiles(files);
+            else if (file) props.onFile(file);
           }}
         />
         <label htmlFor={id} className={`button secondary${props.disabled ? ' disabled' : ''}`} aria-hidden="true">
-          Bestand kiezen…
+          {props.multiple ? 'Bestanden kiezen…' : 'Bestand kiezen…'}
         </label>
         <span className="file-name">{name ?? 'Geen bestand gekozen'}</span>
       </div>

@@ -3,7 +3,8 @@
  * node_modules) reports no serious or critical violation on the login screen, the forced password
  * change, and every screen each role reaches from the menu, plus the screens behind links (a
  * municipality's detail, the entry form, importing a municipality's key, the presentation, "page
- * not found"), in phase 2 and again in phase 3 with documents. On every screen: the h1 is the first
+ * not found"), in phase 2 and again in phase 3 with documents; and the screens of a CSB installation
+ * (its kieskringen, keys, a kieskring zip's preview, the entry form, Vaststellen uitslag with a lot). On every screen: the h1 is the first
  * heading, the browser tab has the screen's title, and nothing is wider than a 1366 px window.
  */
 import { typedForm } from '../support/documents.ts';
@@ -24,7 +25,17 @@ import {
   typeEntry,
   type Phase2Setup,
 } from '../support/counts.ts';
-import { ADMIN_PASSWORD, USER_PASSWORD, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
+import { ADMIN_PASSWORD, USER_PASSWORD, adminClient, startTestServer, TestClock, userClient, type ApiClient, type TestServer } from '../support/server.ts';
+import {
+  hsbCertificate,
+  importCsbDefinition,
+  importCsbLists,
+  kieskringZip,
+  tk2021Kieskringen,
+  typedForm as csbTypedForm,
+  typeKieskring,
+  type CsbKieskring,
+} from '../support/csb.ts';
 import { assertUiBuilt, checkAccessibility, launchBrowser, login, menuItems, newPage, type AxeViolation } from './support.ts';
 
 const WIDTH = 1366;
@@ -197,6 +208,118 @@ describe('browser: accessibility (axe-core) over every screen', () => {
     if (found.length > 0) minor.set('bevestiging terug naar fase 2', found);
     await dialog.getByRole('button', { name: 'Annuleren' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await leader.context().close();
+  });
+});
+
+describe('browser: accessibility (axe-core) over the screens of a CSB installation', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let kieskringen: CsbKieskring[];
+  let leaderApi: ApiClient;
+  let t1: ApiClient;
+  let t2: ApiClient;
+  let keysOfShape: string[];
+
+  /** As test/server/csb.test.ts's tie: lists 1-4 one vote each in kieskring 1, nothing elsewhere. */
+  const tieForm = (k: CsbKieskring): EntryForm => {
+    const voted = (n: number) => k.number === 1 && n <= 4;
+    const counts = {
+      cast: 10,
+      totalCounted: k.number === 1 ? 4 : 0,
+      rejected: { ongeldig: 0, blanco: 0 },
+      uncounted: [],
+      lists: k.lists.affiliations.map((a) => ({
+        listNumber: a.listNumber,
+        total: voted(a.listNumber) ? 1 : 0,
+        candidates: a.candidates.map((c) => ({ position: c.position, votes: voted(a.listNumber) && c.position === 1 ? 1 : 0 })),
+      })),
+    };
+    return csbTypedForm(counts, k.lists, keysOfShape);
+  };
+
+  before(async () => {
+    assertUiBuilt();
+    kieskringen = await tk2021Kieskringen();
+    server = await startTestServer({ tls: true, clock: new TestClock(new Date('2021-03-10T09:00:00Z')) });
+    const admin = await adminClient(server);
+    leaderApi = await userClient(server, admin, 'verkiezingsleider', 'leider');
+    t1 = await userClient(server, admin, 'invoer', 'invoer1');
+    t2 = await userClient(server, admin, 'invoer', 'invoer2');
+    assert.equal((await importCsbDefinition(admin)).status, 200);
+    for (const k of kieskringen) assert.equal((await importCsbLists(admin, k.listsFile)).status, 200, k.listsFile);
+    for (const k of kieskringen.filter((x) => x.countFile !== null)) {
+      assert.equal((await admin.upload(`/api/csb/keys/${k.number}`, `hsb${k.number}.crt`, await hsbCertificate(k))).status, 200);
+    }
+    assert.equal((await leaderApi.post('/api/phase', { target: 2 })).status, 200);
+    keysOfShape = ((await t1.get('/api/csb/counts/HSB1/form-shape')).json.scalars as { key: string }[]).map((s) => s.key);
+    // Kieskring 1 with its first entry (the leader's kieskring screen shows it).
+    const k1 = kieskringen[0];
+    assert.ok(k1);
+    assert.equal((await typeKieskring(t1, k1.code, tieForm(k1))).json.state, 'first_done');
+    browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('phase 2: every screen of the beheerder, the verkiezingsleider and a typist; a kieskring zip\'s preview', async () => {
+    const admin = await newPage(browser, server.url, { bypassCSP: true, width: WIDTH });
+    await admin.goto('/');
+    await login(admin, 'admin', ADMIN_PASSWORD);
+    await everyMenuScreen(admin, 'CSB beheerder');
+    await goTo(admin, '/verkiezing/kieskringen/5/publieke-sleutel', 'CSB beheerder: Importeren publieke sleutel hoofdstembureau');
+
+    const leader = await newPage(browser, server.url, { bypassCSP: true, width: WIDTH });
+    await leader.goto('/');
+    await login(leader, 'leider', USER_PASSWORD + '!');
+    const items = await everyMenuScreen(leader, 'CSB verkiezingsleider');
+    assert.ok(items.includes('Importeren steminvoer') && items.includes('Vaststellen uitslag'));
+    assert.ok(!items.includes('Definitief maken & PV gebiedsuitslag'));
+    await goTo(leader, '/steminvoer/kieskring/HSB1', 'CSB verkiezingsleider: kieskring 1');
+    const shared = kieskringen.find((k) => k.countFile !== null);
+    assert.ok(shared);
+    const z = await kieskringZip(shared);
+    await goTo(leader, '/steminvoer/importeren', 'CSB verkiezingsleider: Importeren steminvoer');
+    await leader.getByLabel('Tellingbestand van de kieskring').setInputFiles({ name: z.fileName, mimeType: 'application/zip', buffer: z.zip });
+    await leader.getByTestId('csb-count-preview').waitFor();
+    await checkScreen(leader, 'CSB verkiezingsleider: Importeren steminvoer, het bestand gecontroleerd');
+
+    const typist = await newPage(browser, server.url, { bypassCSP: true, width: WIDTH });
+    await typist.goto('/');
+    await login(typist, 'invoer2', USER_PASSWORD + '!');
+    await everyMenuScreen(typist, 'CSB invoer');
+    await goTo(typist, '/steminvoer/kieskring/HSB2/invoer', 'CSB invoer: Invoer stemmen (formulier)');
+    for (const p of [admin, leader, typist]) await p.context().close();
+    // The typist's claim on HSB2 is released for the next test.
+    assert.equal((await t2.post('/api/counts/HSB2/release')).status, 200);
+  });
+
+  test('phase 3: Vaststellen uitslag with a lot asked, and its confirmation', async () => {
+    for (const k of kieskringen) {
+      if (k.number !== 1) assert.equal((await typeKieskring(t1, k.code, tieForm(k))).json.state, 'first_done', k.code);
+      assert.equal((await typeKieskring(t2, k.code, tieForm(k))).json.state, 'complete', k.code);
+    }
+    assert.equal((await leaderApi.post('/api/phase', { target: 3 })).status, 200);
+    const leader = await newPage(browser, server.url, { bypassCSP: true, width: WIDTH });
+    await leader.goto('/');
+    await login(leader, 'leider', USER_PASSWORD + '!');
+    await goTo(leader, '/verkiezingsproces/vaststellen-uitslag', 'CSB verkiezingsleider: Vaststellen uitslag');
+    await leader.getByRole('main').getByRole('button', { name: 'Vaststellen uitslag' }).click();
+    await leader.getByTestId('csb-lot').waitFor();
+    await checkScreen(leader, 'CSB verkiezingsleider: Vaststellen uitslag, loting nodig');
+    await leader.getByTestId('csb-lot').getByLabel(/^Lijst 1 /).check();
+    await leader.getByTestId('csb-lot').getByLabel(/^Lijst 3 /).check();
+    await leader.getByRole('button', { name: 'Uitkomst loting invoeren' }).click();
+    const dialog = leader.getByRole('dialog', { name: 'Uitkomst loting invoeren' });
+    await dialog.waitFor();
+    const found = await checkAccessibility(leader, 'CSB: bevestiging uitkomst loting');
+    if (found.length > 0) minor.set('CSB: bevestiging uitkomst loting', found);
+    await dialog.getByRole('button', { name: 'Uitkomst invoeren' }).click();
+    await leader.getByTestId('documents-created').waitFor({ timeout: 120_000 });
+    await checkScreen(leader, 'CSB verkiezingsleider: Vaststellen uitslag, bestanden');
+    await everyMenuScreen(leader, 'CSB verkiezingsleider, fase 3');
     await leader.context().close();
   });
 });

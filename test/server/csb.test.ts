@@ -95,6 +95,20 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     const wrong = await admin.upload('/api/csb/keys/5', 'hsb1.crt', await hsbCertificate(first()));
     assert.equal(wrong.status, 422, wrong.text);
     assert.equal(wrong.json.error.code, 'key.not_importable');
+    // The preview (for the screen) shows the key and its objections and stores nothing.
+    const wrongPreview = await admin.upload('/api/csb/keys/5/preview', 'hsb1.crt', await hsbCertificate(first()));
+    expectStatus(wrongPreview, 200, 'key preview of another kieskring');
+    assert.equal(wrongPreview.json.importable, false);
+    assert.ok(wrongPreview.json.reasons.length > 0);
+    const okPreview = await admin.upload(`/api/csb/keys/${first().number}/preview`, 'hsb1.crt', await hsbCertificate(first()));
+    expectStatus(okPreview, 200, 'key preview');
+    assert.equal(okPreview.json.importable, true, okPreview.text);
+    assert.deepEqual(okPreview.json.reasons, []);
+    assert.equal(okPreview.json.existingKey, null);
+    assert.match(okPreview.json.subject, /UID=HSB1/);
+    const typistPreview = await t1.upload(`/api/csb/keys/${first().number}/preview`, 'hsb1.crt', await hsbCertificate(first()));
+    assert.equal(typistPreview.status, 403);
+    assert.equal((await admin.get('/api/csb')).json.kieskringen[0].key, null, 'a preview stores nothing');
     for (const k of kieskringen.filter((x) => x.countFile !== null)) {
       const r = await admin.upload(`/api/csb/keys/${k.number}`, `hsb${k.number}.crt`, await hsbCertificate(k));
       expectStatus(r, 200, `key ${k.number}`);
@@ -144,6 +158,13 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
           const r = await typeKieskring(t1, k.code, form, { confirmDifferent: true });
           expectStatus(r, 200, `second ${k.code}`);
           assert.equal(r.json.state, 'differences', r.text.slice(0, 300));
+          // The differences, labelled with the kieskring's form (the screen's "Verschillen").
+          const diff = await leader.get(`/api/counts/${k.code}/differences`);
+          expectStatus(diff, 200, `differences ${k.code}`);
+          assert.deepEqual(
+            diff.json.fields.map((f: { id: string; first: number; second: number }) => [f.id, f.first, f.second]),
+            [['Z', total.cast, k.block510d.cast]],
+          );
           const d = await leader.post(`/api/counts/${k.code}/resolve`, {
             choice: 'second',
             reason: 'Kiezers buiten Nederland (briefstemmen geteld in Den Haag) opgeteld bij het aantal kiesgerechtigden.',
@@ -197,6 +218,12 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     assert.match(csv.toString('utf8'), /\n"1";"VVD";"2279130";"[0-9]+";"[0-9]+";"34"\n/);
     const again = await leader.post('/api/csb/documents');
     assert.equal(again.status, 409);
+    // The documents overview names the CSB's kinds in words (the screen reads them from here).
+    const overview = await leader.get('/api/documents');
+    expectStatus(overview, 200, 'documents overview');
+    assert.deepEqual(overview.json.kinds.map((k: { kind: string }) => k.kind), ['eml510d', 'eml520', 'csv']);
+    assert.ok(overview.json.sets[0].documents.every((d: { kind: string; label: string }) => d.label !== d.kind && d.label.length > 0));
+    assert.deepEqual((await leader.get('/api/csb/lots')).json, { entered: [], required: null });
     // The stored files are known to the audit log (tamper detection sees no problem).
     const integrity = await leader.get('/api/integrity');
     expectStatus(integrity, 200, 'integrity');
@@ -258,6 +285,13 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     assert.equal(r.json.error.code, 'csb.lots');
     assert.match(r.json.error.message, /Loting nodig .* tussen de lijsten 1, 2, 3, 4 om 2 zetels/);
     assert.deepEqual(r.json.error.lot, { kind: 'seats', listNumber: null, stage: 'averages', between: ['1', '2', '3', '4'], seats: 2 });
+    // The lot in words, for the screen where the chair enters the outcome.
+    const asked = await t1.get('/api/csb/lots');
+    expectStatus(asked, 200, 'lots overview');
+    assert.equal(asked.json.required.kind, 'seats');
+    assert.deepEqual(asked.json.required.options.map((o: { value: string }) => o.value), ['1', '2', '3', '4']);
+    assert.equal(asked.json.required.options[0].label, 'Lijst 1 VVD');
+    assert.equal(asked.json.required.message, r.json.error.message);
     const docs = await leader.get('/api/documents');
     assert.deepEqual(docs.json.sets, []);
     const audit = await leader.get('/api/audit');
@@ -278,6 +312,9 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     for (let i = 0; i < 40 && made.status === 409 && made.json.error.code === 'csb.lots'; i++) {
       const next = made.json.error.lot as { kind: string; listNumber: number | null; stage: string; between: string[]; seats: number };
       assert.equal(next.kind, 'candidates', made.text);
+      const words = (await leader.get('/api/csb/lots')).json.required as { options: { value: string; label: string }[] };
+      assert.deepEqual(words.options.map((o) => o.value), next.between);
+      assert.ok(words.options.every((o) => o.label !== o.value), JSON.stringify(words.options));
       expectStatus(await leader.post('/api/csb/lots', { ...next, drawn: next.between.slice(0, next.seats) }), 200, `lot ${i}`);
       made = await leader.post('/api/csb/documents');
     }
@@ -289,6 +326,11 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
       assert.match(csv, new RegExp(`\\n"${list}";"[^"]*";"1";"37";"[01]";"${seats}"\\n`), `list ${list}`);
     }
     assert.ok((await leader.get('/api/audit')).text.includes('csb.lot_entered'));
+    const entered = (await leader.get('/api/csb/lots')).json;
+    assert.equal(entered.required, null);
+    assert.equal(entered.entered[0].kind, 'seats');
+    assert.deepEqual(entered.entered[0].drawn.map((d: string) => d.split(' ').slice(0, 2).join(' ')), ['Lijst 4', 'Lijst 2']);
+    assert.equal(entered.entered[0].enteredBy, 'leider');
     const archived = await unzip((await leader.get('/api/archive/download')).bytes);
     const lotsFile = archived.find(([n]) => n === 'invoer/lotingen.json');
     assert.ok(lotsFile, 'the drawn lots are archived');

@@ -78,6 +78,7 @@ const EXPECTED_ROUTES = [
   'GET /api/csb',
   'POST /api/csb/candidate-lists/preview',
   'POST /api/csb/candidate-lists/confirm',
+  'POST /api/csb/keys/:kieskring/preview',
   'POST /api/csb/keys/:kieskring',
   'GET /api/csb/counts/:code/form-shape',
   'POST /api/csb/counts/:code/claim',
@@ -85,6 +86,7 @@ const EXPECTED_ROUTES = [
   'POST /api/csb/counts/:code/submit',
   'POST /api/csb/counts/import',
   'POST /api/csb/counts/import/confirm',
+  'GET /api/csb/lots',
   'POST /api/csb/lots',
   'POST /api/csb/documents',
 ];

@@ -36,7 +36,8 @@ import {
 } from '../counts.ts';
 import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { integrityDto, quickIntegrityProblems } from '../integrity.ts';
-import { actorOf, currentPhase, electionRules, isGemeente, requireElection } from '../state.ts';
+import { actorOf, currentPhase, electionRules, isCsb, isGemeente, requireElection } from '../state.ts';
+import { requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -457,10 +458,12 @@ export const countRoutes = [
         throw new ApiError(
           409,
           'entry.wrong_state',
-          `Er zijn geen verschillen tussen eerste en tweede invoer voor ${m.kind === 'stembureau' ? 'dit stembureau' : 'deze gemeente'}.`,
+          `Er zijn geen verschillen tussen eerste en tweede invoer voor ${m.kind === 'stembureau' ? 'dit stembureau' : m.kind === 'kieskring' ? 'deze kieskring' : 'deze gemeente'}.`,
         );
       }
-      const shape = formShape(requireLists(ctx), unitKindOf(ctx), electionRules(requireElection(ctx)));
+      // At a CSB the form of a kieskring has that kieskring's lists.
+      const lists = isCsb(ctx) ? requireKieskringLists(ctx, requireKieskring(requireCsb(ctx), m.code)) : requireLists(ctx);
+      const shape = formShape(lists, unitKindOf(ctx), electionRules(requireElection(ctx)));
       return {
         first: { username: s.first.by.username, source: s.first.source },
         second: { username: s.second.by.username, source: s.second.source },

@@ -19,6 +19,7 @@ import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from 
 import { checkCandidateListsMatch } from '../../domain/imports.ts';
 import { hasField } from '../../domain/ruleSets.ts';
 import { readCandidateLists } from '../../eml/eml230b.ts';
+import { personKey } from '../../domain/seats/persons.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
 import { emlHash, sha256Hex } from '../../eml/hash.ts';
 import { writeAudit } from '../audit.ts';
@@ -33,7 +34,18 @@ import {
   optionalScalarsFor,
   requirePhase2,
 } from '../counts.ts';
-import { csbKieskringen, csbListRows, csbResult, hsbKey, readKieskringZip, requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
+import {
+  csbKieskringen,
+  csbListRows,
+  csbLists,
+  csbResult,
+  hsbKey,
+  readKieskringZip,
+  requireCsb,
+  requireKieskring,
+  requireKieskringLists,
+  type RequiredLot,
+} from '../csb.ts';
 import { localDateTime, validSet } from '../documents.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { requireIntegrity } from '../integrity.ts';
@@ -117,6 +129,71 @@ function formShapeOf(ctx: AppContext, code: string) {
       })),
     }),
   };
+}
+
+/**
+ * The lists or candidates of a lot in words, for the screen where the chair enters the drawn outcome:
+ * a list number ('3' → 'Lijst 3 VVD'), a list of a group ('set2' → the lists of set 2 and their
+ * kieskringen; 'kk7' → the list in kieskring 7) or a person (the candidate's name and locality).
+ */
+function lotOptions(ctx: AppContext, lot: RequiredLot): { value: string; label: string }[] {
+  const lists = [...csbLists(ctx)].sort((a, b) => a[0] - b[0]);
+  const affiliationsOf = (listNumber: number) =>
+    lists.flatMap(([kieskring, l]) => l.affiliations.filter((a) => a.listNumber === listNumber).map((a) => ({ kieskring, a })));
+  const listName = (listNumber: number) => {
+    const a = affiliationsOf(listNumber)[0]?.a;
+    return `Lijst ${listNumber}${a ? ` ${listNameFor510(a)}` : ''}`;
+  };
+  const label = (value: string): string => {
+    if (lot.kind === 'seats' || lot.listNumber === null) return /^\d+$/.test(value) ? listName(Number(value)) : value;
+    const inList = affiliationsOf(lot.listNumber);
+    const set = /^set(\d+)$/.exec(value);
+    if (set) {
+      const ks = inList.filter((x) => x.a.belongsToSet === Number(set[1])).map((x) => x.kieskring);
+      return `De lijst van groep ${set[1]} (kieskring${ks.length === 1 ? '' : 'en'} ${ks.join(', ')})`;
+    }
+    const kk = /^kk(\d+)$/.exec(value);
+    if (kk) return `De lijst in kieskring ${kk[1]}`;
+    for (const { a } of inList) {
+      const c = a.candidates.find((x) => personKey(x) === value);
+      if (c) return `${candidateDisplayName(c)}${c.locality ? `, ${c.locality}` : ''}`;
+    }
+    return value;
+  };
+  return lot.between.map((value) => ({ value, label: label(value) }));
+}
+
+/** The lots entered (not voided), and the lot the result needs now (phase 3, no valid documents). */
+function lotsOverview(ctx: AppContext, now: Date) {
+  requireCsb(ctx);
+  const entered = (
+    ctx.db
+      .prepare(
+        `SELECT l.kind, l.list_number, l.stage, l.between_json, l.drawn_json, l.entered_at, u.username
+         FROM csb_lots l LEFT JOIN users u ON u.id = l.entered_by WHERE l.voided_at IS NULL ORDER BY l.id`,
+      )
+      .all() as { kind: 'seats' | 'candidates'; list_number: number | null; stage: string; between_json: string; drawn_json: string; entered_at: string; username: string | null }[]
+  ).map((r) => {
+    const between = JSON.parse(r.between_json) as string[];
+    const drawn = JSON.parse(r.drawn_json) as string[];
+    const options = lotOptions(ctx, { kind: r.kind, listNumber: r.list_number, stage: r.stage, between, seats: drawn.length });
+    const labelOf = (v: string) => options.find((o) => o.value === v)?.label ?? v;
+    return {
+      kind: r.kind,
+      listNumber: r.list_number,
+      stage: r.stage,
+      between: between.map(labelOf),
+      drawn: drawn.map(labelOf),
+      enteredAt: r.entered_at,
+      enteredBy: r.username,
+    };
+  });
+  let required: (RequiredLot & { message: string; options: { value: string; label: string }[] }) | null = null;
+  if (currentPhase(ctx) === 3 && !validSet(ctx)) {
+    const out = csbResult(ctx, localDateTime(now));
+    if (out.kind === 'lots') required = { ...out.lot, message: out.message, options: lotOptions(ctx, out.lot) };
+  }
+  return { entered, required };
 }
 
 export const csbRoutes = [
@@ -212,6 +289,47 @@ export const csbRoutes = [
       })();
       void e;
       return overview(ctx);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/csb/keys/:kieskring/preview',
+    access: 'keys.import',
+    tag: 'centraal stembureau',
+    summary:
+      'Bekijk de publieke sleutel van het hoofdstembureau van een kieskring voordat u hem importeert: onderwerp, vingerafdruk, geldigheid en bezwaren. Slaat niets op.',
+    params: KieskringNumber,
+    multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    handler: ({ ctx, params, file, now }) => {
+      const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
+      const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
+      if (!k) throw new ApiError(404, 'region.not_found', `Kieskring ${params.kieskring} komt niet voor in deze verkiezing.`);
+      const f = uploaded(file);
+      // Without the validity check first, so an expired certificate is still shown.
+      const info = parseCertificate(f.bytes, now, { checkValidity: false });
+      if (!info.ok) throw ApiError.from(422, info);
+      const valid = parseCertificate(f.bytes, now);
+      const reasons = [
+        ...(valid.ok ? [] : [valid.message]),
+        ...checkCertificateFor(info.value, { electionId: e.election_id, kieskringNumber: k.number, kieskringName: k.name }),
+        ...certificatePolicyProblems(info.value),
+      ];
+      const existing = hsbKey(ctx, k.number);
+      const replaceRefused = existing !== undefined && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1;
+      if (replaceRefused) reasons.push(`De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
+      return {
+        kieskring: { number: k.number, name: k.name, code: k.code },
+        fileName: f.fileName,
+        subject: info.value.subjectText,
+        commonName: info.value.subject.CN,
+        locality: info.value.subject.L,
+        fingerprint: info.value.fingerprint,
+        notBefore: info.value.notBefore.toISOString(),
+        notAfter: info.value.notAfter.toISOString(),
+        importable: reasons.length === 0,
+        reasons,
+        existingKey: existing ? { fingerprint: existing.fingerprint, same: existing.fingerprint === info.value.fingerprint } : null,
+      };
     },
   }),
   route({
@@ -439,6 +557,15 @@ export const csbRoutes = [
         .immediate();
       return { state: t.state.kind, outcome: t.outcome, kieskring: v.kieskring };
     },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/csb/lots',
+    access: 'election.view',
+    tag: 'centraal stembureau',
+    summary:
+      'De ingevoerde lotingen, en (in fase 3, zolang er geen geldige documenten zijn) de loting die de uitslag nu nodig heeft: tussen welke lijsten of kandidaten, in woorden.',
+    handler: ({ ctx, now }) => lotsOverview(ctx, now),
   }),
   route({
     method: 'POST',

@@ -13,7 +13,7 @@ import {
 } from '../components.tsx';
 import { IndicatorIcon, STATE_LABELS, fieldLabel, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
-import { unitPath, unitWords } from '../stemgebied.ts';
+import { formShapePath, isKieskringCode, unitPath, unitWords } from '../stemgebied.ts';
 import { auditDetailLabel, auditValueText } from '../auditWords.ts';
 
 const OUTCOME_LABELS: Record<string, string> = {
@@ -72,7 +72,7 @@ const CHOICE_LABELS = {
 export function CountDetail({ code }: { code: string }) {
   const { can } = useApp();
   const [data, error, reload] = usePolling(() => api.poll<MunicipalityDetail>(`/api/counts/${encodeURIComponent(code)}`), 5000, [code]);
-  const [shape] = useLoad(() => api.get<FormShape>('/api/counts/form-shape'));
+  const [shape] = useLoad(() => api.get<FormShape>(formShapePath(code)), [code]);
   const mayResolve = can('counts.resolve');
   const hasDiff = data?.state === 'differences' && mayResolve;
   const [diff, diffError] = useLoad(
@@ -86,7 +86,7 @@ export function CountDetail({ code }: { code: string }) {
   const [busy, setBusy] = useState(false);
   const [askReason, reasonDialog] = useReason();
   const [confirm, confirmDialog] = useConfirm();
-  const words = unitWords(data?.unit?.kind ?? (/^SB\d+$/.test(code) ? 'stembureau' : 'gemeente'));
+  const words = unitWords(data?.unit?.kind ?? (/^SB\d+$/.test(code) ? 'stembureau' : isKieskringCode(code) ? 'kieskring' : 'gemeente'));
 
   async function run(path: string, body: unknown, done: string) {
     setBusy(true);

@@ -21,6 +21,7 @@ import { parseFieldText, INVALID_NUMBER_MESSAGE } from '../entry/fieldText.ts';
 import { FormStore } from '../entry/formStore.ts';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
+import { entryBase, formShapePath } from '../stemgebied.ts';
 
 export { parseFieldText, INVALID_NUMBER_MESSAGE };
 
@@ -40,7 +41,7 @@ const storageKey = (user: string, code: string, entry: number) => `uitslag.invoe
  */
 export function CountEntry({ code }: { code: string }) {
   const { can, session } = useApp();
-  const [shape, shapeError] = useLoad(() => api.get<FormShape>('/api/counts/form-shape'));
+  const [shape, shapeError] = useLoad(() => api.get<FormShape>(formShapePath(code)), [code]);
   const [claim, setClaim] = useState<Claim | null>(null);
   const [claimError, setClaimError] = useState<ApiFailure | null>(null);
   const [name, setName] = useState<string>(code);
@@ -50,10 +51,16 @@ export function CountEntry({ code }: { code: string }) {
     void api.get<MunicipalityDetail>(`/api/counts/${encodeURIComponent(code)}`).then((r) => {
       if (!live || !r.ok) return;
       const m = r.value.municipality;
-      // A polling station: "stembureau 3 Bibliotheek"; a municipality: its name.
-      setName(r.value.unit?.kind === 'stembureau' ? `stembureau ${m.number} ${m.name}` : m.name);
+      // A polling station: "stembureau 3 Bibliotheek"; a kieskring: "kieskring 5 Lelystad"; a municipality: its name.
+      setName(
+        r.value.unit?.kind === 'stembureau'
+          ? `stembureau ${m.number} ${m.name}`
+          : r.value.unit?.kind === 'kieskring'
+            ? `kieskring ${m.number} ${m.name}`
+            : m.name,
+      );
     });
-    void api.post<Claim>(`/api/counts/${encodeURIComponent(code)}/claim`).then((r) => {
+    void api.post<Claim>(`${entryBase(code)}/claim`).then((r) => {
       if (!live) return;
       if (r.ok) setClaim(r.value);
       else setClaimError(r);
@@ -143,7 +150,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
   const [confirm, dialog] = useConfirm();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const seq = useRef(0);
-  const draftUrl = `/api/counts/${encodeURIComponent(code)}/draft`;
+  const draftUrl = `${entryBase(code)}/draft`;
 
   // The section shown: where the typist was (after a reload), else the first with an empty required field.
   const [current, setCurrent] = useState<SectionId>(() => {
@@ -370,7 +377,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
       clearTimeout(timer.current);
       timer.current = null;
     }
-    const r = await api.post<SubmitResult>(`/api/counts/${encodeURIComponent(code)}/submit`, { form: store.toForm(), acknowledged: ack, ...options });
+    const r = await api.post<SubmitResult>(`${entryBase(code)}/submit`, { form: store.toForm(), acknowledged: ack, ...options });
     setBusy(false);
     if (!r.ok) {
       setSubmitError(r);

@@ -115,7 +115,7 @@ function StatusOverview() {
             <div className="message info" role="status">
               Alle {words.many} zijn twee keer ingevoerd.{' '}
               <a className="button primary small" href={href('/verkiezingsproces')}>
-                Definitief maken &amp; PV gebiedsuitslag
+                {words.kind === 'kieskring' ? 'Vaststellen uitslag' : 'Definitief maken & PV gebiedsuitslag'}
               </a>
             </div>
           ) : null}

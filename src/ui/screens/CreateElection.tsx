@@ -87,8 +87,8 @@ export function CreateElection() {
       `De verkiezing ${made.name} is aangemaakt voor ${stemgebiedLabel(made.stemgebied)}${made.practice ? ' (OEFENING)' : ''}. Importeer nu de kandidatenlijsten.`,
     );
     await refreshElection();
-    // The centraal stembureau imports the lists of every kieskring (server API /api/csb; no screen yet).
-    navigate(choice.category === 'STAAT' ? '/' : '/verkiezing/kandidatenlijsten/importeren');
+    // Guide step 3 (at the CSB: the lists of every kieskring).
+    navigate('/verkiezing/kandidatenlijsten/importeren');
   }
 
   if (!can('election.import')) return <NotAllowed />;

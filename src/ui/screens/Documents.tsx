@@ -53,7 +53,7 @@ function size(n: number): string {
  * stays "AAAA BBBB …", 16 groups separated by single spaces, so a copy-paste or a test reads the
  * canonical form).
  */
-function TableHash({ hash }: { hash: string }) {
+export function TableHash({ hash }: { hash: string }) {
   const groups = hash.split(' ');
   if (groups.length !== 16) return <code className="hash">{hash}</code>;
   return (
@@ -77,7 +77,7 @@ function DateTimeLines({ value }: { value: string }) {
 }
 
 /** A file name that may wrap after "_" and "." (long Kiesraad names), without changing its text. */
-function BreakableName({ name }: { name: string }) {
+export function BreakableName({ name }: { name: string }) {
   const parts = name.split(/(?<=[_.])/);
   return (
     <>

@@ -1,7 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { HashCode, Facts, PageTitle, formatDate, useApp } from '../components.tsx';
 import { href, navigate } from '../router.ts';
-import { isGemeente, stemgebiedLabel } from '../stemgebied.ts';
+import { isCsb, isGemeente, stemgebiedLabel } from '../stemgebied.ts';
 
 /**
  * Overview. A beheerder without an election lands on "Aanmaken verkiezing" (guide step 2), and
@@ -13,7 +13,8 @@ export function Home() {
   useEffect(() => {
     if (!election || !can('election.import')) return;
     if (election.election === null) navigate('/verkiezing/aanmaken');
-    else if (election.election.candidateLists === null) navigate('/verkiezing/kandidatenlijsten/importeren');
+    // (the CSB's lists are per kieskring: its screen shows which are imported)
+    else if (election.election.candidateLists === null && !isCsb(election.election)) navigate('/verkiezing/kandidatenlijsten/importeren');
   }, [election, can]);
 
   if (!election) return <p>Laden…</p>;
@@ -42,12 +43,17 @@ export function Home() {
             : []),
           ['Actieve fase', <a href={href('/verkiezingsproces')}>Fase {election.phase}</a>],
           ...(isGemeente(e) ? ([['Stembureaus', <a href={href('/verkiezing/stembureaus')}>Stembureaus bekijken</a>]] as [string, ReactNode][]) : []),
-          [
-            'Kandidatenlijsten',
-            e.candidateLists
-              ? `${e.candidateLists.lists} lijsten, ${e.candidateLists.candidates} kandidaten`
-              : 'Nog niet geïmporteerd',
-          ],
+          ...(isCsb(e)
+            ? ([
+                ['Installatie', 'Centraal stembureau: de uitkomsten van de kieskringen, zetelverdeling en gekozen kandidaten'],
+                ['Kandidatenlijsten', <a href={href('/verkiezing/kandidatenlijsten/importeren')}>Per kieskring</a>],
+              ] as [string, ReactNode][])
+            : ([
+                [
+                  'Kandidatenlijsten',
+                  e.candidateLists ? `${e.candidateLists.lists} lijsten, ${e.candidateLists.candidates} kandidaten` : 'Nog niet geïmporteerd',
+                ],
+              ] as [string, ReactNode][])),
         ]}
       />
       <h2>Hashcode verkiezingsdefinitie</h2>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api, type ApiFailure, type PhaseInfo, type PhaseOverview } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, useApp, useConfirm, useLoad } from '../components.tsx';
-import { isGemeente } from '../stemgebied.ts';
+import { isCsb, isGemeente } from '../stemgebied.ts';
+import { navigate } from '../router.ts';
 
 const ACTIVATE_LABEL: Record<number, string> = {
   1: 'Terug naar fase Instellen verkiezingsgegevens',
@@ -30,6 +31,8 @@ export function LaterSteps({ items }: { items: readonly PhaseOverview['laterStep
 export function Phases() {
   const { can, refreshElection, election } = useApp();
   const gemeente = isGemeente(election?.election);
+  const csb = isCsb(election?.election);
+  const activateLabel = (n: number) => (csb && n === 3 ? 'Vaststellen uitslag' : ACTIVATE_LABEL[n]);
   const [data, loadError, reload] = useLoad(() => api.get<PhaseOverview>('/api/phase'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -46,12 +49,18 @@ export function Phases() {
     const fresh = await api.get<PhaseOverview>('/api/phase');
     const later = fresh.ok ? fresh.value.laterSteps : data.laterSteps;
     const yes = await confirm({
-      title: ACTIVATE_LABEL[p.number] ?? `Fase ${p.number} activeren`,
+      title: activateLabel(p.number) ?? `Fase ${p.number} activeren`,
       body:
         p.number === 2 && !back ? (
           <>
             <p>
-              Bevestig dat {gemeente ? 'alle stembureaus, het aantal kiesgerechtigden' : 'alle stemgebieden (gemeenten)'}, partijen
+              Bevestig dat{' '}
+              {gemeente
+                ? 'alle stembureaus, het aantal kiesgerechtigden'
+                : csb
+                  ? 'de publieke sleutels van de hoofdstembureaus'
+                  : 'alle stemgebieden (gemeenten)'}
+              , partijen
               en kandidatenlijsten goed zijn ingevoerd. Daarna
               kunnen gebruikers met de rol invoer de stemmen invoeren.
             </p>
@@ -80,7 +89,7 @@ export function Phases() {
             <LaterSteps items={later} />
           </>
         ),
-      confirmLabel: ACTIVATE_LABEL[p.number] ?? 'Activeren',
+      confirmLabel: activateLabel(p.number) ?? 'Activeren',
       danger: back,
     });
     if (!yes) return;
@@ -88,7 +97,11 @@ export function Phases() {
     const r = await api.post<{ phase: number }>('/api/phase', { target: p.number });
     setBusy(false);
     if (!r.ok) setError(r);
-    else setNotice(`Fase ${r.value.phase} “${p.label}” is actief.`);
+    else {
+      setNotice(`Fase ${r.value.phase} “${p.label}” is actief.`);
+      // The CSB goes on with Vaststellen uitslag.
+      if (csb && r.value.phase === 3) navigate('/verkiezingsproces/vaststellen-uitslag');
+    }
     reload();
     await refreshElection();
   }
@@ -116,7 +129,7 @@ export function Phases() {
                     aria-describedby={p.reason ? `phase-reason-${p.number}` : undefined}
                     onClick={() => void activate(p)}
                   >
-                    {ACTIVATE_LABEL[p.number] ?? `Fase ${p.number} activeren`}
+                    {activateLabel(p.number) ?? `Fase ${p.number} activeren`}
                   </button>
                 </>
               ) : null}

@@ -156,7 +156,7 @@ function ApproveKeyReplacement({ municipalities }: { municipalities: RegionsData
   );
 }
 
-function shortFingerprint(fp: string): string {
+export function shortFingerprint(fp: string): string {
   const clean = fp.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
   return clean.length > 16 ? `${clean.slice(0, 8)}…${clean.slice(-8)}` : fp;
 }
