@@ -14,8 +14,8 @@ export const SEAT_STAGE_TEXT: Record<SeatStage, string> = {
 };
 
 export const CANDIDATE_STAGE_TEXT: Record<CandidateStage, string> = {
-  'group-remainders': 'verdeling over de lijsten van een lijstengroep, grootste overschotten (P 12)',
-  'group-averages': 'verdeling over de lijsten van een lijstengroep, grootste gemiddelden (P 13)',
+  'group-remainders': 'lijstengroep, grootste overschotten (P 12)',
+  'group-averages': 'lijstengroep, grootste gemiddelden (P 13)',
   preference: 'kandidaten met evenveel voorkeurstemmen (P 15)',
 };
 
