@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { VoteCounts } from '../../src/domain/counts.ts';
-import type { CandidateLists } from '../../src/domain/election.ts';
+import type { Affiliation, CandidateLists } from '../../src/domain/election.ts';
 import { frac } from '../../src/domain/seats/fraction.ts';
 import { nationalResult, type NationalResult } from '../../src/domain/seats/national.ts';
+import { seatParameters } from '../../src/domain/seats/parameters.ts';
 import { readCandidateLists } from '../../src/eml/eml230b.ts';
 import { readEml510dBlocks } from '../../src/eml/eml510d.ts';
 import { buildP22Model, formatFraction, type P22Input, type P22Model } from '../../src/reports/p22/model.ts';
@@ -312,5 +313,141 @@ describe('PV P 22-1 (TK2021)', () => {
     const concept = buildP22Model({ ...input, emlHash: null, countHash: null });
     assert.ok(concept.ok && concept.value.concept);
     assert.ok(!buildP22Model({ ...input, createdAt: 'gisteren' }).ok);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic elections for the parts TK2021 does not have: P 9, unfilled seats, P 16(2), lots
+// within a list, no threshold for residual seats, objections, remarks, no members, concept, practice
+// ---------------------------------------------------------------------------------------------
+
+function affiliation(listNumber: number, name: string, set: number | null, lastNames: readonly string[]): Affiliation {
+  return {
+    listNumber,
+    registeredName: name,
+    type: set === null ? 'lijstengroep' : 'stel gelijkluidende lijsten',
+    publishGender: false,
+    belongsToSet: set,
+    candidates: lastNames.map((lastName, i) => ({ position: i + 1, initials: 'X.', firstName: null, prefix: null, lastName, gender: null, locality: 'Ergens' })),
+  };
+}
+
+function kieskring(k: number, category: string, affiliations: Affiliation[]): { kieskring: number; lists: CandidateLists } {
+  return {
+    kieskring: k,
+    lists: { electionId: 'XX2030', electionName: 'Proef', electionCategory: category, electionDate: '2030-03-20', contestId: String(k), contestName: `Kring${k}`, affiliations },
+  };
+}
+
+/** Counts from [listNumber, candidate votes by position]. */
+function countsOf(lists: [number, number[]][]): VoteCounts {
+  const l = lists.map(([listNumber, votes]) => ({ listNumber, total: votes.reduce((a, b) => a + b, 0), candidates: votes.map((v, i) => ({ position: i + 1, votes: v })) }));
+  const total = l.reduce((a, x) => a + x.total, 0);
+  return { cast: total + 10, totalCounted: total, rejected: { ongeldig: 1, blanco: 2 }, uncounted: [], lists: l };
+}
+
+async function render(input: P22Input): Promise<{ model: P22Model; pdf: string; odt: string; odtStyles: string }> {
+  const m = buildP22Model(input);
+  assert.ok(m.ok, m.ok ? '' : m.message);
+  const p = p22Pdf(m.value);
+  assert.ok(p.ok, p.ok ? '' : `${p.message} ${p.detail ?? ''}`);
+  const files = await unzip(await p22Odt(m.value));
+  const content = files.find(([n]) => n === 'content.xml');
+  const styles = files.find(([n]) => n === 'styles.xml');
+  assert.ok(content && styles);
+  return { model: m.value, pdf: flat(pdfText(p.value)), odt: flat(odtText(content[1].toString('utf8'))), odtStyles: flat(odtText(styles[1].toString('utf8'))) };
+}
+
+function synthetic(category: string, seats: number, ks: { kieskring: number; lists: CandidateLists }[], counts: Map<number, VoteCounts>, extra: Partial<Parameters<typeof nationalResult>[0]> = {}): P22Input {
+  const r = nationalResult({ category, seats, kieskringen: ks, counts, ...extra });
+  assert.ok(r.ok && r.value.kind === 'result', r.ok ? r.value.kind : r.message);
+  const params = seatParameters(category, seats);
+  assert.ok(params.ok);
+  return {
+    election: { id: 'XX2030', name: 'Proefverkiezing 2030', date: '2030-03-20' },
+    area: 'Proefland',
+    result: r.value.result,
+    kieskringen: ks.map((k) => ({ number: k.kieskring, name: k.lists.contestName, counts: counts.get(k.kieskring) ?? countsOf([]) })),
+    parameters: params.value,
+    corrections: [],
+    lots: [],
+    countHash: null,
+    emlHash: null,
+    createdAt: '2030-03-25T09:30:00',
+    session: { place: '', date: '', time: '' },
+    members: [],
+    objections: 'Een kiezer vraagt om hertelling van kieskring 1.',
+    remarks: 'Geen bijzonderheden.',
+    auditHead: null,
+    practice: true,
+  };
+}
+
+describe('PV P 22-1, synthetic: the parts TK2021 does not show', () => {
+  it('P 9 (no threshold for residual seats, largest remainders), objections, remarks, no members, concept, practice', async () => {
+    const names = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+    const k1 = kieskring(1, 'GR', [affiliation(1, 'Een', 1, names), affiliation(2, 'Twee', 1, names), affiliation(3, 'Drie', 1, names), affiliation(4, 'Vier', 1, names)]);
+    // kiesdeler 100: full 5 1 1 1; remainders list 4 (70) and list 2 (65); list 1 (510 > half) takes list 2's seat (P 9)
+    const counts = new Map([[1, countsOf([[1, [510]], [2, [165]], [3, [155]], [4, [170]]])]]);
+    const { model, pdf, odt, odtStyles } = await render(synthetic('GR', 10, [k1], counts));
+    assert.deepEqual(model.lists.map((l) => l.seats), [6, 1, 1, 2]);
+    assert.deepEqual(model.majority, { to: '1 Een', from: '2 Twee', byLot: false });
+    assert.equal(model.residualThreshold, null);
+    for (const [name, t] of [['PDF', pdf], ['ODT', odt]] as const) {
+      assert.ok(t.includes('Absolute meerderheid (P 9)'), name);
+      assert.ok(t.includes('Lijst 1 Een heeft meer dan de helft van de stemmen maar niet meer dan de helft van de zetels; zij krijgt een zetel van lijst 2 Twee.'), name);
+      assert.ok(t.includes('grootste overschotten (P 8, eerste lid)'), name);
+      assert.ok(!t.includes('krijgen geen restzetel'), `${name}: no P 7(2) below 19 seats`);
+      assert.ok(t.includes('Een kiezer vraagt om hertelling van kieskring 1.'), `${name}: objections`);
+      assert.ok(t.includes('Geen bijzonderheden.'), `${name}: remarks`);
+      assert.ok(t.includes('Geen leden ingevuld.'), name);
+      assert.ok(t.includes('Er zijn geen uitslagen van kieskringen gecorrigeerd.'), name);
+      assert.ok(t.includes('Er is niet geloot.'), name);
+    }
+    // The page header and footer (the ODT's in styles.xml): practice and concept marks, no hash.
+    for (const [name, t] of [['PDF', pdf], ['ODT', odtStyles]] as const) {
+      assert.ok(t.includes('OEFENING'), `${name}: practice`);
+      assert.ok(t.includes('CONCEPT'), `${name}: concept`);
+      assert.ok(/Geen hashcode: concept/.test(t), `${name}: no hash`);
+    }
+  });
+
+  it('seats that no list can fill', async () => {
+    const k1 = kieskring(1, 'GR', [affiliation(1, 'Een', 1, ['A']), affiliation(2, 'Twee', 1, ['B'])]);
+    const { model, pdf, odt } = await render(synthetic('GR', 5, [k1], new Map([[1, countsOf([[1, [300]], [2, [200]]])]])));
+    assert.equal(model.unfilled, 3);
+    for (const t of [pdf, odt]) assert.ok(t.includes('Er blijven 3 zetels onvervuld: geen lijst heeft nog kandidaten (P 10).'));
+  });
+
+  it('a list group: P 16(2) and a lot within the list, named with the lists\' kieskringen', async () => {
+    const A = ['Aa', 'Ab', 'Ac', 'Ad', 'Ae', 'Af'];
+    const ks = [
+      kieskring(1, 'TK', [affiliation(1, 'Een', 1, A), affiliation(2, 'Twee', null, ['Ba', 'Bb', 'Bc'])]),
+      kieskring(2, 'TK', [affiliation(1, 'Een', 1, A), affiliation(2, 'Twee', null, ['Bd', 'Ba', 'Be'])]),
+    ];
+    const counts = new Map([
+      [1, countsOf([[1, [300, 40, 30, 30, 0, 0]], [2, [100, 100, 50]]])],
+      [2, countsOf([[1, [100, 50, 30, 20, 0, 0]], [2, [50, 60, 40]]])],
+    ]);
+    const drawn = { stage: 'group-remainders' as const, between: ['kk1', 'kk2'], drawn: ['kk2'] };
+    const input = synthetic('TK', 10, ks, counts, { candidateLots: new Map([[2, [drawn]]]) });
+    const { model, pdf, odt } = await render({
+      ...input,
+      lots: [{ kind: 'candidates', listNumber: 2, stage: 'group-remainders', between: drawn.between, drawn: drawn.drawn, enteredAt: '2030-03-25T09:00:00', enteredBy: 'leider' }],
+    });
+    assert.deepEqual(model.groups.map((g) => g.listNumber), [2]);
+    assert.deepEqual(model.groups[0]?.lists.map((l) => [l.label, l.fullSeats, l.residualSeats, l.seats]), [['kieskring 1', 2, 0, 3], ['kieskring 2', 1, 1, 1]]);
+    for (const [name, t] of [['PDF', pdf], ['ODT', odt]] as const) {
+      assert.ok(t.includes('groepskiesdeler 100'), name);
+      assert.ok(t.includes('P 16, tweede lid: de zetel van de lijst van kieskring 2 gaat naar de lijst van kieskring 1 voor Bc, X.'), `${name}: P 16(2)`);
+      const lots = t.slice(t.indexOf('13. Loting'), t.indexOf('14. Bestanden'));
+      // (the PDF's narrow table cells wrap, and pdftotext interleaves their lines: the ODT's text in full, the PDF's in parts)
+      if (name === 'ODT') assert.ok(lots.includes('lijstengroep, grootste overschotten (P 12), lijst 2 Twee'), `${name}: the lot: ${lots}`);
+      else for (const part of ['lijstengroep, grootste', 'overschotten (P 12), lijst 2', 'Twee']) assert.ok(lots.includes(part), `${name}: the lot: ${lots}`);
+      assert.ok(lots.includes(name === 'ODT' ? 'lijst van kieskring 1; lijst van kieskring 2' : 'lijst van kieskring 1;'), `${name}: between`);
+      assert.ok(t.includes('25-03-2030 09:00, leider'), `${name}: entered`);
+      // the set of identical lists of list 1: its candidates on the lists of kieskringen 1-2
+      assert.ok(t.includes('kieskringen 1-2, nr. 1'), `${name}: placed on the set`);
+    }
   });
 });
