@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -130,10 +130,6 @@ describe('PV P 22-1 (TK2021)', () => {
     odt = await p22Odt(model);
     const content = (await unzip(odt)).find(([n]) => n === 'content.xml');
     assert.ok(content);
-    if (process.env.P22_DUMP) {
-      writeFileSync(path.join(process.env.P22_DUMP, 'p22.pdf'), pdf);
-      writeFileSync(path.join(process.env.P22_DUMP, 'p22.odt'), odt);
-    }
     texts = [
       { name: 'PDF', text: flat(pdfText(pdf)) },
       { name: 'ODT', text: flat(odtText(content[1].toString('utf8'))) },
@@ -299,6 +295,26 @@ describe('PV P 22-1 (TK2021)', () => {
       assert.ok(text.includes('ABAB ABAB'), `${name}: 520 hash`);
       assert.ok(text.includes('CDCD CDCD'), `${name}: 510d hash`);
       assert.ok(text.includes('Auditlog: 1234 records, laatste hash EFEF'), `${name}: audit head`);
+    }
+  });
+
+  it('the ODT opens in LibreOffice (soffice --headless --convert-to pdf)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'p22odt-'));
+    try {
+      const file = path.join(dir, 'p22.odt');
+      writeFileSync(file, odt);
+      const r = spawnSync(tool('soffice'), [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, file], {
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const out = path.join(dir, 'p22.pdf');
+      assert.ok(existsSync(out), r.stdout + r.stderr);
+      const text = flat(pdfText(readFileSync(out)));
+      assert.ok(text.includes('69.485 17/25'), 'the kiesdeler');
+      assert.match(text, /pagina 1 van \d+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
