@@ -21,6 +21,7 @@ import { resultCsv } from '../reports/resultCsv.ts';
 import type { P22Correction, P22Input, P22Lot } from '../reports/p22/model.ts';
 import { fieldLabel, fieldValue } from '../domain/entryStructure.ts';
 import { seatParameters, type SeatParameters } from '../domain/seats/parameters.ts';
+import { stageText } from '../domain/seats/stages.ts';
 import { listNameFor510 } from '../eml/eml510write.ts';
 import { loadPvDetails, localDateTime, type DocumentKind } from './documents.ts';
 import { auditHead } from './integrity.ts';
@@ -356,7 +357,7 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     return {
       kind: 'lots',
       lot: { kind: 'seats', listNumber: null, stage: lot.stage, between, seats: lot.seats },
-      message: `Loting nodig (zetelverdeling, ${lot.stage}) tussen de lijsten ${between.join(', ')} om ${lot.seats} ${lot.seats === 1 ? 'zetel' : 'zetels'}.`,
+      message: `Loting nodig (zetelverdeling, ${stageText(lot.stage)}) tussen de lijsten ${between.join(', ')} om ${lot.seats} ${lot.seats === 1 ? 'zetel' : 'zetels'}.`,
     };
   }
   if (r.value.kind === 'candidate-lots') {
@@ -365,7 +366,7 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     return {
       kind: 'lots',
       lot: { kind: 'candidates', listNumber, stage: lot.stage, between, seats: lot.seats },
-      message: `Loting nodig (lijst ${listNumber}, ${lot.stage}) tussen ${between.join(', ')} om ${lot.seats}.`,
+      message: `Loting nodig (lijst ${listNumber}, ${stageText(lot.stage)}) tussen ${between.join(', ')} om ${lot.seats}.`,
     };
   }
   const staat = def.regions.find((x) => x.category === 'STAAT');

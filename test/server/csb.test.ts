@@ -309,7 +309,7 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     const r = await leader.post('/api/csb/documents');
     assert.equal(r.status, 409, r.text);
     assert.equal(r.json.error.code, 'csb.lots');
-    assert.match(r.json.error.message, /Loting nodig .* tussen de lijsten 1, 2, 3, 4 om 2 zetels/);
+    assert.match(r.json.error.message, /Loting nodig \(zetelverdeling, grootste gemiddelden \(P 7\)\) tussen de lijsten 1, 2, 3, 4 om 2 zetels/);
     assert.deepEqual(r.json.error.lot, { kind: 'seats', listNumber: null, stage: 'averages', between: ['1', '2', '3', '4'], seats: 2 });
     const docs = await leader.get('/api/documents');
     assert.deepEqual(docs.json.sets, []);
