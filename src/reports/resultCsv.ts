@@ -13,7 +13,6 @@
  *     'lijstvolgorde' (P 17/P 18); Kieskringen names the list of the party on which the candidate
  *     is placed (P 16/P 18) by its kieskringen ("1-19": a set of identical lists).
  */
-import type { CandidateLists } from '../domain/election.ts';
 import { formatMixed, mul, type Fraction } from '../domain/seats/fraction.ts';
 import { electedInOrder, type NationalResult } from '../domain/seats/national.ts';
 import { neutraliseSpreadsheetCell } from '../domain/text.ts';
@@ -26,8 +25,6 @@ export interface ResultCsvInput {
   readonly electionDate: string;
   /** The STAAT region, e.g. "Nederland". */
   readonly areaName: string;
-  /** Per kieskring number: its candidate lists (which group list a kieskring's list belongs to). */
-  readonly kieskringLists: ReadonlyMap<number, CandidateLists>;
   /** The preference threshold as a part of the kiesdeler (1/4 for TK: seats/parameters.ts). */
   readonly preferenceThreshold: Fraction;
 }

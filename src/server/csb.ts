@@ -386,7 +386,6 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
       electionName: e.name,
       electionDate: e.election_date,
       areaName: input.domain.name,
-      kieskringLists: lists,
       preferenceThreshold: params.value.preferenceThreshold,
     }),
   };
