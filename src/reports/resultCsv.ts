@@ -13,10 +13,8 @@
  *     'lijstvolgorde' (P 17/P 18); Kieskringen names the list of the party on which the candidate
  *     is placed (P 16/P 18) by its kieskringen ("1-19": a set of identical lists).
  */
-import type { CandidateLists } from '../domain/election.ts';
 import { formatMixed, mul, type Fraction } from '../domain/seats/fraction.ts';
-import type { NationalResult } from '../domain/seats/national.ts';
-import { totalVotesOrder } from '../domain/seats/persons.ts';
+import { electedInOrder, type NationalResult } from '../domain/seats/national.ts';
 import { neutraliseSpreadsheetCell } from '../domain/text.ts';
 import { listNameFor510 } from '../eml/eml510write.ts';
 import { csvCandidateName } from './csv.ts';
@@ -27,8 +25,6 @@ export interface ResultCsvInput {
   readonly electionDate: string;
   /** The STAAT region, e.g. "Nederland". */
   readonly areaName: string;
-  /** Per kieskring number: its candidate lists (which group list a kieskring's list belongs to). */
-  readonly kieskringLists: ReadonlyMap<number, CandidateLists>;
   /** The preference threshold as a part of the kiesdeler (1/4 for TK: seats/parameters.ts). */
   readonly preferenceThreshold: Fraction;
 }
@@ -44,7 +40,7 @@ function cell(v: Cell): string {
 const BOM = '\uFEFF';
 
 /** "1-19", "5", "1-4, 6": kieskring numbers as ranges. */
-function ranges(numbers: readonly number[]): string {
+export function kieskringRanges(numbers: readonly number[]): string {
   const sorted = [...new Set(numbers)].sort((a, b) => a - b);
   const out: string[] = [];
   let start: number | undefined;
@@ -80,20 +76,9 @@ export function resultCsv(result: NationalResult, input: ResultCsvInput): Buffer
   rows.push(['Lijstnummer', 'Aanduiding', 'Naam kandidaat', 'Woonplaats', 'Stemmen', 'Gekozen', 'Kieskringen']);
   for (const p of result.parties) {
     if (p.result === null) continue;
-    // The kieskringen of each of the party's lists (key as in candidates.ts GroupList: set<n> or kk<k>).
-    const kieskringenOf = new Map<string, number[]>();
-    for (const k of p.party.kieskringen) {
-      const aff = input.kieskringLists.get(k)?.affiliations.find((x) => x.listNumber === p.party.listNumber);
-      const key = aff?.belongsToSet != null ? `set${aff.belongsToSet}` : `kk${k}`;
-      kieskringenOf.set(key, [...(kieskringenOf.get(key) ?? []), k]);
-    }
+    const kieskringenOf = new Map(p.lists.map((l) => [l.key, l.kieskringen]));
     const persons = new Map(p.party.persons.map((x) => [x.key, x]));
-    const order = new Map(totalVotesOrder(p.party.persons).map((x, i) => [x.key, i]));
-    const elected = [
-      ...p.result.elected.filter((e) => e.ranking === 1).sort((x, y) => y.votes - x.votes),
-      ...p.result.elected.filter((e) => e.ranking === 2).sort((x, y) => (order.get(x.person) ?? 0) - (order.get(y.person) ?? 0)),
-    ];
-    for (const e of elected) {
+    for (const e of electedInOrder(p)) {
       const c = persons.get(e.person)?.candidate;
       rows.push([
         p.party.listNumber,
@@ -102,7 +87,7 @@ export function resultCsv(result: NationalResult, input: ResultCsvInput): Buffer
         c?.locality ?? null,
         p.personVotes.get(e.person) ?? e.votes,
         e.ranking === 1 ? 'voorkeurstemmen' : 'lijstvolgorde',
-        ranges(kieskringenOf.get(e.list) ?? []),
+        kieskringRanges(kieskringenOf.get(e.list) ?? []),
       ]);
     }
   }

@@ -11,17 +11,23 @@
 import { createHash } from 'node:crypto';
 import { verifyDetached } from '../crypto/cms.ts';
 import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
-import { fileNamePart, kieskringen, type CandidateLists } from '../domain/election.ts';
-import { countsToForm, formToCounts, type EntryForm } from '../domain/entry.ts';
+import { candidateDisplayName, fileNamePart, kieskringen, type CandidateLists } from '../domain/election.ts';
+import { countsToForm, differingFields, formToCounts, type EntryForm } from '../domain/entry.ts';
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
 import type { DrawnLot } from '../domain/seats/allocate.ts';
 import type { DrawnCandidateLot } from '../domain/seats/candidates.ts';
 import { nationalResult, type NationalResult } from '../domain/seats/national.ts';
-import { seatParameters } from '../domain/seats/parameters.ts';
 import { resultCsv } from '../reports/resultCsv.ts';
+import type { P22Correction, P22Input, P22Lot } from '../reports/p22/model.ts';
+import { fieldLabel, fieldValue } from '../domain/entryStructure.ts';
+import { seatParameters, type SeatParameters } from '../domain/seats/parameters.ts';
+import { stageText } from '../domain/seats/stages.ts';
+import { listNameFor510 } from '../eml/eml510write.ts';
+import { loadPvDetails, localDateTime, type DocumentKind } from './documents.ts';
+import { auditHead } from './integrity.ts';
 import { readCandidateLists } from '../eml/eml230b.ts';
 import { readEml510 } from '../eml/eml510read.ts';
-import { emlHash } from '../eml/hash.ts';
+import { emlHash, sha256Hex } from '../eml/hash.ts';
 import { detectEmlKind } from '../eml/kind.ts';
 import { writeEml510d, writeEml520, type CsbFileInput, type KieskringBlock } from '../eml/resultwrite.ts';
 import { readTransferZip } from '../transfer/zip.ts';
@@ -258,7 +264,7 @@ export async function readKieskringZip(ctx: AppContext, e: ElectionRow, zipBytes
 // ---------------------------------------------------------------------------------------------
 
 export interface CsbFile {
-  readonly kind: 'eml510d' | 'eml520' | 'csv';
+  readonly kind: Extract<DocumentKind, 'eml510d' | 'eml520' | 'csv'>;
   readonly fileName: string;
   readonly bytes: Buffer;
 }
@@ -271,6 +277,10 @@ export type CsbOutcome =
       readonly count: CsbFile;
       /** The 510d, the 520, the CSV of the result. */
       readonly files: readonly CsbFile[];
+      /** What the PV P 22-1 adds to the result: the agreed counts per kieskring and the parameters. */
+      readonly kieskringCounts: readonly { readonly number: number; readonly name: string; readonly counts: VoteCounts }[];
+      readonly parameters: SeatParameters;
+      readonly area: string;
     }
   | { readonly kind: 'lots'; readonly message: string; readonly lot: RequiredLot };
 
@@ -347,7 +357,7 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     return {
       kind: 'lots',
       lot: { kind: 'seats', listNumber: null, stage: lot.stage, between, seats: lot.seats },
-      message: `Loting nodig (zetelverdeling, ${lot.stage}) tussen de lijsten ${between.join(', ')} om ${lot.seats} ${lot.seats === 1 ? 'zetel' : 'zetels'}.`,
+      message: `Loting nodig (zetelverdeling, ${stageText(lot.stage)}) tussen de lijsten ${between.join(', ')} om ${lot.seats} ${lot.seats === 1 ? 'zetel' : 'zetels'}.`,
     };
   }
   if (r.value.kind === 'candidate-lots') {
@@ -356,7 +366,7 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     return {
       kind: 'lots',
       lot: { kind: 'candidates', listNumber, stage: lot.stage, between, seats: lot.seats },
-      message: `Loting nodig (lijst ${listNumber}, ${lot.stage}) tussen ${between.join(', ')} om ${lot.seats}.`,
+      message: `Loting nodig (lijst ${listNumber}, ${stageText(lot.stage)}) tussen ${between.join(', ')} om ${lot.seats}.`,
     };
   }
   const staat = def.regions.find((x) => x.category === 'STAAT');
@@ -376,9 +386,123 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
       electionName: e.name,
       electionDate: e.election_date,
       areaName: input.domain.name,
-      kieskringLists: lists,
       preferenceThreshold: params.value.preferenceThreshold,
     }),
   };
-  return { kind: 'result', result, count, files: [count, outcome, csv] };
+  return {
+    kind: 'result',
+    result,
+    count,
+    files: [count, outcome, csv],
+    kieskringCounts: blocks.map((b) => ({ number: b.number, name: b.name, counts: b.counts })),
+    parameters: params.value,
+    area: input.domain.name,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The PV P 22-1: what it shows besides the result
+// ---------------------------------------------------------------------------------------------
+
+/** The local time (as the documents state it) of an ISO instant; null when there is none. */
+function localOf(iso: string | undefined): string | null {
+  return iso === undefined ? null : localDateTime(new Date(iso));
+}
+
+/**
+ * The kieskringen whose two entries differed and whose agreed figures the election leader chose
+ * (docs/csb.md "Corrections": e.g. 's-Gravenhage's Cast taken over from the second entry): the fields
+ * that differ with both values, the entry taken over, the reason, who and when (count history).
+ */
+export function csbCorrections(ctx: AppContext): P22Correction[] {
+  const e = requireCsb(ctx);
+  const lists = csbLists(ctx);
+  const units = loadAllUnits(ctx);
+  const out: P22Correction[] = [];
+  for (const k of csbKieskringen(e)) {
+    const s = units.get(k.code)?.state;
+    if (s?.kind !== 'complete' || s.decision === undefined) continue;
+    const affiliations = lists.get(k.number)?.affiliations ?? [];
+    const shape = {
+      lists: affiliations.map((a) => ({
+        listNumber: a.listNumber,
+        name: listNameFor510(a),
+        candidates: a.candidates.map((c) => ({ position: c.position, name: candidateDisplayName(c) })),
+      })),
+    };
+    const when = ctx.db.prepare("SELECT at FROM count_history WHERE code = ? AND action = 'resolve' ORDER BY id DESC LIMIT 1").get(k.code) as
+      | { at: string }
+      | undefined;
+    out.push({
+      kieskring: { number: k.number, name: k.name },
+      choice: s.decision.choice,
+      firstSource: s.first.source,
+      fields: differingFields(s.first.form, s.second.form).map((id) => ({
+        label: fieldLabel(shape, id),
+        first: fieldValue(s.first.form, id),
+        second: fieldValue(s.second.form, id),
+      })),
+      reason: s.decision.reason,
+      by: s.decision.by.username,
+      at: localOf(when?.at),
+    });
+  }
+  return out;
+}
+
+/** The drawn lots (csb_lots, not voided) in the order they were asked for, with when and by whom. */
+export function csbLotsForPv(ctx: AppContext): P22Lot[] {
+  const rows = ctx.db
+    .prepare(
+      `SELECT l.kind, l.list_number, l.stage, l.between_json, l.drawn_json, l.entered_at, u.username
+       FROM csb_lots l LEFT JOIN users u ON u.id = l.entered_by WHERE l.voided_at IS NULL ORDER BY l.id`,
+    )
+    .all() as (LotRow & { entered_at: string; username: string | null })[];
+  return rows.map((r) => ({
+    kind: r.kind,
+    listNumber: r.list_number,
+    stage: r.stage,
+    between: JSON.parse(r.between_json) as string[],
+    drawn: JSON.parse(r.drawn_json) as string[],
+    enteredAt: localOf(r.entered_at),
+    enteredBy: r.username,
+  }));
+}
+
+/** The input of the PV P 22-1 for a result: the result's files' hashes, corrections, lots, the PV's free text, the audit head. */
+export function csbP22Input(ctx: AppContext, out: Extract<CsbOutcome, { kind: 'result' }>, creationDateTime: string): P22Input {
+  const e = requireCsb(ctx);
+  const pv = loadPvDetails(ctx).details;
+  const head = auditHead(ctx.db);
+  const hashOf = (kind: CsbFile['kind']): string | null => {
+    const f = out.files.find((x) => x.kind === kind);
+    return f ? sha256Hex(f.bytes) : null;
+  };
+  return {
+    election: { id: e.election_id, name: e.name, date: e.election_date },
+    area: out.area,
+    result: out.result,
+    kieskringen: out.kieskringCounts,
+    parameters: out.parameters,
+    corrections: csbCorrections(ctx),
+    lots: csbLotsForPv(ctx),
+    countHash: hashOf('eml510d'),
+    emlHash: hashOf('eml520'),
+    createdAt: creationDateTime,
+    session: pv.session,
+    members: pv.members,
+    objections: pv.objections,
+    remarks: pv.remarks,
+    auditHead: head.hash === null ? null : { length: head.length, hash: head.hash },
+    ...(e.practice === 1 ? { practice: true } : {}),
+  };
+}
+
+/**
+ * What the PV says besides the result, to compare what was rendered with the state it is stored
+ * with: corrections, lots, the PV's free text (the result itself is compared by its files).
+ */
+export function p22Fingerprint(input: P22Input): string {
+  const { corrections, lots, session, members, objections, remarks, practice } = input;
+  return JSON.stringify({ corrections, lots, session, members, objections, remarks, practice: practice === true });
 }

@@ -43,6 +43,9 @@ import type { AppContext } from './context.ts';
 import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
 import { auditHead } from './integrity.ts';
 import { ApiError, freeText } from './http.ts';
+import { buildP22Model, type P22Input } from '../reports/p22/model.ts';
+import { p22Odt } from '../reports/p22/odt.ts';
+import { p22Pdf } from '../reports/p22/pdf.ts';
 import { candidateListsFile, eligibleVoters, isCsb, isGemeente, requireElection, stemgebiedOf } from './state.ts';
 import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
 
@@ -133,9 +136,11 @@ export type DocumentKind =
   | 'pv_pdf'
   | 'pv_odt'
   | 'zip_gemeente'
-  // a CSB's set (src/server/csb.ts)
+  // the centraal stembureau's set (csb.ts)
   | 'eml510d'
   | 'eml520'
+  | 'p22_pdf'
+  | 'p22_odt'
   | 'csv';
 
 /** Display order and Dutch labels of the document types. */
@@ -157,10 +162,12 @@ export const GEMEENTE_DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; re
   { kind: 'csv_osv43', label: 'OSV 4-3 Tellingsoverzicht (CSV)' },
 ];
 
-/** The document types of a CSB installation (Vaststellen uitslag), in display order. */
+/** The document types of a CSB installation (Vaststellen uitslag, csb.ts), in display order. */
 export const CSB_DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonly label: string }[] = [
   { kind: 'eml510d', label: 'EML 510d (totaaltelling)' },
   { kind: 'eml520', label: 'EML 520 (resultaat: zetelverdeling en gekozen kandidaten)' },
+  { kind: 'p22_pdf', label: 'Proces-verbaal model P 22-1 (PDF)' },
+  { kind: 'p22_odt', label: 'Proces-verbaal model P 22-1 (ODT)' },
   { kind: 'csv', label: 'Uitslag (CSV)' },
 ];
 
@@ -812,15 +819,54 @@ export function downloadName(d: Pick<StoredDocument, 'file_name' | 'voided_at'>)
 
 const RENDER_INTERNAL = { code: 'documents.internal', message: 'De documenten konden niet worden gemaakt door een interne fout.' } as const;
 
-type WorkerRequest = {
-  readonly uitslagDocuments: true;
-  readonly mode: 'final' | 'concept';
-  readonly input: RenderInput;
-  /** The concept's format (default: the PV as PDF). */
-  readonly format?: ConceptFormat;
-};
+type WorkerRequest =
+  | {
+      readonly uitslagDocuments: true;
+      readonly mode: 'final' | 'concept';
+      readonly input: RenderInput;
+      /** The concept's format (default: the PV as PDF). */
+      readonly format?: ConceptFormat;
+    }
+  /** The CSB's PV P 22-1 (the national result travels by structured clone: Maps and bigints included). */
+  | { readonly uitslagDocuments: true; readonly mode: 'p22'; readonly p22: P22Input };
+
+/** The file names of the PV P 22-1. */
+export function p22FileName(electionId: string, ext: 'pdf' | 'odt'): string {
+  return `Model_P22-1_${electionId}.${ext}`;
+}
+
+/** The CSB's PV P 22-1 as PDF and ODT (pure apart from CPU; runs in the worker thread). */
+export async function renderP22(input: P22Input, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
+  progress('pdf', 0.1);
+  const model = buildP22Model(input);
+  if (!model.ok) return model;
+  const pdf = pvPdfOrFail(p22Pdf(model.value), PDF_FAILED);
+  if (!pdf.ok) return pdf;
+  progress('odt', 0.7);
+  const odt = await p22Odt(model.value);
+  progress('done', 1);
+  return ok([
+    { kind: 'p22_pdf', fileName: p22FileName(input.election.id, 'pdf'), contentType: 'application/pdf', bytes: pdf.value },
+    { kind: 'p22_odt', fileName: p22FileName(input.election.id, 'odt'), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt },
+  ]);
+}
+
+/** Render the PV P 22-1 in a worker thread (falls back to this thread when no worker can start). */
+export function renderP22InWorker(input: P22Input): Promise<Result<RenderedFile[]>> {
+  const req: WorkerRequest = { uitslagDocuments: true, mode: 'p22', p22: input };
+  return runInWorker({
+    url: workerBootstrapUrl(new URL(import.meta.url)),
+    workerData: req,
+    resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    progress: () => {},
+    fallback: () => runRequest(req, () => {}),
+    internal: RENDER_INTERNAL,
+    revive: (r) => (r.ok ? ok(r.value.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }))) : r),
+  });
+}
 
 async function runRequest(req: WorkerRequest, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
+  if (req.mode === 'p22') return renderP22(req.p22, progress);
   if (req.mode === 'concept') {
     const r = await renderConcept(req.input, req.format ?? 'pdf');
     return r.ok ? ok([r.value]) : r;

@@ -152,3 +152,68 @@ describe('P 18: a candidate elected on several lists', () => {
     assert.equal(show(r), 'q2@kk2 r2@kk3');
   });
 });
+
+/** The P 12/P 13 residual seats of a group: "stage:list:value[:lot]". */
+function steps(r: PartyResult): string[] {
+  return (r.group?.steps ?? []).map((s) => `${s.stage}:${s.list}:${s.value.n}/${s.value.d}${s.byLot ? ':lot' : ''}`);
+}
+
+describe('what the proces-verbaal shows: the division over a list group (P 12, P 13, P 16(2))', () => {
+  it('the groepskiesdeler, each list\'s full seats and the residual seats in order', () => {
+    const r = elect(3, [list('kk1', 1, [['a', 100], ['b', 100], ['c', 100]]), list('kk2', 2, [['d', 50], ['e', 50]])], { quota: frac(1000) });
+    assert.deepEqual(r.group?.quota, frac(400, 3));
+    assert.deepEqual([...(r.group?.fullSeats ?? [])], [['kk1', 2], ['kk2', 0]]);
+    assert.deepEqual(steps(r), ['group-remainders:kk2:100/1']);
+    assert.deepEqual(r.group?.moves, []);
+  });
+  it('a list that cannot fill its full seats (P 13): its seats go by remainders, then averages', () => {
+    const r = elect(3, [list('kk1', 1, [['a', 300]]), list('kk2', 2, [['b', 40], ['c', 30], ['d', 30]])], { quota: frac(100000) });
+    assert.deepEqual([...(r.group?.fullSeats ?? [])], [['kk1', 1], ['kk2', 0]]);
+    assert.deepEqual(steps(r), ['group-remainders:kk2:100/1', 'group-averages:kk2:50/1']);
+  });
+  it('P 16(2): the seat that moves to the preference-elected candidate\'s list', () => {
+    const r = elect(2, [list('kk1', 1, [['p', 46]]), list('kk2', 2, [['y', 40], ['z', 40], ['w', 40], ['v', 34]])], { quota: frac(180) });
+    assert.deepEqual(r.group?.moves, [{ rule: 'P 16(2)', from: 'kk2', to: 'kk1', person: 'p' }]);
+  });
+  it('one list (or a set of identical lists) has no division', () => {
+    assert.equal(elect(2, [list('set1', 1, [['a', 5], ['b', 1]])]).group, null);
+  });
+});
+
+describe('lots at the P 13 stage, deceased candidates in a list group, other preference thresholds', () => {
+  it('equal averages within the group (P 13) for fewer seats: lots', () => {
+    // 4 seats, 500 votes, groepskiesdeler 125: kk1 (one candidate) 1; kk2 and kk3 a remainder seat each; the last seat
+    // by averages: kk2 100/2 = kk3 100/2
+    const lists = [list('kk1', 1, [['a', 300]]), list('kk2', 2, [['b', 100], ['c', 0]]), list('kk3', 3, [['d', 100], ['e', 0]])];
+    assert.deepEqual(lot(4, lists, { quota: frac(100000) }), { stage: 'group-averages', between: ['kk2', 'kk3'], seats: 1 });
+    const r = elect(4, lists, { quota: frac(100000), lots: [{ stage: 'group-averages', between: ['kk3', 'kk2'], drawn: ['kk3'] }] });
+    assert.equal(seatsOf(r), 'kk1:1 kk2:1 kk3:2');
+    assert.equal(show(r), 'a2@kk1 b2@kk2 d2@kk3 e2@kk3');
+    assert.deepEqual(steps(r), ['group-remainders:kk2:100/1', 'group-remainders:kk3:100/1', 'group-averages:kk3:50/1:lot']);
+  });
+  it('a deceased candidate on two lists of the group is passed over on both; the votes still count for the lists (P 19a)', () => {
+    const lists = [list('kk1', 1, [['p', 40], ['x', 10]]), list('kk2', 2, [['p', 10], ['y', 40]])];
+    const alive = elect(2, lists, { quota: frac(100000) });
+    assert.equal(seatsOf(alive), 'kk1:1 kk2:1');
+    assert.equal(show(alive), 'p2@kk1 y2@kk2');
+    const r = elect(2, lists, { quota: frac(100000), deceased: ['p'] });
+    assert.equal(seatsOf(r), 'kk1:1 kk2:1');
+    assert.equal(show(r), 'x2@kk1 y2@kk2');
+  });
+  it('a list whose only candidate died gets no seat in the division; the group\'s other list takes them', () => {
+    const r = elect(2, [list('kk1', 1, [['p', 60]]), list('kk2', 2, [['y', 20], ['z', 20]])], { quota: frac(100000), deceased: ['p'] });
+    assert.equal(seatsOf(r), 'kk1:0 kk2:2');
+    assert.equal(show(r), 'y2@kk2 z2@kk2');
+    assert.deepEqual([...(r.group?.fullSeats ?? [])], [['kk1', 0], ['kk2', 0]]);
+  });
+  it('the threshold is the election\'s: 50 % (GR under 19 seats) and 10 % (EP) reached exactly is not enough', () => {
+    const at = (threshold: Fraction, votes: [string, number][]) =>
+      electCandidates({ seats: 2, lists: [list('kk1', 1, votes)], quota: frac(100), preferenceThreshold: threshold });
+    const half = at(frac(1, 2), [['a', 50], ['c', 0], ['b', 51]]);
+    assert.ok(half.ok && half.value.kind === 'elected');
+    if (half.value.kind === 'elected') assert.equal(show(half.value.result), 'b1@kk1 a2@kk1');
+    const tenth = at(frac(1, 10), [['a', 10], ['c', 0], ['b', 11]]);
+    assert.ok(tenth.ok && tenth.value.kind === 'elected');
+    if (tenth.value.kind === 'elected') assert.equal(show(tenth.value.result), 'b1@kk1 a2@kk1');
+  });
+});

@@ -344,3 +344,27 @@ describe('P 2, P 3: the lists of a party count as one', () => {
     ]);
   });
 });
+
+describe('what the proces-verbaal shows: the values compared at every residual seat', () => {
+  /** "A:999/10 B:903/10" per residual step. */
+  function compared(a: SeatAllocation): string[] {
+    return a.steps.flatMap((s) => (s.kind === 'residual' ? [s.compared.map((c) => `${c.listId}:${c.value.n}/${c.value.d}`).join(' ')] : []));
+  }
+  it('largest averages: the lists below the kiesdeler (P 7(2)) are not compared', () => {
+    // kiesdeler 100; full A9 B9 C0; A 99.9 > B 90.3, then A 90.8 > B 90.3; C (98) below the kiesdeler
+    const a = allocation('TK', 20, [999, 903, 98]);
+    assert.deepEqual(compared(a), ['A:999/10 B:903/10', 'A:999/11 B:903/10']);
+  });
+  it('P 8: the remainders of the lists at 75 %, then the averages of those without a seat in this round', () => {
+    const a = allocation('GR', 10, [690, 72, 71, 67, 50, 50]);
+    assert.deepEqual(compared(a), ['A:90/1', 'A:345/4 B:72/1 C:71/1 D:67/1 E:50/1 F:50/1', 'B:72/1 C:71/1 D:67/1 E:50/1 F:50/1', 'C:71/1 D:67/1 E:50/1 F:50/1']);
+  });
+  it('an exhausted list is no longer compared (P 10)', () => {
+    const a = allocation('GR', 20, [1590, 230, 180], { candidates: [16] });
+    assert.deepEqual(compared(a), ['A:795/8 B:230/3 C:90/1', 'B:230/3 C:90/1']);
+    // the winner has the largest value of those compared, each time
+    for (const s of a.steps) {
+      if (s.kind === 'residual') assert.ok(s.compared.every((c) => compare(c.value, s.value) <= 0));
+    }
+  });
+});

@@ -46,12 +46,11 @@ function rowsOf(csv: Buffer): string[][] {
 }
 
 describe('the CSV of the result (TK2021)', async () => {
-  const { result, lists } = await tk2021();
+  const { result } = await tk2021();
   const csv = resultCsv(result, {
     electionName: 'Tweede Kamer der Staten-Generaal 2021',
     electionDate: '2021-03-17',
     areaName: 'Nederland',
-    kieskringLists: lists,
     preferenceThreshold: frac(1, 4),
   });
   const rows = rowsOf(csv);

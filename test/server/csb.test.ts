@@ -7,7 +7,10 @@
  * kr:CreationDateTime; the CSV of the result is among the documents.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expectStatus } from '../support/counts.ts';
@@ -27,6 +30,7 @@ import {
   type CsbKieskring,
 } from '../support/csb.ts';
 import { adminClient, startTestServer, TestClock, userClient, type ApiClient, type TestServer } from '../support/server.ts';
+import { tool } from '../support/tools.ts';
 import { xsdErrors } from '../support/xsd.ts';
 import { unzip } from '../support/zip.ts';
 
@@ -36,6 +40,19 @@ function withCreation(ours: Buffer, official: Buffer): Buffer {
   const m = CREATION.exec(official.toString('utf8'));
   assert.ok(m);
   return Buffer.from(ours.toString('utf8').replace(CREATION, m[0]), 'utf8');
+}
+
+/** The text of a PDF (pdftotext). */
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'csb-pv-'));
+  try {
+    writeFileSync(path.join(dir, 'pv.pdf'), pdf);
+    const r = spawnSync(tool('pdftotext'), ['-layout', '-enc', 'UTF-8', path.join(dir, 'pv.pdf'), '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function firstDifference(a: Buffer, b: Buffer): string {
@@ -216,12 +233,48 @@ describe('CSB installation: TK2021 from 7 signed kieskring files and 13 typed ki
     const csv = docs.get('uitslag_TK2021.csv');
     assert.ok(csv);
     assert.match(csv.toString('utf8'), /\n"1";"VVD";"2279130";"[0-9]+";"[0-9]+";"34"\n/);
+    // The PV P 22-1 (PDF and ODT): the kiesdeler, the seats, the correction of 's-Gravenhage with its reason, the hashes.
+    assert.deepEqual(
+      (r.json.documents as { kind: string }[]).map((d) => d.kind),
+      ['eml510d', 'eml520', 'p22_pdf', 'p22_odt', 'csv'],
+    );
+    const pvPdf = docs.get('Model_P22-1_TK2021.pdf');
+    const pvOdt = docs.get('Model_P22-1_TK2021.odt');
+    assert.ok(pvPdf && pvOdt, [...docs.keys()].join(', '));
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex').toUpperCase().match(/.{4}/g)?.join(' ') ?? '';
+    const content = (await unzip(pvOdt)).find(([n]) => n === 'content.xml');
+    assert.ok(content);
+    for (const [name, text] of [
+      ['PDF', pdfText(pvPdf)],
+      ['ODT', content[1].toString('utf8').replace(/<[^>]+>/g, ' ').replace(/&apos;/g, "'")],
+    ] as const) {
+      const t = text.replace(/\s+/g, ' ');
+      assert.ok(t.includes('Model P 22-1'), name);
+      assert.ok(t.includes('69.485 17/25'), `${name}: kiesdeler`);
+      assert.ok(t.includes("Kieskring 12 's-Gravenhage"), `${name}: correction`);
+      assert.ok(t.includes('Kiezers buiten Nederland (briefstemmen geteld in Den Haag) opgeteld bij het aantal kiesgerechtigden.'), `${name}: its reason`);
+      assert.match(t, /Z: Aantal kiesgerechtigden 356\.481 449\.253/, `${name}: the corrected figure`);
+      assert.ok(t.includes('Er is niet geloot.'), `${name}: no lots`);
+      assert.ok(t.includes(sha(ours520)), `${name}: the 520's hash`);
+      assert.ok(t.includes(sha(ours510d)), `${name}: the 510d's hash`);
+      assert.match(t, /Auditlog: \d+ records, laatste hash [0-9A-F]{4} /, `${name}: the audit head`);
+    }
+    // The document list: the CSB's kinds with their Dutch labels, from the server.
+    const list = await leader.get('/api/documents');
+    expectStatus(list, 200, 'documents list');
+    assert.deepEqual(
+      (list.json.kinds as { kind: string; label: string }[]).map((k) => k.kind),
+      ['eml510d', 'eml520', 'p22_pdf', 'p22_odt', 'csv'],
+    );
+    const labels = new Map((list.json.sets[0].documents as { fileName: string; label: string }[]).map((d) => [d.fileName, d.label]));
+    assert.equal(labels.get('Model_P22-1_TK2021.pdf'), 'Proces-verbaal model P 22-1 (PDF)');
+    assert.equal(labels.get('Model_P22-1_TK2021.odt'), 'Proces-verbaal model P 22-1 (ODT)');
     const again = await leader.post('/api/csb/documents');
     assert.equal(again.status, 409);
     // The documents overview names the CSB's kinds in words (the screen reads them from here).
     const overview = await leader.get('/api/documents');
     expectStatus(overview, 200, 'documents overview');
-    assert.deepEqual(overview.json.kinds.map((k: { kind: string }) => k.kind), ['eml510d', 'eml520', 'csv']);
+    assert.deepEqual(overview.json.kinds.map((k: { kind: string }) => k.kind), ['eml510d', 'eml520', 'p22_pdf', 'p22_odt', 'csv']);
     assert.ok(overview.json.sets[0].documents.every((d: { kind: string; label: string }) => d.label !== d.kind && d.label.length > 0));
     assert.deepEqual((await leader.get('/api/csb/lots')).json, { entered: [], required: null });
     // The stored files are known to the audit log (tamper detection sees no problem).
@@ -283,7 +336,7 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     const r = await leader.post('/api/csb/documents');
     assert.equal(r.status, 409, r.text);
     assert.equal(r.json.error.code, 'csb.lots');
-    assert.match(r.json.error.message, /Loting nodig .* tussen de lijsten 1, 2, 3, 4 om 2 zetels/);
+    assert.match(r.json.error.message, /Loting nodig \(zetelverdeling, grootste gemiddelden \(P 7\)\) tussen de lijsten 1, 2, 3, 4 om 2 zetels/);
     assert.deepEqual(r.json.error.lot, { kind: 'seats', listNumber: null, stage: 'averages', between: ['1', '2', '3', '4'], seats: 2 });
     // The lot in words, for the screen where the chair enters the outcome.
     const asked = await t1.get('/api/csb/lots');
@@ -331,6 +384,15 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     assert.equal(entered.entered[0].kind, 'seats');
     assert.deepEqual(entered.entered[0].drawn.map((d: string) => d.split(' ').slice(0, 2).join(' ')), ['Lijst 4', 'Lijst 2']);
     assert.equal(entered.entered[0].enteredBy, 'leider');
+    // The PV P 22-1 names the lot: between lists 1-4, lists 4 and 2 drawn, entered by the leader.
+    const pvDoc = (made.json.documents as { id: number; kind: string }[]).find((d) => d.kind === 'p22_odt');
+    assert.ok(pvDoc);
+    const pvXml = (await unzip((await leader.get(`/api/documents/${pvDoc.id}/download`)).bytes)).find(([n]) => n === 'content.xml');
+    assert.ok(pvXml);
+    const pvText = pvXml[1].toString('utf8').replace(/<[^>]+>/g, '\n').replace(/\n+/g, '\n');
+    const lotsPart = pvText.slice(pvText.indexOf('13. Loting'), pvText.indexOf('14. Bestanden'));
+    assert.match(lotsPart, /\n1\ngrootste gemiddelden \(P 7\)\n1 VVD; 2 PVV \(Partij voor de Vrijheid\); 3 CDA; 4 D66\n4 D66; 2 PVV \(Partij voor de Vrijheid\)\n/, lotsPart.slice(0, 600));
+    assert.match(lotsPart, /\n10-03-2021 10:00, leider\n/, 'when and by whom');
     const archived = await unzip((await leader.get('/api/archive/download')).bytes);
     const lotsFile = archived.find(([n]) => n === 'invoer/lotingen.json');
     assert.ok(lotsFile, 'the drawn lots are archived');

@@ -86,6 +86,11 @@ export type SeatStep =
       /** The remainder or average with which the seat was won. */
       readonly value: Fraction;
       readonly byLot: boolean;
+      /**
+       * Every list that took part in this step with its remainder or average, in the order of the
+       * input (the proces-verbaal shows the values compared).
+       */
+      readonly compared: readonly { readonly listId: string; readonly value: Fraction }[];
     }
   | {
       readonly kind: 'absolute-majority';
@@ -210,9 +215,11 @@ export function allocateSeats(input: SeatInput): Result<SeatOutcome, SeatErrorCo
     while (left > 0) {
       let best: Fraction | null = null;
       let tied: number[] = [];
+      const compared: { listId: string; value: Fraction }[] = [];
       for (let i = 0; i < n; i++) {
         if (!eligible(i) || !canTake(i) || (once && served.has(i))) continue;
         const v = value(i);
+        compared.push({ listId: lists[i]?.id ?? String(i), value: v });
         const c = best === null ? 1 : compare(v, best);
         if (c > 0) {
           best = v;
@@ -234,7 +241,7 @@ export function allocateSeats(input: SeatInput): Result<SeatOutcome, SeatErrorCo
         residual[i]!++;
         left--;
         served.add(i);
-        steps.push({ kind: 'residual', stage, listId: lists[i]!.id, value: best, byLot });
+        steps.push({ kind: 'residual', stage, listId: lists[i]!.id, value: best, byLot, compared });
       }
     }
     return null;

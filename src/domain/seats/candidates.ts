@@ -60,9 +60,39 @@ export interface ElectedCandidate {
   readonly votes: number;
 }
 
+/** A residual seat of P 12/P 13 within a list group, in the order given. */
+export interface GroupStep {
+  readonly stage: 'group-remainders' | 'group-averages';
+  readonly list: string;
+  /** The remainder or average with which the seat was won. */
+  readonly value: Fraction;
+  readonly byLot: boolean;
+}
+
+/** A seat that moved between the lists of a group after P 12: P 16(2) (to a preference-elected candidate's list) or P 13 (a list without candidates left). */
+export interface GroupMove {
+  readonly rule: 'P 16(2)' | 'P 13';
+  readonly from: string;
+  readonly to: string;
+  /** P 16(2): the candidate for whom the seat moved. */
+  readonly person: string | null;
+}
+
+/** The division of a list group's seats over its lists (P 12), for the proces-verbaal. */
+export interface GroupDivision {
+  /** The groepskiesdeler: the group's votes / its seats. */
+  readonly quota: Fraction;
+  /** ⌊votes / groepskiesdeler⌋ per list (at most its candidates). */
+  readonly fullSeats: ReadonlyMap<string, number>;
+  readonly steps: readonly GroupStep[];
+  readonly moves: readonly GroupMove[];
+}
+
 export interface PartyResult {
   /** Seats per list after P 12/P 13 and P 16(2). */
   readonly listSeats: ReadonlyMap<string, number>;
+  /** P 12 for a party with more than one list (null: one list, or a set of identical lists). */
+  readonly group: GroupDivision | null;
   /** Preference-elected in order of election, then the others in order of assignment. */
   readonly elected: readonly ElectedCandidate[];
   /** Seats no candidate could take (too few living candidates in the party). */
@@ -112,6 +142,7 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
   // P 12 / P 13
   const listSeats = new Map(lists.map((l) => [l.key, 0]));
   const rollback: string[] = [];
+  let group: { quota: Fraction; fullSeats: Map<string, number>; steps: GroupStep[]; moves: GroupMove[] } | null = null;
   if (lists.length === 1) listSeats.set(lists[0]!.key, S);
   else if (S > 0) {
     const V = lists.reduce((a, l) => a + BigInt(l.votes), 0n);
@@ -124,9 +155,11 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
       listSeats.set(l.key, f);
       left -= f;
     }
+    group = { quota: gq, fullSeats: new Map(listSeats), steps: [], moves: [] };
+    const steps = group.steps;
     const remainder = (l: GroupList) => sub(frac(l.votes), mul(gq, frac(listSeats.get(l.key)!)));
     const average = (l: GroupList) => frac(l.votes, listSeats.get(l.key)! + 1);
-    const rounds: [CandidateStage, (l: GroupList) => Fraction, boolean][] = [
+    const rounds: [GroupStep['stage'], (l: GroupList) => Fraction, boolean][] = [
       ['group-remainders', remainder, true],
       ['group-averages', average, false],
     ];
@@ -146,18 +179,21 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
         }
         if (best === null) break;
         let chosen: string[];
+        let byLot = false;
         if (tied.length <= left) chosen = [tied[0]!.key];
         else {
           const r = drawLot(lots, stage, tied.map((l) => l.key), left);
           if ('error' in r) return fail('seats.lot-mismatch', r.error);
           if (!Array.isArray(r)) return ok(r);
           chosen = r;
+          byLot = true;
         }
         for (const key of chosen) {
           listSeats.set(key, listSeats.get(key)! + 1);
           served.add(key);
           rollback.push(key);
           left--;
+          steps.push({ stage, list: key, value: best, byLot });
         }
       }
     }
@@ -240,6 +276,7 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
       }
       listSeats.set(from, listSeats.get(from)! - 1);
       listSeats.set(list, listSeats.get(list)! + 1);
+      group?.moves.push({ rule: 'P 16(2)', from, to: list, person: p });
     }
     placed.set(list, placed.get(list)! + 1);
     isElected.add(p);
@@ -273,6 +310,7 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
       });
       listSeats.set(stuck.key, listSeats.get(stuck.key)! - 1);
       listSeats.set(to.key, listSeats.get(to.key)! + 1);
+      group?.moves.push({ rule: 'P 13', from: stuck.key, to: to.key, person: null });
       continue;
     }
     for (const [p, keys] of picks) {
@@ -284,5 +322,5 @@ export function electCandidates(input: PartyInput): Result<PartyOutcome, 'seats.
   }
   if (lots.used < lots.drawn.length) return fail('seats.lot-unused', 'Er is een loting ingevoerd die niet nodig is.');
   const unfilled = S - elected.length;
-  return ok({ kind: 'elected', result: { listSeats, elected, unfilled, aboveThreshold: above } });
+  return ok({ kind: 'elected', result: { listSeats, group, elected, unfilled, aboveThreshold: above } });
 }

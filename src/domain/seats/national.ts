@@ -7,9 +7,9 @@
 import type { VoteCounts } from '../counts.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { allocateSeats, type DrawnLot, type LotRequired, type SeatAllocation } from './allocate.ts';
-import { electCandidates, type CandidateLot, type DrawnCandidateLot, type GroupList, type PartyResult } from './candidates.ts';
+import { electCandidates, type CandidateLot, type DrawnCandidateLot, type ElectedCandidate, type GroupList, type PartyResult } from './candidates.ts';
 import { seatParameters } from './parameters.ts';
-import { partiesOf, type KieskringLists, type Party } from './persons.ts';
+import { partiesOf, totalVotesOrder, type KieskringLists, type Party } from './persons.ts';
 
 export interface NationalInput {
   readonly category: string;
@@ -30,11 +30,16 @@ export interface NationalParty {
   readonly votes: number;
   /** Votes per person (key) over all kieskringen. */
   readonly personVotes: ReadonlyMap<string, number>;
-  /** The party's lists for P 12 (a set of identical lists is one). */
-  readonly lists: readonly GroupList[];
+  /** The party's lists for P 12 (a set of identical lists is one), with the kieskringen of each, ascending. */
+  readonly lists: readonly NationalList[];
   readonly seats: number;
   /** For a party with seats. */
   readonly result: PartyResult | null;
+}
+
+/** A list of a party at the national level: one kieskring's list, or a set of identical lists (key `set<n>` or `kk<k>`). */
+export interface NationalList extends GroupList {
+  readonly kieskringen: readonly number[];
 }
 
 export interface NationalResult {
@@ -58,7 +63,7 @@ export function nationalResult(input: NationalInput): Result<NationalOutcome> {
   const built = parties.map((party) => {
     let votes = 0;
     const personVotes = new Map(party.persons.map((p) => [p.key, 0]));
-    const lists = new Map<string, { key: string; kieskring: number; votes: number; candidates: { person: string; votes: number }[] }>();
+    const lists = new Map<string, { key: string; kieskring: number; kieskringen: number[]; votes: number; candidates: { person: string; votes: number }[] }>();
     const keyOf = new Map<string, string>(); // kieskring/position -> person key
     for (const p of party.persons) for (const pl of p.placements) keyOf.set(`${pl.kieskring}/${pl.position}`, p.key);
     for (const k of party.kieskringen) {
@@ -69,9 +74,10 @@ export function nationalResult(input: NationalInput): Result<NationalOutcome> {
       const key = aff.belongsToSet !== null ? `set${aff.belongsToSet}` : `kk${k}`;
       let gl = lists.get(key);
       if (gl === undefined) {
-        gl = { key, kieskring: k, votes: 0, candidates: aff.candidates.map((c) => ({ person: keyOf.get(`${k}/${c.position}`)!, votes: 0 })) };
+        gl = { key, kieskring: k, kieskringen: [], votes: 0, candidates: aff.candidates.map((c) => ({ person: keyOf.get(`${k}/${c.position}`)!, votes: 0 })) };
         lists.set(key, gl);
       }
+      gl.kieskringen.push(k);
       gl.votes += counted?.total ?? 0;
       for (const c of aff.candidates) {
         const person = keyOf.get(`${k}/${c.position}`)!;
@@ -114,4 +120,16 @@ export function nationalResult(input: NationalInput): Result<NationalOutcome> {
     out.push({ ...b, seats, result });
   }
   return ok({ kind: 'result', result: { allocation, parties: out } });
+}
+
+/**
+ * A party's elected candidates in the order of the EML 520 (and of the proces-verbaal and the CSV):
+ * first the preference-elected (P 15) in order of election, then the others in the order of the
+ * 510d TotalVotes (persons.ts `totalVotesOrder`).
+ */
+export function electedInOrder(p: Pick<NationalParty, 'party' | 'result'>): ElectedCandidate[] {
+  if (p.result === null) return [];
+  const order = new Map(totalVotesOrder(p.party.persons).map((x, i) => [x.key, i]));
+  const rank = (e: ElectedCandidate): number => order.get(e.person) ?? Number.MAX_SAFE_INTEGER;
+  return [...p.result.elected.filter((e) => e.ranking === 1), ...p.result.elected.filter((e) => e.ranking === 2).sort((a, b) => rank(a) - rank(b))];
 }

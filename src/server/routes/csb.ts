@@ -38,17 +38,20 @@ import {
   csbKieskringen,
   csbListRows,
   csbLists,
+  csbP22Input,
   csbResult,
   hsbKey,
+  p22Fingerprint,
   readKieskringZip,
   requireCsb,
   requireKieskring,
   requireKieskringLists,
+  type CsbFile,
   type RequiredLot,
 } from '../csb.ts';
-import { localDateTime, validSet } from '../documents.ts';
+import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type RenderedFile } from '../documents.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
-import { requireIntegrity } from '../integrity.ts';
+import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
@@ -58,6 +61,11 @@ const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Ee
 const KieskringNumber = z.object({ kieskring: z.coerce.number().int().positive().max(999) });
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Groups = z.tuple([z.string().max(20), z.string().max(20)]);
+
+/** The stored content type of a file of the CSB's set. */
+function contentTypeOf(f: CsbFile | RenderedFile): string {
+  return 'contentType' in f ? f.contentType : f.kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/xml';
+}
 
 /** The session user of a route with a permission (the route table guarantees one). */
 function signedIn(u: SessionUser | null): SessionUser {
@@ -610,12 +618,15 @@ export const csbRoutes = [
     access: 'documents.create',
     tag: 'centraal stembureau',
     summary:
-      'Vaststellen uitslag (fase 3): de totaaltelling (EML 510d) en het resultaat (EML 520) uit de vastgestelde uitslagen van de kieskringen. Is loting nodig, dan stopt dit met de lijsten of kandidaten tussen wie geloot moet worden.',
-    handler: ({ ctx, user, now }) => {
+      'Vaststellen uitslag (fase 3): de totaaltelling (EML 510d), het resultaat (EML 520), het proces-verbaal model P 22-1 (PDF en ODT) en de CSV van de uitslag, uit de vastgestelde uitslagen van de kieskringen. Is loting nodig, dan stopt dit met de lijsten of kandidaten tussen wie geloot moet worden.',
+    handler: async ({ ctx, user, now }) => {
       requireCsb(ctx, 'Vaststellen uitslag');
-      const phase = currentPhase(ctx);
-      if (phase !== 3) throw new ApiError(409, 'phase.wrong', `De uitslag vaststellen kan alleen in fase 3; nu is fase ${phase} actief.`);
-      if (validSet(ctx)) throw new ApiError(409, 'documents.exists', 'De documenten zijn al aangemaakt; ga terug naar fase 2 om ze te laten vervallen.');
+      const refuseUnlessReady = () => {
+        const phase = currentPhase(ctx);
+        if (phase !== 3) throw new ApiError(409, 'phase.wrong', `De uitslag vaststellen kan alleen in fase 3; nu is fase ${phase} actief.`);
+        if (validSet(ctx)) throw new ApiError(409, 'documents.exists', 'De documenten zijn al aangemaakt; ga terug naar fase 2 om ze te laten vervallen.');
+      };
+      refuseUnlessReady();
       // Every complete kieskring and stored document against the audit chain, the chain against its anchor.
       requireIntegrity(ctx);
       const creationDateTime = localDateTime(now);
@@ -624,28 +635,54 @@ export const csbRoutes = [
         ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lots_required', { message: out.message, ...out.lot }))();
         throw new ApiError(409, 'csb.lots', out.message, undefined, { lot: out.lot });
       }
-      const at = now.toISOString();
-      const setId = ctx.db.transaction(() => {
-        const id = Number(
-          ctx.db
-            .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
-            .run(at, signedIn(user).id, creationDateTime, sha256Hex(out.count.bytes)).lastInsertRowid,
-        );
-        const insert = ctx.db.prepare(
-          'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        );
-        for (const f of out.files) {
-          insert.run(id, f.kind, f.fileName, f.kind === 'csv' ? 'text/csv; charset=utf-8' : 'application/xml', f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
-        }
-        // The same audit action and file list as the HSB's documents: tamper detection (integrity.ts) checks them.
-        writeAudit(ctx.db, now, actorOf(signedIn(user)), 'documents.create', {
-          setId: id,
-          creationDateTime,
-          files: out.files.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha256Hex(f.bytes) })),
-          seats: out.result.parties.filter((p) => p.seats > 0).map((p) => ({ list: p.party.listNumber, seats: p.seats })),
-        });
-        return id;
-      })();
+      // The PV P 22-1 is laid out in the worker thread (Typst), as the HSB's O 3; the state is checked again before storing.
+      const p22 = csbP22Input(ctx, out, creationDateTime);
+      const pv = await renderP22InWorker(p22);
+      if (!pv.ok) {
+        ctx.log.error({ code: pv.code, detail: pv.detail }, 'proces-verbaal P 22-1 maken mislukt');
+        throw ApiError.from(500, pv);
+      }
+      const at = ctx.clock();
+      const files = [...out.files, ...pv.value];
+      const order = CSB_DOCUMENT_KINDS.map((k) => k.kind);
+      files.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+      const setId = ctx.db
+        .transaction(() => {
+          refuseUnlessReady();
+          const again = csbResult(ctx, creationDateTime);
+          const same =
+            again.kind === 'result' &&
+            again.files.length === out.files.length &&
+            again.files.every((f, i) => out.files[i]?.bytes.equals(f.bytes) === true) &&
+            p22Fingerprint(csbP22Input(ctx, again, creationDateTime)) === p22Fingerprint(p22);
+          if (!same) {
+            throw new ApiError(
+              409,
+              'documents.inputs_changed',
+              'Tijdens het aanmaken van de documenten is de uitslag van een kieskring, een loting of het proces-verbaal gewijzigd; er is niets opgeslagen. Stel de uitslag opnieuw vast.',
+            );
+          }
+          requireIntegrity(ctx);
+          const id = Number(
+            ctx.db
+              .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
+              .run(at.toISOString(), signedIn(user).id, creationDateTime, sha256Hex(out.count.bytes)).lastInsertRowid,
+          );
+          const insert = ctx.db.prepare(
+            'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          );
+          for (const f of files) insert.run(id, f.kind, f.fileName, contentTypeOf(f), f.bytes.length, sha256Hex(f.bytes), f.bytes, at.toISOString());
+          // The same audit action and file list as the HSB's documents: tamper detection (integrity.ts) checks them.
+          writeAudit(ctx.db, at, actorOf(signedIn(user)), 'documents.create', {
+            setId: id,
+            creationDateTime,
+            files: files.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha256Hex(f.bytes) })),
+            seats: out.result.parties.filter((p) => p.seats > 0).map((p) => ({ list: p.party.listNumber, seats: p.seats })),
+          });
+          return id;
+        })
+        .immediate();
+      anchorAudit(ctx, at);
       const docs = ctx.db.prepare('SELECT id, kind, file_name FROM documents WHERE set_id = ? ORDER BY id').all(setId) as { id: number; kind: string; file_name: string }[];
       return { setId, creationDateTime, documents: docs.map((d) => ({ id: d.id, kind: d.kind, fileName: d.file_name })) };
     },
