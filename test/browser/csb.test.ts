@@ -278,18 +278,24 @@ describe('browser: a CSB installation (TK2021) from the 7 kieskring zips and the
     await page.getByRole('main').getByRole('button', { name: 'Vaststellen uitslag' }).click();
     await page.getByTestId('documents-created').waitFor({ timeout: 120_000 });
     const rows = page.getByTestId('csb-documents').locator('tbody tr');
-    await expectCount(rows, 3);
+    await expectCount(rows, 5);
     const files = new Map<string, Buffer>();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const [download] = await Promise.all([page.waitForEvent('download'), rows.nth(i).getByRole('link').click()]);
       const f = path.join(work, download.suggestedFilename());
       await download.saveAs(f);
       files.set(download.suggestedFilename(), readFileSync(f));
     }
-    assert.deepEqual([...files.keys()].sort(), ['Resultaat_TK2021.eml.xml', 'Totaaltelling_TK2021.eml.xml', 'uitslag_TK2021.csv']);
+    assert.deepEqual([...files.keys()].sort(), [
+      'Model_P22-1_TK2021.odt',
+      'Model_P22-1_TK2021.pdf',
+      'Resultaat_TK2021.eml.xml',
+      'Totaaltelling_TK2021.eml.xml',
+      'uitslag_TK2021.csv',
+    ]);
     // The kinds' words are the server's.
     const labels = new Map(((await admin.get('/api/documents')).json.kinds as { kind: string; label: string }[]).map((k) => [k.kind, k.label]));
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const kind = await rows.nth(i).getAttribute('data-kind');
       assert.equal((await rows.nth(i).locator('td').first().innerText()).trim(), labels.get(kind ?? ''), `the label of ${kind}`);
     }
