@@ -81,7 +81,7 @@ export type ImportPreview = NonNullable<ImportJob['preview']>;
 export type PollingStations = ApiResponse<'GET', '/api/polling-stations'>;
 export type PollingStation = PollingStations['pollingStations'][number];
 
-export interface ApiFailure extends Failure {
+export interface ApiFailure extends Failure<string> {
   readonly status: number;
   /** Line errors of a refused CSV (422 `polling_station.csv`). */
   readonly lines?: { line: number; message: string }[];
