@@ -202,6 +202,16 @@ export class XmlStreamReader<C extends string = ErrorCode> {
     toFastProperties(parser);
   }
 
+  /** The failure that ended reading, or null (no failure yet, or stopped). */
+  get problem(): Failure<C | XmlErrorCode> | null {
+    return this.failure;
+  }
+
+  /** Where the parser is (1-based line, column), for messages of a handler. */
+  get position(): { readonly line: number; readonly column: number } {
+    return { line: this.parser.line, column: this.parser.column };
+  }
+
   /** True while more input is wanted (no failure, no stop). */
   get active(): boolean {
     return this.failure === null && !this.stopped;
