@@ -24,7 +24,7 @@ export type Election = NonNullable<ElectionState['election']>;
 export type Stemgebied = Election['stemgebied'];
 
 /** What a reporting unit of phase 2 is: a municipality (HSB), a polling station (gemeente) or a kieskring (CSB). */
-export type UnitKind = 'gemeente' | 'stembureau' | 'kieskring';
+export type { UnitKind } from '../domain/installation.ts';
 
 /** GET /api/phase */
 export type PhaseOverview = ApiResponse<'GET', '/api/phase'>;

@@ -1,20 +1,25 @@
 /**
- * Words that follow the installation kind: an HSB installation (stemgebied = a kieskring, its
- * reporting units are municipalities) or a gemeente installation (stemgebied = a municipality,
- * its reporting units are polling stations). One place, so every screen says the same.
+ * Words that follow the installation kind (src/domain/installation.ts): an HSB installation
+ * (stemgebied = a kieskring, its reporting units are municipalities), a gemeente installation
+ * (stemgebied = a municipality, its reporting units are polling stations) or the CSB (stemgebied =
+ * STAAT, its reporting units are kieskringen). One place, so every screen says the same.
  */
 import { municipalityTitle } from '../domain/election.ts';
+import { HSB, installationOf, UNITS, type Installation } from '../domain/installation.ts';
 import type { Election, Stemgebied, UnitKind } from './api.ts';
 
+/** The kind of installation of this election (an HSB's before an election is imported). */
+export function installationOfElection(e: Election | null | undefined): Installation {
+  return e ? installationOf(e.stemgebied.category) : HSB;
+}
+
 export function isGemeente(e: Election | null | undefined): boolean {
-  return e?.stemgebied.category === 'GEMEENTE';
+  return installationOfElection(e).phase1.pollingStations;
 }
 
 /** 'Gemeente Almere' / 'Openbaar lichaam Bonaire' (codes 9001-9003), or 'Kieskring 5 Lelystad'. */
 export function stemgebiedLabel(s: Stemgebied): string {
-  if (s.category === 'GEMEENTE') return municipalityLabel(s.code, s.name);
-  if (s.category === 'STAAT') return `${s.name}, centraal stembureau`;
-  return `Kieskring ${s.number} ${s.name}`;
+  return installationOf(s.category).stemgebiedLabel(s);
 }
 
 /** 'Gemeente Almere', or 'Openbaar lichaam Bonaire' for the openbare lichamen (codes 9001-9003). */
@@ -24,8 +29,7 @@ export function municipalityLabel(code: string, name: string): string {
 
 /** Who runs this installation: 'Gemeente Almere' or 'Hoofdstembureau Lelystad'. */
 export function authorityLabel(s: Stemgebied): string {
-  if (s.category === 'STAAT') return 'Centraal stembureau';
-  return s.category === 'GEMEENTE' ? municipalityLabel(s.code, s.name) : `Hoofdstembureau ${s.name}`;
+  return installationOf(s.category).authorityLabel(s);
 }
 
 export interface UnitWords {
@@ -42,15 +46,17 @@ export interface UnitWords {
   segment: 'gemeente' | 'stembureau';
 }
 
+/** The route segment of a unit's screens (a kieskring of the CSB is shown as a gemeente's are). */
+const SEGMENT: Record<UnitKind, UnitWords['segment']> = { gemeente: 'gemeente', stembureau: 'stembureau', kieskring: 'gemeente' };
+
 export function unitWords(kind: UnitKind | undefined | null): UnitWords {
-  if (kind === 'stembureau') return { kind, one: 'stembureau', many: 'stembureaus', One: 'Stembureau', Many: 'Stembureaus', segment: 'stembureau' };
-  if (kind === 'kieskring') return { kind, one: 'kieskring', many: 'kieskringen', One: 'Kieskring', Many: 'Kieskringen', segment: 'gemeente' };
-  return { kind: 'gemeente', one: 'gemeente', many: 'gemeenten', One: 'Gemeente', Many: 'Gemeenten', segment: 'gemeente' };
+  const k = kind ?? 'gemeente';
+  return { kind: k, ...UNITS[k].words, segment: SEGMENT[k] };
 }
 
-/** The unit kind of an election: polling stations for a gemeente installation. */
+/** The unit kind of an election: polling stations for a gemeente installation, kieskringen for the CSB. */
 export function unitKindOf(e: Election | null | undefined): UnitKind {
-  return isGemeente(e) ? 'stembureau' : 'gemeente';
+  return installationOfElection(e).unit.kind;
 }
 
 /** The screen of one reporting unit (code '0034' or 'SB3'). */

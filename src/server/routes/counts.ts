@@ -36,7 +36,7 @@ import {
 } from '../counts.ts';
 import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { integrityDto, quickIntegrityProblems } from '../integrity.ts';
-import { actorOf, currentPhase, electionRules, isGemeente, requireElection } from '../state.ts';
+import { actorOf, currentPhase, electionRules, installation, requireElection } from '../state.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -90,7 +90,7 @@ function formShape(lists: CandidateShape, unitKind: UnitKind, rules: ElectionRul
 
 function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): UnitActionName[] {
   if (currentPhase(ctx) !== 2) return [];
-  return availableActions(s, userRef(user), { imports: !isGemeente(ctx) });
+  return availableActions(s, userRef(user), { imports: installation(ctx).countImports });
 }
 
 function unitSummary(m: ReportingUnit, u: LoadedUnit) {
@@ -244,7 +244,7 @@ function importInput(ctx: AppContext, zip: Buffer, fileName: string): ImportWork
 
 /** A gemeente types every polling station twice; importing count files is for the HSB only. */
 function refuseImportForGemeente(ctx: AppContext): void {
-  if (isGemeente(ctx)) {
+  if (!installation(ctx).countImports) {
     throw new ApiError(
       409,
       'stemgebied.hsb_only',

@@ -16,6 +16,7 @@ import {
 } from '../../crypto/certificate.ts';
 import { generateRsaKeyPair, writePrivateKey } from '../../crypto/keys.ts';
 import { municipalityCode, municipalitiesOf } from '../../domain/election.ts';
+import { installationOf } from '../../domain/installation.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, route } from '../http.ts';
@@ -68,7 +69,7 @@ function sameFingerprint(a: string, b: string): boolean {
 /** The municipality with this 4-digit code in our kieskring, or 404. */
 function municipality(ctx: AppContext, code: string) {
   const e = requireElection(ctx);
-  if (e.stemgebied_category === 'GEMEENTE') {
+  if (!installationOf(e.stemgebied_category).phase1.municipalityKeys) {
     throw new ApiError(
       409,
       'stemgebied.hsb_only',
