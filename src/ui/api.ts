@@ -76,6 +76,20 @@ export type Difference = ApiResponse<'GET', '/api/counts/:code/differences'>['fi
 export type ImportJob = ApiResponse<'GET', '/api/counts/import/:jobId'>;
 export type ImportPreview = NonNullable<ImportJob['preview']>;
 
+// ---- Phase 3: definitief maken, documents, archive (docs/api.md "Phase 3") ----
+
+export type FinaliseStatus = ApiResponse<'GET', '/api/finalise'>;
+export type MunicipalityReadiness = FinaliseStatus['municipalities'][number];
+export type PvDetailsAnswer = ApiResponse<'GET', '/api/pv-details'>;
+export type PvDetails = PvDetailsAnswer['details'];
+export type DocumentsOverview = ApiResponse<'GET', '/api/documents'>;
+export type DocumentSet = DocumentsOverview['sets'][number];
+export type DocumentInfo = DocumentSet['documents'][number];
+export type DocumentJob = ApiResponse<'POST', '/api/documents/create'>;
+export type DocumentJobStatus = ApiResponse<'GET', '/api/documents/jobs/:jobId'>;
+export type ArchiveStatus = ApiResponse<'GET', '/api/archive'>;
+export type DestroyResult = ApiResponse<'POST', '/api/election/destroy'>;
+
 // ---- Gemeente: polling stations (docs/api.md "Gemeente") ----
 
 export type PollingStations = ApiResponse<'GET', '/api/polling-stations'>;

@@ -61,6 +61,6 @@ export function unitKindOf(e: Election | null | undefined): UnitKind {
 
 /** The screen of one reporting unit (code '0034' or 'SB3'). */
 export function unitPath(code: string, suffix = ''): string {
-  const segment = /^SB\d+$/.test(code) ? 'stembureau' : 'gemeente';
+  const segment = UNITS.stembureau.code.test(code) ? 'stembureau' : 'gemeente';
   return `/steminvoer/${segment}/${encodeURIComponent(code)}${suffix}`;
 }
