@@ -144,10 +144,8 @@ export const keyRoutes = [
         });
         const info = parseCertificate(pem, now);
         if (!info.ok) throw new Error(`own certificate does not parse: ${info.code} ${info.detail ?? info.message}`);
-        const names =
-          stemgebied.category === 'GEMEENTE'
-            ? { electionId: e.election_id, kind: 'gemeente' as const, name: stemgebied.name }
-            : { electionId: e.election_id, kind: 'hoofdstembureau' as const, name: e.kieskring_name };
+        // The stemgebied's name is the kieskring's for an HSB (and the STAAT region's for the CSB, kept in the same columns).
+        const names = { electionId: e.election_id, kind: installationOf(e.stemgebied_category).keyHolder, name: stemgebied.name };
         const keyFile = path.join(ctx.keysDir, privateKeyFileName(names));
         const written = await writePrivateKey(keyFile, pair.privateKeyPem);
         if (!written.ok) throw ApiError.from(409, written);
