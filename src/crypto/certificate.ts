@@ -284,7 +284,6 @@ export type CertificateError =
   | 'certificate.key'
   | 'certificate.not-self-signed'
   | 'certificate.signature'
-  | 'certificate.subject'
   | 'certificate.expired'
   | 'certificate.not-yet-valid';
 

@@ -1,9 +1,11 @@
+import type { ErrorCode } from './errorCodes.ts';
+
 /**
  * Expected failures are values, not exceptions (house rule 2).
  * Every failure carries a stable machine code and a Dutch message for the user;
  * `detail` is optional technical information for IT staff.
  */
-export interface Failure<C extends string = string> {
+export interface Failure<C extends string = ErrorCode> {
   readonly ok: false;
   readonly code: C;
   /** Dutch, for the user. */
@@ -17,7 +19,7 @@ export interface Success<T> {
   readonly value: T;
 }
 
-export type Result<T, C extends string = string> = Success<T> | Failure<C>;
+export type Result<T, C extends string = ErrorCode> = Success<T> | Failure<C>;
 
 export function ok<T>(value: T): Success<T> {
   return { ok: true, value };

@@ -2,19 +2,20 @@
  * Streaming reader of EML 510 count files (510b gemeente, 510c kieskring, 510d CSB).
  *
  * Fed in chunks (Buffer/Uint8Array/string) from a Buffer or a stream; never builds a DOM, so a
- * 70 MB file costs only the numbers it holds. The reader refuses DOCTYPE (and with it any entity
- * declaration), checks namespaces, the element structure it knows, and numbers; every expected
- * failure is a Result with a Dutch message.
+ * 70 MB file costs only the numbers it holds. The XML is read by the safe reader of src/eml/xml.ts
+ * (which refuses DOCTYPE and with it any entity declaration, unknown entities, processing instructions,
+ * other encodings than UTF-8); this reader checks namespaces, the element structure it knows, and
+ * numbers; every expected failure is a Result with a Dutch message.
  *
  * Supported: vote blocks whose candidates carry `CandidateIdentifier@Id` (510b, 510c). A 510d as
  * published by the Kiesraad identifies candidates by ShortCode only; such a file is refused with
  * a clear message (not needed by HSB or gemeente).
  */
 
-import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 import type { CandidateVotes, ListVotes, UncountedEntry, VoteCounts } from '../domain/counts.ts';
 import { CanonicalScanner, isAsciiWhitespace, type FastAttribute, type FastName, type FastScanOutcome } from './fastscan.ts';
+import { XmlStreamReader, type XmlAttribute, type XmlErrorCode } from './xml.ts';
 
 export const NS_EML = 'urn:oasis:names:tc:evs:schema:eml';
 export const NS_KR = 'http://www.kiesraad.nl/extensions';
@@ -106,14 +107,15 @@ const CHILD_SETS = new Map<string, ReadonlySet<string>>(Object.entries(CHILDREN)
 const SKIP = new Set(['AuthorityAddress', 'kr:ReportingUnitInvestigations', 'CandidateFullName', 'Gender', 'QualifyingAddress', 'CandidateIdentifier']);
 
 /**
- * A start tag as the reading logic sees it: from saxes (attributes keyed by qualified name) or from the
- * canonical-form scanner (src/eml/fastscan.ts; attributes as a list, without namespace declarations).
+ * A start tag as the reading logic sees it: from the safe XML reader (src/eml/xml.ts) or from the
+ * canonical-form scanner (src/eml/fastscan.ts); both give the attributes as a list, without namespace
+ * declarations.
  */
 interface TagView {
   readonly uri: string;
   readonly local: string;
   readonly name: string;
-  readonly attributes: SaxesTagNS['attributes'] | readonly FastAttribute[];
+  readonly attributes: readonly XmlAttribute[] | readonly FastAttribute[];
 }
 
 function keyOf(uri: string, local: string): string {
@@ -136,13 +138,8 @@ const KEYS = new Map<string, Map<string, string>>();
 
 /** The value of the attribute with this (unprefixed) qualified name and no namespace, or null. */
 function attr(tag: TagView, name: string): string | null {
-  const attrs = tag.attributes;
-  if (Array.isArray(attrs)) {
-    for (const a of attrs as readonly FastAttribute[]) if (a.name === name) return a.uri === '' ? a.value : null;
-    return null;
-  }
-  const a = (attrs as SaxesTagNS['attributes'])[name];
-  return a === undefined || a.uri !== '' ? null : a.value;
+  for (const a of tag.attributes) if (a.name === name) return a.uri === '' ? a.value : null;
+  return null;
 }
 
 interface BlockBuilder {
@@ -191,7 +188,7 @@ type PositionFn = () => { readonly line: number; readonly column: number };
 
 /**
  * The reading logic of an EML 510 (element structure, header, vote blocks, numbers), fed with events
- * by saxes (Eml510StreamReader) or by the canonical-form scanner (readEml510Canonical). Throws Stop at
+ * by the safe XML reader (Eml510StreamReader) or by the canonical-form scanner (readEml510Canonical). Throws Stop at
  * the first problem.
  */
 class Eml510Core {
@@ -617,30 +614,38 @@ class Eml510Core {
 /**
  * A push reader: `write` chunks, then `end`. Handlers are called as blocks complete. After the
  * first failure every further call returns that failure.
+ *
+ * The XML is read by the one safe reader of src/eml/xml.ts (no DOCTYPE and so no entity declarations,
+ * no unknown entities, no processing instructions, UTF-8 only, bounded nesting); its refusals come back
+ * as `eml_doctype` or `eml_xml_ongeldig`.
  */
 export class Eml510StreamReader {
-  private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly xml: XmlStreamReader<Eml510ErrorCode>;
   private readonly core: Eml510Core;
   private failure: Failure<Eml510ErrorCode> | null = null;
 
   constructor(handlers: Eml510Handlers = {}) {
-    this.parser = new SaxesParser({ xmlns: true, position: true });
-    const parser = this.parser;
-    const core = new Eml510Core(handlers, () => ({ line: parser.line, column: parser.column }));
+    const core = new Eml510Core(handlers, () => this.xml.position);
     this.core = core;
-    this.parser.on('doctype', () => {
-      throw new Stop(
-        fail('eml_doctype', 'Het bestand bevat een DOCTYPE-declaratie; dat is niet toegestaan in een EML-bestand.', 'DOCTYPE refused'),
-      );
-    });
-    this.parser.on('opentag', (tag) => core.open(tag));
-    this.parser.on('closetag', () => core.close());
-    this.parser.on('text', (t) => core.onText(t));
-    this.parser.on('cdata', (t) => core.onText(t));
-    this.parser.on('error', (e) => {
-      throw new Stop(fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message));
-    });
+    // The reading logic throws Stop at its first problem; the XML reader takes it as the handler's failure.
+    const guard = (f: () => void): Failure<Eml510ErrorCode> | undefined => {
+      try {
+        f();
+        return undefined;
+      } catch (e) {
+        if (e instanceof Stop) return e.failure;
+        throw e;
+      }
+    };
+    this.xml = new XmlStreamReader<Eml510ErrorCode>(
+      {
+        startElement: (tag) => guard(() => core.open(tag)),
+        endElement: () => guard(() => core.close()),
+        text: (t) => guard(() => core.onText(t)),
+      },
+      // No size limit of its own: the callers limit what they accept (a 510b of a large gemeente is ~70 MB).
+      { maxBytes: Number.MAX_SAFE_INTEGER },
+    );
   }
 
   /** List names of the first vote block (available after it is read). */
@@ -651,41 +656,40 @@ export class Eml510StreamReader {
   /** Feed a chunk. */
   write(chunk: Uint8Array | string): Result<void, Eml510ErrorCode> {
     if (this.failure) return this.failure;
-    try {
-      const s = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-      this.parser.write(s);
-      return ok(undefined);
-    } catch (e) {
-      return this.catchFailure(e);
-    }
+    this.xml.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    const problem = this.xml.problem;
+    return problem ? (this.failure = fromXml(problem)) : ok(undefined);
   }
 
   /** Finish; returns the header and how many blocks were read. */
   end(): Result<{ header: Eml510Header; total: boolean; units: number }, Eml510ErrorCode> {
     if (this.failure) return this.failure;
+    const end = this.xml.end();
+    if (!end.ok) return (this.failure = fromXml(end));
     try {
-      const rest = this.decoder.decode();
-      if (rest) this.parser.write(rest);
-      this.parser.close();
       return ok(this.core.finish());
     } catch (e) {
-      return this.catchFailure(e);
-    }
-  }
-
-  private catchFailure(e: unknown): Failure<Eml510ErrorCode> {
-    if (e instanceof Stop) {
-      this.failure = e.failure;
-    } else if (e instanceof TypeError && /encoded data|decode/i.test(e.message)) {
-      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige UTF-8-tekst.', e.message);
-    } else if (e instanceof Error && !(e instanceof RangeError)) {
-      // saxes throws plain Errors for malformed XML
-      this.failure = fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', e.message);
-    } else {
+      if (e instanceof Stop) return (this.failure = e.failure);
       throw e;
     }
-    return this.failure;
   }
+}
+
+const EML510_CODES: readonly string[] = ['eml_xml_ongeldig', 'eml_doctype', 'eml_soort', 'eml_structuur', 'eml_getal'] satisfies Eml510ErrorCode[];
+
+function isEml510Code(code: string): code is Eml510ErrorCode {
+  return EML510_CODES.includes(code);
+}
+
+/** A refusal of the XML reader as this reader's failure (the reading logic's own failures pass as they are). */
+function fromXml(f: Failure<Eml510ErrorCode | XmlErrorCode>): Failure<Eml510ErrorCode> {
+  const code = f.code;
+  if (isEml510Code(code)) return fail(code, f.message, f.detail);
+  if (code === 'xml.doctype') return fail('eml_doctype', f.message, f.detail);
+  const detail = `${code}: ${f.detail ?? ''}`;
+  // Ill-formed or truncated: the message this reader always gave; the other refusals say what was refused.
+  if (code === 'xml.malformed' || code === 'xml.truncated') return fail('eml_xml_ongeldig', 'Het bestand is geen geldige XML.', detail);
+  return fail('eml_xml_ongeldig', f.message, detail);
 }
 
 /** What a successful read yields (besides the handler calls). */
@@ -712,7 +716,7 @@ const NO_POSITION = { line: 0, column: 0 };
 /**
  * Fast reader for 510 files in canonical form (all OSV output): one pass of the byte-level scanner
  * (fastscan.ts) drives the same reading logic as Eml510StreamReader, so on success the blocks, header
- * and list names are exactly those of the saxes path. Resumable: `step(limit)` reads up to about byte
+ * and list names are exactly those of the Eml510StreamReader path. Resumable: `step(limit)` reads up to about byte
  * `limit` and returns the outcome when done (null before), so a caller can report progress or yield.
  */
 export class Eml510CanonicalReader {
@@ -796,7 +800,7 @@ export async function readEml510(
   source: Uint8Array | AsyncIterable<Uint8Array | string>,
 ): Promise<Result<Eml510, Eml510ErrorCode>> {
   if (source instanceof Uint8Array) {
-    // Fast path for files in canonical form; anything else (or any problem) goes through saxes below.
+    // Fast path for files in canonical form; anything else (or any problem) goes through Eml510StreamReader below.
     let total: VoteCounts | null = null;
     const units: ReportingUnitCounts[] = [];
     const bytes = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);

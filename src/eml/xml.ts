@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import type { ErrorCode } from '../domain/errorCodes.ts';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 
 /**
@@ -66,15 +67,15 @@ export interface XmlStartTag extends XmlName {
  * What a handler callback may return: nothing to go on, 'stop' to end reading successfully (the rest
  * of the input is ignored), or a Failure to end reading with that failure.
  */
-export type HandlerResult = void | 'stop' | Failure;
+export type HandlerResult<C extends string = ErrorCode> = void | 'stop' | Failure<C>;
 
-export interface XmlHandler {
-  startElement?(tag: XmlStartTag): HandlerResult;
-  endElement?(tag: XmlName): HandlerResult;
+export interface XmlHandler<C extends string = ErrorCode> {
+  startElement?(tag: XmlStartTag): HandlerResult<C>;
+  endElement?(tag: XmlName): HandlerResult<C>;
   /** Character data inside the document element (entities resolved, CDATA included, line ends as LF). */
-  text?(text: string): HandlerResult;
+  text?(text: string): HandlerResult<C>;
   /** A comment; `depth` is 0 outside the document element. */
-  comment?(text: string, depth: number): HandlerResult;
+  comment?(text: string, depth: number): HandlerResult<C>;
 }
 
 export interface XmlReadOptions {
@@ -130,7 +131,7 @@ function xmlFailure(code: XmlErrorCode, message: string, detail?: string): Failu
  * Streaming reader. Feed bytes with `write` (any chunking, also mid-character), then call `end`.
  * After a failure or a 'stop', `write` returns false and further input is ignored.
  */
-export class XmlStreamReader {
+export class XmlStreamReader<C extends string = ErrorCode> {
   private readonly parser: SaxesParser<{ xmlns: true; position: true }>;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly maxBytes: number;
@@ -141,11 +142,11 @@ export class XmlStreamReader {
   private sniffing = true;
   private sawContent = false;
   private bomBytes = 0;
-  private failure: Failure | null = null;
+  private failure: Failure<C | XmlErrorCode> | null = null;
   private stopped = false;
   private closing = false;
 
-  constructor(handler: XmlHandler, options: XmlReadOptions) {
+  constructor(handler: XmlHandler<C>, options: XmlReadOptions) {
     this.maxBytes = options.maxBytes;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     const parser = new SaxesParser({ xmlns: true, position: true });
@@ -201,6 +202,16 @@ export class XmlStreamReader {
     toFastProperties(parser);
   }
 
+  /** The failure that ended reading, or null (no failure yet, or stopped). */
+  get problem(): Failure<C | XmlErrorCode> | null {
+    return this.failure;
+  }
+
+  /** Where the parser is (1-based line, column), for messages of a handler. */
+  get position(): { readonly line: number; readonly column: number } {
+    return { line: this.parser.line, column: this.parser.column };
+  }
+
   /** True while more input is wanted (no failure, no stop). */
   get active(): boolean {
     return this.failure === null && !this.stopped;
@@ -230,7 +241,7 @@ export class XmlStreamReader {
   }
 
   /** Signal the end of the input and get the outcome. */
-  end(): Result<void> {
+  end(): Result<void, C | XmlErrorCode> {
     if (this.failure) return this.failure;
     if (this.stopped) return ok(undefined);
     let rest: string;
@@ -260,7 +271,7 @@ export class XmlStreamReader {
    * and whitespace the first byte must be '<'; a UTF-16/32 byte order mark or a NUL byte among the
    * first four bytes means another encoding.
    */
-  private sniff(chunk: Uint8Array, offset: number): Failure | null {
+  private sniff(chunk: Uint8Array, offset: number): Failure<XmlErrorCode> | null {
     for (let i = 0; i < chunk.length; i++) {
       const at = offset + i;
       if (at >= 4 && this.sawContent) {
@@ -294,8 +305,8 @@ export class XmlStreamReader {
   }
 
   /** Call a handler callback and act on what it returns. */
-  private call(f: () => HandlerResult): void {
-    let result: HandlerResult;
+  private call(f: () => HandlerResult<C>): void {
+    let result: HandlerResult<C>;
     try {
       result = f();
     } catch (e) {
@@ -322,7 +333,7 @@ export class XmlStreamReader {
     }
   }
 
-  private abortWith(failure: Failure): never {
+  private abortWith(failure: Failure<C | XmlErrorCode>): never {
     this.failure ??= failure;
     throw ABORT;
   }
@@ -373,7 +384,7 @@ function toStartTag(tag: SaxesTagNS, line: number): XmlStartTag {
 const CHUNK = 1 << 20;
 
 /** Read a whole buffer through a handler, in chunks. */
-export function readXml(bytes: Uint8Array, handler: XmlHandler, options: XmlReadOptions): Result<void> {
+export function readXml<C extends string = ErrorCode>(bytes: Uint8Array, handler: XmlHandler<C>, options: XmlReadOptions): Result<void, C | XmlErrorCode> {
   const reader = new XmlStreamReader(handler, options);
   for (let i = 0; i < bytes.length; i += CHUNK) {
     if (!reader.write(bytes.subarray(i, i + CHUNK))) break;
@@ -382,11 +393,11 @@ export function readXml(bytes: Uint8Array, handler: XmlHandler, options: XmlRead
 }
 
 /** Read a stream of chunks (e.g. a file read stream) through a handler. */
-export async function readXmlStream(
+export async function readXmlStream<C extends string = ErrorCode>(
   chunks: AsyncIterable<Uint8Array>,
-  handler: XmlHandler,
+  handler: XmlHandler<C>,
   options: XmlReadOptions,
-): Promise<Result<void>> {
+): Promise<Result<void, C | XmlErrorCode>> {
   const reader = new XmlStreamReader(handler, options);
   for await (const chunk of chunks) {
     if (!reader.write(chunk)) break;
@@ -502,7 +513,7 @@ export class TreeReader {
   failure: Failure | null = null;
 
   constructor(
-    private readonly code: string,
+    private readonly code: ErrorCode,
     /** Dutch noun phrase for the file, e.g. 'de verkiezingsdefinitie'. */
     private readonly what: string,
   ) {}

@@ -6,6 +6,7 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { ErrorCode } from '../domain/errorCodes.ts';
 import { can } from '../domain/permissions.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, sanitizeFileName, type AnyRoute, type SessionUser, type UploadedFile } from './http.ts';
@@ -41,7 +42,7 @@ function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
 }
 
-function errorBody(code: string, message: string, detail?: string, extra?: Record<string, unknown>) {
+function errorBody(code: ErrorCode, message: string, detail?: string, extra?: Record<string, unknown>) {
   return { error: { code, message, ...(detail === undefined ? {} : { detail }), ...(extra ?? {}) } };
 }
 

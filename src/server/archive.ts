@@ -27,7 +27,7 @@ import type { AppContext } from './context.ts';
 import { ApiError } from './http.ts';
 import { anchorAudit, auditHead, auditHeadText, restartAnchor } from './integrity.ts';
 import { downloadName, localDateTime } from './documents.ts';
-import { electionRow, stemgebiedOf } from './state.ts';
+import { electionRow, installation, stemgebiedOf } from './state.ts';
 
 export interface ArchiveEntry {
   readonly path: string;
@@ -86,7 +86,7 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
     | { file_name: string; certificate_pem: string }
     | undefined;
   if (own) out.push({ path: `invoer/sleutels/eigen_${safeName(own.file_name)}`, data: Buffer.from(own.certificate_pem, 'utf8') });
-  if (def && electionRow(ctx)?.stemgebied_category === 'GEMEENTE') {
+  if (def && installation(ctx).phase1.pollingStations) {
     const stations = ctx.db.prepare('SELECT number, name, postcode, created_at, updated_at FROM polling_stations ORDER BY number').all();
     const setup = ctx.db.prepare('SELECT eligible_voters, updated_at, updated_by FROM gemeente_setup WHERE id = 1').get() ?? null;
     out.push({

@@ -26,14 +26,15 @@ import { kieskringen, municipalitiesOf, municipalityCode, type Affiliation, type
 import { formMatchesLists, formToCounts, MAX_COUNT, SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../domain/entry.ts';
 import { hasField, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { VoteCounts } from '../domain/counts.ts';
-import { pollingStationCode, pollingStationNumberOf } from '../domain/pollingStations.ts';
+import { installationOf, UNITS, type UnitKind } from '../domain/installation.ts';
+import { pollingStationCode } from '../domain/pollingStations.ts';
 import { pollingStations } from './pollingStations.ts';
 import { writeAudit } from './audit.ts';
 import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
 import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
 import { ApiError, type SessionUser } from './http.ts';
-import { actorOf, currentPhase, definitionOf, eligibleVoters, isCsb, isGemeente, requireElection } from './state.ts';
+import { actorOf, currentPhase, definitionOf, eligibleVoters, installation, requireElection } from './state.ts';
 
 export interface Municipality {
   readonly code: string;
@@ -51,8 +52,8 @@ export function kieskringMunicipalities(ctx: AppContext): Municipality[] {
   }));
 }
 
-/** What the units of the entry engine are: municipalities (HSB) or polling stations (gemeente). */
-export type UnitKind = 'gemeente' | 'stembureau' | 'kieskring';
+/** What the units of the entry engine are (src/domain/installation.ts). */
+export type { UnitKind };
 
 /**
  * A reporting unit of the stemgebied: for an HSB a municipality of the kieskring (code '0034'), for a
@@ -70,13 +71,14 @@ export interface ReportingUnit extends Municipality {
 }
 
 export function unitKindOf(ctx: AppContext): UnitKind {
-  return isGemeente(ctx) ? 'stembureau' : isCsb(ctx) ? 'kieskring' : 'gemeente';
+  return installation(ctx).unit.kind;
 }
 
 /** The reporting units of this installation's stemgebied, in order (municipality or station number). */
 export function reportingUnits(ctx: AppContext): ReportingUnit[] {
   const e = requireElection(ctx);
-  if (e.stemgebied_category === 'GEMEENTE') {
+  const kind = installationOf(e.stemgebied_category).unit.kind;
+  if (kind === 'stembureau') {
     return pollingStations(ctx).map((p) => ({
       code: pollingStationCode(p.number),
       number: p.number,
@@ -86,7 +88,7 @@ export function reportingUnits(ctx: AppContext): ReportingUnit[] {
       since: p.createdAt,
     }));
   }
-  if (e.stemgebied_category === 'STAAT') {
+  if (kind === 'kieskring') {
     // The CSB: the kieskringen, coded as in the 510d ('HSB1').
     return kieskringen(definitionOf(e))
       .sort((a, b) => a.number - b.number)
@@ -105,23 +107,14 @@ export function requireUnit(ctx: AppContext, code: string): ReportingUnit {
   const units = reportingUnits(ctx);
   const u = units.find((x) => x.code === code);
   if (u) return u;
-  if (isGemeente(ctx)) {
-    const n = pollingStationNumberOf(code);
-    throw new ApiError(
-      404,
-      'polling_station.not_found',
-      n === null ? `${code} is geen stembureau van deze gemeente.` : `Stembureau ${n} bestaat niet (meer) in deze gemeente.`,
-    );
-  }
-  if (units[0]?.kind === 'kieskring') throw new ApiError(404, 'region.not_found', `${code} is geen kieskring van deze verkiezing.`);
-  throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
+  const notFound = installation(ctx).unitNotFound(code);
+  throw new ApiError(404, notFound.code, notFound.message);
 }
 
 
 /** The scalars a unit of this kind may leave empty (a polling station's PV has no Z). */
 export function optionalScalarsFor(kind: UnitKind): readonly ScalarKey[] {
-  // A kieskring's 510c carries neither A nor D (national.md §3.2); B and C only as its municipalities had them.
-  return kind === 'stembureau' ? ['Z'] : kind === 'kieskring' ? ['A', 'B', 'C', 'D'] : [];
+  return UNITS[kind].optionalScalars;
 }
 
 export function requirePhase2(ctx: AppContext): void {
@@ -347,7 +340,7 @@ export function anyEntryExists(ctx: AppContext): boolean {
 export function allCountsComplete(ctx: AppContext): boolean {
   const e = ctx.db.prepare('SELECT 1 FROM election WHERE id = 1').get();
   if (!e) return false;
-  if (isGemeente(ctx) && eligibleVoters(ctx) === null) return false;
+  if (installation(ctx).eligibleVoters && eligibleVoters(ctx) === null) return false;
   const munis = reportingUnits(ctx);
   if (munis.length === 0) return false;
   const complete = new Set(

@@ -164,7 +164,7 @@ export function hsbKey(ctx: AppContext, kieskring: number): { certificate_pem: s
     | undefined;
 }
 
-function refuse(code: string, message: string, detail?: string): never {
+function refuse(code: ApiError['code'], message: string, detail?: string): never {
   throw new ApiError(422, code, message, detail);
 }
 

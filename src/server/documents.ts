@@ -18,6 +18,7 @@ import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
+import { HSB, installationOf, type Installation } from '../domain/installation.ts';
 import { UNIT_STATE_TEXT, type UnitState } from '../domain/doubleEntry.ts';
 import type { CandidateLists } from '../domain/election.ts';
 import { sumCounts, type VoteCounts } from '../domain/counts.ts';
@@ -40,13 +41,13 @@ import { o3Pdf } from '../reports/o3/pdf.ts';
 import { amsterdamWallClock } from '../transfer/wallClock.ts';
 import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
-import { completedUnits, kieskringMunicipalities, reportingUnits, storedLists } from './counts.ts';
+import { completedUnits, reportingUnits, storedLists } from './counts.ts';
 import { auditHead } from './integrity.ts';
 import { ApiError, freeText } from './http.ts';
 import { buildP22Model, type P22Input } from '../reports/p22/model.ts';
 import { p22Odt } from '../reports/p22/odt.ts';
 import { p22Pdf } from '../reports/p22/pdf.ts';
-import { candidateListsFile, eligibleVoters, isCsb, isGemeente, requireElection, stemgebiedOf } from './state.ts';
+import { candidateListsFile, eligibleVoters, installation, requireElection, stemgebiedOf } from './state.ts';
 import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -79,12 +80,12 @@ export function loadPvDetails(ctx: AppContext): { details: PvDetails; updatedAt:
 }
 
 /** What the PV still lacks before it can be made final (Dutch, for the screen). */
-export function pvDetailsMissing(d: PvDetails, gemeente = false): string[] {
+export function pvDetailsMissing(d: PvDetails, of: Installation = HSB): string[] {
   const missing: string[] = [];
   if (d.session.place.trim() === '') missing.push('plaats van de zitting');
   if (d.session.date.trim() === '') missing.push('datum van de zitting');
   if (d.session.time.trim() === '') missing.push('tijd van de zitting');
-  if (d.members.length === 0) missing.push(gemeente ? 'aanwezige leden van het gemeentelijk stembureau' : 'aanwezige leden van het hoofdstembureau');
+  if (d.members.length === 0) missing.push(`aanwezige leden van het ${of.body}`);
   return missing;
 }
 
@@ -101,13 +102,12 @@ export interface MunicipalityReadiness {
   readonly missing: string;
 }
 
-/** Per municipality (HSB) or polling station (gemeente, code 'SB<n>'): complete or what is missing. */
+/** Per reporting unit (a municipality, a polling station 'SB<n>' or a kieskring 'HSB<n>'): complete or what is missing. */
 export function readiness(ctx: AppContext): MunicipalityReadiness[] {
   const kinds = new Map(
     (ctx.db.prepare('SELECT code, kind FROM count_units').all() as { code: string; kind: UnitState['kind'] }[]).map((r) => [r.code, r.kind]),
   );
-  const units = isGemeente(ctx) ? reportingUnits(ctx) : kieskringMunicipalities(ctx);
-  return units.map((m) => {
+  return reportingUnits(ctx).map((m) => {
     const state = kinds.get(m.code) ?? 'empty';
     return { code: m.code, name: m.name, state, complete: state === 'complete', missing: UNIT_STATE_TEXT[state].missing };
   });
@@ -171,9 +171,16 @@ export const CSB_DOCUMENT_KINDS: readonly { readonly kind: DocumentKind; readonl
   { kind: 'csv', label: 'Uitslag (CSV)' },
 ];
 
+/** The document types per set of documents (src/domain/installation.ts `documents`). */
+const KINDS_OF_SET: { readonly [S in Installation['documents']]: readonly { readonly kind: DocumentKind; readonly label: string }[] } = {
+  o3: DOCUMENT_KINDS,
+  gemeente: GEMEENTE_DOCUMENT_KINDS,
+  // The CSB's files (Vaststellen uitslag, src/server/csb.ts).
+  result: CSB_DOCUMENT_KINDS,
+};
+
 export function documentKindsOf(ctx: AppContext): readonly { readonly kind: DocumentKind; readonly label: string }[] {
-  if (isCsb(ctx)) return CSB_DOCUMENT_KINDS;
-  return isGemeente(ctx) ? GEMEENTE_DOCUMENT_KINDS : DOCUMENT_KINDS;
+  return KINDS_OF_SET[installation(ctx).documents];
 }
 
 /** The gemeente part of the render input (absent for an HSB). */
@@ -605,7 +612,7 @@ export function gatherGemeenteInput(ctx: AppContext): GemeenteRenderInput | unde
 
 export async function gatherRenderInput(ctx: AppContext, now: Date, withKey: boolean): Promise<RenderInput> {
   const e = requireElection(ctx);
-  if (e.stemgebied_category === 'STAAT') {
+  if (installationOf(e.stemgebied_category).documents === 'result') {
     // The CSB's files are the 510d, the 520 and the CSV of the result (src/server/csb.ts).
     throw new ApiError(409, 'stemgebied.csb', 'Een centraal stembureau maakt deze documenten niet; het stelt de uitslag vast (Vaststellen uitslag).');
   }

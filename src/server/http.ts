@@ -1,16 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Permission, Role } from '../domain/permissions.ts';
+import type { ErrorCode, StatusOf } from '../domain/errorCodes.ts';
 import type { Failure } from '../domain/result.ts';
 import { freeTextProblem, type FreeTextOptions } from '../domain/text.ts';
 import type { AppContext } from './context.ts';
 
-/** An expected HTTP failure with a Dutch message; turned into `{ error: { code, message, detail } }`. */
-export class ApiError extends Error {
+/**
+ * An expected HTTP failure with a Dutch message; turned into `{ error: { code, message, detail } }`.
+ * The code is one of src/domain/errorCodes.ts, with the status that table fixes for it (if any).
+ */
+export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
   override name = 'ApiError';
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly status: StatusOf<C>,
+    readonly code: C,
     message: string,
     readonly detail?: string,
     readonly extra?: Record<string, unknown>,

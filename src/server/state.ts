@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ElectionDefinition } from '../domain/election.ts';
 import { municipalityCode } from '../domain/election.ts';
 import { formatHash } from '../domain/hashcode.ts';
+import { installationOf, type Installation, type StemgebiedCategory } from '../domain/installation.ts';
 import type { Phase } from '../domain/phases.ts';
 import { ruleSetFor, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { AppContext } from './context.ts';
@@ -25,7 +26,7 @@ export interface ElectionRow {
    * 'KIESKRING': an HSB installation; 'GEMEENTE': a municipality's installation; 'STAAT': the
    * centraal stembureau (CSB; kieskring_number/kieskring_name then hold the STAAT region).
    */
-  stemgebied_category: 'KIESKRING' | 'GEMEENTE' | 'STAAT';
+  stemgebied_category: StemgebiedCategory;
   /** The municipality (GEMEENTE only; null for an HSB). */
   municipality_number: number | null;
   municipality_name: string | null;
@@ -120,16 +121,12 @@ export function stemgebiedOf(e: ElectionRow): Stemgebied {
   return { category: 'KIESKRING', number: e.kieskring_number, name: e.kieskring_name };
 }
 
-/** Is this a CSB installation (stemgebied STAAT)? */
-export function isCsb(ctx: AppContext): boolean {
-  const e = electionRow(ctx);
-  return e !== undefined && e.stemgebied_category === 'STAAT';
-}
-
-/** Is this a gemeente installation (false when no election has been imported yet)? */
-export function isGemeente(ctx: AppContext): boolean {
-  const e = electionRow(ctx);
-  return e !== undefined && e.stemgebied_category === 'GEMEENTE';
+/**
+ * The kind of this installation (HSB, gemeente or CSB: src/domain/installation.ts), from its imported
+ * election; before an election is imported, an HSB's (as the checks here always assumed).
+ */
+export function installation(ctx: AppContext): Installation {
+  return installationOf(electionRow(ctx)?.stemgebied_category ?? 'KIESKRING');
 }
 
 /** The gemeente's stemgebied, or 409 for an HSB installation (or none yet). */

@@ -12,6 +12,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../domain/errorCodes.ts';
 import type { Failure, Result } from '../domain/result.ts';
 import { fail } from '../domain/result.ts';
 
@@ -23,7 +24,7 @@ export type WorkerMessage<S, T> =
 
 /** The failure given for an unexpected error (code and Dutch message; the detail is added). */
 export interface InternalFailure {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 

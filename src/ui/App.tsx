@@ -26,7 +26,7 @@ import { CreateDocuments, DocumentsOverview, ExportResults } from './screens/Doc
 import { Archive } from './screens/Archive.tsx';
 import { PollingStations } from './screens/PollingStations.tsx';
 import { CsbCandidateLists, CsbCountImport, CsbKeyImport, CsbKieskringen, CsbResult } from './screens/Csb.tsx';
-import { authorityLabel, installationOf, isGemeente, stemgebiedLabel, type Installation } from './stemgebied.ts';
+import { authorityLabel, installationKindOf, isGemeente, stemgebiedLabel, type InstallationKind } from './stemgebied.ts';
 
 const IDLE_MESSAGE = 'U bent automatisch afgemeld omdat u enige tijd niet actief was. Meld u opnieuw aan.';
 const EXPIRED_MESSAGE = 'Uw sessie is verlopen. Meld u opnieuw aan.';
@@ -139,7 +139,7 @@ interface MenuItem {
   /** Not shown to roles that have this permission (they get another item for the same screen). */
   unless?: Permission;
   /** Only for these kinds of installation: a gemeente (polling stations), an HSB (municipalities), the CSB (kieskringen). */
-  only?: readonly Installation[];
+  only?: readonly InstallationKind[];
 }
 
 const MENUS: { title: string; items: MenuItem[] }[] = [
@@ -250,7 +250,7 @@ function Shell(props: {
   const phase = election?.phase;
   const e = election?.election;
   const gemeente = isGemeente(e);
-  const installation = installationOf(e);
+  const installation = installationKindOf(e);
   const shows = (i: MenuItem) => ctx.can(i.permission) && !(i.unless && ctx.can(i.unless)) && (i.only === undefined || i.only.includes(installation));
   if (path === '/presentatie') {
     // Projector mode: full screen, no menus (the public session).

@@ -24,7 +24,7 @@ export type Election = NonNullable<ElectionState['election']>;
 export type Stemgebied = Election['stemgebied'];
 
 /** What a reporting unit of phase 2 is: a municipality (HSB), a polling station (gemeente) or a kieskring (CSB). */
-export type UnitKind = 'gemeente' | 'stembureau' | 'kieskring';
+export type { UnitKind } from '../domain/installation.ts';
 
 /** GET /api/phase */
 export type PhaseOverview = ApiResponse<'GET', '/api/phase'>;
@@ -91,12 +91,26 @@ export type CsbRequiredLot = NonNullable<CsbLots['required']>;
 export type CsbDocuments = ApiResponse<'POST', '/api/csb/documents'>;
 export type DocumentsList = ApiResponse<'GET', '/api/documents'>;
 
+// ---- Phase 3: definitief maken, documents, archive (docs/api.md "Phase 3") ----
+
+export type FinaliseStatus = ApiResponse<'GET', '/api/finalise'>;
+export type MunicipalityReadiness = FinaliseStatus['municipalities'][number];
+export type PvDetailsAnswer = ApiResponse<'GET', '/api/pv-details'>;
+export type PvDetails = PvDetailsAnswer['details'];
+export type DocumentsOverview = ApiResponse<'GET', '/api/documents'>;
+export type DocumentSet = DocumentsOverview['sets'][number];
+export type DocumentInfo = DocumentSet['documents'][number];
+export type DocumentJob = ApiResponse<'POST', '/api/documents/create'>;
+export type DocumentJobStatus = ApiResponse<'GET', '/api/documents/jobs/:jobId'>;
+export type ArchiveStatus = ApiResponse<'GET', '/api/archive'>;
+export type DestroyResult = ApiResponse<'POST', '/api/election/destroy'>;
+
 // ---- Gemeente: polling stations (docs/api.md "Gemeente") ----
 
 export type PollingStations = ApiResponse<'GET', '/api/polling-stations'>;
 export type PollingStation = PollingStations['pollingStations'][number];
 
-export interface ApiFailure extends Failure {
+export interface ApiFailure extends Failure<string> {
   readonly status: number;
   /** Line errors of a refused CSV (422 `polling_station.csv`). */
   readonly lines?: { line: number; message: string }[];

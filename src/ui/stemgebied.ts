@@ -1,30 +1,37 @@
 /**
- * Words that follow the installation kind: an HSB installation (stemgebied = a kieskring, its
- * reporting units are municipalities) or a gemeente installation (stemgebied = a municipality,
- * its reporting units are polling stations). One place, so every screen says the same.
+ * Words that follow the installation kind (src/domain/installation.ts): an HSB installation
+ * (stemgebied = a kieskring, its reporting units are municipalities), a gemeente installation
+ * (stemgebied = a municipality, its reporting units are polling stations) or the CSB (stemgebied =
+ * STAAT, its reporting units are kieskringen). One place, so every screen says the same.
  */
 import { municipalityTitle } from '../domain/election.ts';
+import { CSB, HSB, installationOf, UNITS, type Installation } from '../domain/installation.ts';
 import type { Election, Stemgebied, UnitKind } from './api.ts';
 
+/** The kind of installation of this election (an HSB's before an election is imported). */
+export function installationOfElection(e: Election | null | undefined): Installation {
+  return e ? installationOf(e.stemgebied.category) : HSB;
+}
+
 export function isGemeente(e: Election | null | undefined): boolean {
-  return e?.stemgebied.category === 'GEMEENTE';
+  return installationOfElection(e).phase1.pollingStations;
 }
 
 /** A CSB installation (centraal stembureau): the stemgebied is the STAAT, the units are the kieskringen. */
 export function isCsb(e: Election | null | undefined): boolean {
-  return e?.stemgebied.category === 'STAAT';
+  return installationOfElection(e) === CSB;
 }
 
-/** The kind of installation: a gemeente, a hoofdstembureau (HSB) or the centraal stembureau (CSB). */
-export type Installation = 'gemeente' | 'hsb' | 'csb';
+/** The kind of installation in short, for the menus: a gemeente, a hoofdstembureau (HSB) or the centraal stembureau (CSB). */
+export type InstallationKind = 'gemeente' | 'hsb' | 'csb';
 
-export function installationOf(e: Election | null | undefined): Installation {
+export function installationKindOf(e: Election | null | undefined): InstallationKind {
   return isGemeente(e) ? 'gemeente' : isCsb(e) ? 'csb' : 'hsb';
 }
 
 /** A kieskring at the CSB: unit code 'HSB5'. */
 export function isKieskringCode(code: string): boolean {
-  return /^HSB\d+$/.test(code);
+  return UNITS.kieskring.code.test(code);
 }
 
 /**
@@ -42,9 +49,7 @@ export function formShapePath(code: string): string {
 
 /** 'Gemeente Almere' / 'Openbaar lichaam Bonaire' (codes 9001-9003), or 'Kieskring 5 Lelystad'. */
 export function stemgebiedLabel(s: Stemgebied): string {
-  if (s.category === 'GEMEENTE') return municipalityLabel(s.code, s.name);
-  if (s.category === 'STAAT') return `${s.name}, centraal stembureau`;
-  return `Kieskring ${s.number} ${s.name}`;
+  return installationOf(s.category).stemgebiedLabel(s);
 }
 
 /** 'Gemeente Almere', or 'Openbaar lichaam Bonaire' for the openbare lichamen (codes 9001-9003). */
@@ -54,8 +59,7 @@ export function municipalityLabel(code: string, name: string): string {
 
 /** Who runs this installation: 'Gemeente Almere' or 'Hoofdstembureau Lelystad'. */
 export function authorityLabel(s: Stemgebied): string {
-  if (s.category === 'STAAT') return 'Centraal stembureau';
-  return s.category === 'GEMEENTE' ? municipalityLabel(s.code, s.name) : `Hoofdstembureau ${s.name}`;
+  return installationOf(s.category).authorityLabel(s);
 }
 
 export interface UnitWords {
@@ -73,18 +77,17 @@ export interface UnitWords {
 }
 
 export function unitWords(kind: UnitKind | undefined | null): UnitWords {
-  if (kind === 'stembureau') return { kind, one: 'stembureau', many: 'stembureaus', One: 'Stembureau', Many: 'Stembureaus', segment: 'stembureau' };
-  if (kind === 'kieskring') return { kind, one: 'kieskring', many: 'kieskringen', One: 'Kieskring', Many: 'Kieskringen', segment: 'kieskring' };
-  return { kind: 'gemeente', one: 'gemeente', many: 'gemeenten', One: 'Gemeente', Many: 'Gemeenten', segment: 'gemeente' };
+  const k = kind ?? 'gemeente';
+  return { kind: k, ...UNITS[k].words, segment: k };
 }
 
 /** The unit kind of an election: polling stations for a gemeente installation, kieskringen for the CSB. */
 export function unitKindOf(e: Election | null | undefined): UnitKind {
-  return isGemeente(e) ? 'stembureau' : isCsb(e) ? 'kieskring' : 'gemeente';
+  return installationOfElection(e).unit.kind;
 }
 
 /** The screen of one reporting unit (code '0034', 'SB3' or 'HSB5'). */
 export function unitPath(code: string, suffix = ''): string {
-  const segment = /^SB\d+$/.test(code) ? 'stembureau' : isKieskringCode(code) ? 'kieskring' : 'gemeente';
+  const segment = UNITS.stembureau.code.test(code) ? 'stembureau' : isKieskringCode(code) ? 'kieskring' : 'gemeente';
   return `/steminvoer/${segment}/${encodeURIComponent(code)}${suffix}`;
 }

@@ -4,6 +4,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { eml } from '../support/paths.ts';
 import { readCountFile } from '../support/eml.ts';
 import { Eml510StreamReader, readEml510 } from '../../src/eml/eml510read.ts';
+import { readXml } from '../../src/eml/xml.ts';
 import { arithmeticProblems, normalizeCounts, sumCounts } from '../../src/domain/counts.ts';
 
 const KIESKRINGEN = ['Amsterdam', 'Assen', 'Groningen', 'Leeuwarden', 'Lelystad', 'Zwolle', 's-Gravenhage'];
@@ -228,4 +229,38 @@ test('a ~70 MB 510 streams through with bounded memory (no DOM)', async () => {
   assert.equal(n, 25 * copies);
   assert.ok(head.length + units.length * copies > 69e6);
   assert.ok(peak < 60e6, `heap grew by ${Math.round(peak / 1e6)} MB`);
+});
+
+test('the 510 reader refuses what the safe XML reader (xml.ts) refuses, with the same reason', async () => {
+  const body = HEAD + BLOCK(OK_INNER) + TAIL;
+  const cases: [string, string][] = [
+    ['<!DOCTYPE EML [<!ENTITY x "y">]>' + body, 'eml_doctype'],
+    ['<!DOCTYPE EML [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + body, 'eml_doctype'],
+    ['<!DOCTYPE EML SYSTEM "http://127.0.0.1:1/eml.dtd">' + body, 'eml_doctype'],
+    [body.replace('<Cast>10</Cast>', '<Cast>&x;</Cast>'), 'eml_xml_ongeldig'],
+    [body.replace('<Cast>10</Cast>', '<Cast>1&lol;</Cast>'), 'eml_xml_ongeldig'],
+    ['<?xml-stylesheet href="x.xsl"?>' + body, 'eml_xml_ongeldig'],
+    [body.replace('<TotalVotes>', '<TotalVotes><?php echo 1; ?>'), 'eml_xml_ongeldig'],
+    ['<?xml version="1.0" encoding="ISO-8859-1"?>' + body, 'eml_xml_ongeldig'],
+  ];
+  assert.ok((await readString(body)).ok, 'the same file without the refused part reads');
+  for (const [xml, code] of cases) {
+    const safe = readXml(Buffer.from(xml, 'utf8'), {}, { maxBytes: 1 << 20 });
+    assert.equal(safe.ok, false, `xml.ts refuses ${xml.slice(0, 60)}`);
+    const r = await readString(xml);
+    assert.equal(r.ok, false, `eml510read refuses ${xml.slice(0, 60)}`);
+    if (!r.ok && !safe.ok) {
+      assert.equal(r.code, code, `${r.code} ${r.message}`);
+      // The same reason: xml.ts's refusal, named in the detail (or, for a DOCTYPE, its message).
+      if (code === 'eml_doctype') assert.equal(r.message, safe.message);
+      else assert.match(r.detail ?? '', new RegExp(`^${safe.code.replace('.', '\\.')}:`));
+    }
+    // Streamed in small chunks the outcome is the same.
+    const streamed = new Eml510StreamReader();
+    let last = streamed.write('');
+    for (let i = 0; i < xml.length && last.ok; i += 7) last = streamed.write(xml.slice(i, i + 7));
+    const end = last.ok ? streamed.end() : last;
+    assert.equal(end.ok, false);
+    if (!end.ok) assert.equal(end.code, code);
+  }
 });

@@ -192,7 +192,7 @@ export interface P22Model {
 /** Residual seats per comparison table (keeps A4 portrait readable). */
 export const SEATS_PER_COMPARISON = 6;
 
-export type P22Error = 'p22_datum' | 'p22_hash' | 'p22_kieskring';
+export type P22Error = 'p22.date' | 'p22.hash' | 'p22.kieskring';
 
 /** An exact fraction as the PV prints it: the whole part with thousands points, then the proper fraction ('69.485 17/25'). */
 export function formatFraction(f: Fraction): string {
@@ -255,14 +255,14 @@ export function placementText(kieskringen: readonly number[]): string {
 /** Build the P 22-1 report model. Fails (Dutch message) on bad dates or hashes. */
 export function buildP22Model(input: P22Input): Result<P22Model, P22Error> {
   const created = parseCreatedAt(input.createdAt);
-  if (created === null) return fail('p22_datum', 'De aanmaakdatum van het proces-verbaal is ongeldig.', input.createdAt);
+  if (created === null) return fail('p22.date', 'De aanmaakdatum van het proces-verbaal is ongeldig.', input.createdAt);
   const dateText = dutchDate(input.election.date);
-  if (dateText === null) return fail('p22_datum', 'De verkiezingsdatum is ongeldig.', input.election.date);
+  if (dateText === null) return fail('p22.date', 'De verkiezingsdatum is ongeldig.', input.election.date);
   const hex = /^[0-9a-fA-F]{64}$/;
   for (const h of [input.emlHash, input.countHash]) {
-    if (h !== null && !hex.test(h)) return fail('p22_hash', 'De hashcode van een uitslagbestand is ongeldig.', h);
+    if (h !== null && !hex.test(h)) return fail('p22.hash', 'De hashcode van een uitslagbestand is ongeldig.', h);
   }
-  if (input.kieskringen.length === 0) return fail('p22_kieskring', 'Er zijn geen kieskringen met een uitslag.');
+  if (input.kieskringen.length === 0) return fail('p22.kieskring', 'Er zijn geen kieskringen met een uitslag.');
   const r = input.result;
   const a = r.allocation;
 

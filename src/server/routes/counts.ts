@@ -36,7 +36,7 @@ import {
 } from '../counts.ts';
 import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { integrityDto, quickIntegrityProblems } from '../integrity.ts';
-import { actorOf, currentPhase, electionRules, isCsb, isGemeente, requireElection } from '../state.ts';
+import { actorOf, currentPhase, electionRules, installation, requireElection } from '../state.ts';
 import { requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
@@ -91,7 +91,7 @@ function formShape(lists: CandidateShape, unitKind: UnitKind, rules: ElectionRul
 
 function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): UnitActionName[] {
   if (currentPhase(ctx) !== 2) return [];
-  return availableActions(s, userRef(user), { imports: !isGemeente(ctx) });
+  return availableActions(s, userRef(user), { imports: installation(ctx).countImports });
 }
 
 function unitSummary(m: ReportingUnit, u: LoadedUnit) {
@@ -245,7 +245,7 @@ function importInput(ctx: AppContext, zip: Buffer, fileName: string): ImportWork
 
 /** A gemeente types every polling station twice; importing count files is for the HSB only. */
 function refuseImportForGemeente(ctx: AppContext): void {
-  if (isGemeente(ctx)) {
+  if (!installation(ctx).countImports) {
     throw new ApiError(
       409,
       'stemgebied.hsb_only',
@@ -462,7 +462,7 @@ export const countRoutes = [
         );
       }
       // At a CSB the form of a kieskring has that kieskring's lists.
-      const lists = isCsb(ctx) ? requireKieskringLists(ctx, requireKieskring(requireCsb(ctx), m.code)) : requireLists(ctx);
+      const lists = installation(ctx).phase1.kieskringen ? requireKieskringLists(ctx, requireKieskring(requireCsb(ctx), m.code)) : requireLists(ctx);
       const shape = formShape(lists, unitKindOf(ctx), electionRules(requireElection(ctx)));
       return {
         first: { username: s.first.by.username, source: s.first.source },

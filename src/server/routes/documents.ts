@@ -36,7 +36,7 @@ import {
   type RenderStage,
 } from '../documents.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
-import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, isGemeente, requireElection } from '../state.ts';
+import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
 // ---------------------------------------------------------------------------------------------
@@ -66,9 +66,9 @@ function runningJob(ctx: AppContext): DocumentJob | undefined {
   return [...jobsOf(ctx).values()].find((j) => !j.finished);
 }
 
-/** The stage label; a gemeente writes a 510b. */
+/** The stage label; the count file is the installation's (an HSB's 510c, a gemeente's 510b). */
 function stageLabel(ctx: AppContext, stage: DocumentJob['stage']): string {
-  return stage === 'eml' && isGemeente(ctx) ? 'EML 510b aanmaken' : STAGE_LABELS[stage];
+  return stage === 'eml' ? `EML ${installation(ctx).countFile} aanmaken` : STAGE_LABELS[stage];
 }
 
 function jobDto(j: DocumentJob) {
@@ -117,7 +117,7 @@ function refuseWhenValidSet(ctx: AppContext): void {
 }
 
 function requirePvDetails(ctx: AppContext): void {
-  const missing = pvDetailsMissing(loadPvDetails(ctx).details, isGemeente(ctx));
+  const missing = pvDetailsMissing(loadPvDetails(ctx).details, installation(ctx));
   if (missing.length > 0) {
     throw new ApiError(
       409,
@@ -134,7 +134,8 @@ const ELIGIBLE_MISSING = 'Het aantal kiesgerechtigden van de gemeente is nog nie
 function finaliseStatus(ctx: AppContext) {
   const e = electionRow(ctx);
   const municipalities = e ? readiness(ctx) : [];
-  const gemeente = e !== undefined && isGemeente(ctx);
+  const kind = installation(ctx);
+  const gemeente = e !== undefined && kind.eligibleVoters;
   const eligibleMissing = gemeente && eligibleVoters(ctx) === null;
   const pv = loadPvDetails(ctx);
   const set = e ? validSet(ctx) : undefined;
@@ -144,7 +145,7 @@ function finaliseStatus(ctx: AppContext) {
     complete: municipalities.filter((m) => m.complete).length,
     total: municipalities.length,
     municipalities,
-    pvDetailsMissing: pvDetailsMissing(pv.details, gemeente),
+    pvDetailsMissing: pvDetailsMissing(pv.details, kind),
     documents: set ? { setId: set.id, createdAt: set.created_at, emlHash: formatHash(set.eml_hash) } : null,
     running: runningJob(ctx) ? jobDto(runningJob(ctx)!) : null,
     // Tampering shows: every complete unit and stored document against the audit chain (issue 8).
@@ -202,7 +203,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
   refuseWhenValidSet(ctx);
   requirePvDetails(ctx);
   if (runningJob(ctx)) throw new ApiError(409, 'documents.busy', 'De bestanden worden al aangemaakt. Wacht tot dat klaar is.');
-  if (isGemeente(ctx) && eligibleVoters(ctx) === null) throw new ApiError(409, 'documents.eligible_voters_missing', ELIGIBLE_MISSING);
+  if (installation(ctx).eligibleVoters && eligibleVoters(ctx) === null) throw new ApiError(409, 'documents.eligible_voters_missing', ELIGIBLE_MISSING);
   // Every complete unit and stored document against the audit chain, the chain against its anchor.
   requireIntegrity(ctx);
   requireValidOwnCertificate(ctx, now);
@@ -311,7 +312,7 @@ export const documentRoutes = [
     summary: 'De vrije tekst van het proces-verbaal O 3 (zitting, aanwezige leden, bezwaren, opmerkingen).',
     handler: ({ ctx }) => {
       const p = loadPvDetails(ctx);
-      return { ...p, missing: pvDetailsMissing(p.details, isGemeente(ctx)), editable: editableReason(ctx) === null, reason: editableReason(ctx) };
+      return { ...p, missing: pvDetailsMissing(p.details, installation(ctx)), editable: editableReason(ctx) === null, reason: editableReason(ctx) };
     },
   }),
   route({
@@ -334,7 +335,7 @@ export const documentRoutes = [
         writeAudit(ctx.db, now, actorOf(user!), 'pv_details.save', body as unknown as Record<string, unknown>);
       }).immediate();
       const p = loadPvDetails(ctx);
-      return { ...p, missing: pvDetailsMissing(p.details, isGemeente(ctx)), editable: true, reason: null };
+      return { ...p, missing: pvDetailsMissing(p.details, installation(ctx)), editable: true, reason: null };
     },
   }),
   route({
@@ -358,7 +359,7 @@ export const documentRoutes = [
         if (current === 3) throw new ApiError(409, 'phase.same', 'De uitslag is al definitief gemaakt (fase 3 is actief).');
         const munis = readiness(ctx);
         const missing = munis.filter((m) => !m.complete);
-        const gemeente = isGemeente(ctx);
+        const gemeente = installation(ctx).eligibleVoters;
         const eligibleMissing = gemeente && eligibleVoters(ctx) === null;
         const check = checkPhaseChange(
           {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { candidateDisplayName, kieskringen, municipalityCode, municipalitiesOf, type CandidateLists } from '../../domain/election.ts';
 import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { installationOf } from '../../domain/installation.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { candidateOfRow, type CandidateRow } from '../counts.ts';
@@ -143,7 +144,7 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
 }
 
 function checkListsReplaceable(ctx: AppContext): void {
-  if (requireElection(ctx).stemgebied_category === 'STAAT') {
+  if (installationOf(requireElection(ctx).stemgebied_category).phase1.kieskringen) {
     throw new ApiError(
       409,
       'stemgebied.csb',

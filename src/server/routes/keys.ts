@@ -16,6 +16,7 @@ import {
 } from '../../crypto/certificate.ts';
 import { generateRsaKeyPair, writePrivateKey } from '../../crypto/keys.ts';
 import { municipalityCode, municipalitiesOf } from '../../domain/election.ts';
+import { installationOf } from '../../domain/installation.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, route } from '../http.ts';
@@ -90,7 +91,7 @@ function sameFingerprint(a: string, b: string): boolean {
 /** The municipality with this 4-digit code in our kieskring, or 404. */
 function municipality(ctx: AppContext, code: string) {
   const e = requireElection(ctx);
-  if (e.stemgebied_category === 'GEMEENTE') {
+  if (!installationOf(e.stemgebied_category).phase1.municipalityKeys) {
     throw new ApiError(
       409,
       'stemgebied.hsb_only',
@@ -167,10 +168,8 @@ export const keyRoutes = [
         });
         const info = parseCertificate(pem, now);
         if (!info.ok) throw new Error(`own certificate does not parse: ${info.code} ${info.detail ?? info.message}`);
-        const names =
-          stemgebied.category === 'GEMEENTE'
-            ? { electionId: e.election_id, kind: 'gemeente' as const, name: stemgebied.name }
-            : { electionId: e.election_id, kind: 'hoofdstembureau' as const, name: e.kieskring_name };
+        // The stemgebied's name is the kieskring's for an HSB (and the STAAT region's for the CSB, kept in the same columns).
+        const names = { electionId: e.election_id, kind: installationOf(e.stemgebied_category).keyHolder, name: stemgebied.name };
         const keyFile = path.join(ctx.keysDir, privateKeyFileName(names));
         const written = await writePrivateKey(keyFile, pair.privateKeyPem);
         if (!written.ok) throw ApiError.from(409, written);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PHASES, PHASE_LABELS, checkPhaseChange, type PhaseFacts } from '../../domain/phases.ts';
+import { installationOf } from '../../domain/installation.ts';
 import { allCountsComplete, anyEntryExists, kieskringMunicipalities } from '../counts.ts';
 import { loadPvDetails, pvDetailsMissing } from '../documents.ts';
 import { csbListsComplete } from '../csb.ts';
@@ -41,7 +42,7 @@ export function laterStepsMissing(ctx: AppContext): LaterStep[] {
   const e = electionRow(ctx);
   if (!e) return [];
   const out: LaterStep[] = [];
-  const gemeente = e.stemgebied_category === 'GEMEENTE';
+  const kind = installationOf(e.stemgebied_category);
   const ownKey = (ctx.db.prepare('SELECT COUNT(*) AS n FROM own_key').get() as { n: number }).n > 0;
   if (!ownKey) {
     out.push({
@@ -49,7 +50,7 @@ export function laterStepsMissing(ctx: AppContext): LaterStep[] {
       text: 'Er is nog geen eigen sleutel. De beheerder maakt die aan met “Ophalen (downloaden) publieke sleutel” (menu Verkiezing); zonder eigen sleutel kunnen na het definitief maken geen bestanden worden aangemaakt.',
     });
   }
-  if (!gemeente) {
+  if (kind.phase1.municipalityKeys) {
     const imported = new Set((ctx.db.prepare('SELECT code FROM municipality_keys').all() as { code: string }[]).map((r) => r.code));
     const lacking = kieskringMunicipalities(ctx).filter((m) => !imported.has(m.code));
     if (lacking.length > 0) {
@@ -60,13 +61,14 @@ export function laterStepsMissing(ctx: AppContext): LaterStep[] {
           'Hun tellingbestanden kunnen pas worden geïmporteerd (Importeren steminvoer) als de beheerder de sleutel heeft geïmporteerd onder “Tonen stemgebieden”.',
       });
     }
-  } else if (eligibleVoters(ctx) === null) {
+  }
+  if (kind.eligibleVoters && eligibleVoters(ctx) === null) {
     out.push({
       kind: 'eligible_voters',
       text: 'Het aantal kiesgerechtigden van de gemeente is nog niet ingevuld (Stembureaus); zonder dat kan de uitslag niet definitief worden gemaakt.',
     });
   }
-  const pv = pvDetailsMissing(loadPvDetails(ctx).details, gemeente);
+  const pv = pvDetailsMissing(loadPvDetails(ctx).details, kind);
   if (pv.length > 0) {
     out.push({
       kind: 'pv_details',

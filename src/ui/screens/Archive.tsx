@@ -1,15 +1,7 @@
 /** "Archiveren en vernietigen" (guide step 14). */
 import { useState, type FormEvent } from 'react';
-import { api, type ApiFailure } from '../api.ts';
+import { api, type ApiFailure, type ArchiveStatus, type DestroyResult } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, TextField, formatDate, formatDateTime, useApp, useLoad } from '../components.tsx';
-
-interface ArchiveStatus {
-  election: string | null;
-  retentionDate: string | null;
-  beforeRetention: boolean | null;
-  lastArchive: { at: string; fileName: string } | null;
-  forceConfirmation: string;
-}
 
 export function Archive() {
   const { can, refreshElection } = useApp();
@@ -24,7 +16,7 @@ export function Archive() {
   async function destroy(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    const r = await api.post<{ compacted: boolean }>('/api/election/destroy', {
+    const r = await api.post<DestroyResult>('/api/election/destroy', {
       confirmation,
       password,
       ...(force ? { forceBeforeRetention: true, forceConfirmation: forceText } : {}),

@@ -4,43 +4,13 @@
  * "Resultaten > Exporteren resultaat".
  */
 import { useEffect, useRef, useState } from 'react';
-import { api, type ApiFailure } from '../api.ts';
+import { api, type ApiFailure, type DocumentJob, type DocumentJobStatus, type DocumentsOverview, type FinaliseStatus } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { href } from '../router.ts';
 import { isGemeente } from '../stemgebied.ts';
-import type { FinaliseStatus } from './Finalise.tsx';
 
-interface DocumentInfo {
-  id: number;
-  kind: string;
-  label: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  hash: string;
-  createdAt: string;
-  status: 'geldig' | 'vervallen';
-}
-
-interface DocumentSet {
-  id: number;
-  status: 'geldig' | 'vervallen';
-  createdAt: string;
-  createdBy: string | null;
-  emlHash: string;
-  voidedAt: string | null;
-  documents: DocumentInfo[];
-}
-
-interface Job {
-  jobId: string;
-  stage: string;
-  stageLabel?: string;
-  progress: number;
-  finished: boolean;
-  error: { code: string; message: string } | null;
-  setId: number | null;
-}
+/** A job as started (POST) or as polled (GET, with its stage in words). */
+type Job = DocumentJob & Partial<Pick<DocumentJobStatus, 'stageLabel'>>;
 
 function size(n: number): string {
   if (n < 1024) return `${n} bytes`;
@@ -183,7 +153,7 @@ export function CreateDocuments() {
 }
 
 export function DocumentsOverview() {
-  const [data, loadError] = useLoad(() => api.get<{ sets: DocumentSet[] }>('/api/documents'));
+  const [data, loadError] = useLoad(() => api.get<DocumentsOverview>('/api/documents'));
   return (
     <>
       <PageTitle>Documentenoverzicht</PageTitle>

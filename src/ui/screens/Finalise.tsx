@@ -4,48 +4,20 @@
  * that makes the result final (phase 2 → 3).
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, type ApiFailure, type IntegrityStatus, type PhaseOverview } from '../api.ts';
+import {
+  api,
+  type ApiFailure,
+  type FinaliseStatus,
+  type MunicipalityReadiness,
+  type PhaseOverview,
+  type PvDetails,
+  type PvDetailsAnswer,
+} from '../api.ts';
 import { LaterSteps } from './Phases.tsx';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { unitKindOf, unitPath, unitWords } from '../stemgebied.ts';
 import { IntegrityAlert } from './CountsStatus.tsx';
-
-export interface MunicipalityReadiness {
-  code: string;
-  name: string;
-  state: string;
-  complete: boolean;
-  missing: string;
-}
-
-export interface FinaliseStatus {
-  phase: number;
-  ready: boolean;
-  complete: number;
-  total: number;
-  municipalities: MunicipalityReadiness[];
-  pvDetailsMissing: string[];
-  documents: { setId: number; createdAt: string; emlHash: string } | null;
-  /** A gemeente: the municipality's number of eligible voters is not entered yet. */
-  eligibleVotersMissing?: boolean;
-  integrity?: IntegrityStatus;
-}
-
-export interface PvDetails {
-  session: { place: string; date: string; time: string };
-  members: { name: string; role: string }[];
-  objections: string | null;
-  remarks: string | null;
-}
-
-interface PvDetailsAnswer {
-  details: PvDetails;
-  updatedAt: string | null;
-  missing: string[];
-  editable: boolean;
-  reason: string | null;
-}
 
 export function Finalise() {
   const { can, refreshElection, election } = useApp();
