@@ -12,7 +12,8 @@ import { checkOwnPassword, throttledError } from './session.ts';
 import { buildArchive, destroyElection, retentionDate, withinRetention } from '../archive.ts';
 import { dutchDate } from '../../domain/dates.ts';
 import { writeAudit } from '../audit.ts';
-import { anchorAudit, integrityDto, integrityProblems, requireIntegrity } from '../integrity.ts';
+import { IntegrityAnswer, anchorAudit, integrityDto, integrityProblems, requireIntegrity } from '../integrity.ts';
+import { UNIT_STATE_TEXT, type UnitStateKind } from '../../domain/doubleEntry.ts';
 import type { AppContext } from '../context.ts';
 import {
   DOCUMENT_KINDS,
@@ -71,7 +72,95 @@ function stageLabel(ctx: AppContext, stage: DocumentJob['stage']): string {
   return stage === 'eml' ? `EML ${installation(ctx).countFile} aanmaken` : STAGE_LABELS[stage];
 }
 
-function jobDto(j: DocumentJob) {
+const JOB_STAGES = ['queued', 'eml', 'pdf', 'odt', 'csv', 'signature', 'zips', 'done', 'storing', 'failed'] as const satisfies readonly DocumentJob['stage'][];
+
+const DocumentJobDto = z.object({
+  jobId: z.string(),
+  stage: z.enum(JOB_STAGES),
+  progress: z.number(),
+  finished: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  setId: z.number().int().nullable(),
+});
+
+const UNIT_STATE_KINDS = Object.keys(UNIT_STATE_TEXT) as [UnitStateKind, ...UnitStateKind[]];
+
+const Readiness = z.object({ code: z.string(), name: z.string(), state: z.enum(UNIT_STATE_KINDS), complete: z.boolean(), missing: z.string() });
+
+const FinaliseStatus = z.object({
+  phase: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  ready: z.boolean(),
+  complete: z.number().int(),
+  total: z.number().int(),
+  municipalities: z.array(Readiness),
+  pvDetailsMissing: z.array(z.string()),
+  documents: z.object({ setId: z.number().int(), createdAt: z.string(), emlHash: z.string() }).nullable(),
+  running: DocumentJobDto.nullable(),
+  integrity: IntegrityAnswer,
+  unitKind: z.literal('stembureau').optional(),
+  eligibleVotersMissing: z.boolean().optional(),
+});
+
+const PvDetailsAnswer = z.object({
+  details: PvDetailsSchema,
+  updatedAt: z.string().nullable(),
+  missing: z.array(z.string()),
+  editable: z.boolean(),
+  reason: z.string().nullable(),
+});
+
+const DocumentStatus = z.enum(['geldig', 'vervallen']);
+
+const DocumentsOverview = z.object({
+  kinds: z.array(z.object({ kind: z.string(), label: z.string() }).readonly()).readonly(),
+  sets: z.array(
+    z.object({
+      id: z.number().int(),
+      status: DocumentStatus,
+      createdAt: z.string(),
+      createdBy: z.string().nullable(),
+      creationDateTime: z.string(),
+      emlHash: z.string(),
+      voidedAt: z.string().nullable(),
+      voidedAuditId: z.number().int().nullable(),
+      documents: z.array(
+        z.object({
+          id: z.number().int(),
+          kind: z.string(),
+          label: z.string(),
+          fileName: z.string(),
+          contentType: z.string(),
+          size: z.number().int(),
+          hash: z.string(),
+          createdAt: z.string(),
+          status: DocumentStatus,
+        }),
+      ),
+    }),
+  ),
+});
+
+const LastArchive = z.object({ at: z.string(), fileName: z.string() }).nullable();
+
+const ArchiveStatus = z.object({
+  election: z.string().nullable(),
+  retentionDate: z.string().nullable(),
+  beforeRetention: z.boolean().nullable(),
+  lastArchive: LastArchive,
+  forceConfirmation: z.string(),
+});
+
+const DestroyResult = z.object({
+  destroyed: z.boolean(),
+  erased: z.record(z.string(), z.number()),
+  keyFilesRemoved: z.number().int(),
+  compacted: z.boolean(),
+  logFilesCleared: z.number().int(),
+  beforeRetention: z.boolean(),
+  lastArchive: LastArchive,
+});
+
+function jobDto(j: DocumentJob): z.input<typeof DocumentJobDto> {
   return { jobId: j.id, stage: j.stage, progress: j.progress, finished: j.finished, error: j.error, setId: j.setId };
 }
 
@@ -131,7 +220,7 @@ function requirePvDetails(ctx: AppContext): void {
 
 const ELIGIBLE_MISSING = 'Het aantal kiesgerechtigden van de gemeente is nog niet ingevuld (Stembureaus > Aantal kiesgerechtigden).';
 
-function finaliseStatus(ctx: AppContext) {
+function finaliseStatus(ctx: AppContext): z.input<typeof FinaliseStatus> {
   const e = electionRow(ctx);
   const municipalities = e ? readiness(ctx) : [];
   const kind = installation(ctx);
@@ -310,6 +399,7 @@ export const documentRoutes = [
     access: 'election.view',
     tag: 'documenten',
     summary: 'De vrije tekst van het proces-verbaal O 3 (zitting, aanwezige leden, bezwaren, opmerkingen).',
+    response: PvDetailsAnswer,
     handler: ({ ctx }) => {
       const p = loadPvDetails(ctx);
       return { ...p, missing: pvDetailsMissing(p.details, installation(ctx)), editable: editableReason(ctx) === null, reason: editableReason(ctx) };
@@ -322,6 +412,7 @@ export const documentRoutes = [
     tag: 'documenten',
     summary: 'Sla de vrije tekst van het proces-verbaal op (fase 2 of 3, zolang er geen geldige bestanden zijn).',
     body: PvDetailsSchema,
+    response: PvDetailsAnswer,
     handler: ({ ctx, user, body, now }) => {
       ctx.db.transaction(() => {
         const reason = editableReason(ctx);
@@ -344,6 +435,7 @@ export const documentRoutes = [
     access: 'election.view',
     tag: 'documenten',
     summary: 'Kan er definitief worden gemaakt? Per gemeente wat nog ontbreekt; de huidige geldige bestanden.',
+    response: FinaliseStatus,
     handler: ({ ctx }) => finaliseStatus(ctx),
   }),
   route({
@@ -352,6 +444,7 @@ export const documentRoutes = [
     access: 'phase.change',
     tag: 'documenten',
     summary: 'Definitief maken: van fase 2 naar fase 3, alleen als elke gemeente is afgerond. Anders 409 met wat ontbreekt.',
+    response: FinaliseStatus,
     handler: ({ ctx, user, now }) => {
       requireElection(ctx);
       ctx.db.transaction(() => {
@@ -444,6 +537,7 @@ export const documentRoutes = [
     tag: 'documenten',
     summary: 'Aanmaken bestanden na definitief maken (fase 3): 510c, O 3 (PDF en ODT), zips en CSV in één keer; 202 met een taak-id.',
     status: 202,
+    response: DocumentJobDto,
     handler: async ({ ctx, user, now }) => jobDto(await startCreation(ctx, user!, now)),
   }),
   route({
@@ -453,6 +547,7 @@ export const documentRoutes = [
     tag: 'documenten',
     summary: 'Voortgang van het aanmaken van de bestanden.',
     params: JobParams,
+    response: DocumentJobDto.extend({ stageLabel: z.string() }),
     handler: ({ ctx, params }) => {
       const j = jobsOf(ctx).get(params.jobId);
       if (!j) throw new ApiError(404, 'documents.job_not_found', 'Deze taak bestaat niet (meer).');
@@ -465,6 +560,7 @@ export const documentRoutes = [
     access: 'election.view',
     tag: 'documenten',
     summary: 'Documentenoverzicht: alle aangemaakte bestanden per set, met type, tijd, grootte, hashcode en status (geldig/vervallen).',
+    response: DocumentsOverview,
     handler: ({ ctx }) => ({ kinds: electionRow(ctx) ? documentKindsOf(ctx) : DOCUMENT_KINDS, sets: listDocuments(ctx) }),
   }),
   route({
@@ -508,6 +604,7 @@ export const documentRoutes = [
     access: 'election.archive',
     tag: 'archief',
     summary: 'Archiveren en vernietigen: bewaartermijn, laatste archief, of vernietigen al mag.',
+    response: ArchiveStatus,
     handler: ({ ctx, now }) => archiveStatus(ctx, now),
   }),
   route({
@@ -535,6 +632,7 @@ export const documentRoutes = [
     summary:
       'Vernietigen: wist alle gegevens van de verkiezing (typ VERNIETIGEN en het eigen wachtwoord). Vóór het einde van de bewaartermijn alleen met een tweede bevestiging.',
     body: DestroyBody,
+    response: DestroyResult,
     handler: async ({ ctx, req, reply, user, body, now }) => {
       const e = requireElection(ctx);
       if (body.confirmation !== 'VERNIETIGEN') {
@@ -591,7 +689,7 @@ function lastArchiveRecord(ctx: AppContext): { at: string; fileName: string } | 
   return r ? { at: r.at, fileName: (JSON.parse(r.details_json) as { fileName: string }).fileName } : null;
 }
 
-function archiveStatus(ctx: AppContext, now: Date) {
+function archiveStatus(ctx: AppContext, now: Date): z.input<typeof ArchiveStatus> {
   const e = electionRow(ctx);
   if (!e) return { election: null, retentionDate: null, beforeRetention: null, lastArchive: null, forceConfirmation: FORCE_CONFIRMATION };
   const retention = retentionDate(e.election_date);

@@ -29,6 +29,7 @@ const publicRoutes = [
     access: 'public',
     tag: 'algemeen',
     summary: 'Dit OpenAPI-document.',
+    response: z.record(z.string(), z.unknown()),
     handler: ({ ctx }) => openApiDocument(allRoutes, ctx.version),
   }),
 ];
