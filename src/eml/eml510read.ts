@@ -721,7 +721,11 @@ export class Eml510CanonicalReader {
   private failed = false;
   private outcome: Eml510CanonicalOutcome | null = null;
 
-  constructor(private readonly bytes: Buffer, handlers: Eml510Handlers = {}) {
+  /**
+   * `bytes`: the whole document (read with `step`); null to stream it chunk by chunk with `push` and
+   * `end` (only a small window of it is held; see CanonicalScanner).
+   */
+  constructor(private readonly bytes: Buffer | null, handlers: Eml510Handlers = {}) {
     const core = new Eml510Core(handlers, () => NO_POSITION);
     this.core = core;
     const view = { uri: '', local: '', name: '', attributes: [] as readonly FastAttribute[] };
@@ -763,13 +767,39 @@ export class Eml510CanonicalReader {
     return this.scanner.position;
   }
 
+  /** Length of the whole document (0 when streaming). */
   get length(): number {
-    return this.bytes.length;
+    return this.bytes?.length ?? 0;
+  }
+
+  /**
+   * True once the outcome is known to have no read (not canonical, or refused by the reading logic):
+   * the caller can stop feeding and take the general path.
+   */
+  get refused(): boolean {
+    return this.failed || (this.outcome !== null && this.outcome.read === null);
   }
 
   step(limit = Infinity): Eml510CanonicalOutcome | null {
     if (this.outcome) return this.outcome;
-    const scan = this.scanner.step(limit);
+    return this.conclude(this.scanner.step(limit));
+  }
+
+  /** Streaming: the next chunk. The outcome when known already (a refusal), else null. */
+  push(chunk: Buffer): Eml510CanonicalOutcome | null {
+    if (this.outcome) return this.outcome;
+    return this.conclude(this.scanner.push(chunk));
+  }
+
+  /** Streaming: after the last chunk. */
+  end(): Eml510CanonicalOutcome {
+    if (this.outcome) return this.outcome;
+    const outcome = this.conclude(this.scanner.push(null, true));
+    if (outcome === null) throw new Error('canonical scan without outcome at the end (bug)');
+    return outcome;
+  }
+
+  private conclude(scan: FastScanOutcome | null): Eml510CanonicalOutcome | null {
     if (scan === null) return null;
     let read: Eml510ReadSummary | null = null;
     if (scan.canonical && !this.failed) {
