@@ -177,34 +177,10 @@ async function importWork(
   const byPart = (part: string | null) => (part === null ? undefined : input.municipalities.find((m) => sameNamePart(part, m.name)));
   let code: string;
   let name: string;
-  if (header.ok && header.value.kind !== '510b') {
-    // Before the authority: a kieskring's 510c or another kind is refused for what it is.
-    return wrongKind(header.value.kind);
-  }
   if (header.ok) {
-    const authority = header.value.authorityId;
-    const m = input.municipalities.find((x) => x.code === authority);
-    if (!m) {
-      return fail(
-        'import.other_municipality',
-        `Dit bestand is van ${header.value.authorityName || 'een onbekende gemeente'} (code ${authority}); die gemeente hoort niet bij kieskring ${input.kieskring.number} (${input.kieskring.name}).`,
-        `ManagingAuthority/AuthorityIdentifier@Id=${authority}; kieskring municipalities ${input.municipalities.map((x) => x.code).join(',')}`,
-      );
-    }
-    for (const [part, what] of [
-      [zipPart, `de zip (${input.fileName})`],
-      [emlPart, `het EML-bestand in de zip (${emlName})`],
-    ] as const) {
-      if (part !== null && !sameNamePart(part, m.name)) {
-        return fail(
-          'import.name_mismatch',
-          `De naam van ${what} noemt gemeente "${part.replace(/_/g, ' ')}", maar het bestand zelf is van gemeente ${m.name} (${m.code}). Controleer of u het juiste bestand heeft gekozen.`,
-          `file name part ${part} vs authority ${m.code} ${m.name}`,
-        );
-      }
-    }
-    code = m.code;
-    name = m.name;
+    const who = identify(header.value, input, emlName);
+    if (!who.ok) return who;
+    ({ code, name } = who.value);
   } else {
     // The EML does not parse: still verify the signature first when the file name tells whose it is,
     // so a damaged or tampered file is reported as such.
@@ -214,97 +190,9 @@ async function importWork(
     name = m.name;
   }
 
-  /** Handlers that check each vote block as it completes (first problem kept), and what they found. */
-  const readAndCheck = (): {
-    handlers: Eml510Handlers;
-    result: () => { problem: Failure | null; total: VoteCounts | null; units: number };
-    /** After the last block: the stations against the total (stationSums). */
-    wholeFile: () => Failure | null;
-  } => {
-    const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
-    const rules = ruleSetFor(input.election);
-    let problem: Failure | null = null;
-    let total: VoteCounts | null = null;
-    let units = 0;
-    const checkBlock = (counts: VoteCounts, where: string): void => {
-      if (problem) return;
-      for (const l of counts.lists) {
-        const positions = lists.get(l.listNumber);
-        if (!positions) {
-          problem = fail(
-            'import.unknown_list',
-            `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
-            `AffiliationIdentifier@Id=${l.listNumber}`,
-          );
-          return;
-        }
-        for (const c of l.candidates) {
-          if (!positions.has(c.position)) {
-            problem = fail(
-              'import.unknown_candidate',
-              `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
-              `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
-            );
-            return;
-          }
-        }
-      }
-      // A reason the election does not know (e.g. a postal reason of TK2021 in a later election) would be
-      // lost on the way to the 510c: refuse the file instead.
-      const unknown = unknownReasons(rules, [counts]);
-      if (unknown.length > 0) {
-        problem = fail(
-          'import.unknown_reason',
-          `${where}: het bestand bevat ${unknown.map((r) => `"${r}"`).join(', ')}; ${unknown.length === 1 ? 'dat gegeven kent' : 'die gegevens kent'} deze verkiezing niet (${rules.description}).`,
-          `UncountedVotes@ReasonCode not in rule set ${rules.id}: ${unknown.join(', ')}`,
-        );
-        return;
-      }
-      const problems = arithmeticProblems(counts);
-      if (problems.length > 0) {
-        problem = fail(
-          'import.sums',
-          `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
-          problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
-        );
-      }
-    };
-    // The whole file: every polling station belongs to this municipality, and the stations add up to
-    // the municipality total for every field (stationSumProblem).
-    const stations = new StationSums();
-    return {
-      handlers: {
-        onTotal: (c) => {
-          total = c;
-          checkBlock(c, `totaal van gemeente ${name}`);
-        },
-        onUnit: (u) => {
-          units++;
-          const where = `stembureau ${u.name || u.id}`;
-          if (!problem && !u.id.startsWith(`${code}::`)) {
-            problem = fail(
-              'import.other_unit',
-              `${where} (${u.id}) hoort niet bij gemeente ${name} (${code}). Het bestand is niet geïmporteerd.`,
-              `ReportingUnitIdentifier@Id=${u.id}; expected ${code}::…`,
-            );
-          }
-          checkBlock(u.counts, where);
-          stations.add(u);
-        },
-      },
-      result: () => ({ problem, total, units }),
-      wholeFile: () => (total !== null && units > 0 ? stations.problemAgainst(total, name) : null),
-    };
-  };
-
-  const key = input.keys[code];
-  if (!key) {
-    return fail(
-      'import.key_missing',
-      `Importeer eerst de publieke sleutel van gemeente ${name}; zonder die sleutel kan de handtekening niet worden gecontroleerd.`,
-      `no municipality key for ${code}`,
-    );
-  }
+  const found = keyOf(input, code, name);
+  if (!found.ok) return found;
+  const key = found.value;
   // The SHA-256 of the bytes, once: for the signature (which must hold before anything in the file is
   // trusted) and, for a file in canonical form, as its canonical hash. In the main thread in slices of at
   // most SLICE_MS with the event loop served in between (no single long block of hashing).
@@ -320,7 +208,7 @@ async function importWork(
   // the SHA-256 of its bytes) and reads it, checking every vote block as it completes (`readAndCheck`
   // below). A file not in canonical form, or with any problem, is hashed and read again by the general
   // path (saxes), which gives exactly the outcome and messages of before.
-  const reading = readAndCheck();
+  const reading = readAndCheck(input, code, name);
   const fast = new Eml510CanonicalReader(eml, reading.handlers);
   // In the main thread the pass runs in small steps for at most SLICE_MS at a time, then serves the event loop.
   const slice = (): Eml510CanonicalOutcome | null => {
@@ -343,8 +231,111 @@ async function importWork(
   progress('reading', 0.9);
   if (yieldEvery) await yieldToLoop();
 
-  // Header checks, in order.
-  const h = header.value;
+  const headerProblem = headerChecks(header.value, input, code, name);
+  if (headerProblem) return headerProblem;
+
+  // The read and checks of every vote block: from the fast pass when it accepted the file, else again
+  // through saxes (lists/candidates exist, arithmetic of every vote block).
+  let result = reading.result;
+  let wholeFile = reading.wholeFile;
+  if (scanned.read === null) {
+    const again = readAndCheck(input, code, name);
+    const reader = new Eml510StreamReader(again.handlers);
+    let chunks = 0;
+    for (let i = 0; i < eml.length; i += CHUNK) {
+      const w = reader.write(eml.subarray(i, i + CHUNK));
+      if (!w.ok) return w;
+      const problem = again.result().problem;
+      if (problem) return problem;
+      if (++chunks % 64 === 0) progress('reading', 0.9 + 0.05 * (i / eml.length));
+      if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
+    }
+    const end = reader.end();
+    if (!end.ok) return end;
+    result = again.result;
+    wholeFile = again.wholeFile;
+  }
+  progress('checking', 0.95);
+  return outcome({ result, wholeFile }, { code, name, emlName, hashHex: hash.value.hex, key, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted, rawSha256Hex, signature });
+}
+
+/** The read's findings, in order, and then the value. */
+function outcome(
+  checks: Pick<BlockChecks, 'result' | 'wholeFile'>,
+  v: {
+    code: string;
+    name: string;
+    emlName: string;
+    hashHex: string;
+    key: { readonly subject: string; readonly fingerprint: string };
+    embeddedMatchesTrusted: boolean;
+    rawSha256Hex: string;
+    signature: Uint8Array;
+  },
+): Result<ImportWorkValue> {
+  const { problem, total, units } = checks.result();
+  if (problem) return problem;
+  const sums = checks.wholeFile();
+  if (sums) return sums;
+  if (total === null) {
+    return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');
+  }
+  return ok({
+    code: v.code,
+    name: v.name,
+    emlName: v.emlName,
+    hashHex: v.hashHex,
+    signer: { subject: v.key.subject, fingerprint: v.key.fingerprint, embeddedMatchesTrusted: v.embeddedMatchesTrusted },
+    total,
+    units,
+    rawSha256Hex: v.rawSha256Hex,
+    signature: new Uint8Array(v.signature),
+  });
+}
+
+/** The municipality of a 510's header (kind, authority of this kieskring, file names agree). */
+function identify(h: Eml510Header, input: ImportWorkInput, emlName: string): Result<{ code: string; name: string }> {
+  // Before the authority: a kieskring's 510c or another kind is refused for what it is.
+  if (h.kind !== '510b') return wrongKind(h.kind);
+  const authority = h.authorityId;
+  const m = input.municipalities.find((x) => x.code === authority);
+  if (!m) {
+    return fail(
+      'import.other_municipality',
+      `Dit bestand is van ${h.authorityName || 'een onbekende gemeente'} (code ${authority}); die gemeente hoort niet bij kieskring ${input.kieskring.number} (${input.kieskring.name}).`,
+      `ManagingAuthority/AuthorityIdentifier@Id=${authority}; kieskring municipalities ${input.municipalities.map((x) => x.code).join(',')}`,
+    );
+  }
+  for (const [part, what] of [
+    [municipalityPartOfName(input.fileName, '.zip'), `de zip (${input.fileName})`],
+    [municipalityPartOfName(emlName, '.eml.xml'), `het EML-bestand in de zip (${emlName})`],
+  ] as const) {
+    if (part !== null && !sameNamePart(part, m.name)) {
+      return fail(
+        'import.name_mismatch',
+        `De naam van ${what} noemt gemeente "${part.replace(/_/g, ' ')}", maar het bestand zelf is van gemeente ${m.name} (${m.code}). Controleer of u het juiste bestand heeft gekozen.`,
+        `file name part ${part} vs authority ${m.code} ${m.name}`,
+      );
+    }
+  }
+  return ok({ code: m.code, name: m.name });
+}
+
+/** The key of municipality `code`, or the refusal that there is none. */
+function keyOf(input: ImportWorkInput, code: string, name: string): Result<ImportWorkInput['keys'][string]> {
+  const key = input.keys[code];
+  if (!key) {
+    return fail(
+      'import.key_missing',
+      `Importeer eerst de publieke sleutel van gemeente ${name}; zonder die sleutel kan de handtekening niet worden gecontroleerd.`,
+      `no municipality key for ${code}`,
+    );
+  }
+  return ok(key);
+}
+
+/** The header checks after the signature and hash, in order: kind, election, authority name, contest. */
+function headerChecks(h: Eml510Header, input: ImportWorkInput, code: string, name: string): Failure | null {
   if (h.kind !== '510b') return wrongKind(h.kind);
   const e = input.election;
   if (h.election.id !== e.id || h.election.category !== e.category || (h.election.date ?? '') !== e.date) {
@@ -368,47 +359,96 @@ async function importWork(
       `ContestIdentifier@Id=${h.contest.id}`,
     );
   }
+  return null;
+}
 
-  // The read and checks of every vote block: from the fast pass when it accepted the file, else again
-  // through saxes (lists/candidates exist, arithmetic of every vote block).
-  let result = reading.result;
-  let wholeFile = reading.wholeFile;
-  if (scanned.read === null) {
-    const again = readAndCheck();
-    const reader = new Eml510StreamReader(again.handlers);
-    let chunks = 0;
-    for (let i = 0; i < eml.length; i += CHUNK) {
-      const w = reader.write(eml.subarray(i, i + CHUNK));
-      if (!w.ok) return w;
-      const problem = again.result().problem;
-      if (problem) return problem;
-      if (++chunks % 64 === 0) progress('reading', 0.9 + 0.05 * (i / eml.length));
-      if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
+/** What `readAndCheck` gives: the handlers for a reader, and what they found. */
+interface BlockChecks {
+  readonly handlers: Eml510Handlers;
+  readonly result: () => { problem: Failure | null; total: VoteCounts | null; units: number };
+  /** After the last block: the stations against the total (stationSums). */
+  readonly wholeFile: () => Failure | null;
+}
+
+/**
+ * Handlers that check each vote block of municipality `code` (`name`) as it completes (first problem
+ * kept), and what they found.
+ */
+function readAndCheck(input: ImportWorkInput, code: string, name: string): BlockChecks {
+  const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
+  const rules = ruleSetFor(input.election);
+  let problem: Failure | null = null;
+  let total: VoteCounts | null = null;
+  let units = 0;
+  const checkBlock = (counts: VoteCounts, where: string): void => {
+    if (problem) return;
+    for (const l of counts.lists) {
+      const positions = lists.get(l.listNumber);
+      if (!positions) {
+        problem = fail(
+          'import.unknown_list',
+          `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+          `AffiliationIdentifier@Id=${l.listNumber}`,
+        );
+        return;
+      }
+      for (const c of l.candidates) {
+        if (!positions.has(c.position)) {
+          problem = fail(
+            'import.unknown_candidate',
+            `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+            `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
+          );
+          return;
+        }
+      }
     }
-    const end = reader.end();
-    if (!end.ok) return end;
-    result = again.result;
-    wholeFile = again.wholeFile;
-  }
-  const { problem, total, units } = result();
-  if (problem) return problem;
-  const sums = wholeFile();
-  if (sums) return sums;
-  if (total === null) {
-    return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');
-  }
-  progress('checking', 0.95);
-  return ok({
-    code,
-    name,
-    emlName,
-    hashHex: hash.value.hex,
-    signer: { subject: key.subject, fingerprint: key.fingerprint, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted },
-    total,
-    units,
-    rawSha256Hex,
-    signature: new Uint8Array(signature),
-  });
+    // A reason the election does not know (e.g. a postal reason of TK2021 in a later election) would be
+    // lost on the way to the 510c: refuse the file instead.
+    const unknown = unknownReasons(rules, [counts]);
+    if (unknown.length > 0) {
+      problem = fail(
+        'import.unknown_reason',
+        `${where}: het bestand bevat ${unknown.map((r) => `"${r}"`).join(', ')}; ${unknown.length === 1 ? 'dat gegeven kent' : 'die gegevens kent'} deze verkiezing niet (${rules.description}).`,
+        `UncountedVotes@ReasonCode not in rule set ${rules.id}: ${unknown.join(', ')}`,
+      );
+      return;
+    }
+    const problems = arithmeticProblems(counts);
+    if (problems.length > 0) {
+      problem = fail(
+        'import.sums',
+        `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
+        problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
+      );
+    }
+  };
+  // The whole file: every polling station belongs to this municipality, and the stations add up to
+  // the municipality total for every field (stationSumProblem).
+  const stations = new StationSums();
+  return {
+    handlers: {
+      onTotal: (c) => {
+        total = c;
+        checkBlock(c, `totaal van gemeente ${name}`);
+      },
+      onUnit: (u) => {
+        units++;
+        const where = `stembureau ${u.name || u.id}`;
+        if (!problem && !u.id.startsWith(`${code}::`)) {
+          problem = fail(
+            'import.other_unit',
+            `${where} (${u.id}) hoort niet bij gemeente ${name} (${code}). Het bestand is niet geïmporteerd.`,
+            `ReportingUnitIdentifier@Id=${u.id}; expected ${code}::…`,
+          );
+        }
+        checkBlock(u.counts, where);
+        stations.add(u);
+      },
+    },
+    result: () => ({ problem, total, units }),
+    wholeFile: () => (total !== null && units > 0 ? stations.problemAgainst(total, name) : null),
+  };
 }
 
 /** At most this many polling stations are listed (with their value) in a refusal. */
