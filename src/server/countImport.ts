@@ -33,9 +33,10 @@ import {
   type Eml510Header,
 } from '../eml/eml510read.ts';
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
-import { emlHashFromScan, emlHashGeneral } from '../eml/hash.ts';
-import { readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
-import { runInWorker, workerBootstrapUrl } from './worker.ts';
+import { CANONICALIZATION_MARKER, emlHashFromScan, emlHashFromStreamedScan, emlHashGeneral } from '../eml/hash.ts';
+import { openTransferZip, readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+import { Worker } from 'node:worker_threads';
+import { workerBootstrapUrl } from './worker.ts';
 
 export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
 
@@ -148,6 +149,132 @@ export async function runImportWork(input: ImportWorkInput, progress: ProgressFn
 
 /** What `importWork` returns in fast-only mode when the file needs the general (slow) path. */
 const NEEDS_GENERAL_PATH = Symbol('needs the general path');
+
+/** Bytes of EML per chunk of the streaming path (inflated, hashed and scanned one at a time). */
+const STREAM_CHUNK = 256 << 10;
+/** Bytes of the zip's limits that are not the EML's. */
+const MAX_SIGNATURE_BYTES = 256 * 1024;
+
+/**
+ * The streaming path, for a file in canonical form (all OSV output): the EML is inflated chunk by chunk,
+ * and each chunk goes to the SHA-256 and to the fast reader (fastscan.ts) and is then dropped, so the
+ * file is never whole in memory (nor any text of it). The fast reader's header names the municipality
+ * (refusals of kind, authority and file names as soon as it is read, as the general path does before
+ * the signature); the vote blocks are checked as they complete, but nothing found is used or reported
+ * before the signature over the whole file has been verified at the end. Anything the fast reader does
+ * not accept (not canonical, a header it does not read, any problem it leaves to saxes) stops the stream:
+ * NEEDS_GENERAL_PATH, and the general path (`importWork`) does the whole file again and decides, with
+ * exactly its outcome and messages.
+ */
+async function streamImportWork(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue> | typeof NEEDS_GENERAL_PATH> {
+  progress('verifying', 0);
+  const opened = await openTransferZip(
+    Buffer.from(input.zip.buffer, input.zip.byteOffset, input.zip.byteLength),
+    { maxEmlBytes: input.maxEmlBytes, maxSignatureBytes: MAX_SIGNATURE_BYTES },
+    STREAM_CHUNK,
+  );
+  if (!opened.ok) return opened;
+  const zip = opened.value;
+  try {
+    const { emlName, emlSize } = zip;
+    const sha = createHash('sha256');
+    const marker = new MarkerSearch(CANONICALIZATION_MARKER);
+    let length = 0;
+    /** Set from the header: whose file it is, its key and the checks of its blocks; or the early refusal. */
+    const found: {
+      header: Eml510Header | null;
+      who: { code: string; name: string; key: ImportWorkInput['keys'][string]; checks: BlockChecks } | null;
+      early: Failure | null;
+    } = { header: null, who: null, early: null };
+    const fast = new Eml510CanonicalReader(null, {
+      onHeader: (h) => {
+        found.header = h;
+        const id = identify(h, input, emlName);
+        if (!id.ok) {
+          found.early = id;
+          return;
+        }
+        const key = keyOf(input, id.value.code, id.value.name);
+        if (!key.ok) {
+          found.early = key;
+          return;
+        }
+        found.who = { ...id.value, key: key.value, checks: readAndCheck(input, id.value.code, id.value.name) };
+      },
+      onTotal: (c) => found.who?.checks.handlers.onTotal?.(c),
+      onUnit: (u) => found.who?.checks.handlers.onUnit?.(u),
+    });
+    progress('reading', 0.05);
+    // A refusal from the header (wrong kind, municipality, file name, no key) is left to the general path
+    // too: it gives it in its exact order (a damaged zip first, a malformed header first), and such a file
+    // is rare; the stream stops there.
+    const streamed = await zip.streamEml((chunk) => {
+      sha.update(chunk);
+      marker.update(chunk);
+      length += chunk.length;
+      fast.push(chunk);
+      if (found.early !== null || fast.refused) return false;
+      progress('reading', 0.05 + 0.85 * (length / Math.max(emlSize, 1)));
+      return true;
+    });
+    if (!streamed.ok) return streamed;
+    if (!streamed.value || found.early !== null) return NEEDS_GENERAL_PATH;
+    const signature = await zip.readSignature();
+    if (!signature.ok) return signature;
+    const scanned = fast.end();
+    const { header: h, who } = found;
+    if (scanned.read === null || h === null || who === null) return NEEDS_GENERAL_PATH;
+    const { code, name, key, checks } = who;
+
+    // The signature over the whole file, before anything found in it is used.
+    const rawSha256 = sha.digest();
+    const verified = verifyDetached({ sha256: rawSha256 }, signature.value, key.pem);
+    if (!verified.ok) {
+      return fail(verified.code, `${verified.message} Het bestand is niet geïmporteerd.`, verified.detail ?? `signature check against key of ${code} (${key.fingerprint})`);
+    }
+    progress('reading', 0.92);
+    const rawSha256Hex = rawSha256.toString('hex');
+    const hash = emlHashFromStreamedScan({ length, rawSha256Hex, hasMarker: marker.found }, scanned.scan, { maxBytes: input.maxEmlBytes });
+    if (hash === null) return NEEDS_GENERAL_PATH;
+    if (!hash.ok) return hash;
+    const headerProblem = headerChecks(h, input, code, name);
+    if (headerProblem) return headerProblem;
+    progress('checking', 0.95);
+    return outcome(checks, {
+      code,
+      name,
+      emlName,
+      hashHex: hash.value.hex,
+      key,
+      embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted,
+      rawSha256Hex,
+      signature: signature.value,
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+/** Whether a byte string occurs in a stream of chunks (also across chunk boundaries), keeping only a short tail. */
+class MarkerSearch {
+  found = false;
+  private tail: Buffer = Buffer.alloc(0);
+  constructor(private readonly marker: Buffer) {}
+  update(chunk: Buffer): void {
+    if (this.found) return;
+    const n = this.marker.length;
+    // The marker across the boundary: the previous tail with the start of this chunk.
+    if (this.tail.length > 0 && Buffer.concat([this.tail, chunk.subarray(0, n - 1)]).indexOf(this.marker) >= 0) {
+      this.found = true;
+      return;
+    }
+    if (chunk.indexOf(this.marker) >= 0) {
+      this.found = true;
+      return;
+    }
+    this.tail = Buffer.from(chunk.length >= n - 1 ? chunk.subarray(chunk.length - (n - 1)) : Buffer.concat([this.tail, chunk]).subarray(-(n - 1)));
+  }
+}
 
 /**
  * The work itself. With `fastOnly`, a file that is not in canonical form (or has any problem the fast
@@ -539,27 +666,119 @@ export { SIGNATURE_SUFFIX };
 export const IMPORT_INTERNAL = { code: 'import.internal', message: 'Het bestand kon niet worden verwerkt door een interne fout.' } as const;
 
 /**
- * Run the work off the request path. A file in canonical form (all OSV output) is verified and read in
- * the main thread by the fast pass, in slices of about 10 ms with the event loop served in between (no
- * worker to start: ~0.3 s and ~40 MB less); any other file, or one with a problem the fast reader leaves
- * to saxes, is then done again from the start by the general path in a worker thread, so a slow parse
- * never blocks the server. Both give the same outcome for the same input.
+ * The work as the import worker does it: the streaming path (`streamImportWork`) for a file in canonical
+ * form, and for any other file (or any problem the streaming path leaves to it) the general path in
+ * memory (`importWork`: the whole EML inflated, saxes + C14N), which decides with its exact outcome.
+ * Non-canonical files are rare (all OSV output is canonical), so holding such a file whole is accepted.
  */
-export async function runImportInWorker(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-  const fast = await importWork(input, progress, 1, true);
-  if (fast !== NEEDS_GENERAL_PATH) return fast;
-  return runImportInWorkerThread(input, progress);
+export async function runImportStreamed(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
+  const streamed = await streamImportWork(input, progress);
+  if (streamed !== NEEDS_GENERAL_PATH) return streamed;
+  return runImportWork(input, progress, yieldEvery);
 }
 
-/** Run the work in a worker thread (falls back to the main thread, yielding, when no worker can start). */
-function runImportInWorkerThread(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-  const worker = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
-  return runInWorker<ImportStage, ImportWorkValue>({
-    url: workerBootstrapUrl(new URL(worker, import.meta.url)),
-    workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 },
-    progress,
-    fallback: () => runImportWork(input, progress, 4),
-    internal: IMPORT_INTERNAL,
-  });
+/**
+ * Run the work off the request path, in the persistent import worker (`countImportWorker.ts`, started
+ * once and kept; see ImportWorkerHost), so a 70 MB file never blocks the server and never sits in its
+ * memory. When no worker can start, in this thread: the streaming path serves the event loop between
+ * chunks, the general path every few chunks.
+ */
+export function runImportInWorker(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
+  return importWorkerHost.run(input, progress);
 }
+
+/** Start the import worker now (when imports become possible), so the first import does not wait for it. */
+export function prestartImportWorker(): void {
+  importWorkerHost.start();
+}
+
+/** Messages from the main thread to the import worker. */
+export interface ImportRequest {
+  readonly id: number;
+  readonly input: ImportWorkInput;
+}
+
+/** Messages from the import worker. */
+export type ImportWorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly id: number; readonly stage: ImportStage; readonly progress: number }
+  | { readonly type: 'result'; readonly id: number; readonly result: Result<ImportWorkValue> };
+
+interface PendingImport {
+  readonly input: ImportWorkInput;
+  readonly progress: ProgressFn;
+  readonly resolve: (r: Result<ImportWorkValue>) => void;
+}
+
+/**
+ * The one import worker of this process: started on first use (or by `prestartImportWorker`) and kept
+ * for the next import; referenced only while a job runs, so an idle worker never keeps the process alive. Jobs are sent with an id; the
+ * worker streams each (see `runImportStreamed`). A worker that dies fails its jobs as `import.internal`
+ * and is started again for the next job; one that cannot load its module at all (no tsx, no build)
+ * makes this thread do the work.
+ */
+class ImportWorkerHost {
+  private worker: Worker | null = null;
+  private ready = false;
+  private inThisThread = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingImport>();
+
+  start(): Worker | null {
+    if (this.worker || this.inThisThread) return this.worker;
+    const file = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
+    const url = workerBootstrapUrl(new URL(file, import.meta.url));
+    if (url === null) {
+      this.inThisThread = true;
+      return null;
+    }
+    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 } });
+    this.worker = worker;
+    this.ready = false;
+    worker.on('message', (m: ImportWorkerMessage) => {
+      if (m.type === 'ready') {
+        this.ready = true;
+        return;
+      }
+      const job = this.pending.get(m.id);
+      if (!job) return;
+      if (m.type === 'progress') job.progress(m.stage, m.progress);
+      else {
+        this.pending.delete(m.id);
+        if (this.pending.size === 0) worker.unref();
+        job.resolve(m.result);
+      }
+    });
+    const lost = (detail: string, loadFailure: boolean): void => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      const jobs = [...this.pending.values()];
+      this.pending.clear();
+      if (loadFailure) this.inThisThread = true;
+      for (const job of jobs) {
+        if (loadFailure) void runImportStreamed(job.input, job.progress, 4).then(job.resolve, (e: unknown) => job.resolve(fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, String(e))));
+        else job.resolve(fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, detail));
+      }
+    };
+    worker.on('error', (err) => {
+      const loadFailure = !this.ready && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`);
+      lost(err.message, loadFailure);
+    });
+    worker.on('exit', (code) => lost(`worker exited with ${code}`, false));
+    worker.unref();
+    return worker;
+  }
+
+  run(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
+    const worker = this.start();
+    if (worker === null) return runImportStreamed(input, progress, 4);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { input, progress, resolve });
+      worker.ref(); // while a job runs, its result keeps the process alive; idle, the worker does not
+      worker.postMessage({ id, input } satisfies ImportRequest);
+    });
+  }
+}
+
+const importWorkerHost = new ImportWorkerHost();
