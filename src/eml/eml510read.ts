@@ -199,6 +199,11 @@ class Eml510Core {
   /** > 0 inside an ignored subtree. */
   skipDepth = 0;
   private text = '';
+  /**
+   * The value of the digits that were the whole text so far (fed as bytes by the fast reader, see
+   * `onDigits`), or -1. Used instead of parsing `text` when the element closes.
+   */
+  private digits = -1;
   /** True inside an element whose text is kept. */
   textWanted = false;
 
@@ -291,8 +296,28 @@ class Eml510Core {
     return v;
   }
 
+  /** True when the text of the current element is wanted and nothing of it has come yet (see onDigits). */
+  get awaitsText(): boolean {
+    return this.textWanted && this.skipDepth === 0 && this.text === '' && this.digits < 0;
+  }
+
+  /**
+   * The whole text of the current element is 1 to 15 ASCII digits with this value (the fast reader parses
+   * them from the bytes: no string). Taken (true) when the element's text is a number and none of it has
+   * come yet: the outcome is that of `onText` with those digits. False otherwise: then call `onText`.
+   */
+  onDigits(value: number): boolean {
+    if (!this.numberWanted || !this.awaitsText) return false;
+    this.digits = value;
+    return true;
+  }
+
+  /** True inside an element whose text is a number (ValidVotes, Cast, TotalCounted, RejectedVotes, UncountedVotes). */
+  private numberWanted = false;
+
   onText(t: string): void {
     if (this.skipDepth > 0) return;
+    if (this.digits >= 0) throw new Error('text after digits (reader bug)');
     if (this.textWanted) this.text += t;
     else if (t.trim() !== '') {
       this.stop('eml_structuur', `Onverwachte tekst in <${this.stack[this.stack.length - 1]}> (${this.where()}).`, 'unexpected text');
@@ -310,7 +335,9 @@ class Eml510Core {
     if (this.textWanted || allowed === undefined || !allowed.has(key)) this.unexpected(key, parent);
     this.stack.push(key);
     this.text = '';
+    this.digits = -1;
     this.textWanted = false;
+    this.numberWanted = false;
 
     switch (key) {
       case 'EML': {
@@ -390,10 +417,13 @@ class Eml510Core {
         this.block!.selCandidate = this.number(id, 'CandidateIdentifier');
         break;
       }
-      case 'RegisteredName':
       case 'ValidVotes':
       case 'Cast':
       case 'TotalCounted':
+        this.numberWanted = true;
+        this.textWanted = true;
+        break;
+      case 'RegisteredName':
       case 'TransactionId':
       case 'IssueDate':
       case 'kr:CreationDateTime':
@@ -409,10 +439,12 @@ class Eml510Core {
         if (this.rejectedReason !== 'ongeldig' && this.rejectedReason !== 'blanco') {
           this.stop('eml_structuur', `Onbekende reden bij RejectedVotes: "${this.rejectedReason}" (${this.where()}).`, 'bad RejectedVotes@ReasonCode');
         }
+        this.numberWanted = true;
         this.textWanted = true;
         break;
       case 'UncountedVotes':
         this.uncountedReason = this.required(tag, 'ReasonCode');
+        this.numberWanted = true;
         this.textWanted = true;
         break;
     }
@@ -427,8 +459,11 @@ class Eml510Core {
     this.skipDepth = 0;
     const key = this.stack.pop()!;
     const text = this.text;
+    const digits = this.digits;
     this.text = '';
+    this.digits = -1;
     this.textWanted = false;
+    this.numberWanted = false;
     const b = this.block;
     switch (key) {
       case 'EML':
@@ -472,21 +507,21 @@ class Eml510Core {
         break;
       case 'ValidVotes':
         if (b!.selVotes !== null) this.unexpected(key, 'Selection');
-        b!.selVotes = this.number(text, 'ValidVotes');
+        b!.selVotes = digits >= 0 ? digits : this.number(text, 'ValidVotes');
         break;
       case 'Selection':
         this.closeSelection(b!);
         break;
       case 'Cast':
         if (b!.cast !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
-        b!.cast = this.number(text, 'Cast');
+        b!.cast = digits >= 0 ? digits : this.number(text, 'Cast');
         break;
       case 'TotalCounted':
         if (b!.cast === null || b!.totalCounted !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
-        b!.totalCounted = this.number(text, 'TotalCounted');
+        b!.totalCounted = digits >= 0 ? digits : this.number(text, 'TotalCounted');
         break;
       case 'RejectedVotes': {
-        const n = this.number(text, `RejectedVotes "${this.rejectedReason}"`);
+        const n = digits >= 0 ? digits : this.number(text, `RejectedVotes "${this.rejectedReason}"`);
         if (b!.totalCounted === null || b!.uncounted.length > 0) this.unexpected(key, this.stack[this.stack.length - 1]!);
         if (this.rejectedReason === 'ongeldig') {
           if (b!.ongeldig !== null) this.stop('eml_structuur', `RejectedVotes "ongeldig" komt twee keer voor (${this.where()}).`);
@@ -499,7 +534,7 @@ class Eml510Core {
       }
       case 'UncountedVotes': {
         const reason = this.uncountedReason!;
-        const n = this.number(text, `UncountedVotes "${reason}"`);
+        const n = digits >= 0 ? digits : this.number(text, `UncountedVotes "${reason}"`);
         if (b!.ongeldig === null || b!.blanco === null) this.unexpected(key, this.stack[this.stack.length - 1]!);
         if (b!.uncounted.some((u) => u.reason === reason)) {
           this.stop('eml_structuur', `UncountedVotes "${reason}" komt twee keer voor (${this.where()}).`);
@@ -754,6 +789,18 @@ export class Eml510CanonicalReader {
         if (this.failed || core.skipDepth > 0) return;
         if (!core.textWanted && isAsciiWhitespace(b, start, end)) return;
         try {
+          // A number (a vote count) is parsed from the bytes, without a string.
+          const n = end - start;
+          if (n > 0 && n <= 15 && core.awaitsText) {
+            let v = 0;
+            let i = start;
+            for (; i < end; i++) {
+              const d = b[i]! - 48;
+              if (d < 0 || d > 9) break;
+              v = v * 10 + d;
+            }
+            if (i === end && core.onDigits(v)) return;
+          }
           core.onText(this.scanner.textValue(start, end));
         } catch {
           this.failed = true;
