@@ -24,6 +24,7 @@ async function inputFor(bytes: Buffer, opts: { signed?: Buffer; keys?: boolean; 
   const read = await readEml510(readFileSync(FILE));
   assert.ok(read.ok);
   const { header, total } = read.value;
+  assert.ok(total !== null);
   const key = await testKeyPair();
   const cert = municipalityCertificate(header.authorityId, header.authorityName, key);
   const emlName = transferEmlName('TK2025', 'gemeente', header.authorityName);
@@ -37,7 +38,7 @@ async function inputFor(bytes: Buffer, opts: { signed?: Buffer; keys?: boolean; 
     kieskring: { number: Number(header.contest.id), name: header.contest.name ?? '' },
     municipalities: [{ code: header.authorityId, name: header.authorityName }],
     keys: opts.keys === false ? {} : { [header.authorityId]: { pem: cert, subject: 'test', fingerprint: 'test' } },
-    lists: total!.lists.map((l) => ({ listNumber: l.listNumber, positions: l.candidates.map((c) => c.position) })),
+    lists: total.lists.map((l) => ({ listNumber: l.listNumber, positions: l.candidates.map((c) => c.position) })),
     maxEmlBytes: 64 * 1024 * 1024,
   };
 }
@@ -80,7 +81,9 @@ test('the streaming worker gives exactly the general path\'s outcome: a good fil
     }
   }
   // The file changed after signing is refused for its signature, not for what it says.
-  const changedResult = await runImportInWorker(cases[1]![1], () => {});
+  const changedInput = cases.find(([label]) => label === 'changed after signing')?.[1];
+  assert.ok(changedInput);
+  const changedResult = await runImportInWorker(changedInput, () => {});
   assert.ok(!changedResult.ok);
   assert.match(changedResult.message, /Het bestand is niet geïmporteerd\.$/);
   assert.doesNotMatch(changedResult.code, /^import\.(sums|station_sums)$/);
