@@ -795,7 +795,7 @@ export class Eml510CanonicalReader {
             let v = 0;
             let i = start;
             for (; i < end; i++) {
-              const d = b[i]! - 48;
+              const d = (b[i] ?? 0x2f) - 48; // (never undefined: i < end)
               if (d < 0 || d > 9) break;
               v = v * 10 + d;
             }
