@@ -2,12 +2,14 @@
  * "Importeren steminvoer" (domain.md §5.4): a municipality's signed count file (zip with EML 510b and
  * its detached signature) becomes the municipality's first entry.
  *
- * The heavy part (inflate, signature, hash, streaming parse and arithmetic of a file of up to ~70 MB)
- * runs off the request path, so the server keeps answering other users: for a file in canonical form
- * (all OSV output) one fast pass (src/eml/fastscan.ts) in the main thread, in slices of at most ~8 ms; for any
- * other file the general path (saxes + C14N) in a worker thread (`countImportWorker.ts`). The
- * main thread then maps the totals onto the form, runs the entry checks and shows the hash with two
- * hidden groups. Nothing is stored until the leader confirms (typed groups + acknowledged warnings);
+ * The heavy part (inflate, signature, hash, parse and arithmetic of a file of up to ~70 MB) runs in a
+ * persistent worker thread (`countImportWorker.ts`, started when phase 2 begins), so the server keeps
+ * answering other users and never holds the file: for a file in canonical form (all OSV output) the
+ * EML is streamed (`streamImportWork`: inflate → SHA-256 and the fast reader of src/eml/fastscan.ts,
+ * chunk by chunk); any other file goes through the general path (saxes + C14N, `importWork`), which
+ * holds the inflated EML whole (rare; accepted). Only the uploaded zip (a few MB) is kept, in memory,
+ * until the confirm stores it. The main thread then maps the totals onto the form, runs the entry
+ * checks and shows the hash with two hidden groups. Nothing is stored until the leader confirms (typed groups + acknowledged warnings);
  * the confirm stores the entry and its audit record in one transaction.
  *
  * Verification order (the first problem is reported): zip safe → municipality named by the EML (and
@@ -141,13 +143,11 @@ export async function sha256InSlices(bytes: Uint8Array, sliceMs: number): Promis
  * The verification and reading of one uploaded zip. Pure apart from CPU: usable in a worker or,
  * with `yieldEvery`, in the main thread.
  */
-export async function runImportWork(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
-  const r = await importWork(input, progress, yieldEvery, false);
-  if (r === NEEDS_GENERAL_PATH) throw new Error('unreachable: the general path was not allowed to be skipped');
-  return r;
+export function runImportWork(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
+  return importWork(input, progress, yieldEvery);
 }
 
-/** What `importWork` returns in fast-only mode when the file needs the general (slow) path. */
+/** What `streamImportWork` returns when the file needs the general path (`importWork`). */
 const NEEDS_GENERAL_PATH = Symbol('needs the general path');
 
 /** Bytes of EML per chunk of the streaming path (inflated, hashed and scanned one at a time). */
@@ -277,15 +277,15 @@ class MarkerSearch {
 }
 
 /**
- * The work itself. With `fastOnly`, a file that is not in canonical form (or has any problem the fast
- * reader leaves to saxes) is not read further: NEEDS_GENERAL_PATH is returned, for a worker to do it all.
+ * The work in memory (the general path): the whole EML inflated, then the fast pass over it, and for a
+ * file not in canonical form (or any problem the fast reader leaves to saxes) saxes + C14N, which
+ * decide with the exact outcome and messages.
  */
 async function importWork(
   input: ImportWorkInput,
   progress: ProgressFn,
   yieldEvery: number,
-  fastOnly: boolean,
-): Promise<Result<ImportWorkValue> | typeof NEEDS_GENERAL_PATH> {
+): Promise<Result<ImportWorkValue>> {
   const step = yieldEvery ? MAIN_THREAD_STEP : FAST_STEP;
   progress('verifying', 0);
   const zip = await readTransferZip(Buffer.from(input.zip.buffer, input.zip.byteOffset, input.zip.byteLength), {
@@ -350,7 +350,6 @@ async function importWork(
     if (yieldEvery) await yieldToLoop();
     scanned = slice();
   }
-  if (fastOnly && scanned.read === null) return NEEDS_GENERAL_PATH;
   const rawSha256Hex = rawSha256.toString('hex');
   const hash =
     emlHashFromScan(eml, scanned.scan, { maxBytes: input.maxEmlBytes, rawSha256Hex }) ?? emlHashGeneral(eml, { maxBytes: input.maxEmlBytes });
