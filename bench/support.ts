@@ -47,8 +47,39 @@ function procStatus(pid: number, field: string): number | null {
   }
 }
 
-export async function startServerChild(): Promise<ServerChild> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', HERE, '__server'], {
+/**
+ * The server child as compiled JavaScript, as `npm start` runs the server (scripts/build-server.mjs:
+ * no tsx at run time): esbuild bundles bench/serverChild.ts with the two worker entry points into
+ * dist/bench-server/ (two levels below the repository, like src/server, so the paths the server finds
+ * from its own location are the same). Built once per process.
+ */
+let compiledChild: Promise<string> | null = null;
+function buildCompiledChild(): Promise<string> {
+  compiledChild ??= (async () => {
+    const { build } = await import('esbuild');
+    const outdir = path.join(ROOT, 'dist', 'bench-server');
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: { serverChild: 'bench/serverChild.ts', countImportWorker: 'src/server/countImportWorker.ts', documents: 'src/server/documents.ts' },
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      chunkNames: 'chunk-[hash]',
+      logLevel: 'warning',
+    });
+    return path.join(outdir, 'serverChild.js');
+  })();
+  return compiledChild;
+}
+
+/** Start the server child: under tsx (default), or `compiled` (see buildCompiledChild). */
+export async function startServerChild(opts: { compiled?: boolean } = {}): Promise<ServerChild> {
+  const args = opts.compiled ? [await buildCompiledChild()] : ['--import', 'tsx', HERE, '__server'];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -103,7 +134,7 @@ export async function startServerChild(): Promise<ServerChild> {
 
 const CHILD_ADMIN_PASSWORD = 'eerste-wachtwoord-admin';
 
-async function serveAsChild(): Promise<void> {
+export async function serveAsChild(): Promise<void> {
   const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD });
   process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
   let closing = false;

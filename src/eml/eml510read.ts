@@ -196,6 +196,11 @@ class Eml510Core {
   /** > 0 inside an ignored subtree. */
   skipDepth = 0;
   private text = '';
+  /**
+   * The value of the digits that were the whole text so far (fed as bytes by the fast reader, see
+   * `onDigits`), or -1. Used instead of parsing `text` when the element closes.
+   */
+  private digits = -1;
   /** True inside an element whose text is kept. */
   textWanted = false;
 
@@ -288,8 +293,28 @@ class Eml510Core {
     return v;
   }
 
+  /** True when the text of the current element is wanted and nothing of it has come yet (see onDigits). */
+  get awaitsText(): boolean {
+    return this.textWanted && this.skipDepth === 0 && this.text === '' && this.digits < 0;
+  }
+
+  /**
+   * The whole text of the current element is 1 to 15 ASCII digits with this value (the fast reader parses
+   * them from the bytes: no string). Taken (true) when the element's text is a number and none of it has
+   * come yet: the outcome is that of `onText` with those digits. False otherwise: then call `onText`.
+   */
+  onDigits(value: number): boolean {
+    if (!this.numberWanted || !this.awaitsText) return false;
+    this.digits = value;
+    return true;
+  }
+
+  /** True inside an element whose text is a number (ValidVotes, Cast, TotalCounted, RejectedVotes, UncountedVotes). */
+  private numberWanted = false;
+
   onText(t: string): void {
     if (this.skipDepth > 0) return;
+    if (this.digits >= 0) throw new Error('text after digits (reader bug)');
     if (this.textWanted) this.text += t;
     else if (t.trim() !== '') {
       this.stop('eml_structuur', `Onverwachte tekst in <${this.stack[this.stack.length - 1]}> (${this.where()}).`, 'unexpected text');
@@ -307,7 +332,9 @@ class Eml510Core {
     if (this.textWanted || allowed === undefined || !allowed.has(key)) this.unexpected(key, parent);
     this.stack.push(key);
     this.text = '';
+    this.digits = -1;
     this.textWanted = false;
+    this.numberWanted = false;
 
     switch (key) {
       case 'EML': {
@@ -387,10 +414,13 @@ class Eml510Core {
         this.block!.selCandidate = this.number(id, 'CandidateIdentifier');
         break;
       }
-      case 'RegisteredName':
       case 'ValidVotes':
       case 'Cast':
       case 'TotalCounted':
+        this.numberWanted = true;
+        this.textWanted = true;
+        break;
+      case 'RegisteredName':
       case 'TransactionId':
       case 'IssueDate':
       case 'kr:CreationDateTime':
@@ -406,10 +436,12 @@ class Eml510Core {
         if (this.rejectedReason !== 'ongeldig' && this.rejectedReason !== 'blanco') {
           this.stop('eml_structuur', `Onbekende reden bij RejectedVotes: "${this.rejectedReason}" (${this.where()}).`, 'bad RejectedVotes@ReasonCode');
         }
+        this.numberWanted = true;
         this.textWanted = true;
         break;
       case 'UncountedVotes':
         this.uncountedReason = this.required(tag, 'ReasonCode');
+        this.numberWanted = true;
         this.textWanted = true;
         break;
     }
@@ -424,8 +456,11 @@ class Eml510Core {
     this.skipDepth = 0;
     const key = this.stack.pop()!;
     const text = this.text;
+    const digits = this.digits;
     this.text = '';
+    this.digits = -1;
     this.textWanted = false;
+    this.numberWanted = false;
     const b = this.block;
     switch (key) {
       case 'EML':
@@ -469,21 +504,21 @@ class Eml510Core {
         break;
       case 'ValidVotes':
         if (b!.selVotes !== null) this.unexpected(key, 'Selection');
-        b!.selVotes = this.number(text, 'ValidVotes');
+        b!.selVotes = digits >= 0 ? digits : this.number(text, 'ValidVotes');
         break;
       case 'Selection':
         this.closeSelection(b!);
         break;
       case 'Cast':
         if (b!.cast !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
-        b!.cast = this.number(text, 'Cast');
+        b!.cast = digits >= 0 ? digits : this.number(text, 'Cast');
         break;
       case 'TotalCounted':
         if (b!.cast === null || b!.totalCounted !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
-        b!.totalCounted = this.number(text, 'TotalCounted');
+        b!.totalCounted = digits >= 0 ? digits : this.number(text, 'TotalCounted');
         break;
       case 'RejectedVotes': {
-        const n = this.number(text, `RejectedVotes "${this.rejectedReason}"`);
+        const n = digits >= 0 ? digits : this.number(text, `RejectedVotes "${this.rejectedReason}"`);
         if (b!.totalCounted === null || b!.uncounted.length > 0) this.unexpected(key, this.stack[this.stack.length - 1]!);
         if (this.rejectedReason === 'ongeldig') {
           if (b!.ongeldig !== null) this.stop('eml_structuur', `RejectedVotes "ongeldig" komt twee keer voor (${this.where()}).`);
@@ -496,7 +531,7 @@ class Eml510Core {
       }
       case 'UncountedVotes': {
         const reason = this.uncountedReason!;
-        const n = this.number(text, `UncountedVotes "${reason}"`);
+        const n = digits >= 0 ? digits : this.number(text, `UncountedVotes "${reason}"`);
         if (b!.ongeldig === null || b!.blanco === null) this.unexpected(key, this.stack[this.stack.length - 1]!);
         if (b!.uncounted.some((u) => u.reason === reason)) {
           this.stop('eml_structuur', `UncountedVotes "${reason}" komt twee keer voor (${this.where()}).`);
@@ -725,7 +760,11 @@ export class Eml510CanonicalReader {
   private failed = false;
   private outcome: Eml510CanonicalOutcome | null = null;
 
-  constructor(private readonly bytes: Buffer, handlers: Eml510Handlers = {}) {
+  /**
+   * `bytes`: the whole document (read with `step`); null to stream it chunk by chunk with `push` and
+   * `end` (only a small window of it is held; see CanonicalScanner).
+   */
+  constructor(private readonly bytes: Buffer | null, handlers: Eml510Handlers = {}) {
     const core = new Eml510Core(handlers, () => NO_POSITION);
     this.core = core;
     const view = { uri: '', local: '', name: '', attributes: [] as readonly FastAttribute[] };
@@ -754,6 +793,18 @@ export class Eml510CanonicalReader {
         if (this.failed || core.skipDepth > 0) return;
         if (!core.textWanted && isAsciiWhitespace(b, start, end)) return;
         try {
+          // A number (a vote count) is parsed from the bytes, without a string.
+          const n = end - start;
+          if (n > 0 && n <= 15 && core.awaitsText) {
+            let v = 0;
+            let i = start;
+            for (; i < end; i++) {
+              const d = (b[i] ?? 0x2f) - 48; // (never undefined: i < end)
+              if (d < 0 || d > 9) break;
+              v = v * 10 + d;
+            }
+            if (i === end && core.onDigits(v)) return;
+          }
           core.onText(this.scanner.textValue(start, end));
         } catch {
           this.failed = true;
@@ -767,13 +818,39 @@ export class Eml510CanonicalReader {
     return this.scanner.position;
   }
 
+  /** Length of the whole document (0 when streaming). */
   get length(): number {
-    return this.bytes.length;
+    return this.bytes?.length ?? 0;
+  }
+
+  /**
+   * True once the outcome is known to have no read (not canonical, or refused by the reading logic):
+   * the caller can stop feeding and take the general path.
+   */
+  get refused(): boolean {
+    return this.failed || (this.outcome !== null && this.outcome.read === null);
   }
 
   step(limit = Infinity): Eml510CanonicalOutcome | null {
     if (this.outcome) return this.outcome;
-    const scan = this.scanner.step(limit);
+    return this.conclude(this.scanner.step(limit));
+  }
+
+  /** Streaming: the next chunk. The outcome when known already (a refusal), else null. */
+  push(chunk: Buffer): Eml510CanonicalOutcome | null {
+    if (this.outcome) return this.outcome;
+    return this.conclude(this.scanner.push(chunk));
+  }
+
+  /** Streaming: after the last chunk. */
+  end(): Eml510CanonicalOutcome {
+    if (this.outcome) return this.outcome;
+    const outcome = this.conclude(this.scanner.push(null, true));
+    if (outcome === null) throw new Error('canonical scan without outcome at the end (bug)');
+    return outcome;
+  }
+
+  private conclude(scan: FastScanOutcome | null): Eml510CanonicalOutcome | null {
     if (scan === null) return null;
     let read: Eml510ReadSummary | null = null;
     if (scan.canonical && !this.failed) {

@@ -204,6 +204,9 @@ interface InternedValue {
 }
 
 const NO_ATTRIBUTES: readonly FastAttribute[] = Object.freeze([]);
+const EMPTY = Buffer.alloc(0);
+/** Longest markup run that is remembered for replay. */
+const MAX_RUN_LENGTH = 4096;
 
 /** An event of a run: a start tag, or (uri null) an end tag. */
 interface RunOp {
@@ -228,7 +231,8 @@ interface Run {
 }
 
 interface Recording {
-  readonly start: number;
+  /** Where the run starts in the current window (moved when the window is compacted). */
+  start: number;
   readonly startDepth: number;
   readonly generation: number;
   readonly sawMethod: boolean;
@@ -239,11 +243,26 @@ interface Recording {
 
 
 /**
- * A resumable scanner over one whole document in memory: `step(limit)` scans until at least byte
- * `limit` (or the end) and returns the outcome once the scan is complete, null before that.
+ * A resumable scanner. Over one whole document in memory: `step(limit)` scans until at least byte
+ * `limit` (or the end) and returns the outcome once the scan is complete, null before that. Over a
+ * document arriving in chunks (`new CanonicalScanner(null)`): `push(chunk)` for each, then
+ * `push(null, true)`; only a small window is held (the unscanned tail of the previous chunks: part of
+ * a tag or text, and a markup run being recorded), never the whole document.
+ *
+ * Streaming is exact: a chunk is scanned only up to its last '<' (the window's safe end), and every
+ * tag that starts before that '<' ends before it in a canonical document (no literal '<' in attribute
+ * values or text), as does the text after it; so every byte accepted was checked with everything it
+ * depends on in the window, and a document split anywhere gets the same verdict as whole.
  */
 export class CanonicalScanner {
+  /** Position in the window `bytes` (which starts at byte `base` of the document). */
   private pos = 0;
+  /** Offset in the document of the window's first byte. */
+  private base = 0;
+  /** The window: the whole document, or (streaming) the unscanned tail plus the latest chunk. */
+  private bytes: Buffer;
+  /** Scanning and replay stay before this position of the window (the whole window once the document is complete). */
+  private safeEnd: number;
   /** The open elements: where their names are, and the prefixes they declared (to pop at their end). */
   private depth = 0;
   private readonly openName: InternedName[] = [];
@@ -257,14 +276,51 @@ export class CanonicalScanner {
   private outcome: FastScanOutcome | null = null;
   private started = false;
 
+  /** `bytes`: the whole document; null to stream it with `push`. */
   constructor(
-    private readonly bytes: Buffer,
+    bytes: Buffer | null,
     private readonly handler: FastScanHandler = {},
-  ) {}
+  ) {
+    this.bytes = bytes ?? EMPTY;
+    this.safeEnd = this.bytes.length;
+    this.streaming = bytes === null;
+  }
 
-  /** Bytes scanned so far. */
+  /** True while more chunks may come (`push` mode before its final call). */
+  private streaming: boolean;
+
+  /** Bytes scanned so far (offset in the document). */
   get position(): number {
-    return this.pos;
+    return this.base + this.pos;
+  }
+
+  /**
+   * The next chunk of a streamed document (`final` with the last one, or with null after it). Returns
+   * the outcome once it is known (possibly before the end: a document not in canonical form), null
+   * while the scan goes on. The chunk is not kept beyond this call except its unscanned tail.
+   */
+  push(chunk: Buffer | null, final = false): FastScanOutcome | null {
+    if (this.outcome) return this.outcome;
+    if (!this.streaming) throw new Error('push on a scanner over a whole document');
+    // Compact: keep from the current position, or from the start of the run being recorded when it is
+    // short enough to be remembered (longer runs are not remembered anyway).
+    let keep = this.pos;
+    const rec = this.rec;
+    if (rec !== null) {
+      if (rec.ops !== null && rec.start >= 0 && this.pos - rec.start <= MAX_RUN_LENGTH) keep = rec.start;
+      else rec.ops = null;
+    }
+    const tail = this.bytes.subarray(keep);
+    this.bytes = chunk === null || chunk.length === 0 ? tail : tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+    this.base += keep;
+    this.pos -= keep;
+    this.checked -= keep;
+    if (rec !== null) rec.start -= keep;
+    if (final) this.streaming = false;
+    if (this.bytes.length === 0 && !final) return null;
+    // Scan up to the last '<' (see the class comment); everything once the document is complete.
+    this.safeEnd = final ? this.bytes.length : Math.max(this.bytes.lastIndexOf(LT), 0);
+    return this.step(final ? Infinity : this.safeEnd);
   }
 
   step(limit = Infinity): FastScanOutcome | null {
@@ -282,7 +338,7 @@ export class CanonicalScanner {
       if (done) this.outcome = { canonical: true, algorithm: this.algorithm };
     } catch (e) {
       if (!(e instanceof NotCanonical)) throw e;
-      this.outcome = { canonical: false, reason: e.reason, at: e.at };
+      this.outcome = { canonical: false, reason: e.reason, at: this.base + e.at };
     }
     return this.outcome;
   }
@@ -330,7 +386,7 @@ export class CanonicalScanner {
     if (!run || run.startDepth !== this.depth || run.generation !== this.generation) return false;
     const n = run.bytes.length;
     const b = this.bytes;
-    if (pos + n > b.length || run.bytes.compare(b, pos, pos + n) !== 0) return false;
+    if (pos + n > this.safeEnd || run.bytes.compare(b, pos, pos + n) !== 0) return false;
     const closes = run.closes;
     for (let i = 0; i < closes.length; i++) {
       const at = this.depth - 1 - i;
@@ -403,7 +459,7 @@ export class CanonicalScanner {
       rec.ops === null ||
       rec.generation !== this.generation ||
       rec.sawMethod !== this.sawMethod ||
-      n > 4096 ||
+      n > MAX_RUN_LENGTH ||
       this.runs >= 20000 ||
       this.runBytes + n > MAX_RUN_BYTES
     ) {

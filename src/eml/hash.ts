@@ -24,7 +24,9 @@ export interface EmlHashOptions {
 
 export const DEFAULT_HASH_MAX_BYTES = 256 * 1024 * 1024;
 
-const MARKER = Buffer.from('CanonicalizationMethod');
+/** The text whose absence lets a file be hashed raw without parsing (see emlHash). */
+export const CANONICALIZATION_MARKER = Buffer.from('CanonicalizationMethod');
+const MARKER = CANONICALIZATION_MARKER;
 
 /** Buffers output pieces and feeds the hash in blocks, so no large string is ever built. */
 class HashSink {
@@ -100,8 +102,8 @@ function precheck(bytes: Buffer, options: EmlHashOptions): Result<EmlHash> | nul
 }
 
 /** The hash once the canonical-form algorithm is known (the hex computed lazily, from the raw bytes). */
-function fromAlgorithm(algorithm: string | null, bytes: Buffer, canonicalHex: () => Result<string>, hadComments: boolean, omitHex: () => Result<string>): Result<EmlHash> {
-  if (algorithm === null) return ok({ hex: sha256Hex(bytes), canonical: false });
+function fromAlgorithm(algorithm: string | null, rawHex: () => string, canonicalHex: () => Result<string>, hadComments: boolean, omitHex: () => Result<string>): Result<EmlHash> {
+  if (algorithm === null) return ok({ hex: rawHex(), canonical: false });
   if (algorithm === C14N_WITH_COMMENTS || (algorithm === C14N_OMIT_COMMENTS && !hadComments)) {
     const hex = canonicalHex();
     return hex.ok ? ok({ hex: hex.value, canonical: true }) : hex;
@@ -132,11 +134,27 @@ export function emlHashFromScan(
   const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
   if (bytes.length > maxBytes) return tooLargeFailure(maxBytes);
   const rawHex = options.rawSha256Hex ?? sha256Hex(bytes);
-  if (bytes.indexOf(MARKER) < 0) return ok({ hex: rawHex, canonical: false });
+  return emlHashFromStreamedScan({ length: bytes.length, rawSha256Hex: rawHex, hasMarker: bytes.indexOf(MARKER) >= 0 }, scan, options);
+}
+
+/**
+ * The same as `emlHashFromScan` for a file that was never whole in memory (streamed: the scan fed in
+ * chunks): from what was gathered on the way, its length, SHA-256 and whether CANONICALIZATION_MARKER
+ * occurs in it. Null when the file is not in canonical form (then the general path must decide).
+ */
+export function emlHashFromStreamedScan(
+  facts: { readonly length: number; readonly rawSha256Hex: string; readonly hasMarker: boolean },
+  scan: FastScanOutcome,
+  options: EmlHashOptions = {},
+): Result<EmlHash> | null {
+  const maxBytes = options.maxBytes ?? DEFAULT_HASH_MAX_BYTES;
+  if (facts.length > maxBytes) return tooLargeFailure(maxBytes);
+  const rawHex = facts.rawSha256Hex;
+  if (!facts.hasMarker) return ok({ hex: rawHex, canonical: false });
   if (!scan.canonical) return null;
   // A canonical document has no comments (fastscan refuses them), so both C14N variants are its bytes.
   const raw = (): Result<string> => ok(rawHex);
-  return fromAlgorithm(scan.algorithm, bytes, raw, false, raw);
+  return fromAlgorithm(scan.algorithm, () => rawHex, raw, false, raw);
 }
 
 /** The general path: parse with saxes and canonicalize into the hash (any well-formed, safe XML). */
@@ -149,7 +167,7 @@ export function emlHashGeneral(bytes: Buffer, options: EmlHashOptions = {}): Res
   const { algorithm, hadComments } = first.value;
   return fromAlgorithm(
     algorithm,
-    bytes,
+    () => sha256Hex(bytes),
     () => ok(first.value.hex),
     hadComments,
     () => {

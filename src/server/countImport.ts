@@ -2,12 +2,14 @@
  * "Importeren steminvoer" (domain.md §5.4): a municipality's signed count file (zip with EML 510b and
  * its detached signature) becomes the municipality's first entry.
  *
- * The heavy part (inflate, signature, hash, streaming parse and arithmetic of a file of up to ~70 MB)
- * runs off the request path, so the server keeps answering other users: for a file in canonical form
- * (all OSV output) one fast pass (src/eml/fastscan.ts) in the main thread, in slices of at most ~8 ms; for any
- * other file the general path (saxes + C14N) in a worker thread (`countImportWorker.ts`). The
- * main thread then maps the totals onto the form, runs the entry checks and shows the hash with two
- * hidden groups. Nothing is stored until the leader confirms (typed groups + acknowledged warnings);
+ * The heavy part (inflate, signature, hash, parse and arithmetic of a file of up to ~70 MB) runs in a
+ * persistent worker thread (`countImportWorker.ts`, started when phase 2 begins), so the server keeps
+ * answering other users and never holds the file: for a file in canonical form (all OSV output) the
+ * EML is streamed (`streamImportWork`: inflate → SHA-256 and the fast reader of src/eml/fastscan.ts,
+ * chunk by chunk); any other file goes through the general path (saxes + C14N, `importWork`), which
+ * holds the inflated EML whole (rare; accepted). Only the uploaded zip (a few MB) is kept, in memory,
+ * until the confirm stores it. The main thread then maps the totals onto the form, runs the entry
+ * checks and shows the hash with two hidden groups. Nothing is stored until the leader confirms (typed groups + acknowledged warnings);
  * the confirm stores the entry and its audit record in one transaction.
  *
  * Verification order (the first problem is reported): zip safe → municipality named by the EML (and
@@ -33,9 +35,10 @@ import {
   type Eml510Header,
 } from '../eml/eml510read.ts';
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
-import { emlHashFromScan, emlHashGeneral } from '../eml/hash.ts';
-import { readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
-import { runInWorker, workerBootstrapUrl } from './worker.ts';
+import { CANONICALIZATION_MARKER, emlHashFromScan, emlHashFromStreamedScan, emlHashGeneral } from '../eml/hash.ts';
+import { openTransferZip, readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+import { Worker } from 'node:worker_threads';
+import { workerBootstrapUrl } from './worker.ts';
 
 export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
 
@@ -140,25 +143,149 @@ export async function sha256InSlices(bytes: Uint8Array, sliceMs: number): Promis
  * The verification and reading of one uploaded zip. Pure apart from CPU: usable in a worker or,
  * with `yieldEvery`, in the main thread.
  */
-export async function runImportWork(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
-  const r = await importWork(input, progress, yieldEvery, false);
-  if (r === NEEDS_GENERAL_PATH) throw new Error('unreachable: the general path was not allowed to be skipped');
-  return r;
+export function runImportWork(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
+  return importWork(input, progress, yieldEvery);
 }
 
-/** What `importWork` returns in fast-only mode when the file needs the general (slow) path. */
+/** What `streamImportWork` returns when the file needs the general path (`importWork`). */
 const NEEDS_GENERAL_PATH = Symbol('needs the general path');
 
+/** Bytes of EML per chunk of the streaming path (inflated, hashed and scanned one at a time). */
+const STREAM_CHUNK = 256 << 10;
+/** Bytes of the zip's limits that are not the EML's. */
+const MAX_SIGNATURE_BYTES = 256 * 1024;
+
 /**
- * The work itself. With `fastOnly`, a file that is not in canonical form (or has any problem the fast
- * reader leaves to saxes) is not read further: NEEDS_GENERAL_PATH is returned, for a worker to do it all.
+ * The streaming path, for a file in canonical form (all OSV output): the EML is inflated chunk by chunk,
+ * and each chunk goes to the SHA-256 and to the fast reader (fastscan.ts) and is then dropped, so the
+ * file is never whole in memory (nor any text of it). The fast reader's header names the municipality
+ * (refusals of kind, authority and file names as soon as it is read, as the general path does before
+ * the signature); the vote blocks are checked as they complete, but nothing found is used or reported
+ * before the signature over the whole file has been verified at the end. Anything the fast reader does
+ * not accept (not canonical, a header it does not read, any problem it leaves to saxes) stops the stream:
+ * NEEDS_GENERAL_PATH, and the general path (`importWork`) does the whole file again and decides, with
+ * exactly its outcome and messages.
+ */
+async function streamImportWork(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue> | typeof NEEDS_GENERAL_PATH> {
+  progress('verifying', 0);
+  const opened = await openTransferZip(
+    Buffer.from(input.zip.buffer, input.zip.byteOffset, input.zip.byteLength),
+    { maxEmlBytes: input.maxEmlBytes, maxSignatureBytes: MAX_SIGNATURE_BYTES },
+    STREAM_CHUNK,
+  );
+  if (!opened.ok) return opened;
+  const zip = opened.value;
+  try {
+    const { emlName, emlSize } = zip;
+    const sha = createHash('sha256');
+    const marker = new MarkerSearch(CANONICALIZATION_MARKER);
+    let length = 0;
+    /** Set from the header: whose file it is, its key and the checks of its blocks; or the early refusal. */
+    const found: {
+      header: Eml510Header | null;
+      who: { code: string; name: string; key: ImportWorkInput['keys'][string]; checks: BlockChecks } | null;
+      early: Failure | null;
+    } = { header: null, who: null, early: null };
+    const fast = new Eml510CanonicalReader(null, {
+      onHeader: (h) => {
+        found.header = h;
+        const id = identify(h, input, emlName);
+        if (!id.ok) {
+          found.early = id;
+          return;
+        }
+        const key = keyOf(input, id.value.code, id.value.name);
+        if (!key.ok) {
+          found.early = key;
+          return;
+        }
+        found.who = { ...id.value, key: key.value, checks: readAndCheck(input, id.value.code, id.value.name) };
+      },
+      onTotal: (c) => found.who?.checks.handlers.onTotal?.(c),
+      onUnit: (u) => found.who?.checks.handlers.onUnit?.(u),
+    });
+    progress('reading', 0.05);
+    // A refusal from the header (wrong kind, municipality, file name, no key) is left to the general path
+    // too: it gives it in its exact order (a damaged zip first, a malformed header first), and such a file
+    // is rare; the stream stops there.
+    const streamed = await zip.streamEml((chunk) => {
+      sha.update(chunk);
+      marker.update(chunk);
+      length += chunk.length;
+      fast.push(chunk);
+      if (found.early !== null || fast.refused) return false;
+      progress('reading', 0.05 + 0.85 * (length / Math.max(emlSize, 1)));
+      return true;
+    });
+    if (!streamed.ok) return streamed;
+    if (!streamed.value || found.early !== null) return NEEDS_GENERAL_PATH;
+    const signature = await zip.readSignature();
+    if (!signature.ok) return signature;
+    const scanned = fast.end();
+    const { header: h, who } = found;
+    if (scanned.read === null || h === null || who === null) return NEEDS_GENERAL_PATH;
+    const { code, name, key, checks } = who;
+
+    // The signature over the whole file, before anything found in it is used.
+    const rawSha256 = sha.digest();
+    const verified = verifyDetached({ sha256: rawSha256 }, signature.value, key.pem);
+    if (!verified.ok) {
+      return fail(verified.code, `${verified.message} Het bestand is niet geïmporteerd.`, verified.detail ?? `signature check against key of ${code} (${key.fingerprint})`);
+    }
+    progress('reading', 0.92);
+    const rawSha256Hex = rawSha256.toString('hex');
+    const hash = emlHashFromStreamedScan({ length, rawSha256Hex, hasMarker: marker.found }, scanned.scan, { maxBytes: input.maxEmlBytes });
+    if (hash === null) return NEEDS_GENERAL_PATH;
+    if (!hash.ok) return hash;
+    const headerProblem = headerChecks(h, input, code, name);
+    if (headerProblem) return headerProblem;
+    progress('checking', 0.95);
+    return outcome(checks, {
+      code,
+      name,
+      emlName,
+      hashHex: hash.value.hex,
+      key,
+      embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted,
+      rawSha256Hex,
+      signature: signature.value,
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+/** Whether a byte string occurs in a stream of chunks (also across chunk boundaries), keeping only a short tail. */
+class MarkerSearch {
+  found = false;
+  private tail: Buffer = Buffer.alloc(0);
+  constructor(private readonly marker: Buffer) {}
+  update(chunk: Buffer): void {
+    if (this.found) return;
+    const n = this.marker.length;
+    // The marker across the boundary: the previous tail with the start of this chunk.
+    if (this.tail.length > 0 && Buffer.concat([this.tail, chunk.subarray(0, n - 1)]).indexOf(this.marker) >= 0) {
+      this.found = true;
+      return;
+    }
+    if (chunk.indexOf(this.marker) >= 0) {
+      this.found = true;
+      return;
+    }
+    this.tail = Buffer.from(chunk.length >= n - 1 ? chunk.subarray(chunk.length - (n - 1)) : Buffer.concat([this.tail, chunk]).subarray(-(n - 1)));
+  }
+}
+
+/**
+ * The work in memory (the general path): the whole EML inflated, then the fast pass over it, and for a
+ * file not in canonical form (or any problem the fast reader leaves to saxes) saxes + C14N, which
+ * decide with the exact outcome and messages.
  */
 async function importWork(
   input: ImportWorkInput,
   progress: ProgressFn,
   yieldEvery: number,
-  fastOnly: boolean,
-): Promise<Result<ImportWorkValue> | typeof NEEDS_GENERAL_PATH> {
+): Promise<Result<ImportWorkValue>> {
   const step = yieldEvery ? MAIN_THREAD_STEP : FAST_STEP;
   progress('verifying', 0);
   const zip = await readTransferZip(Buffer.from(input.zip.buffer, input.zip.byteOffset, input.zip.byteLength), {
@@ -177,34 +304,10 @@ async function importWork(
   const byPart = (part: string | null) => (part === null ? undefined : input.municipalities.find((m) => sameNamePart(part, m.name)));
   let code: string;
   let name: string;
-  if (header.ok && header.value.kind !== '510b') {
-    // Before the authority: a kieskring's 510c or another kind is refused for what it is.
-    return wrongKind(header.value.kind);
-  }
   if (header.ok) {
-    const authority = header.value.authorityId;
-    const m = input.municipalities.find((x) => x.code === authority);
-    if (!m) {
-      return fail(
-        'import.other_municipality',
-        `Dit bestand is van ${header.value.authorityName || 'een onbekende gemeente'} (code ${authority}); die gemeente hoort niet bij kieskring ${input.kieskring.number} (${input.kieskring.name}).`,
-        `ManagingAuthority/AuthorityIdentifier@Id=${authority}; kieskring municipalities ${input.municipalities.map((x) => x.code).join(',')}`,
-      );
-    }
-    for (const [part, what] of [
-      [zipPart, `de zip (${input.fileName})`],
-      [emlPart, `het EML-bestand in de zip (${emlName})`],
-    ] as const) {
-      if (part !== null && !sameNamePart(part, m.name)) {
-        return fail(
-          'import.name_mismatch',
-          `De naam van ${what} noemt gemeente "${part.replace(/_/g, ' ')}", maar het bestand zelf is van gemeente ${m.name} (${m.code}). Controleer of u het juiste bestand heeft gekozen.`,
-          `file name part ${part} vs authority ${m.code} ${m.name}`,
-        );
-      }
-    }
-    code = m.code;
-    name = m.name;
+    const who = identify(header.value, input, emlName);
+    if (!who.ok) return who;
+    ({ code, name } = who.value);
   } else {
     // The EML does not parse: still verify the signature first when the file name tells whose it is,
     // so a damaged or tampered file is reported as such.
@@ -214,97 +317,9 @@ async function importWork(
     name = m.name;
   }
 
-  /** Handlers that check each vote block as it completes (first problem kept), and what they found. */
-  const readAndCheck = (): {
-    handlers: Eml510Handlers;
-    result: () => { problem: Failure | null; total: VoteCounts | null; units: number };
-    /** After the last block: the stations against the total (stationSums). */
-    wholeFile: () => Failure | null;
-  } => {
-    const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
-    const rules = ruleSetFor(input.election);
-    let problem: Failure | null = null;
-    let total: VoteCounts | null = null;
-    let units = 0;
-    const checkBlock = (counts: VoteCounts, where: string): void => {
-      if (problem) return;
-      for (const l of counts.lists) {
-        const positions = lists.get(l.listNumber);
-        if (!positions) {
-          problem = fail(
-            'import.unknown_list',
-            `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
-            `AffiliationIdentifier@Id=${l.listNumber}`,
-          );
-          return;
-        }
-        for (const c of l.candidates) {
-          if (!positions.has(c.position)) {
-            problem = fail(
-              'import.unknown_candidate',
-              `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
-              `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
-            );
-            return;
-          }
-        }
-      }
-      // A reason the election does not know (e.g. a postal reason of TK2021 in a later election) would be
-      // lost on the way to the 510c: refuse the file instead.
-      const unknown = unknownReasons(rules, [counts]);
-      if (unknown.length > 0) {
-        problem = fail(
-          'import.unknown_reason',
-          `${where}: het bestand bevat ${unknown.map((r) => `"${r}"`).join(', ')}; ${unknown.length === 1 ? 'dat gegeven kent' : 'die gegevens kent'} deze verkiezing niet (${rules.description}).`,
-          `UncountedVotes@ReasonCode not in rule set ${rules.id}: ${unknown.join(', ')}`,
-        );
-        return;
-      }
-      const problems = arithmeticProblems(counts);
-      if (problems.length > 0) {
-        problem = fail(
-          'import.sums',
-          `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
-          problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
-        );
-      }
-    };
-    // The whole file: every polling station belongs to this municipality, and the stations add up to
-    // the municipality total for every field (stationSumProblem).
-    const stations = new StationSums();
-    return {
-      handlers: {
-        onTotal: (c) => {
-          total = c;
-          checkBlock(c, `totaal van gemeente ${name}`);
-        },
-        onUnit: (u) => {
-          units++;
-          const where = `stembureau ${u.name || u.id}`;
-          if (!problem && !u.id.startsWith(`${code}::`)) {
-            problem = fail(
-              'import.other_unit',
-              `${where} (${u.id}) hoort niet bij gemeente ${name} (${code}). Het bestand is niet geïmporteerd.`,
-              `ReportingUnitIdentifier@Id=${u.id}; expected ${code}::…`,
-            );
-          }
-          checkBlock(u.counts, where);
-          stations.add(u);
-        },
-      },
-      result: () => ({ problem, total, units }),
-      wholeFile: () => (total !== null && units > 0 ? stations.problemAgainst(total, name) : null),
-    };
-  };
-
-  const key = input.keys[code];
-  if (!key) {
-    return fail(
-      'import.key_missing',
-      `Importeer eerst de publieke sleutel van gemeente ${name}; zonder die sleutel kan de handtekening niet worden gecontroleerd.`,
-      `no municipality key for ${code}`,
-    );
-  }
+  const found = keyOf(input, code, name);
+  if (!found.ok) return found;
+  const key = found.value;
   // The SHA-256 of the bytes, once: for the signature (which must hold before anything in the file is
   // trusted) and, for a file in canonical form, as its canonical hash. In the main thread in slices of at
   // most SLICE_MS with the event loop served in between (no single long block of hashing).
@@ -320,7 +335,7 @@ async function importWork(
   // the SHA-256 of its bytes) and reads it, checking every vote block as it completes (`readAndCheck`
   // below). A file not in canonical form, or with any problem, is hashed and read again by the general
   // path (saxes), which gives exactly the outcome and messages of before.
-  const reading = readAndCheck();
+  const reading = readAndCheck(input, code, name);
   const fast = new Eml510CanonicalReader(eml, reading.handlers);
   // In the main thread the pass runs in small steps for at most SLICE_MS at a time, then serves the event loop.
   const slice = (): Eml510CanonicalOutcome | null => {
@@ -335,7 +350,6 @@ async function importWork(
     if (yieldEvery) await yieldToLoop();
     scanned = slice();
   }
-  if (fastOnly && scanned.read === null) return NEEDS_GENERAL_PATH;
   const rawSha256Hex = rawSha256.toString('hex');
   const hash =
     emlHashFromScan(eml, scanned.scan, { maxBytes: input.maxEmlBytes, rawSha256Hex }) ?? emlHashGeneral(eml, { maxBytes: input.maxEmlBytes });
@@ -343,8 +357,111 @@ async function importWork(
   progress('reading', 0.9);
   if (yieldEvery) await yieldToLoop();
 
-  // Header checks, in order.
-  const h = header.value;
+  const headerProblem = headerChecks(header.value, input, code, name);
+  if (headerProblem) return headerProblem;
+
+  // The read and checks of every vote block: from the fast pass when it accepted the file, else again
+  // through saxes (lists/candidates exist, arithmetic of every vote block).
+  let result = reading.result;
+  let wholeFile = reading.wholeFile;
+  if (scanned.read === null) {
+    const again = readAndCheck(input, code, name);
+    const reader = new Eml510StreamReader(again.handlers);
+    let chunks = 0;
+    for (let i = 0; i < eml.length; i += CHUNK) {
+      const w = reader.write(eml.subarray(i, i + CHUNK));
+      if (!w.ok) return w;
+      const problem = again.result().problem;
+      if (problem) return problem;
+      if (++chunks % 64 === 0) progress('reading', 0.9 + 0.05 * (i / eml.length));
+      if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
+    }
+    const end = reader.end();
+    if (!end.ok) return end;
+    result = again.result;
+    wholeFile = again.wholeFile;
+  }
+  progress('checking', 0.95);
+  return outcome({ result, wholeFile }, { code, name, emlName, hashHex: hash.value.hex, key, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted, rawSha256Hex, signature });
+}
+
+/** The read's findings, in order, and then the value. */
+function outcome(
+  checks: Pick<BlockChecks, 'result' | 'wholeFile'>,
+  v: {
+    code: string;
+    name: string;
+    emlName: string;
+    hashHex: string;
+    key: { readonly subject: string; readonly fingerprint: string };
+    embeddedMatchesTrusted: boolean;
+    rawSha256Hex: string;
+    signature: Uint8Array;
+  },
+): Result<ImportWorkValue> {
+  const { problem, total, units } = checks.result();
+  if (problem) return problem;
+  const sums = checks.wholeFile();
+  if (sums) return sums;
+  if (total === null) {
+    return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');
+  }
+  return ok({
+    code: v.code,
+    name: v.name,
+    emlName: v.emlName,
+    hashHex: v.hashHex,
+    signer: { subject: v.key.subject, fingerprint: v.key.fingerprint, embeddedMatchesTrusted: v.embeddedMatchesTrusted },
+    total,
+    units,
+    rawSha256Hex: v.rawSha256Hex,
+    signature: new Uint8Array(v.signature),
+  });
+}
+
+/** The municipality of a 510's header (kind, authority of this kieskring, file names agree). */
+function identify(h: Eml510Header, input: ImportWorkInput, emlName: string): Result<{ code: string; name: string }> {
+  // Before the authority: a kieskring's 510c or another kind is refused for what it is.
+  if (h.kind !== '510b') return wrongKind(h.kind);
+  const authority = h.authorityId;
+  const m = input.municipalities.find((x) => x.code === authority);
+  if (!m) {
+    return fail(
+      'import.other_municipality',
+      `Dit bestand is van ${h.authorityName || 'een onbekende gemeente'} (code ${authority}); die gemeente hoort niet bij kieskring ${input.kieskring.number} (${input.kieskring.name}).`,
+      `ManagingAuthority/AuthorityIdentifier@Id=${authority}; kieskring municipalities ${input.municipalities.map((x) => x.code).join(',')}`,
+    );
+  }
+  for (const [part, what] of [
+    [municipalityPartOfName(input.fileName, '.zip'), `de zip (${input.fileName})`],
+    [municipalityPartOfName(emlName, '.eml.xml'), `het EML-bestand in de zip (${emlName})`],
+  ] as const) {
+    if (part !== null && !sameNamePart(part, m.name)) {
+      return fail(
+        'import.name_mismatch',
+        `De naam van ${what} noemt gemeente "${part.replace(/_/g, ' ')}", maar het bestand zelf is van gemeente ${m.name} (${m.code}). Controleer of u het juiste bestand heeft gekozen.`,
+        `file name part ${part} vs authority ${m.code} ${m.name}`,
+      );
+    }
+  }
+  return ok({ code: m.code, name: m.name });
+}
+
+/** The key of municipality `code`, or the refusal that there is none. */
+function keyOf(input: ImportWorkInput, code: string, name: string): Result<ImportWorkInput['keys'][string]> {
+  const key = input.keys[code];
+  if (!key) {
+    return fail(
+      'import.key_missing',
+      `Importeer eerst de publieke sleutel van gemeente ${name}; zonder die sleutel kan de handtekening niet worden gecontroleerd.`,
+      `no municipality key for ${code}`,
+    );
+  }
+  return ok(key);
+}
+
+/** The header checks after the signature and hash, in order: kind, election, authority name, contest. */
+function headerChecks(h: Eml510Header, input: ImportWorkInput, code: string, name: string): Failure | null {
   if (h.kind !== '510b') return wrongKind(h.kind);
   const e = input.election;
   if (h.election.id !== e.id || h.election.category !== e.category || (h.election.date ?? '') !== e.date) {
@@ -368,53 +485,103 @@ async function importWork(
       `ContestIdentifier@Id=${h.contest.id}`,
     );
   }
+  return null;
+}
 
-  // The read and checks of every vote block: from the fast pass when it accepted the file, else again
-  // through saxes (lists/candidates exist, arithmetic of every vote block).
-  let result = reading.result;
-  let wholeFile = reading.wholeFile;
-  if (scanned.read === null) {
-    const again = readAndCheck();
-    const reader = new Eml510StreamReader(again.handlers);
-    let chunks = 0;
-    for (let i = 0; i < eml.length; i += CHUNK) {
-      const w = reader.write(eml.subarray(i, i + CHUNK));
-      if (!w.ok) return w;
-      const problem = again.result().problem;
-      if (problem) return problem;
-      if (++chunks % 64 === 0) progress('reading', 0.9 + 0.05 * (i / eml.length));
-      if (yieldEvery && chunks % yieldEvery === 0) await yieldToLoop();
+/** What `readAndCheck` gives: the handlers for a reader, and what they found. */
+interface BlockChecks {
+  readonly handlers: Eml510Handlers;
+  readonly result: () => { problem: Failure | null; total: VoteCounts | null; units: number };
+  /** After the last block: the stations against the total (stationSums). */
+  readonly wholeFile: () => Failure | null;
+}
+
+/**
+ * Handlers that check each vote block of municipality `code` (`name`) as it completes (first problem
+ * kept), and what they found.
+ */
+function readAndCheck(input: ImportWorkInput, code: string, name: string): BlockChecks {
+  const lists = new Map(input.lists.map((l) => [l.listNumber, new Set(l.positions)]));
+  const rules = ruleSetFor(input.election);
+  let problem: Failure | null = null;
+  let total: VoteCounts | null = null;
+  let units = 0;
+  const checkBlock = (counts: VoteCounts, where: string): void => {
+    if (problem) return;
+    for (const l of counts.lists) {
+      const positions = lists.get(l.listNumber);
+      if (!positions) {
+        problem = fail(
+          'import.unknown_list',
+          `${where}: lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+          `AffiliationIdentifier@Id=${l.listNumber}`,
+        );
+        return;
+      }
+      for (const c of l.candidates) {
+        if (!positions.has(c.position)) {
+          problem = fail(
+            'import.unknown_candidate',
+            `${where}: kandidaat ${c.position} van lijst ${l.listNumber} staat niet op de kandidatenlijsten van deze kieskring.`,
+            `CandidateIdentifier@Id=${c.position} in list ${l.listNumber}`,
+          );
+          return;
+        }
+      }
     }
-    const end = reader.end();
-    if (!end.ok) return end;
-    result = again.result;
-    wholeFile = again.wholeFile;
-  }
-  const { problem, total, units } = result();
-  if (problem) return problem;
-  const sums = wholeFile();
-  if (sums) return sums;
-  if (total === null) {
-    return fail('import.no_total', 'Het bestand bevat geen totaal van de gemeente (TotalVotes).', 'no TotalVotes');
-  }
-  progress('checking', 0.95);
-  return ok({
-    code,
-    name,
-    emlName,
-    hashHex: hash.value.hex,
-    signer: { subject: key.subject, fingerprint: key.fingerprint, embeddedMatchesTrusted: verified.value.embeddedMatchesTrusted },
-    total,
-    units,
-    rawSha256Hex,
-    signature: new Uint8Array(signature),
-  });
+    // A reason the election does not know (e.g. a postal reason of TK2021 in a later election) would be
+    // lost on the way to the 510c: refuse the file instead.
+    const unknown = unknownReasons(rules, [counts]);
+    if (unknown.length > 0) {
+      problem = fail(
+        'import.unknown_reason',
+        `${where}: het bestand bevat ${unknown.map((r) => `"${r}"`).join(', ')}; ${unknown.length === 1 ? 'dat gegeven kent' : 'die gegevens kent'} deze verkiezing niet (${rules.description}).`,
+        `UncountedVotes@ReasonCode not in rule set ${rules.id}: ${unknown.join(', ')}`,
+      );
+      return;
+    }
+    const problems = arithmeticProblems(counts);
+    if (problems.length > 0) {
+      problem = fail(
+        'import.sums',
+        `De aantallen in het bestand tellen niet op (${where}): ${problems[0]!.message}${problems.length > 1 ? ` (en nog ${problems.length - 1} andere fout${problems.length > 2 ? 'en' : ''})` : ''}`,
+        problems.map((p) => `${p.code}${p.listNumber !== undefined ? `@${p.listNumber}` : ''}`).join(','),
+      );
+    }
+  };
+  // The whole file: every polling station belongs to this municipality, and the stations add up to
+  // the municipality total for every field (stationSumProblem).
+  const stations = new StationSums();
+  return {
+    handlers: {
+      onTotal: (c) => {
+        total = c;
+        checkBlock(c, `totaal van gemeente ${name}`);
+      },
+      onUnit: (u) => {
+        units++;
+        const where = `stembureau ${u.name || u.id}`;
+        if (!problem && !u.id.startsWith(`${code}::`)) {
+          problem = fail(
+            'import.other_unit',
+            `${where} (${u.id}) hoort niet bij gemeente ${name} (${code}). Het bestand is niet geïmporteerd.`,
+            `ReportingUnitIdentifier@Id=${u.id}; expected ${code}::…`,
+          );
+        }
+        checkBlock(u.counts, where);
+        stations.add(u);
+      },
+    },
+    result: () => ({ problem, total, units }),
+    wholeFile: () => (total !== null && units > 0 ? stations.problemAgainst(total, name) : null),
+  };
 }
 
 /** At most this many polling stations are listed (with their value) in a refusal. */
 const NAMED_STATIONS = 10;
 
 /** Every field of a vote block as (key, Dutch label, value). */
+/** (StationSums.add walks the fields in this same order, with the same keys and labels.) */
 function eachField(c: VoteCounts, f: (key: string, label: string, value: number) => void): void {
   f('cast', 'aantal kiesgerechtigden (Z)', c.cast);
   f('totalCounted', 'totaal geldige stemmen op lijsten (E)', c.totalCounted);
@@ -440,13 +607,39 @@ class StationSums {
   private readonly sums: number[] = [];
   private readonly stations: { name: string; values: number[] }[] = [];
 
+  /** The slots of each list (its total, its candidates by position): no key or label is built per station. */
+  private readonly listSlots = new Map<number, { total: number; candidates: Map<number, number> }>();
+
+  /** The fields in the order of `eachField` (so slots are made in the same order), keys and labels built once per field. */
   add(u: { id: string; name: string; counts: VoteCounts }): void {
     const values: number[] = [];
-    eachField(u.counts, (key, label, value) => {
-      const i = this.slot(key, label);
+    const sums = this.sums;
+    const put = (i: number, value: number): void => {
       values[i] = (values[i] ?? 0) + value;
-      this.sums[i] = (this.sums[i] ?? 0) + value;
-    });
+      sums[i] = (sums[i] ?? 0) + value;
+    };
+    const c = u.counts;
+    put(this.slot('cast', 'aantal kiesgerechtigden (Z)'), c.cast);
+    put(this.slot('totalCounted', 'totaal geldige stemmen op lijsten (E)'), c.totalCounted);
+    put(this.slot('blanco', 'blanco stemmen (F)'), c.rejected.blanco);
+    put(this.slot('ongeldig', 'ongeldige stemmen (G)'), c.rejected.ongeldig);
+    for (const r of c.uncounted) put(this.slot(`reason:${r.reason}`, `"${r.reason}"`), r.count);
+    for (const l of c.lists) {
+      let list = this.listSlots.get(l.listNumber);
+      if (list === undefined) {
+        list = { total: this.slot(`list:${l.listNumber}`, `het totaal van lijst ${l.listNumber}`), candidates: new Map() };
+        this.listSlots.set(l.listNumber, list);
+      }
+      put(list.total, l.total);
+      for (const k of l.candidates) {
+        let i = list.candidates.get(k.position);
+        if (i === undefined) {
+          i = this.slot(`cand:${l.listNumber}:${k.position}`, `kandidaat ${k.position} van lijst ${l.listNumber}`);
+          list.candidates.set(k.position, i);
+        }
+        put(i, k.votes);
+      }
+    }
     this.stations.push({ name: u.name || u.id, values });
   }
 
@@ -499,27 +692,123 @@ export { SIGNATURE_SUFFIX };
 export const IMPORT_INTERNAL = { code: 'import.internal', message: 'Het bestand kon niet worden verwerkt door een interne fout.' } as const;
 
 /**
- * Run the work off the request path. A file in canonical form (all OSV output) is verified and read in
- * the main thread by the fast pass, in slices of about 10 ms with the event loop served in between (no
- * worker to start: ~0.3 s and ~40 MB less); any other file, or one with a problem the fast reader leaves
- * to saxes, is then done again from the start by the general path in a worker thread, so a slow parse
- * never blocks the server. Both give the same outcome for the same input.
+ * The work as the import worker does it: the streaming path (`streamImportWork`) for a file in canonical
+ * form, and for any other file (or any problem the streaming path leaves to it) the general path in
+ * memory (`importWork`: the whole EML inflated, saxes + C14N), which decides with its exact outcome.
+ * Non-canonical files are rare (all OSV output is canonical), so holding such a file whole is accepted.
  */
-export async function runImportInWorker(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-  const fast = await importWork(input, progress, 1, true);
-  if (fast !== NEEDS_GENERAL_PATH) return fast;
-  return runImportInWorkerThread(input, progress);
+export async function runImportStreamed(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
+  const streamed = await streamImportWork(input, progress);
+  if (streamed !== NEEDS_GENERAL_PATH) return streamed;
+  return runImportWork(input, progress, yieldEvery);
 }
 
-/** Run the work in a worker thread (falls back to the main thread, yielding, when no worker can start). */
-function runImportInWorkerThread(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-  const worker = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
-  return runInWorker<ImportStage, ImportWorkValue>({
-    url: workerBootstrapUrl(new URL(worker, import.meta.url)),
-    workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 },
-    progress,
-    fallback: () => runImportWork(input, progress, 4),
-    internal: IMPORT_INTERNAL,
-  });
+/**
+ * Run the work off the request path, in the persistent import worker (`countImportWorker.ts`, started
+ * once and kept; see ImportWorkerHost), so a 70 MB file never blocks the server and never sits in its
+ * memory. When no worker can start, in this thread: the streaming path serves the event loop between
+ * chunks, the general path every few chunks.
+ */
+export function runImportInWorker(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
+  return importWorkerHost.run(input, progress);
 }
+
+/** Start the import worker now (when imports become possible), so the first import does not wait for it. */
+export function prestartImportWorker(): void {
+  importWorkerHost.start();
+}
+
+/** Messages from the main thread to the import worker. */
+export interface ImportRequest {
+  readonly id: number;
+  readonly input: ImportWorkInput;
+}
+
+/** Messages from the import worker. */
+export type ImportWorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly id: number; readonly stage: ImportStage; readonly progress: number }
+  | { readonly type: 'result'; readonly id: number; readonly result: Result<ImportWorkValue> };
+
+interface PendingImport {
+  readonly input: ImportWorkInput;
+  readonly progress: ProgressFn;
+  readonly resolve: (r: Result<ImportWorkValue>) => void;
+}
+
+/**
+ * The one import worker of this process: started on first use (or by `prestartImportWorker`) and kept
+ * for the next import; referenced only while a job runs, so an idle worker never keeps the process alive. Jobs are sent with an id; the
+ * worker streams each (see `runImportStreamed`). A worker that dies fails its jobs as `import.internal`
+ * and is started again for the next job; one that cannot load its module at all (no tsx, no build)
+ * makes this thread do the work.
+ */
+class ImportWorkerHost {
+  private worker: Worker | null = null;
+  private ready = false;
+  private inThisThread = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingImport>();
+
+  start(): Worker | null {
+    if (this.worker || this.inThisThread) return this.worker;
+    const file = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
+    const url = workerBootstrapUrl(new URL(file, import.meta.url));
+    if (url === null) {
+      this.inThisThread = true;
+      return null;
+    }
+    // Small heap limits keep the worker's share of the server's memory small (a streamed 70 MB file needs
+    // a few MB; a young generation of 4 MB measured +20-27 MiB peak for the bench file against +28 with 8).
+    // The general path holds a non-canonical file whole outside the heap (a Buffer); it was run with a
+    // 64 MB old generation on the bench file without running out.
+    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 } });
+    this.worker = worker;
+    this.ready = false;
+    worker.on('message', (m: ImportWorkerMessage) => {
+      if (m.type === 'ready') {
+        this.ready = true;
+        return;
+      }
+      const job = this.pending.get(m.id);
+      if (!job) return;
+      if (m.type === 'progress') job.progress(m.stage, m.progress);
+      else {
+        this.pending.delete(m.id);
+        if (this.pending.size === 0) worker.unref();
+        job.resolve(m.result);
+      }
+    });
+    const lost = (detail: string, loadFailure: boolean): void => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      const jobs = [...this.pending.values()];
+      this.pending.clear();
+      if (loadFailure) this.inThisThread = true;
+      for (const job of jobs) {
+        if (loadFailure) void runImportStreamed(job.input, job.progress, 4).then(job.resolve, (e: unknown) => job.resolve(fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, String(e))));
+        else job.resolve(fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, detail));
+      }
+    };
+    worker.on('error', (err) => {
+      const loadFailure = !this.ready && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`);
+      lost(err.message, loadFailure);
+    });
+    worker.on('exit', (code) => lost(`worker exited with ${code}`, false));
+    worker.unref();
+    return worker;
+  }
+
+  run(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
+    const worker = this.start();
+    if (worker === null) return runImportStreamed(input, progress, 4);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { input, progress, resolve });
+      worker.ref(); // while a job runs, its result keeps the process alive; idle, the worker does not
+      worker.postMessage({ id, input } satisfies ImportRequest);
+    });
+  }
+}
+
+const importWorkerHost = new ImportWorkerHost();

@@ -9,7 +9,7 @@
  * bytes (no path separators, no '..', no absolute paths, no backslashes), the number of entries
  * is limited, encrypted entries are refused, and sizes are enforced while inflating (a zip bomb
  * cannot make us allocate more than the limit, whatever its headers claim). Nothing is written
- * to disk.
+ * to disk. `openTransferZip` streams the EML instead of inflating it whole (the count-file import).
  */
 import yauzl from 'yauzl';
 import yazl from 'yazl';
@@ -207,6 +207,48 @@ async function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: numb
   });
 }
 
+/**
+ * Inflate one entry chunk by chunk into `onChunk` (awaited before the next chunk is taken), with the
+ * same size rules as `readEntryData`: more bytes than the header states is refused as a possible zip
+ * bomb, fewer as a damaged zip. Returns false when `onChunk` asked to stop.
+ */
+async function streamEntryData(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  limit: number,
+  name: string,
+  chunkSize: number,
+  onChunk: (chunk: Buffer) => boolean | Promise<boolean>,
+): Promise<boolean> {
+  const method = entry.compressionMethod;
+  if (method !== 0 && method !== 8) throw new Error(`unsupported compression method: ${method}`);
+  const expected = entry.uncompressedSize;
+  if (expected > limit) {
+    throw new ZipFailure(fail('zip.too-large', `Het bestand ${name} in de zip is te groot (meer dan ${limit} bytes).`, `header says ${expected}`));
+  }
+  const raw = await rawEntryData(zip, entry);
+  if (method === 0) {
+    if (raw.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
+    if (raw.length < expected) throw new Error(`not enough bytes in the stream: ${raw.length} of the ${expected} the header states`);
+    for (let i = 0; i < raw.length; i += chunkSize) if (!(await onChunk(raw.subarray(i, i + chunkSize)))) return false;
+    return true;
+  }
+  const inflater = zlib.createInflateRaw({ chunkSize });
+  inflater.end(raw);
+  let total = 0;
+  try {
+    for await (const c of inflater as AsyncIterable<Buffer>) {
+      if (total + c.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
+      total += c.length;
+      if (!(await onChunk(c))) return false;
+    }
+  } finally {
+    inflater.destroy();
+  }
+  if (total !== expected) throw new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`);
+  return true;
+}
+
 function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
   return new Promise((resolve, reject) => {
     const onEntry = (e: yauzl.Entry) => {
@@ -233,6 +275,12 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
   });
 }
 
+/** The two entries of a transfer zip, checked by name and header (nothing inflated yet). */
+interface CheckedEntries {
+  readonly eml: { readonly name: string; readonly entry: yauzl.Entry };
+  readonly sig: { readonly name: string; readonly entry: yauzl.Entry };
+}
+
 /**
  * Read a transfer zip: exactly one `<x>.eml.xml` and one `<x>.eml.xml.signature`, nothing else.
  */
@@ -247,6 +295,104 @@ export async function readTransferZip(
     return fail('zip.not-zip', 'Het bestand is geen (geldig) zip-bestand.', (e as Error).message);
   }
   try {
+    const checked = await checkEntries(zip, limits);
+    if (!checked.ok) return checked;
+    const { eml, sig } = checked.value;
+    // Second pass: inflate with the limits enforced on the actual bytes.
+    const read = async (e: { name: string; entry: yauzl.Entry }, limit: number): Promise<Buffer> =>
+      readEntryData(zip, e.entry, limit, e.name);
+    let emlData: Buffer;
+    let sigData: Buffer;
+    try {
+      emlData = await read(eml, limits.maxEmlBytes);
+      sigData = await read(sig, limits.maxSignatureBytes);
+    } catch (e) {
+      return inflateFailure(e);
+    }
+    return ok({ emlName: eml.name, eml: emlData, signature: sigData });
+  } finally {
+    zip.close();
+  }
+}
+
+/** An error while inflating, as the failure the reader reports. */
+function inflateFailure(e: unknown): Result<never, ZipError> {
+  if (e instanceof ZipFailure) return e.failure;
+  const msg = (e as Error).message;
+  if (/too many bytes/i.test(msg)) {
+    return fail('zip.too-large', 'Een bestand in de zip is groter dan de zip zelf opgeeft (mogelijk een zip-bom).', msg);
+  }
+  return fail('zip.not-zip', 'Het zip-bestand is beschadigd.', msg);
+}
+
+/**
+ * A transfer zip opened for streaming (the count-file import): its entries checked exactly as
+ * `readTransferZip` checks them, the EML inflated chunk by chunk (never whole in memory) and then the
+ * (small) signature. `close` when done.
+ */
+export interface TransferZipStream {
+  readonly emlName: string;
+  /** The EML's uncompressed size as its header states (at most the limit; the bytes are held to it). */
+  readonly emlSize: number;
+  /**
+   * Inflate the EML, passing each chunk to `onChunk` (awaited; a chunk is not kept after it). `onChunk`
+   * returning false stops early: then ok(false). ok(true) after the last chunk, when the size is exactly
+   * the header's; the failures of `readTransferZip` otherwise.
+   */
+  streamEml(onChunk: (chunk: Buffer) => boolean | Promise<boolean>): Promise<Result<boolean, ZipError>>;
+  /** The detached signature (inflated whole: at most `maxSignatureBytes`). */
+  readSignature(): Promise<Result<Buffer, ZipError>>;
+  close(): void;
+}
+
+/** Open a transfer zip for streaming (see TransferZipStream); the same refusals as `readTransferZip`. */
+export async function openTransferZip(
+  buf: Buffer,
+  limits: TransferZipLimits = DEFAULT_TRANSFER_ZIP_LIMITS,
+  chunkSize: number = INFLATE_CHUNK,
+): Promise<Result<TransferZipStream, ZipError>> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(buf);
+  } catch (e) {
+    return fail('zip.not-zip', 'Het bestand is geen (geldig) zip-bestand.', (e as Error).message);
+  }
+  let checked: Result<CheckedEntries, ZipError>;
+  try {
+    checked = await checkEntries(zip, limits);
+  } catch (e) {
+    zip.close();
+    throw e;
+  }
+  if (!checked.ok) {
+    zip.close();
+    return checked;
+  }
+  const { eml, sig } = checked.value;
+  return ok({
+    emlName: eml.name,
+    emlSize: eml.entry.uncompressedSize,
+    streamEml: async (onChunk) => {
+      try {
+        return ok(await streamEntryData(zip, eml.entry, limits.maxEmlBytes, eml.name, chunkSize, onChunk));
+      } catch (e) {
+        return inflateFailure(e);
+      }
+    },
+    readSignature: async () => {
+      try {
+        return ok(await readEntryData(zip, sig.entry, limits.maxSignatureBytes, sig.name));
+      } catch (e) {
+        return inflateFailure(e);
+      }
+    },
+    close: () => zip.close(),
+  });
+}
+
+/** The first pass over the entries: names and header checks, before inflating anything. */
+async function checkEntries(zip: yauzl.ZipFile, limits: TransferZipLimits): Promise<Result<CheckedEntries, ZipError>> {
+  {
     if (zip.entryCount > 2) {
       return fail('zip.too-many-entries', `De zip bevat ${zip.entryCount} bestanden. ${EXPECTED}`);
     }
@@ -310,24 +456,6 @@ export async function readTransferZip(
       }
     }
 
-    // Second pass: inflate with the limits enforced on the actual bytes.
-    const read = async (e: { name: string; entry: yauzl.Entry }, limit: number): Promise<Buffer> =>
-      readEntryData(zip, e.entry, limit, e.name);
-    let emlData: Buffer;
-    let sigData: Buffer;
-    try {
-      emlData = await read(eml, limits.maxEmlBytes);
-      sigData = await read(sig, limits.maxSignatureBytes);
-    } catch (e) {
-      if (e instanceof ZipFailure) return e.failure;
-      const msg = (e as Error).message;
-      if (/too many bytes/i.test(msg)) {
-        return fail('zip.too-large', 'Een bestand in de zip is groter dan de zip zelf opgeeft (mogelijk een zip-bom).', msg);
-      }
-      return fail('zip.not-zip', 'Het zip-bestand is beschadigd.', msg);
-    }
-    return ok({ emlName: eml.name, eml: emlData, signature: sigData });
-  } finally {
-    zip.close();
+    return ok({ eml, sig });
   }
 }

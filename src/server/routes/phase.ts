@@ -6,8 +6,9 @@ import { loadPvDetails, pvDetailsMissing } from '../documents.ts';
 import { csbListsComplete } from '../csb.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
+import { prestartImportWorker } from '../countImport.ts';
 import { ApiError, route } from '../http.ts';
-import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow } from '../state.ts';
+import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow, isCsb, isGemeente } from '../state.ts';
 
 function facts(ctx: AppContext): PhaseFacts {
   return {
@@ -122,6 +123,8 @@ export const phaseRoutes = [
         ctx.db.prepare('UPDATE instance SET phase = ? WHERE id = 1').run(check.value);
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: f.current, to: check.value });
       })();
+      // Count files can be imported from now on (HSB): the import worker is started ahead of the first one.
+      if (body.target === 2 && !isGemeente(ctx) && !isCsb(ctx)) prestartImportWorker();
       return { phase: currentPhase(ctx) };
     },
   }),
