@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PHASES, PHASE_LABELS, checkPhaseChange, type PhaseFacts } from '../../domain/phases.ts';
-import { installationOf } from '../../domain/installation.ts';
+import { HSB, installationOf } from '../../domain/installation.ts';
 import { allCountsComplete, anyEntryExists, kieskringMunicipalities } from '../counts.ts';
 import { loadPvDetails, pvDetailsMissing } from '../documents.ts';
 import { csbListsComplete } from '../csb.ts';
@@ -8,7 +8,7 @@ import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { prestartImportWorker } from '../countImport.ts';
 import { ApiError, route } from '../http.ts';
-import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow, isCsb, isGemeente } from '../state.ts';
+import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow, installation } from '../state.ts';
 
 function facts(ctx: AppContext): PhaseFacts {
   return {
@@ -124,7 +124,7 @@ export const phaseRoutes = [
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: f.current, to: check.value });
       })();
       // Count files can be imported from now on (HSB): the import worker is started ahead of the first one.
-      if (body.target === 2 && !isGemeente(ctx) && !isCsb(ctx)) prestartImportWorker();
+      if (body.target === 2 && installation(ctx) === HSB) prestartImportWorker();
       return { phase: currentPhase(ctx) };
     },
   }),
