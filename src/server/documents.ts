@@ -7,9 +7,9 @@
  * (PDF and ODT), the signed gemeente zip for the HSB and the CSV with the polling stations as columns.
  *
  * Rendering (`renderDocuments`) is pure apart from CPU: it takes plain data (counts, lists, free
- * text, the creation time and the own key) and returns the files. The server runs it in a worker
- * thread (this same module is the worker's entry point), so other users keep being served while
- * Typst lays out the PDF. Storing is one transaction: a set of documents exists completely or not
+ * text, the creation time and the own key) and returns the files. The PV's PDF is laid out by Typst in
+ * the render worker, a thread started with the server and kept (this same module is its entry point),
+ * so other users keep being served meanwhile; the other files are made beside it. Storing is one transaction: a set of documents exists completely or not
  * at all. Stored files never change (table triggers); going back from phase 3 voids the valid set
  * (trigger on the phase-change audit record, migration 3).
  */
