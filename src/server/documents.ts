@@ -893,6 +893,12 @@ interface RenderWorker {
 const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 let theWorker: RenderWorker | null = null;
+let workersStarted = 0;
+
+/** How many render worker threads this process started (one, unless one died). */
+export function renderWorkersStarted(): number {
+  return workersStarted;
+}
 
 /** The render worker (started when not yet running, e.g. after it died). */
 function renderWorker(): RenderWorker {
@@ -924,6 +930,7 @@ function startWorker(): RenderWorker {
   } catch {
     return inThread();
   }
+  workersStarted++;
   worker.unref();
   const pending = new Map<number, (r: ResultMessage['result']) => void>();
   let nextId = 1;
