@@ -932,39 +932,45 @@ function startWorker(): RenderWorker {
   }
   workersStarted++;
   worker.unref();
-  const pending = new Map<number, (r: ResultMessage['result']) => void>();
+  const pending = new Map<number, { readonly task: WorkerTask; readonly settle: (r: ResultMessage['result']) => void }>();
   let nextId = 1;
   let started = false;
   let fallback: RenderWorker | null = null;
-  const failAll = (detail: string) => {
-    for (const settle of pending.values()) settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, detail));
-    pending.clear();
-  };
   worker.on('message', (m: ResultMessage | { readonly ready: true }) => {
     started = true;
     if ('ready' in m) return;
-    const settle = pending.get(m.id);
+    const p = pending.get(m.id);
     pending.delete(m.id);
     if (pending.size === 0) worker.unref();
-    settle?.(m.result);
+    p?.settle(m.result);
   });
   worker.on('error', (err) => {
     if (theWorker === self) theWorker = null;
-    // The module cannot be loaded as a worker (e.g. an unknown file extension): render in this thread.
+    const waiting = [...pending.values()];
+    pending.clear();
+    // The module cannot be loaded as a worker (e.g. an unknown file extension): render in this
+    // thread, also what was already sent.
     if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
       fallback = inThread();
       theWorker = fallback;
+      for (const p of waiting) {
+        void runTask(p.task)
+          .catch((e: unknown): ResultMessage['result'] => fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(e)))
+          .then(p.settle);
+      }
+      return;
     }
-    failAll(err.message);
+    for (const p of waiting) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, err.message));
   });
   worker.on('exit', (code) => {
     if (theWorker === self) theWorker = null;
-    failAll(`render worker exited with ${code}`);
+    for (const p of pending.values()) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, `render worker exited with ${code}`));
+    pending.clear();
   });
   const send = <R extends ResultMessage['result']>(task: WorkerTask): Promise<R> =>
     new Promise((resolve) => {
       const id = nextId++;
-      pending.set(id, resolve as (r: ResultMessage['result']) => void);
+      pending.set(id, { task, settle: resolve as (r: ResultMessage['result']) => void });
       worker.ref();
       worker.postMessage({ id, task } satisfies TaskMessage);
     });
