@@ -28,7 +28,8 @@ import { osv43CsvHsb } from '../src/reports/csv.ts';
 import { buildO3Model } from '../src/reports/o3/model.ts';
 import { o3Odt } from '../src/reports/o3/odt.ts';
 import { o3Pdf } from '../src/reports/o3/pdf.ts';
-import { localDateTime, renderDocuments, type RenderInput } from '../src/server/documents.ts';
+import { localDateTime, renderDocuments, renderInWorker, startRenderWorker, type RenderInput } from '../src/server/documents.ts';
+import { readElectionDefinition } from '../src/eml/eml110a.ts';
 import { writeTransferZip } from '../src/transfer/zip.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -79,10 +80,126 @@ export function syntheticKieskring(municipalities: number, seed = 1): { lists: C
  */
 export async function benchRender(opts: { small?: boolean; kieskring?: string; synthetic?: number } = {}): Promise<Row[]> {
   if (opts.synthetic !== undefined || opts.kieskring !== undefined) return benchOne(opts);
-  // An official kieskring, then the issue's size: ~40 municipalities, ~30 lists, ~1,100 candidates.
+  // An official kieskring, then the issue's size: ~40 municipalities, ~30 lists, ~1,100 candidates,
+  // then the whole country.
   const real = await benchOne(opts);
   const synthetic = await benchOne({ synthetic: opts.small ? 3 : 40 });
-  return [...real, ...synthetic];
+  const country = await benchCountry(opts.small === true);
+  return [...real, ...synthetic, ...country];
+}
+
+/** The number of municipalities of each kieskring of TK2021 (the election definition), in kieskring order. */
+function municipalitiesPerKieskring(): number[] {
+  const def = readElectionDefinition(readFileSync(path.join(SHARED, 'eml', 'tk2021', 'Verkiezingsdefinitie_TK2021.eml.xml')));
+  if (!def.ok) throw new Error(def.message);
+  const per = new Map<number, number>();
+  for (const r of def.value.regions) {
+    if (r.category === 'GEMEENTE' && r.superiorCategory === 'KIESKRING' && r.superiorNumber !== null && r.superiorNumber !== undefined) {
+      per.set(r.superiorNumber, (per.get(r.superiorNumber) ?? 0) + 1);
+    }
+  }
+  return [...per.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+}
+
+/**
+ * Scale (issue 13): the whole country, as synthetic data (Zwolle's 32 lists and 1,067 candidates for
+ * every kieskring, seeded consistent counts): every kieskring's phase 3 files rendered as the server
+ * renders them (the PV's PDF in the render worker, the rest in this thread), the aggregation of all
+ * municipalities per kieskring and nationally, and one O 3 PDF holding all municipalities next to one
+ * of 40, with the cost per municipality, so linear growth shows.
+ */
+async function benchCountry(small: boolean): Promise<Row[]> {
+  const R = 'render';
+  const sizes = small ? [2, 3, 1] : municipalitiesPerKieskring();
+  const total = sizes.reduce((a, b) => a + b, 0);
+  process.stderr.write(`[bench] render: the whole country, ${sizes.length} kieskringen, ${total} municipalities\n`);
+  const kieskringen = sizes.map((n, i) => syntheticKieskring(n, 100 + i));
+  const key = await (keyCache ?? (keyCache = generateRsaKeyPair()));
+  const certificatePem = createSelfSignedCertificate({
+    privateKeyPem: key.privateKeyPem,
+    publicKeyPem: key.publicKeyPem,
+    subject: municipalitySubject({ electionId: 'TK2021', code: '0001', name: 'Bench', program: 'uitslag bench' }),
+    notBefore: new Date('2021-02-01T00:00:00Z'),
+    notAfter: new Date('2021-06-17T23:59:59Z'),
+    serial: Buffer.from([1, 2, 3]),
+  });
+  const inputOf = (k: { lists: CandidateLists; municipalities: MunicipalityCounts[] }, createdAt: string): RenderInput => ({
+    election: { id: 'TK2021', name: k.lists.electionName, category: 'TK', subcategory: 'TK', date: k.lists.electionDate },
+    // Every synthetic kieskring carries Zwolle's lists, so it is kieskring 4 to the writers.
+    kieskring: { number: Number(k.lists.contestId), name: k.lists.contestName },
+    candidateLists: k.lists,
+    municipalities: k.municipalities,
+    pv: { session: { place: 'Provinciehuis', date: '19 maart 2021', time: '10:00 uur' }, members: [{ name: 'mr. J. de Vries', role: 'voorzitter' }], objections: null, remarks: null },
+    createdAt,
+    key: { privateKeyPem: key.privateKeyPem, certificatePem },
+  });
+  // The render worker started and warm, as at server start (not timed).
+  startRenderWorker();
+  const warm = await renderInWorker('final', inputOf(syntheticKieskring(2, 99), '2021-03-18T10:00:00.000Z'), () => {});
+  if (!warm.ok) throw new Error(warm.message);
+
+  // Aggregation: every municipality into its kieskring, the kieskringen into the country.
+  const agg = time(() => {
+    const perKieskring = kieskringen.map((k) => sumCounts(k.municipalities.map((m) => m.counts)));
+    return sumCounts(perKieskring);
+  });
+  // The files of every kieskring, one after the other (as 20 HSBs would, each on its own laptop).
+  const perKieskring: number[] = [];
+  const all = await timeAsync(async () => {
+    for (const [i, k] of kieskringen.entries()) {
+      const r = await timeAsync(() => renderInWorker('final', inputOf(k, `2021-03-19T1${i % 10}:00:00.000Z`), () => {}));
+      if (!r.value.ok) throw new Error(`kieskring ${i + 1}: ${r.value.message}`);
+      perKieskring.push(r.ms);
+    }
+  });
+  // One O 3 of all municipalities against one of 40 (same lists): the cost per municipality.
+  const oneOf = (n: number, seed: number) => {
+    const k = syntheticKieskring(n, seed);
+    const l = k.lists;
+    const m = buildO3Model({
+      election: { id: 'TK2021', name: l.electionName, date: l.electionDate },
+      kieskring: { number: 1, name: 'Nederland' },
+      candidateLists: l,
+      municipalities: k.municipalities,
+      session: { place: 'x', date: 'y', time: 'z' },
+      members: [{ name: 'mr. J. de Vries', role: 'voorzitter' }],
+      objections: null,
+      emlHash: '0'.repeat(64),
+      createdAt: `2021-03-19T10:${String(seed % 60).padStart(2, '0')}:00.000`,
+    });
+    if (!m.ok) throw new Error(m.message);
+    const pdf = time(() => o3Pdf(m.value));
+    if (!pdf.value.ok) throw new Error(pdf.value.message);
+    return pdf.ms;
+  };
+  const small40 = small ? 3 : 40;
+  const mid = Math.round((small40 + total) / 2);
+  const pdf40 = oneOf(small40, 7);
+  const pdfMid = oneOf(mid, 9);
+  const pdfAll = oneOf(total, 8);
+  const marginal1 = (pdfMid - pdf40) / (mid - small40);
+  const marginal2 = (pdfAll - pdfMid) / (total - mid);
+  const perMuni = (x: number, n: number) => `${ms(x / n)} per municipality`;
+  const rows: Row[] = [
+    { bench: R, metric: 'country', value: `${sizes.length} kieskringen`, note: `${total} municipalities (${Math.min(...sizes)}-${Math.max(...sizes)} per kieskring), 32 lists, 1,067 candidates each; synthetic counts` },
+    { bench: R, metric: 'country: aggregation', value: ms(agg.ms), note: `${((agg.ms * 1000) / total).toFixed(0)} µs per municipality` },
+    {
+      bench: R,
+      metric: 'country: files of every kieskring',
+      value: ms(all.ms),
+      note: `${perMuni(all.ms, total)}; per kieskring ${ms(Math.min(...perKieskring))}-${ms(Math.max(...perKieskring))} (PDF in the render worker, the rest beside it)`,
+    },
+    { bench: R, metric: `one O 3 PDF of ${small40} municipalities`, value: ms(pdf40), note: perMuni(pdf40, small40) },
+    { bench: R, metric: `one O 3 PDF of ${mid} municipalities`, value: ms(pdfMid), note: `${perMuni(pdfMid, mid)}; each one from ${small40} to ${mid}: ${ms(marginal1)}` },
+    {
+      bench: R,
+      metric: `one O 3 PDF of ${total} municipalities`,
+      value: ms(pdfAll),
+      note: `${perMuni(pdfAll, total)}; each one from ${mid} to ${total}: ${ms(marginal2)} (${ratio(marginal2 / marginal1)} of the step before: linear when near 1)`,
+    },
+  ];
+  for (const r of rows) process.stdout.write(`${r.metric.padEnd(40)} ${r.value.padStart(10)}  ${r.note ?? ''}\n`);
+  return rows;
 }
 
 let keyCache: Promise<{ privateKeyPem: string; publicKeyPem: string }> | null = null;

@@ -4,6 +4,7 @@
  *   npm run bench                 # all
  *   npm run bench -- import       # one (or several: import load)
  *   npm run bench -- --small      # tiny sizes (a smoke run in seconds)
+ *   npm run bench -- documents    # the phase 3 files through the server's job, from the click to "klaar"
  *   npm run bench -- entry        # keyboard-only data entry of a whole municipality (chromium)
  *
  * Speed is reported as ratios against a reference measured in the same run (xmllint/sha256sum on
@@ -14,12 +15,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchDocuments } from './documents.ts';
 import { benchEntry } from './entry.ts';
 import { benchImport } from './import.ts';
 import { benchLoad } from './load.ts';
 import { ms, note, type Figure } from './support.ts';
 
-const BENCHES = ['import', 'load', 'render', 'entry'] as const;
+const BENCHES = ['import', 'load', 'render', 'documents', 'entry'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 export interface RunOptions {
@@ -54,6 +56,8 @@ export async function runBench(name: BenchName, opts: RunOptions = {}): Promise<
       return benchLoad(small ? { typists: 3, saves: 5, municipalities: 3, rounds: 1, maxSeconds: 60, pacedSeconds: 8 } : {});
     case 'render':
       return runRender(small);
+    case 'documents':
+      return benchDocuments({ small });
     case 'entry':
       return benchEntry();
   }

@@ -135,7 +135,7 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
 const CHILD_ADMIN_PASSWORD = 'eerste-wachtwoord-admin';
 
 export async function serveAsChild(): Promise<void> {
-  const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD });
+  const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD, startRenderWorker: true });
   process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
   let closing = false;
   const close = async () => {

@@ -7,8 +7,8 @@
  * Entry points and why:
  * - main.js: src/cli/main.ts (`bin/uitslag`, `npm start`);
  * - countImportWorker.js: started by src/server/countImport.ts as `./countImportWorker.js` beside it;
- * - documents.js: the render worker is the module of src/server/documents.ts itself
- *   (`new URL(import.meta.url)`). As an entry point (with code splitting) its code lands in a chunk
+ * - documents.js: the render worker (started with the server and kept) is the module of
+ *   src/server/documents.ts itself (`new URL(import.meta.url)`). As an entry point (with code splitting) its code lands in a chunk
  *   shared with main.js, so the worker runs that chunk: documents.ts and what it imports, never the
  *   command line of main.js.
  * dist/server is two levels below the repository like src/server, so the paths the server finds

@@ -33,6 +33,7 @@ import { writeAudit } from './audit.ts';
 import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
 import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
+import { onBatchRolledBack } from './db/groupCommit.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import { actorOf, currentPhase, definitionOf, eligibleVoters, installation, requireElection } from './state.ts';
 
@@ -354,13 +355,19 @@ export function allCountsComplete(ctx: AppContext): boolean {
  * unit's state changes only with its version (applyUnitAction), and after a destroy a reused code and
  * version come with a later time. W.210 then parses only what changed since the last save instead of
  * every complete unit (137 ms at 450 polling stations). Read inside the transaction of a save of
- * another unit, so only committed rows are cached.
+ * another unit: committed rows, or (group commit) rows of an earlier action of the same batch, which
+ * are forgotten when that batch rolls back.
  */
 const agreedForms = new WeakMap<AppContext['db'], Map<string, { version: number; updatedAt: string; form: EntryForm | null }>>();
 
 function agreedFormOf(ctx: AppContext, code: string, version: number, updatedAt: string): EntryForm | null {
   let byCode = agreedForms.get(ctx.db);
-  if (byCode === undefined) agreedForms.set(ctx.db, (byCode = new Map()));
+  if (byCode === undefined) {
+    const fresh = new Map<string, { version: number; updatedAt: string; form: EntryForm | null }>();
+    agreedForms.set(ctx.db, (byCode = fresh));
+    // Group commit: a unit completed earlier in a batch is read uncommitted; forget it if the batch rolls back.
+    onBatchRolledBack(ctx.db, () => fresh.clear());
+  }
   const hit = byCode.get(code);
   if (hit !== undefined && hit.version === version && hit.updatedAt === updatedAt) return hit.form;
   const row = ctx.db.prepare('SELECT state_json FROM count_units WHERE code = ?').get(code) as { state_json: string };

@@ -7,15 +7,15 @@
  * (PDF and ODT), the signed gemeente zip for the HSB and the CSV with the polling stations as columns.
  *
  * Rendering (`renderDocuments`) is pure apart from CPU: it takes plain data (counts, lists, free
- * text, the creation time and the own key) and returns the files. The server runs it in a worker
- * thread (this same module is the worker's entry point), so other users keep being served while
- * Typst lays out the PDF. Storing is one transaction: a set of documents exists completely or not
+ * text, the creation time and the own key) and returns the files. The PV's PDF is laid out by Typst in
+ * the render worker, a thread started with the server and kept (this same module is its entry point),
+ * so other users keep being served meanwhile; the other files are made beside it. Storing is one transaction: a set of documents exists completely or not
  * at all. Stored files never change (table triggers); going back from phase 3 voids the valid set
  * (trigger on the phase-change audit record, migration 3).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
 import { HSB, installationOf, type Installation } from '../domain/installation.ts';
@@ -35,11 +35,11 @@ import {
 import { sha256Hex } from '../eml/hash.ts';
 import { osv43CsvGemeente, osv43CsvHsb } from '../reports/csv.ts';
 import { buildGemeentePvModel, gemeentePvOdtFile, gemeentePvPdf, type GemeentePvInput } from '../reports/o3/gemeente.ts';
-import { buildO3Model, type O3Input } from '../reports/o3/model.ts';
+import { buildO3Model, type O3Input, type O3Model } from '../reports/o3/model.ts';
 import { o3Odt } from '../reports/o3/odt.ts';
 import { o3Pdf } from '../reports/o3/pdf.ts';
 import { amsterdamWallClock } from '../transfer/wallClock.ts';
-import { transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
+import { compressOnce, transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
 import { completedUnits, reportingUnits, storedLists } from './counts.ts';
 import { auditHead } from './integrity.ts';
@@ -48,7 +48,7 @@ import { buildP22Model, type P22Input } from '../reports/p22/model.ts';
 import { p22Odt } from '../reports/p22/odt.ts';
 import { p22Pdf } from '../reports/p22/pdf.ts';
 import { candidateListsFile, eligibleVoters, installation, requireElection, stemgebiedOf } from './state.ts';
-import { runInWorker, serveInWorker, workerBootstrapUrl } from './worker.ts';
+import { workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Free-text parts of the PV ("Gegevens proces-verbaal")
@@ -468,15 +468,34 @@ async function conceptFile(input: RenderInput, format: ConceptFormat): Promise<R
   return ok({ kind: 'csv_osv43', fileName: `CONCEPT_${csvFileName(id, k.name)}`, contentType: 'text/csv; charset=utf-8', bytes: csv });
 }
 
-/** All six files, in DOCUMENT_KINDS order (a gemeente: its five files, in GEMEENTE_DOCUMENT_KINDS order). */
-export async function renderDocuments(input: RenderInput, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
-  const r = await renderDocumentFiles(input, progress);
+/** A PV to lay out as PDF (Typst): the O 3 of the HSB, or the gemeente's PV. */
+export type PdfJob = { readonly kind: 'o3'; readonly model: O3Model } | { readonly kind: 'gemeente'; readonly model: O3Model };
+
+/** Lays out a PV as PDF: in this thread (`pdfInThread`) or in the pre-started render worker. */
+export type PdfRenderer = (job: PdfJob) => Promise<Result<Buffer>>;
+
+export function pdfInThread(job: PdfJob): Result<Buffer> {
+  return job.kind === 'o3' ? o3Pdf(job.model) : gemeentePvPdf(job.model);
+}
+
+const pdfHere: PdfRenderer = async (job) => pdfInThread(job);
+
+/** Let other work of this thread run between two stages. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * All six files, in DOCUMENT_KINDS order (a gemeente: its five files, in GEMEENTE_DOCUMENT_KINDS order).
+ * `pdf` lays out the PV; it is started as soon as the model exists, and the ODT, CSV, signature and
+ * first zip are made while it runs (issue 13: with the render worker, on the other core).
+ */
+export async function renderDocuments(input: RenderInput, progress: RenderProgress = () => {}, pdf: PdfRenderer = pdfHere): Promise<Result<RenderedFile[]>> {
+  const r = await renderDocumentFiles(input, progress, pdf);
   return r.ok ? ok(markPracticeFiles(input, r.value)) : r;
 }
 
-async function renderDocumentFiles(input: RenderInput, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
+async function renderDocumentFiles(input: RenderInput, progress: RenderProgress, pdfOf: PdfRenderer): Promise<Result<RenderedFile[]>> {
   if (!input.key) return fail('documents.no_key', 'Er is geen eigen sleutel om het telbestand te ondertekenen.');
-  if (input.gemeente) return renderGemeenteDocuments(input, input.gemeente, input.key, progress);
+  if (input.gemeente) return renderGemeenteDocuments(input, input.gemeente, input.key, progress, pdfOf);
   const id = input.election.id;
   const k = input.kieskring;
   const created = new Date(input.createdAt);
@@ -484,24 +503,32 @@ async function renderDocumentFiles(input: RenderInput, progress: RenderProgress)
   const eml = kieskringEml(input, localDateTime(created));
   if (!eml.ok) return eml;
   const emlHash = sha256Hex(eml.value);
-  progress('pdf', 0.15);
   const built = buildO3Model(o3Input(input, emlHash));
   if (!built.ok) return built;
   const model = { ...built, value: practiceModel(input, built.value) };
-  const pdf = pvPdfOrFail(o3Pdf(model.value), PDF_FAILED);
-  if (!pdf.ok) return pdf;
-  progress('odt', 0.7);
+  progress('pdf', 0.15);
+  const pdfDone = pdfOf({ kind: 'o3', model: model.value });
+  await nextTurn();
+  progress('odt', 0.2);
   const odt = await o3Odt(model.value);
-  progress('csv', 0.8);
+  await nextTurn();
+  progress('csv', 0.3);
   const csv = kieskringCsv(input);
-  progress('signature', 0.85);
+  await nextTurn();
+  progress('signature', 0.35);
   const signature = signDetached(eml.value, input.key.privateKeyPem, input.key.certificatePem);
-  progress('zips', 0.9);
+  progress('zips', 0.4);
   const emlName = transferEmlName(id, 'kieskring', k.name);
   const pdfName = o3FileName(id, k.name, 'pdf');
   const csvName = csvFileName(id, k.name);
+  // Both zips hold the 510c: compressed once.
+  compressOnce(eml.value);
   const signed = signedEmlEntries(emlName, eml.value, signature);
   const zipKieskring = await writeTransferZip(signed, { mtime: created });
+  progress('pdf', 0.5);
+  const pdf = pvPdfOrFail(await pdfDone, PDF_FAILED);
+  if (!pdf.ok) return pdf;
+  progress('zips', 0.9);
   const zipKiesraad = await writeTransferZip(
     [...signed, { name: practiceFileName(input, pdfName), data: pdf.value }, { name: practiceFileName(input, csvName), data: csv }],
     { mtime: created },
@@ -523,6 +550,7 @@ async function renderGemeenteDocuments(
   g: GemeenteRenderInput,
   key: { readonly privateKeyPem: string; readonly certificatePem: string },
   progress: RenderProgress,
+  pdfOf: PdfRenderer,
 ): Promise<Result<RenderedFile[]>> {
   const id = input.election.id;
   const name = g.municipality.name;
@@ -531,21 +559,26 @@ async function renderGemeenteDocuments(
   const eml = gemeenteEml(input, g, localDateTime(created));
   if (!eml.ok) return eml;
   const emlHash = sha256Hex(eml.value);
-  progress('pdf', 0.15);
   const built = buildGemeentePvModel(gemeentePvInput(input, g, emlHash));
   if (!built.ok) return built;
   const model = { ...built, value: practiceModel(input, built.value) };
-  const pdf = pvPdfOrFail(gemeentePvPdf(model.value), PDF_FAILED);
-  if (!pdf.ok) return pdf;
-  progress('odt', 0.7);
+  progress('pdf', 0.15);
+  const pdfDone = pdfOf({ kind: 'gemeente', model: model.value });
+  await nextTurn();
+  progress('odt', 0.2);
   const odt = await gemeentePvOdtFile(model.value);
-  progress('csv', 0.8);
+  await nextTurn();
+  progress('csv', 0.3);
   const csv = gemeenteCsv(input, g);
-  progress('signature', 0.85);
+  await nextTurn();
+  progress('signature', 0.35);
   const signature = signDetached(eml.value, key.privateKeyPem, key.certificatePem);
-  progress('zips', 0.9);
+  progress('zips', 0.4);
   const emlName = transferEmlName(id, 'gemeente', name);
   const zip = await writeTransferZip(signedEmlEntries(emlName, eml.value, signature), { mtime: created });
+  progress('pdf', 0.5);
+  const pdf = pvPdfOrFail(await pdfDone, PDF_FAILED);
+  if (!pdf.ok) return pdf;
   progress('done', 1);
   return ok([
     { kind: 'eml510b', fileName: emlName, contentType: 'application/xml', bytes: eml.value },
@@ -826,17 +859,6 @@ export function downloadName(d: Pick<StoredDocument, 'file_name' | 'voided_at'>)
 
 const RENDER_INTERNAL = { code: 'documents.internal', message: 'De documenten konden niet worden gemaakt door een interne fout.' } as const;
 
-type WorkerRequest =
-  | {
-      readonly uitslagDocuments: true;
-      readonly mode: 'final' | 'concept';
-      readonly input: RenderInput;
-      /** The concept's format (default: the PV as PDF). */
-      readonly format?: ConceptFormat;
-    }
-  /** The CSB's PV P 22-1 (the national result travels by structured clone: Maps and bigints included). */
-  | { readonly uitslagDocuments: true; readonly mode: 'p22'; readonly p22: P22Input };
-
 /** The file names of the PV P 22-1. */
 export function p22FileName(electionId: string, ext: 'pdf' | 'odt'): string {
   return `Model_P22-1_${electionId}.${ext}`;
@@ -858,65 +880,238 @@ export async function renderP22(input: P22Input, progress: RenderProgress = () =
   ]);
 }
 
-/** Render the PV P 22-1 in a worker thread (falls back to this thread when no worker can start). */
-export function renderP22InWorker(input: P22Input): Promise<Result<RenderedFile[]>> {
-  const req: WorkerRequest = { uitslagDocuments: true, mode: 'p22', p22: input };
-  return runInWorker({
-    url: workerBootstrapUrl(new URL(import.meta.url)),
-    workerData: req,
-    resourceLimits: { maxOldGenerationSizeMb: 1024 },
-    progress: () => {},
-    fallback: () => runRequest(req, () => {}),
-    internal: RENDER_INTERNAL,
-    revive: (r) => (r.ok ? ok(r.value.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }))) : r),
-  });
-}
-
-async function runRequest(req: WorkerRequest, progress: RenderProgress): Promise<Result<RenderedFile[]>> {
-  if (req.mode === 'p22') return renderP22(req.p22, progress);
-  if (req.mode === 'concept') {
-    const r = await renderConcept(req.input, req.format ?? 'pdf');
-    return r.ok ? ok([r.value]) : r;
+/** Render the PV P 22-1 in the render worker (in this thread when no worker can start). */
+export async function renderP22InWorker(input: P22Input): Promise<Result<RenderedFile[]>> {
+  try {
+    return await renderWorker().p22(input);
+  } catch (err) {
+    return fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(err));
   }
-  return (renderHook ?? renderDocuments)(req.input, progress);
 }
 
 /**
  * Test hook: when set, the final rendering runs this function in this thread instead of
- * `renderDocuments` in a worker (to prove that a failure midway stores nothing). Never set in
- * production code.
+ * `renderDocuments` (to prove that a failure midway stores nothing). Never set in production code.
  */
 let renderHook: ((input: RenderInput, progress: RenderProgress) => Promise<Result<RenderedFile[]>>) | null = null;
 export function setRenderHookForTests(hook: typeof renderHook): void {
   renderHook = hook;
 }
 
-/** Render in a worker thread (falls back to this thread when no worker can start). */
-export function renderInWorker(
+/**
+ * Render: the final set (the PV's PDF in the render worker, the other files meanwhile in this
+ * thread: in phase 3 nobody types, and every stage is short) or one concept file (wholly in the
+ * render worker). Without a worker everything runs in this thread.
+ */
+export async function renderInWorker(
   mode: 'final' | 'concept',
   input: RenderInput,
   progress: RenderProgress,
   format?: ConceptFormat,
 ): Promise<Result<RenderedFile[]>> {
-  const req: WorkerRequest = { uitslagDocuments: true, mode, input, ...(format ? { format } : {}) };
-  if (renderHook !== null && mode === 'final') {
-    return runRequest(req, progress).catch((err: unknown) =>
-      fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(err)),
-    );
+  try {
+    if (mode === 'final') {
+      if (renderHook !== null) return await renderHook(input, progress);
+      return await renderDocuments(input, progress, (job) => renderWorker().pdf(job));
+    }
+    return await renderWorker().concept(input, format ?? 'pdf');
+  } catch (err) {
+    return fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(err));
   }
-  return runInWorker({
-    url: workerBootstrapUrl(new URL(import.meta.url)),
-    workerData: req,
-    resourceLimits: { maxOldGenerationSizeMb: 1024 },
-    progress,
-    fallback: () => runRequest(req, progress),
-    internal: RENDER_INTERNAL,
-    // Buffers arrive as Uint8Arrays.
-    revive: (r) => (r.ok ? ok(r.value.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) }))) : r),
-  });
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerRequest | undefined)?.uitslagDocuments === true) {
-  const request = workerData as WorkerRequest;
-  serveInWorker(parentPort, (progress: RenderProgress) => runRequest(request, progress), RENDER_INTERNAL);
+// ---------------------------------------------------------------------------------------------
+// The render worker: one thread, started with the server and kept (issue 13: a fresh worker per
+// render cost 0.9 s before Typst began, then a cold compile). At start it lays out a small PV, so
+// Typst's fonts and the template are loaded before the first real render. This module is its entry
+// point. Messages: `{ id, task }` in, `{ id, result }` out.
+// ---------------------------------------------------------------------------------------------
+
+type WorkerTask =
+  | { readonly type: 'pdf'; readonly job: PdfJob }
+  | { readonly type: 'concept'; readonly input: RenderInput; readonly format: ConceptFormat }
+  /** The CSB's PV P 22-1 (the national result travels by structured clone: Maps and bigints included). */
+  | { readonly type: 'p22'; readonly input: P22Input };
+
+interface TaskMessage {
+  readonly id: number;
+  readonly task: WorkerTask;
+}
+interface ResultMessage {
+  readonly id: number;
+  readonly result: Result<Buffer> | Result<RenderedFile> | Result<RenderedFile[]>;
+}
+
+interface RenderWorker {
+  pdf(job: PdfJob): Promise<Result<Buffer>>;
+  concept(input: RenderInput, format: ConceptFormat): Promise<Result<RenderedFile[]>>;
+  p22(input: P22Input): Promise<Result<RenderedFile[]>>;
+}
+
+/** Buffers arrive as Uint8Arrays. */
+const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+let theWorker: RenderWorker | null = null;
+let workersStarted = 0;
+
+/** How many render worker threads this process started (one, unless one died). */
+export function renderWorkersStarted(): number {
+  return workersStarted;
+}
+
+/** The render worker (started when not yet running, e.g. after it died). */
+function renderWorker(): RenderWorker {
+  theWorker ??= startWorker();
+  return theWorker;
+}
+
+/** Start the render worker now (at server start), so the first documents do not wait for it. */
+export function startRenderWorker(): void {
+  renderWorker();
+}
+
+function inThread(): RenderWorker {
+  return {
+    pdf: async (job) => pdfInThread(job),
+    concept: async (input, format) => {
+      const r = await renderConcept(input, format);
+      return r.ok ? ok([r.value]) : r;
+    },
+    p22: (input) => renderP22(input),
+  };
+}
+
+function startWorker(): RenderWorker {
+  const url = workerBootstrapUrl(new URL(import.meta.url));
+  if (url === null) return inThread();
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { workerData: { uitslagRenderWorker: true }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+  } catch {
+    return inThread();
+  }
+  workersStarted++;
+  worker.unref();
+  const pending = new Map<number, { readonly task: WorkerTask; readonly settle: (r: ResultMessage['result']) => void }>();
+  let nextId = 1;
+  let started = false;
+  let fallback: RenderWorker | null = null;
+  worker.on('message', (m: ResultMessage | { readonly ready: true }) => {
+    started = true;
+    if ('ready' in m) return;
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
+    p?.settle(m.result);
+  });
+  worker.on('error', (err) => {
+    if (theWorker === self) theWorker = null;
+    const waiting = [...pending.values()];
+    pending.clear();
+    // The module cannot be loaded as a worker (e.g. an unknown file extension): render in this
+    // thread, also what was already sent.
+    if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
+      fallback = inThread();
+      theWorker = fallback;
+      for (const p of waiting) {
+        void runTask(p.task)
+          .catch((e: unknown): ResultMessage['result'] => fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(e)))
+          .then(p.settle);
+      }
+      return;
+    }
+    for (const p of waiting) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, err.message));
+  });
+  worker.on('exit', (code) => {
+    if (theWorker === self) theWorker = null;
+    for (const p of pending.values()) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, `render worker exited with ${code}`));
+    pending.clear();
+  });
+  const send = <R extends ResultMessage['result']>(task: WorkerTask): Promise<R> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, { task, settle: resolve as (r: ResultMessage['result']) => void });
+      worker.ref();
+      worker.postMessage({ id, task } satisfies TaskMessage);
+    });
+  const self: RenderWorker = {
+    pdf: async (job) => {
+      if (fallback) return fallback.pdf(job);
+      const r = await send<Result<Buffer>>({ type: 'pdf', job });
+      return r.ok ? ok(asBuffer(r.value)) : r;
+    },
+    concept: async (input, format) => {
+      if (fallback) return fallback.concept(input, format);
+      const r = await send<Result<RenderedFile>>({ type: 'concept', input, format });
+      return r.ok ? ok([{ ...r.value, bytes: asBuffer(r.value.bytes) }]) : r;
+    },
+    p22: async (input) => {
+      if (fallback) return fallback.p22(input);
+      const r = await send<Result<RenderedFile[]>>({ type: 'p22', input });
+      return r.ok ? ok(r.value.map((f) => ({ ...f, bytes: asBuffer(f.bytes) }))) : r;
+    },
+  };
+  return self;
+}
+
+/** A small PV laid out once at the worker's start: loads Typst, its fonts and the template. */
+function warmUp(): void {
+  const counts: VoteCounts = {
+    cast: 10,
+    totalCounted: 1,
+    rejected: { ongeldig: 0, blanco: 0 },
+    uncounted: [],
+    lists: [{ listNumber: 1, total: 1, candidates: [{ position: 1, votes: 1 }] }],
+  };
+  const lists: CandidateLists = {
+    electionId: 'TK2021',
+    electionName: 'Tweede Kamer',
+    electionCategory: 'TK',
+    electionDate: '2021-03-17',
+    contestId: '1',
+    contestName: 'Opwarmen',
+    affiliations: [
+      {
+        listNumber: 1,
+        registeredName: 'Lijst',
+        type: 'x',
+        publishGender: false,
+        belongsToSet: null,
+        candidates: [{ position: 1, initials: 'A.', firstName: null, prefix: null, lastName: 'B', gender: 'male', locality: null }],
+      },
+    ],
+  };
+  const m = buildO3Model({
+    election: { id: lists.electionId, name: lists.electionName, date: lists.electionDate },
+    kieskring: { number: 1, name: lists.contestName },
+    candidateLists: lists,
+    municipalities: [{ code: '0001', name: 'Opwarmen', counts }],
+    session: { place: 'p', date: 'd', time: 't' },
+    members: [{ name: 'n', role: 'r' }],
+    objections: null,
+    emlHash: '0'.repeat(64),
+    createdAt: '2021-03-19T10:00:00.000',
+  });
+  if (m.ok) o3Pdf(m.value);
+}
+
+async function runTask(task: WorkerTask): Promise<ResultMessage['result']> {
+  if (task.type === 'pdf') return pdfInThread(task.job);
+  if (task.type === 'p22') return renderP22(task.input);
+  return renderConcept(task.input, task.format);
+}
+
+if (!isMainThread && parentPort && (workerData as { uitslagRenderWorker?: boolean } | undefined)?.uitslagRenderWorker === true) {
+  const port = parentPort;
+  try {
+    warmUp();
+  } catch {
+    // only a warm-up; the real render reports its own failure
+  }
+  port.postMessage({ ready: true });
+  port.on('message', (m: TaskMessage) => {
+    void runTask(m.task)
+      .catch((err: unknown): ResultMessage['result'] => fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, String(err)))
+      .then((result) => port.postMessage({ id: m.id, result } satisfies ResultMessage));
+  });
 }

@@ -24,6 +24,40 @@ export interface TransferZipEntry {
   readonly data: Buffer;
 }
 
+/**
+ * Buffers whose deflated form is kept for the next zip that holds them (`compressOnce`): the 510c
+ * goes into two zips and was compressed twice (issue 13). yazl calls `zlib.deflateRaw(buffer,
+ * { level }, callback)` on the module object; for a registered buffer that call is answered from
+ * here (the same bytes as a fresh deflate of the same data and level), for any other it goes on
+ * to zlib unchanged. Entries live as long as the buffer (WeakMap).
+ */
+const deflated = new WeakMap<Buffer, Map<number, Promise<Buffer>>>();
+type DeflateRaw = (buf: Buffer, options: zlib.ZlibOptions, callback: (err: Error | null, result: Buffer) => void) => void;
+const zlibDeflateRaw = zlib.deflateRaw as unknown as DeflateRaw;
+const sharedDeflateRaw: DeflateRaw = (buf, options, callback) => {
+  const byLevel = Buffer.isBuffer(buf) && typeof callback === 'function' ? deflated.get(buf) : undefined;
+  if (byLevel === undefined) return zlibDeflateRaw(buf, options, callback);
+  const level = options?.level ?? zlib.constants.Z_DEFAULT_COMPRESSION;
+  let p = byLevel.get(level);
+  if (p === undefined) {
+    p = new Promise<Buffer>((resolve, reject) => zlibDeflateRaw(buf, options, (err, result) => (err ? reject(err) : resolve(result))));
+    byLevel.set(level, p);
+  }
+  p.then(
+    (result) => callback(null, result),
+    (err: Error) => callback(err, Buffer.alloc(0)),
+  );
+};
+(zlib as unknown as { deflateRaw: DeflateRaw }).deflateRaw = sharedDeflateRaw;
+
+/**
+ * Compress `data` at most once for all zips written from now on that hold it. The buffer must not
+ * change afterwards (ours never do: rendered files are immutable).
+ */
+export function compressOnce(data: Buffer): void {
+  if (!deflated.has(data)) deflated.set(data, new Map());
+}
+
 /** 1980-01-01 00:00 (the DOS epoch), used when no time is given. */
 export const DEFAULT_ZIP_MTIME = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
 

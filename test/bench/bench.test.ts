@@ -65,3 +65,17 @@ test('bench render (small: a synthetic kieskring of 2 municipalities): 510c + PD
   }
   assert.match(rows.find((r) => r.metric === 'reference: SHA-256 of the 6 files')!.note ?? '', /^renderDocuments = \d+\.\dx of it$/);
 });
+
+test('npm run bench, documents (small: Lelystad through the server): the files are made from the click to "klaar", beside their floor', async () => {
+  const figures = await runBench('documents', { small: true });
+  assert.match(value(figures, 'click to "klaar" (server job)'), /^\d+(\.\d)? ms$/);
+  assert.match(figures.find((f) => f.metric === 'click to "klaar" (server job)')?.note ?? '', /^floor: SHA-256 of the 6 files/);
+  assert.match(value(figures, 'again (worker laid this PV out before)'), /^\d+(\.\d)? ms$/);
+});
+
+test('bench render, the whole country (small: 3 kieskringen): files of every kieskring, aggregation and the cost per municipality', async () => {
+  const rows = await runBench('render', { small: true });
+  assert.equal(value(rows, 'country'), '3 kieskringen');
+  assert.match(rows.find((r) => r.metric === 'country: files of every kieskring')?.note ?? '', /ms per municipality/);
+  assert.match(rows.find((r) => r.metric === 'one O 3 PDF of 6 municipalities')?.note ?? '', /each one from \d+ to 6/);
+});

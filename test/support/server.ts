@@ -50,6 +50,11 @@ export interface TestServerOptions {
   readonly testHooks?: TestHooks;
   /** Serve HTTPS with the installation's generated certificate (default: plain HTTP on 127.0.0.1). */
   readonly tls?: boolean;
+  /**
+   * Start the render worker with the server as production does (default false in tests: most never
+   * render, and the worker then starts at the first render, saving the shared machine its start-up).
+   */
+  readonly startRenderWorker?: boolean;
 }
 
 export interface TestServer {
@@ -96,6 +101,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     // Every answer is checked against its route's response schema (a mismatch answers 500).
     testHooks: { checkResponses: true, ...opts.testHooks },
     tls: opts.tls ?? false,
+    startRenderWorker: opts.startRenderWorker ?? false,
   });
   if (passwordFile) rmSync(path.dirname(passwordFile), { recursive: true, force: true });
   if (running.certificatePem) trusted.set(new URL(running.url).origin, running.certificatePem);

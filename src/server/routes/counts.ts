@@ -13,6 +13,7 @@ import { hasField, type ElectionRuleSet } from '../../domain/ruleSets.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
+import { groupCommit } from '../db/groupCommit.ts';
 import { runImportInWorker, type ImportStage, type ImportWorkInput, type ImportWorkValue } from '../countImport.ts';
 import {
   applyUnitAction,
@@ -355,13 +356,14 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Begin (of ga verder met) de eerste of tweede invoer van een gemeente.',
     params: CodeParams,
-    handler: ({ ctx, user, params, now }) => {
-      const lists = requireLists(ctx);
-      const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'claim', user: userRef(user!) }, now });
-      const d = currentDraft(t.state);
-      const entry = t.outcome.kind === 'claimed' ? t.outcome.entry : t.state.kind === 'second_in_progress' ? 2 : 1;
-      return { entry, form: d?.form ?? emptyForm(lists), state: t.state.kind };
-    },
+    handler: ({ ctx, user, params, now }) =>
+      groupCommit(ctx.db, () => {
+        const lists = requireLists(ctx);
+        const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'claim', user: userRef(user!) }, now });
+        const d = currentDraft(t.state);
+        const entry = t.outcome.kind === 'claimed' ? t.outcome.entry : t.state.kind === 'second_in_progress' ? 2 : 1;
+        return { entry, form: d?.form ?? emptyForm(lists), state: t.state.kind };
+      }),
   }),
   route({
     method: 'PUT',
@@ -371,18 +373,19 @@ export const countRoutes = [
     summary: 'Sla de invoer in behandeling tussentijds op (alleen de eigenaar).',
     params: CodeParams,
     body: DraftBody,
-    handler: ({ ctx, user, params, body, now }) => {
-      const form = formForElection(body.form, electionRules(requireElection(ctx)));
-      checkFormShape(form, requireLists(ctx));
-      const t = applyUnitAction(ctx, {
-        code: params.code,
-        user: user!,
-        action: { type: 'save', user: userRef(user!), form, ...(body.seq !== undefined ? { seq: body.seq } : {}) },
-        now,
-      });
-      if (t.outcome.kind === 'stale') return { saved: false, stale: true, checks: [] };
-      return { saved: true, checks: checkEntry(form, checkContextFor(ctx, params.code)) };
-    },
+    handler: ({ ctx, user, params, body, now }) =>
+      groupCommit(ctx.db, () => {
+        const form = formForElection(body.form, electionRules(requireElection(ctx)));
+        checkFormShape(form, requireLists(ctx));
+        const t = applyUnitAction(ctx, {
+          code: params.code,
+          user: user!,
+          action: { type: 'save', user: userRef(user!), form, ...(body.seq !== undefined ? { seq: body.seq } : {}) },
+          now,
+        });
+        if (t.outcome.kind === 'stale') return { saved: false, stale: true, checks: [] };
+        return { saved: true, checks: checkEntry(form, checkContextFor(ctx, params.code)) };
+      }),
   }),
   route({
     method: 'POST',
@@ -392,25 +395,26 @@ export const countRoutes = [
     summary: 'Rond de eerste of tweede invoer af (met bevestigde waarschuwingen).',
     params: CodeParams,
     body: SubmitBody,
-    handler: ({ ctx, user, params, body, now }) => {
-      const form = formForElection(body.form, electionRules(requireElection(ctx)));
-      checkFormShape(form, requireLists(ctx));
-      const t = applyUnitAction(ctx, {
-        code: params.code,
-        user: user!,
-        action: {
-          type: 'submit',
-          user: userRef(user!),
-          form,
-          acknowledged: body.acknowledged,
-          ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
-          ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
-        },
-        now,
-      });
-      const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
-      return { outcome: t.outcome, state: t.state.kind, checks };
-    },
+    handler: ({ ctx, user, params, body, now }) =>
+      groupCommit(ctx.db, () => {
+        const form = formForElection(body.form, electionRules(requireElection(ctx)));
+        checkFormShape(form, requireLists(ctx));
+        const t = applyUnitAction(ctx, {
+          code: params.code,
+          user: user!,
+          action: {
+            type: 'submit',
+            user: userRef(user!),
+            form,
+            acknowledged: body.acknowledged,
+            ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
+            ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
+          },
+          now,
+        });
+        const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
+        return { outcome: t.outcome, state: t.state.kind, checks };
+      }),
   }),
   route({
     method: 'POST',
@@ -420,10 +424,11 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Geef een invoer in behandeling vrij (eigenaar, of de verkiezingsleider bij een verlaten invoer).',
     params: CodeParams,
-    handler: ({ ctx, user, params, now }) => {
-      const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'release', user: userRef(user!) }, now });
-      return { state: t.state.kind };
-    },
+    handler: ({ ctx, user, params, now }) =>
+      groupCommit(ctx.db, () => {
+        const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'release', user: userRef(user!) }, now });
+        return { state: t.state.kind };
+      }),
   }),
   route({
     method: 'POST',
@@ -433,16 +438,17 @@ export const countRoutes = [
     summary: 'Verwijder steminvoer (met reden).',
     params: CodeParams,
     body: DeleteBody,
-    handler: ({ ctx, user, params, body, now }) => {
-      const t = applyUnitAction(ctx, {
-        code: params.code,
-        user: user!,
-        action: { type: 'delete', user: userRef(user!) },
-        now,
-        details: { reason: body.reason },
-      });
-      return { state: t.state.kind };
-    },
+    handler: ({ ctx, user, params, body, now }) =>
+      groupCommit(ctx.db, () => {
+        const t = applyUnitAction(ctx, {
+          code: params.code,
+          user: user!,
+          action: { type: 'delete', user: userRef(user!) },
+          now,
+          details: { reason: body.reason },
+        });
+        return { state: t.state.kind };
+      }),
   }),
   route({
     method: 'GET',

@@ -160,6 +160,18 @@ const DestroyResult = z.object({
   lastArchive: LastArchive,
 });
 
+const JobQuery = z.object({ wait: z.enum(['1']).optional() });
+
+/** The longest a `?wait=1` answer is held back. */
+const JOB_WAIT_MS = 2000;
+
+/** Resolves when the job is finished or its stage changed, or after `maxMs`. */
+async function jobChange(j: DocumentJob, maxMs: number): Promise<void> {
+  const stage = j.stage;
+  const until = Date.now() + maxMs;
+  while (!j.finished && j.stage === stage && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
+
 function jobDto(j: DocumentJob): z.input<typeof DocumentJobDto> {
   return { jobId: j.id, stage: j.stage, progress: j.progress, finished: j.finished, error: j.error, setId: j.setId };
 }
@@ -545,12 +557,15 @@ export const documentRoutes = [
     url: '/api/documents/jobs/:jobId',
     access: 'documents.create',
     tag: 'documenten',
-    summary: 'Voortgang van het aanmaken van de bestanden.',
+    summary:
+      'Voortgang van het aanmaken van de bestanden. Met ?wait=1 komt het antwoord pas als de taak een stap verder of klaar is (hoogstens na 2 s), zodat het scherm "klaar" meteen ziet.',
     params: JobParams,
     response: DocumentJobDto.extend({ stageLabel: z.string() }),
-    handler: ({ ctx, params }) => {
+    query: JobQuery,
+    handler: async ({ ctx, params, query }) => {
       const j = jobsOf(ctx).get(params.jobId);
       if (!j) throw new ApiError(404, 'documents.job_not_found', 'Deze taak bestaat niet (meer).');
+      if (query.wait === '1') await jobChange(j, JOB_WAIT_MS);
       return { ...jobDto(j), stageLabel: stageLabel(ctx, j.stage) };
     },
   }),
