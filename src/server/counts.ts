@@ -21,6 +21,8 @@ import {
   type Outcome,
   type Transition,
   type UnitState,
+  type UnitStateKind,
+  UNIT_STATE_TEXT,
 } from '../domain/doubleEntry.ts';
 import { kieskringen, municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
 import { formMatchesLists, formToCounts, MAX_COUNT, SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../domain/entry.ts';
@@ -238,6 +240,71 @@ export const FormSchema = z
   .strict();
 
 export type FormInput = z.output<typeof FormSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The entry as the API answers it (response schemas of the entry routes)
+// ---------------------------------------------------------------------------------------------
+
+const ScalarKeyDto = z.enum(SCALAR_FIELDS.map((f) => f.key));
+const FieldIds = z.array(z.string()).readonly();
+
+/** An entry form as the server answers it: every scalar (a number or empty) and the lists (`EntryForm`). */
+export const EntryFormDto = z
+  .object({
+    scalars: z.record(ScalarKeyDto, z.number().int().nullable()).readonly(),
+    lists: z
+      .array(
+        z.object({ listNumber: z.number().int(), total: z.number().int().nullable(), candidates: z.array(z.number().int().nullable()).readonly() }).readonly(),
+      )
+      .readonly(),
+  })
+  .readonly();
+
+/** What the entry form of a unit looks like (`buildFormShape`). */
+export const FormShapeDto = z
+  .object({
+    unitKind: z.enum(['gemeente', 'stembureau', 'kieskring']).optional(),
+    rules: z.string().optional(),
+    scalars: z
+      .array(z.object({ key: ScalarKeyDto, label: z.string(), required: z.boolean(), section: z.enum(['kiezers', 'stemmen', 'verschillen']) }).readonly())
+      .readonly(),
+    lists: z
+      .array(
+        z
+          .object({
+            listNumber: z.number().int(),
+            name: z.string(),
+            candidates: z.array(z.object({ position: z.number().int(), name: z.string() }).readonly()).readonly(),
+          })
+          .readonly(),
+      )
+      .readonly(),
+  })
+  .readonly();
+
+/** One check of an entry (`CheckResult`, src/domain/checks.ts). */
+export const CheckResultDto = z
+  .object({ code: z.string(), severity: z.enum(['error', 'warning']), fields: FieldIds, named: FieldIds.optional(), message: z.string() })
+  .readonly();
+
+/** The kind of a unit's double-entry state (`UnitStateKind`). */
+export const UnitStateKindDto = z.enum(Object.keys(UNIT_STATE_TEXT) as UnitStateKind[]);
+
+/** What an action on a unit did (`Outcome`, src/domain/doubleEntry.ts). */
+export const OutcomeDto = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('claimed'), entry: z.union([z.literal(1), z.literal(2)]) }),
+  z.object({ kind: z.literal('saved') }),
+  z.object({ kind: z.literal('stale') }),
+  z.object({ kind: z.literal('released') }),
+  z.object({ kind: z.literal('needs_attention'), checks: z.array(CheckResultDto).readonly(), blocking: z.enum(['errors', 'warnings', 'empty']) }),
+  z.object({ kind: z.literal('not_identical'), fields: FieldIds }),
+  z.object({ kind: z.literal('first_done'), source: z.enum(['typed', 'import']) }),
+  z.object({ kind: z.literal('first_with_errors') }),
+  z.object({ kind: z.literal('complete') }),
+  z.object({ kind: z.literal('differences'), fields: FieldIds }),
+  z.object({ kind: z.literal('deleted') }),
+  z.object({ kind: z.literal('resolved'), choice: z.enum(['first', 'second', 'delete_both']) }),
+]);
 
 /**
  * The entry form of the election's rules: every field the election has must be present (a number

@@ -9,6 +9,7 @@
  * of that kieskring's lists.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { verifyDetached } from '../crypto/cms.ts';
 import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
 import { candidateDisplayName, fileNamePart, kieskringen, type CandidateLists } from '../domain/election.ts';
@@ -51,6 +52,9 @@ export interface KieskringRegion {
   readonly name: string;
   readonly code: string;
 }
+
+/** A kieskring as the API shows it. */
+export const KieskringRegionDto = z.object({ number: z.number().int(), name: z.string(), code: z.string() });
 
 /** The kieskringen of the 110a, by number. */
 export function csbKieskringen(e: ElectionRow): KieskringRegion[] {
@@ -295,6 +299,15 @@ export interface RequiredLot {
   /** How many of them the lot designates. */
   readonly seats: number;
 }
+
+/** A `RequiredLot` as the API shows it. */
+export const RequiredLotDto = z.object({
+  kind: z.enum(['seats', 'candidates']),
+  listNumber: z.number().int().nullable(),
+  stage: z.string(),
+  between: z.array(z.string()).readonly(),
+  seats: z.number().int(),
+});
 
 interface LotRow {
   kind: 'seats' | 'candidates';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser, type UploadedFile } from './http.ts';
 
@@ -26,6 +27,17 @@ export const MAX_STAGED_UPLOADS_PER_USER = 3;
 export function purgeExpiredUploads(ctx: Pick<AppContext, 'db'>, now: Date): number {
   return ctx.db.prepare('DELETE FROM uploads WHERE expires_at < ?').run(now.toISOString()).changes;
 }
+
+/**
+ * The answer part of a staged upload whose hash code the user confirms: the upload's id, the file
+ * name and the hash code with two groups hidden (0-based), to be typed from the published code.
+ */
+export const StagedHashDto = z.object({
+  uploadId: z.string(),
+  fileName: z.string(),
+  maskedHash: z.string(),
+  hiddenGroups: z.tuple([z.number().int(), z.number().int()]),
+});
 
 /** Stage an uploaded file (server-side, with an expiry) until the user confirms it. */
 export function stageUpload(

@@ -27,8 +27,13 @@ import type { AppContext } from '../context.ts';
 import {
   applyUnitAction,
   checkContextFor,
+  CheckResultDto,
   checkFormShape,
+  EntryFormDto,
   FormSchema,
+  FormShapeDto,
+  OutcomeDto,
+  UnitStateKindDto,
   formForElection,
   loadAllUnits,
   optionalScalarsFor,
@@ -41,11 +46,13 @@ import {
   csbP22Input,
   csbResult,
   hsbKey,
+  KieskringRegionDto,
   p22Fingerprint,
   readKieskringZip,
   requireCsb,
   requireKieskring,
   requireKieskringLists,
+  RequiredLotDto,
   type CsbFile,
   type RequiredLot,
 } from '../csb.ts';
@@ -53,7 +60,7 @@ import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type Re
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
-import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
+import { deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
@@ -61,6 +68,69 @@ const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Ee
 const KieskringNumber = z.object({ kieskring: z.coerce.number().int().positive().max(999) });
 const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Groups = z.tuple([z.string().max(20), z.string().max(20)]);
+
+/** A hoofdstembureau's public key as the CSB shows it. */
+const HsbKeyDto = z.object({ subject: z.string(), fingerprint: z.string(), notAfter: z.string() });
+
+/** The kieskringen of the CSB: candidate lists, the hoofdstembureau's key and the state of the entry (`overview`). */
+const CsbOverview = z.object({
+  kieskringen: z.array(
+    KieskringRegionDto.extend({
+      candidateLists: z.object({ fileName: z.string(), hash: z.string(), importedAt: z.string() }).nullable(),
+      key: HsbKeyDto.nullable(),
+      state: UnitStateKindDto,
+    }),
+  ),
+});
+
+const CsbListsPreview = StagedHashDto.extend({
+  kieskring: z.number().int(),
+  contestName: z.string(),
+  lists: z.number().int(),
+  candidates: z.number().int(),
+});
+
+const CsbKeyPreview = z.object({
+  kieskring: KieskringRegionDto,
+  fileName: z.string(),
+  subject: z.string(),
+  commonName: z.string(),
+  locality: z.string(),
+  fingerprint: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  importable: z.boolean(),
+  reasons: z.array(z.string()),
+  existingKey: z.object({ fingerprint: z.string(), same: z.boolean() }).nullable(),
+});
+
+const CsbCountPreview = StagedHashDto.extend({
+  kieskring: KieskringRegionDto,
+  emlName: z.string(),
+  signer: z.object({ subject: z.string(), fingerprint: z.string(), embeddedMatchesTrusted: z.boolean() }),
+  /** Municipalities (ReportingUnitVotes) in the file. */
+  municipalities: z.number().int(),
+  checks: z.array(CheckResultDto).readonly(),
+});
+
+/** A list or candidate of a lot: its value in the lot and in words (`lotOptions`). */
+const LotOption = z.object({ value: z.string(), label: z.string() });
+
+/** The lots entered and the lot the result needs now (`lotsOverview`). */
+const CsbLots = z.object({
+  entered: z.array(
+    z.object({
+      kind: z.enum(['seats', 'candidates']),
+      listNumber: z.number().int().nullable(),
+      stage: z.string(),
+      between: z.array(z.string()),
+      drawn: z.array(z.string()),
+      enteredAt: z.string(),
+      enteredBy: z.string().nullable(),
+    }),
+  ),
+  required: RequiredLotDto.extend({ message: z.string(), options: z.array(LotOption) }).nullable(),
+});
 
 /** The stored content type of a file of the CSB's set. */
 function contentTypeOf(f: CsbFile | RenderedFile): string {
@@ -211,6 +281,7 @@ export const csbRoutes = [
     access: 'election.view',
     tag: 'centraal stembureau',
     summary: 'De kieskringen van het centraal stembureau: kandidatenlijsten, publieke sleutel van het hoofdstembureau en de stand van de invoer.',
+    response: CsbOverview,
     handler: ({ ctx }) => overview(ctx),
   }),
   route({
@@ -220,6 +291,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Upload de kandidatenlijsten (EML 230b) van één kieskring; toont de hashcode met twee verborgen groepen.',
     multipart: { maxBytes: MAX_EML_BYTES },
+    response: CsbListsPreview,
     handler: ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       requirePhase1(ctx, 'Kandidatenlijsten importeren');
@@ -252,6 +324,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Importeer de kandidatenlijsten van een kieskring na het intypen van de twee verborgen hashcode-groepen.',
     body: z.object({ uploadId: UploadId, groups: Groups }),
+    response: CsbOverview,
     handler: ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
@@ -308,6 +381,7 @@ export const csbRoutes = [
       'Bekijk de publieke sleutel van het hoofdstembureau van een kieskring voordat u hem importeert: onderwerp, vingerafdruk, geldigheid en bezwaren. Slaat niets op.',
     params: KieskringNumber,
     multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    response: CsbKeyPreview,
     handler: ({ ctx, params, file, now }) => {
       const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
       const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
@@ -348,6 +422,7 @@ export const csbRoutes = [
     summary: 'Importeer de publieke sleutel van het hoofdstembureau van een kieskring (UID=HSB<k>); vervangen alleen in fase 1.',
     params: KieskringNumber,
     multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    response: z.object({ key: HsbKeyDto }),
     handler: ({ ctx, user, params, file, now }) => {
       const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
       const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
@@ -403,6 +478,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'De velden van het invoerformulier van een kieskring: de lijsten en kandidaten van die kieskring en de aantallen.',
     params: KieskringCode,
+    response: FormShapeDto,
     handler: ({ ctx, params }) => formShapeOf(ctx, params.code).shape,
   }),
   route({
@@ -412,6 +488,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Begin (of ga verder met) de eerste of tweede invoer van een kieskring.',
     params: KieskringCode,
+    response: z.object({ entry: z.union([z.literal(1), z.literal(2)]), form: EntryFormDto, state: UnitStateKindDto }),
     handler: ({ ctx, user, params, now }) => {
       const { lists } = formShapeOf(ctx, params.code);
       const t = applyUnitAction(ctx, { code: params.code, user: signedIn(user), action: { type: 'claim', user: userRef(signedIn(user)) }, now });
@@ -428,6 +505,7 @@ export const csbRoutes = [
     summary: 'Sla de invoer van een kieskring tussentijds op (alleen de eigenaar).',
     params: KieskringCode,
     body: z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() }),
+    response: z.object({ saved: z.boolean(), stale: z.boolean().optional(), checks: z.array(CheckResultDto).readonly() }),
     handler: ({ ctx, user, params, body, now }) => {
       const { lists } = formShapeOf(ctx, params.code);
       const form = formForElection(body.form, electionRules(requireCsb(ctx)));
@@ -455,6 +533,7 @@ export const csbRoutes = [
       confirmErrors: z.boolean().optional(),
       confirmDifferent: z.boolean().optional(),
     }),
+    response: z.object({ outcome: OutcomeDto, state: UnitStateKindDto, checks: z.array(CheckResultDto).readonly() }),
     handler: ({ ctx, user, params, body, now }) => {
       const { lists } = formShapeOf(ctx, params.code);
       const form = formForElection(body.form, electionRules(requireCsb(ctx)));
@@ -484,6 +563,7 @@ export const csbRoutes = [
     summary:
       'Upload de ondertekende telling van een kieskring (Telling_<ID>_kieskring_<naam>.zip): handtekening, bestand en optellingen gecontroleerd; toont de hashcode met twee verborgen groepen en de waarschuwingen.',
     multipart: { maxBytes: MAX_COUNT_ZIP_BYTES },
+    response: CsbCountPreview,
     handler: async ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       requirePhase2(ctx);
@@ -511,6 +591,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Importeer de geüploade telling van een kieskring als eerste invoer, na het intypen van de twee verborgen hashcode-groepen.',
     body: z.object({ uploadId: UploadId, groups: Groups, acknowledged: Acknowledged.default([]) }),
+    response: z.object({ state: UnitStateKindDto, outcome: OutcomeDto, kieskring: KieskringRegionDto }),
     handler: async ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'kieskring_count', signedIn(user), now);
@@ -573,6 +654,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary:
       'De ingevoerde lotingen, en (in fase 3, zolang er geen geldige documenten zijn) de loting die de uitslag nu nodig heeft: tussen welke lijsten of kandidaten, in woorden.',
+    response: CsbLots,
     handler: ({ ctx, now }) => lotsOverview(ctx, now),
   }),
   route({
@@ -589,6 +671,7 @@ export const csbRoutes = [
       between: z.array(z.string().max(200)).min(2).max(500),
       drawn: z.array(z.string().max(200)).min(1).max(500),
     }),
+    response: z.object({ entered: z.boolean() }),
     handler: ({ ctx, user, body, now }) => {
       requireCsb(ctx, 'Een loting invoeren');
       const phase = currentPhase(ctx);
@@ -619,6 +702,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary:
       'Vaststellen uitslag (fase 3): de totaaltelling (EML 510d), het resultaat (EML 520), het proces-verbaal model P 22-1 (PDF en ODT) en de CSV van de uitslag, uit de vastgestelde uitslagen van de kieskringen. Is loting nodig, dan stopt dit met de lijsten of kandidaten tussen wie geloot moet worden.',
+    response: z.object({ setId: z.number().int(), creationDateTime: z.string(), documents: z.array(z.object({ id: z.number().int(), kind: z.string(), fileName: z.string() })) }),
     handler: async ({ ctx, user, now }) => {
       requireCsb(ctx, 'Vaststellen uitslag');
       const refuseUnlessReady = () => {

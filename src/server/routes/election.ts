@@ -19,7 +19,7 @@ import {
   stemgebiedOf,
   Stemgebied,
 } from '../state.ts';
-import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
+import { deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 
@@ -69,11 +69,7 @@ const DefinitionPreview = z.object({
   municipalities: z.array(z.object({ number: z.number().int(), code: z.string(), name: z.string(), kieskring: z.number().int() })),
 });
 
-const CandidateListsPreview = z.object({
-  uploadId: z.string(),
-  fileName: z.string(),
-  maskedHash: z.string(),
-  hiddenGroups: z.tuple([z.number().int(), z.number().int()]),
+const CandidateListsPreview = StagedHashDto.extend({
   electionId: z.string(),
   contestId: z.string(),
   contestName: z.string(),

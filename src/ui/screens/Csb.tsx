@@ -15,6 +15,7 @@ import {
   type CsbKeyImported,
   type CsbKeyPreview,
   type CsbKieskring,
+  type CsbLotEntered,
   type CsbListsPreview,
   type CsbLots,
   type CsbOverview,
@@ -768,7 +769,7 @@ function RequiredLot({ lot, mayEnter, onEntered }: { lot: CsbRequiredLot; mayEnt
     if (!yes) return;
     setBusy(true);
     setError(null);
-    const r = await api.post<{ entered: boolean }>('/api/csb/lots', {
+    const r = await api.post<CsbLotEntered>('/api/csb/lots', {
       kind: lot.kind,
       listNumber: lot.listNumber,
       stage: lot.stage,
