@@ -19,7 +19,6 @@ import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from 
 import { checkCandidateListsMatch } from '../../domain/imports.ts';
 import { hasField } from '../../domain/ruleSets.ts';
 import { readCandidateLists } from '../../eml/eml230b.ts';
-import { personKey } from '../../domain/seats/persons.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
 import { emlHash, sha256Hex } from '../../eml/hash.ts';
 import { writeAudit } from '../audit.ts';
@@ -47,6 +46,7 @@ import {
   csbResult,
   hsbKey,
   KieskringRegionDto,
+  lotOptions,
   p22Fingerprint,
   readKieskringZip,
   requireCsb,
@@ -209,41 +209,10 @@ function formShapeOf(ctx: AppContext, code: string) {
   };
 }
 
-/**
- * The lists or candidates of a lot in words, for the screen where the chair enters the drawn outcome:
- * a list number ('3' → 'Lijst 3 VVD'), a list of a group ('set2' → the lists of set 2 and their
- * kieskringen; 'kk7' → the list in kieskring 7) or a person (the candidate's name and locality).
- */
-function lotOptions(ctx: AppContext, lot: RequiredLot): { value: string; label: string }[] {
-  const lists = [...csbLists(ctx)].sort((a, b) => a[0] - b[0]);
-  const affiliationsOf = (listNumber: number) =>
-    lists.flatMap(([kieskring, l]) => l.affiliations.filter((a) => a.listNumber === listNumber).map((a) => ({ kieskring, a })));
-  const listName = (listNumber: number) => {
-    const a = affiliationsOf(listNumber)[0]?.a;
-    return `Lijst ${listNumber}${a ? ` ${listNameFor510(a)}` : ''}`;
-  };
-  const label = (value: string): string => {
-    if (lot.kind === 'seats' || lot.listNumber === null) return /^\d+$/.test(value) ? listName(Number(value)) : value;
-    const inList = affiliationsOf(lot.listNumber);
-    const set = /^set(\d+)$/.exec(value);
-    if (set) {
-      const ks = inList.filter((x) => x.a.belongsToSet === Number(set[1])).map((x) => x.kieskring);
-      return `De lijst van groep ${set[1]} (kieskring${ks.length === 1 ? '' : 'en'} ${ks.join(', ')})`;
-    }
-    const kk = /^kk(\d+)$/.exec(value);
-    if (kk) return `De lijst in kieskring ${kk[1]}`;
-    for (const { a } of inList) {
-      const c = a.candidates.find((x) => personKey(x) === value);
-      if (c) return `${candidateDisplayName(c)}${c.locality ? `, ${c.locality}` : ''}`;
-    }
-    return value;
-  };
-  return lot.between.map((value) => ({ value, label: label(value) }));
-}
-
 /** The lots entered (not voided), and the lot the result needs now (phase 3, no valid documents). */
 function lotsOverview(ctx: AppContext, now: Date) {
   requireCsb(ctx);
+  const lists = csbLists(ctx);
   const entered = (
     ctx.db
       .prepare(
@@ -254,7 +223,7 @@ function lotsOverview(ctx: AppContext, now: Date) {
   ).map((r) => {
     const between = JSON.parse(r.between_json) as string[];
     const drawn = JSON.parse(r.drawn_json) as string[];
-    const options = lotOptions(ctx, { kind: r.kind, listNumber: r.list_number, stage: r.stage, between, seats: drawn.length });
+    const options = lotOptions(lists, { kind: r.kind, listNumber: r.list_number, stage: r.stage, between, seats: drawn.length });
     const labelOf = (v: string) => options.find((o) => o.value === v)?.label ?? v;
     return {
       kind: r.kind,
@@ -269,7 +238,7 @@ function lotsOverview(ctx: AppContext, now: Date) {
   let required: (RequiredLot & { message: string; options: { value: string; label: string }[] }) | null = null;
   if (currentPhase(ctx) === 3 && !validSet(ctx)) {
     const out = csbResult(ctx, localDateTime(now));
-    if (out.kind === 'lots') required = { ...out.lot, message: out.message, options: lotOptions(ctx, out.lot) };
+    if (out.kind === 'lots') required = { ...out.lot, message: out.message, options: lotOptions(lists, out.lot) };
   }
   return { entered, required };
 }
