@@ -643,6 +643,56 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
   return run.immediate();
 }
 
+/** The warning codes a typist (or importer) acknowledged, as they arrive. */
+export const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
+
+/** A submitted entry: the form, the acknowledged warnings and the typist's confirmations. */
+export const SubmitBody = z.object({
+  form: FormSchema,
+  acknowledged: Acknowledged.default([]),
+  confirmErrors: z.boolean().optional(),
+  confirmDifferent: z.boolean().optional(),
+});
+
+/** The answer of a submit (`submitEntry`). */
+export const SubmitAnswer = z.object({ outcome: OutcomeDto, state: UnitStateKindDto, checks: z.array(CheckResultDto).readonly() });
+
+/**
+ * Complete the first or second entry of a unit (a municipality, polling station or kieskring): the
+ * form made whole for the election's rules and checked against the unit's lists, the submit applied,
+ * and the checks the typist sees (those that stopped it, or those of the stored form).
+ */
+export function submitEntry(
+  ctx: AppContext,
+  opts: {
+    readonly code: string;
+    readonly user: SessionUser;
+    readonly body: z.output<typeof SubmitBody>;
+    readonly rules: ElectionRuleSet;
+    readonly lists: CandidateShape;
+    readonly now: Date;
+  },
+): z.input<typeof SubmitAnswer> {
+  const { code, user, body, now } = opts;
+  const form = formForElection(body.form, opts.rules);
+  checkFormShape(form, opts.lists);
+  const t = applyUnitAction(ctx, {
+    code,
+    user,
+    action: {
+      type: 'submit',
+      user: { id: user.id, username: user.username, role: user.role },
+      form,
+      acknowledged: body.acknowledged,
+      ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
+      ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
+    },
+    now,
+  });
+  const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, code));
+  return { outcome: t.outcome, state: t.state.kind, checks };
+}
+
 export { indicator };
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { runImportInWorker, type ImportStage, type ImportWorkInput, type ImportWorkValue } from '../countImport.ts';
 import {
+  Acknowledged,
   applyUnitAction,
   checkContextFor,
   checkFormShape,
@@ -28,6 +29,8 @@ import {
   requireLists,
   requirePhase2,
   requireUnit,
+  SubmitBody,
+  submitEntry,
   unitKindOf,
   type CandidateShape,
   type LoadedUnit,
@@ -52,16 +55,9 @@ const CodeParams = z.object({
     ),
 });
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
-const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Reason = freeText('Reden', 1000, { multiline: true }).trim().min(1, 'Geef een reden op.');
 
 const DraftBody = z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() });
-const SubmitBody = z.object({
-  form: FormSchema,
-  acknowledged: Acknowledged.default([]),
-  confirmErrors: z.boolean().optional(),
-  confirmDifferent: z.boolean().optional(),
-});
 const DeleteBody = z.object({ reason: Reason });
 const ResolveBody = z.object({ choice: z.enum(['first', 'second', 'delete_both']), reason: Reason });
 const ConfirmBody = z.object({
@@ -392,25 +388,8 @@ export const countRoutes = [
     summary: 'Rond de eerste of tweede invoer af (met bevestigde waarschuwingen).',
     params: CodeParams,
     body: SubmitBody,
-    handler: ({ ctx, user, params, body, now }) => {
-      const form = formForElection(body.form, electionRules(requireElection(ctx)));
-      checkFormShape(form, requireLists(ctx));
-      const t = applyUnitAction(ctx, {
-        code: params.code,
-        user: user!,
-        action: {
-          type: 'submit',
-          user: userRef(user!),
-          form,
-          acknowledged: body.acknowledged,
-          ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
-          ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
-        },
-        now,
-      });
-      const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
-      return { outcome: t.outcome, state: t.state.kind, checks };
-    },
+    handler: ({ ctx, user, params, body, now }) =>
+      submitEntry(ctx, { code: params.code, user: user!, body, rules: electionRules(requireElection(ctx)), lists: requireLists(ctx), now }),
   }),
   route({
     method: 'POST',

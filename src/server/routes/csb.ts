@@ -15,7 +15,7 @@ import { currentDraft, type UserRef } from '../../domain/doubleEntry.ts';
 import { candidateDisplayName } from '../../domain/election.ts';
 import { emptyForm, SCALAR_FIELDS } from '../../domain/entry.ts';
 import { buildFormShape } from '../../domain/entryStructure.ts';
-import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { chooseHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { checkCandidateListsMatch } from '../../domain/imports.ts';
 import { hasField } from '../../domain/ruleSets.ts';
 import { readCandidateLists } from '../../eml/eml230b.ts';
@@ -24,6 +24,7 @@ import { emlHash, sha256Hex } from '../../eml/hash.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import {
+  Acknowledged,
   applyUnitAction,
   checkContextFor,
   CheckResultDto,
@@ -37,6 +38,9 @@ import {
   loadAllUnits,
   optionalScalarsFor,
   requirePhase2,
+  SubmitAnswer,
+  SubmitBody,
+  submitEntry,
 } from '../counts.ts';
 import {
   csbKieskringen,
@@ -60,13 +64,12 @@ import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type Re
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
-import { deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
 const KieskringNumber = z.object({ kieskring: z.coerce.number().int().positive().max(999) });
-const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Groups = z.tuple([z.string().max(20), z.string().max(20)]);
 
 /** A hoofdstembureau's public key as the CSB shows it. */
@@ -299,19 +302,14 @@ export const csbRoutes = [
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
       const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; csbKieskring?: number };
       if (context.csbKieskring === undefined) throw new ApiError(409, 'upload.other_kind', 'Deze upload is niet voor het centraal stembureau. Upload het bestand opnieuw.');
-      const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
-      if (!check.ok) {
-        if (check.code === 'hash.format') throw ApiError.from(400, check);
-        ctx.db.transaction(() => {
-          deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'election.candidate_lists.hash_mismatch', {
-            fileName: upload.file_name,
-            kieskring: context.csbKieskring,
-            hiddenGroups: context.hiddenGroups.map((i) => i + 1),
-          });
-        })();
-        throw ApiError.from(422, check);
-      }
+      confirmUploadHash(
+        ctx,
+        upload,
+        context.hiddenGroups,
+        body.groups,
+        { user: signedIn(user), action: 'election.candidate_lists.hash_mismatch', details: { fileName: upload.file_name, kieskring: context.csbKieskring } },
+        now,
+      );
       const lists = readCandidateLists(upload.bytes, { maxBytes: MAX_EML_BYTES });
       if (!lists.ok) throw ApiError.from(422, lists);
       const kieskring = context.csbKieskring;
@@ -496,33 +494,10 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Rond de eerste of tweede invoer van een kieskring af (met bevestigde waarschuwingen).',
     params: KieskringCode,
-    body: z.object({
-      form: FormSchema,
-      acknowledged: Acknowledged.default([]),
-      confirmErrors: z.boolean().optional(),
-      confirmDifferent: z.boolean().optional(),
-    }),
-    response: z.object({ outcome: OutcomeDto, state: UnitStateKindDto, checks: z.array(CheckResultDto).readonly() }),
-    handler: ({ ctx, user, params, body, now }) => {
-      const { lists } = formShapeOf(ctx, params.code);
-      const form = formForElection(body.form, electionRules(requireCsb(ctx)));
-      checkFormShape(form, lists);
-      const t = applyUnitAction(ctx, {
-        code: params.code,
-        user: signedIn(user),
-        action: {
-          type: 'submit',
-          user: userRef(signedIn(user)),
-          form,
-          acknowledged: body.acknowledged,
-          ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
-          ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
-        },
-        now,
-      });
-      const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
-      return { outcome: t.outcome, state: t.state.kind, checks };
-    },
+    body: SubmitBody,
+    response: SubmitAnswer,
+    handler: ({ ctx, user, params, body, now }) =>
+      submitEntry(ctx, { code: params.code, user: signedIn(user), body, rules: electionRules(requireCsb(ctx)), lists: formShapeOf(ctx, params.code).lists, now }),
   }),
   route({
     method: 'POST',
@@ -565,19 +540,14 @@ export const csbRoutes = [
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'kieskring_count', signedIn(user), now);
       const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; code: string };
-      const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
-      if (!check.ok) {
-        if (check.code === 'hash.format') throw ApiError.from(400, check);
-        ctx.db.transaction(() => {
-          deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'counts.import.hash_mismatch', {
-            code: context.code,
-            fileName: upload.file_name,
-            hiddenGroups: context.hiddenGroups.map((i) => i + 1),
-          });
-        })();
-        throw ApiError.from(422, check);
-      }
+      confirmUploadHash(
+        ctx,
+        upload,
+        context.hiddenGroups,
+        body.groups,
+        { user: signedIn(user), action: 'counts.import.hash_mismatch', details: { code: context.code, fileName: upload.file_name } },
+        now,
+      );
       // Read and check again: the key may have changed since the upload.
       const v = await readKieskringZip(ctx, e, upload.bytes, upload.file_name);
       const zipSha256 = createHash('sha256').update(upload.bytes).digest('hex');
