@@ -66,6 +66,7 @@ import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
+import { storeKey } from './keys.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
@@ -407,25 +408,7 @@ export const csbRoutes = [
         if (existing && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1) {
           throw new ApiError(409, 'key.replace_after_phase1', `De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
         }
-        ctx.db
-          .prepare(
-            `INSERT INTO hsb_keys (kieskring, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-             VALUES (@k, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-             ON CONFLICT(kieskring) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
-               not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
-               file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-          )
-          .run({
-            k: k.number,
-            subject: info.value.subjectText,
-            fingerprint: info.value.fingerprint,
-            nb: info.value.notBefore.toISOString(),
-            na: info.value.notAfter.toISOString(),
-            pem: info.value.pem,
-            fileName: f.fileName,
-            at: now.toISOString(),
-            by: signedIn(user).id,
-          });
+        storeKey(ctx, { table: 'hsb_keys', kieskring: k.number }, info.value, f.fileName, signedIn(user).id, now);
         writeAudit(ctx.db, now, actorOf(signedIn(user)), existing ? 'key.hsb.replace' : 'key.hsb.import', {
           kieskring: k.number,
           name: k.name,
