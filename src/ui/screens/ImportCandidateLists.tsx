@@ -1,8 +1,22 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type CandidateListsPreview, type Election } from '../api.ts';
-import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, useApp, useConfirm } from '../components.tsx';
+import { ErrorMessage, Facts, FileField, HashCodeCheck, PageTitle, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
+
+/** What an uploaded file of candidate lists (EML 230b) holds: the file, its kieskring, the numbers of lists and candidates. */
+export function CandidateListsFacts(props: { fileName: string; kieskring: string | number; contestName: string; lists: number; candidates: number }) {
+  return (
+    <Facts
+      rows={[
+        ['Bestand', props.fileName],
+        ['Kieskring', `${props.kieskring} ${props.contestName}`],
+        ['Aantal lijsten', String(props.lists)],
+        ['Aantal kandidaten', String(props.candidates)],
+      ]}
+    />
+  );
+}
 
 /**
  * "Importeren kandidatenlijsten": upload the 230b; the hash code is shown with two groups hidden,
@@ -144,20 +158,9 @@ export function ImportCandidateLists() {
       <ErrorMessage error={error} />
       {preview ? (
         <form onSubmit={submit} className="form">
-          <Facts
-            rows={[
-              ['Bestand', preview.fileName],
-              ['Kieskring', `${preview.contestId} ${preview.contestName}`],
-              ['Aantal lijsten', String(preview.lists)],
-              ['Aantal kandidaten', String(preview.candidates)],
-            ]}
-          />
-          <h2>Hashcode</h2>
-          <p>
-            Controleer de hashcode met de hashcode die de Kiesraad heeft gepubliceerd en vul de twee ontbrekende groepen
-            in (groep {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
-          </p>
-          <MaskedHash
+          <CandidateListsFacts fileName={preview.fileName} kieskring={preview.contestId} contestName={preview.contestName} lists={preview.lists} candidates={preview.candidates} />
+          <HashCodeCheck
+            against="de hashcode die de Kiesraad heeft gepubliceerd"
             masked={preview.maskedHash}
             hidden={preview.hiddenGroups}
             values={groups}
