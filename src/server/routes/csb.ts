@@ -66,7 +66,7 @@ import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
-import { storeKey } from './keys.ts';
+import { KeyPreview, storeKey } from './keys.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
@@ -94,17 +94,9 @@ const CsbListsPreview = StagedHashDto.extend({
   candidates: z.number().int(),
 });
 
-const CsbKeyPreview = z.object({
+/** A previewed hoofdstembureau's key: as a municipality's, for a kieskring, and nothing staged (the import uploads it again). */
+const CsbKeyPreview = KeyPreview.omit({ uploadId: true, replaceNeedsLeader: true }).extend({
   kieskring: KieskringRegionDto,
-  fileName: z.string(),
-  subject: z.string(),
-  commonName: z.string(),
-  locality: z.string(),
-  fingerprint: z.string(),
-  notBefore: z.string(),
-  notAfter: z.string(),
-  importable: z.boolean(),
-  reasons: z.array(z.string()),
   existingKey: z.object({ fingerprint: z.string(), same: z.boolean() }).nullable(),
 });
 

@@ -41,7 +41,8 @@ const OwnKeyDto = z.object({ subject: z.string(), fingerprint: z.string(), notBe
 /** A municipality's imported public key, as the API shows it. */
 export const KeyInfo = z.object({ subject: z.string(), fingerprint: z.string(), notAfter: z.string(), importedAt: z.string() });
 
-const KeyPreview = z.object({
+/** A previewed municipality's public key (certificate). */
+export const KeyPreview = z.object({
   uploadId: z.string().nullable(),
   fileName: z.string(),
   subject: z.string(),

@@ -41,9 +41,9 @@ import {
 import { href, navigate } from '../router.ts';
 import { unitPath } from '../stemgebied.ts';
 import { NotAllowed } from './CreateElection.tsx';
-import { CandidateListsFacts } from './ImportCandidateLists.tsx';
+import { CandidateListsCheck } from './ImportCandidateLists.tsx';
 import { BreakableName, TableHash } from './Documents.tsx';
-import { KeyPreviewDetails, shortFingerprint } from './Regions.tsx';
+import { KeyPreviewDetails, KeyStatus } from './Regions.tsx';
 
 /** The two typed groups of a hash code, or a message when they are not 4 hex characters each. */
 function typedGroups(groups: [string, string]): string[] | string {
@@ -94,13 +94,7 @@ function KieskringTable({ kieskringen, keyLinks }: { kieskringen: readonly CsbKi
               )}
             </td>
             <td>
-              {k.key ? (
-                <span className="status ok">
-                  Geïmporteerd · <span className="mono">{shortFingerprint(k.key.fingerprint)}</span>
-                </span>
-              ) : (
-                <span className="status none">Geen sleutel</span>
-              )}
+              <KeyStatus fingerprint={k.key?.fingerprint ?? null} />
             </td>
           </tr>
         ))}
@@ -250,15 +244,7 @@ export function CsbCandidateLists() {
       {preview ? (
         <form onSubmit={submit} className="form" data-testid="csb-lists-preview">
           {queue.length > 1 ? <p className="hint">Nog {queue.length - 1} bestand(en) na dit bestand.</p> : null}
-          <CandidateListsFacts fileName={preview.fileName} kieskring={preview.kieskring} contestName={preview.contestName} lists={preview.lists} candidates={preview.candidates} />
-          <HashCodeCheck
-            against="de hashcode die de Kiesraad heeft gepubliceerd"
-            masked={preview.maskedHash}
-            hidden={preview.hiddenGroups}
-            values={groups}
-            onChange={setGroups}
-            firstRef={firstGroup}
-          />
+          <CandidateListsCheck preview={preview} kieskring={preview.kieskring} groups={groups} onGroups={setGroups} firstRef={firstGroup} />
           <div className="actions">
             <button type="button" className="secondary" disabled={busy} onClick={() => void next(queue.slice(1))}>
               Overslaan

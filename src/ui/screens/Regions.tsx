@@ -78,13 +78,7 @@ export function Regions() {
                   <td className="num">{m.code}</td>
                   <td>{m.name}</td>
                   <td>
-                    {m.key ? (
-                      <span className="status ok">
-                        Geïmporteerd · <span className="mono">{shortFingerprint(m.key.fingerprint)}</span>
-                      </span>
-                    ) : (
-                      <span className="status none">Geen sleutel</span>
-                    )}
+                    <KeyStatus fingerprint={m.key?.fingerprint ?? null} />
                   </td>
                 </tr>
               ))}
@@ -159,6 +153,17 @@ function ApproveKeyReplacement({ municipalities }: { municipalities: RegionsData
 export function shortFingerprint(fp: string): string {
   const clean = fp.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
   return clean.length > 16 ? `${clean.slice(0, 8)}…${clean.slice(-8)}` : fp;
+}
+
+/** Whether a public key is imported, with its (shortened) fingerprint. */
+export function KeyStatus({ fingerprint }: { fingerprint: string | null }) {
+  return fingerprint !== null ? (
+    <span className="status ok">
+      Geïmporteerd · <span className="mono">{shortFingerprint(fingerprint)}</span>
+    </span>
+  ) : (
+    <span className="status none">Geen sleutel</span>
+  );
 }
 
 /**
