@@ -21,6 +21,8 @@ import {
   type Outcome,
   type Transition,
   type UnitState,
+  type UnitStateKind,
+  UNIT_STATE_TEXT,
 } from '../domain/doubleEntry.ts';
 import { kieskringen, municipalitiesOf, municipalityCode, type Affiliation, type CandidateLists } from '../domain/election.ts';
 import { formMatchesLists, formToCounts, MAX_COUNT, SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../domain/entry.ts';
@@ -232,6 +234,71 @@ export const FormSchema = z
   .strict();
 
 export type FormInput = z.output<typeof FormSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The entry as the API answers it (response schemas of the entry routes)
+// ---------------------------------------------------------------------------------------------
+
+const ScalarKeyDto = z.enum(SCALAR_FIELDS.map((f) => f.key));
+const FieldIds = z.array(z.string()).readonly();
+
+/** An entry form as the server answers it: every scalar (a number or empty) and the lists (`EntryForm`). */
+export const EntryFormDto = z
+  .object({
+    scalars: z.record(ScalarKeyDto, z.number().int().nullable()).readonly(),
+    lists: z
+      .array(
+        z.object({ listNumber: z.number().int(), total: z.number().int().nullable(), candidates: z.array(z.number().int().nullable()).readonly() }).readonly(),
+      )
+      .readonly(),
+  })
+  .readonly();
+
+/** What the entry form of a unit looks like (`buildFormShape`). */
+export const FormShapeDto = z
+  .object({
+    unitKind: z.enum(['gemeente', 'stembureau', 'kieskring']).optional(),
+    rules: z.string().optional(),
+    scalars: z
+      .array(z.object({ key: ScalarKeyDto, label: z.string(), required: z.boolean(), section: z.enum(['kiezers', 'stemmen', 'verschillen']) }).readonly())
+      .readonly(),
+    lists: z
+      .array(
+        z
+          .object({
+            listNumber: z.number().int(),
+            name: z.string(),
+            candidates: z.array(z.object({ position: z.number().int(), name: z.string() }).readonly()).readonly(),
+          })
+          .readonly(),
+      )
+      .readonly(),
+  })
+  .readonly();
+
+/** One check of an entry (`CheckResult`, src/domain/checks.ts). */
+export const CheckResultDto = z
+  .object({ code: z.string(), severity: z.enum(['error', 'warning']), fields: FieldIds, named: FieldIds.optional(), message: z.string() })
+  .readonly();
+
+/** The kind of a unit's double-entry state (`UnitStateKind`). */
+export const UnitStateKindDto = z.enum(Object.keys(UNIT_STATE_TEXT) as UnitStateKind[]);
+
+/** What an action on a unit did (`Outcome`, src/domain/doubleEntry.ts). */
+export const OutcomeDto = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('claimed'), entry: z.union([z.literal(1), z.literal(2)]) }),
+  z.object({ kind: z.literal('saved') }),
+  z.object({ kind: z.literal('stale') }),
+  z.object({ kind: z.literal('released') }),
+  z.object({ kind: z.literal('needs_attention'), checks: z.array(CheckResultDto).readonly(), blocking: z.enum(['errors', 'warnings', 'empty']) }),
+  z.object({ kind: z.literal('not_identical'), fields: FieldIds }),
+  z.object({ kind: z.literal('first_done'), source: z.enum(['typed', 'import']) }),
+  z.object({ kind: z.literal('first_with_errors') }),
+  z.object({ kind: z.literal('complete') }),
+  z.object({ kind: z.literal('differences'), fields: FieldIds }),
+  z.object({ kind: z.literal('deleted') }),
+  z.object({ kind: z.literal('resolved'), choice: z.enum(['first', 'second', 'delete_both']) }),
+]);
 
 /**
  * The entry form of the election's rules: every field the election has must be present (a number
@@ -574,6 +641,65 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
     return t;
   });
   return run.immediate();
+}
+
+/** The warning codes a typist (or importer) acknowledged, as they arrive. */
+export const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
+
+/** A submitted entry: the form, the acknowledged warnings and the typist's confirmations. */
+export const SubmitBody = z.object({
+  form: FormSchema,
+  acknowledged: Acknowledged.default([]),
+  confirmErrors: z.boolean().optional(),
+  confirmDifferent: z.boolean().optional(),
+});
+
+/** The answer of a submit (`submitEntry`). */
+export const SubmitAnswer = z.object({ outcome: OutcomeDto, state: UnitStateKindDto, checks: z.array(CheckResultDto).readonly() });
+
+/** The answer of claiming an entry: which entry (1 or 2), its form (the draft or empty), the state. */
+export const ClaimAnswer = z.object({ entry: z.union([z.literal(1), z.literal(2)]), form: EntryFormDto, state: UnitStateKindDto });
+
+/** The answer of saving a draft (`stale`: an older save that arrived late, ignored). */
+export const DraftAnswer = z.object({ saved: z.boolean(), stale: z.boolean().optional(), checks: z.array(CheckResultDto).readonly() });
+
+/** The answer of an action that only changes the state (release, delete, resolve). */
+export const StateAnswer = z.object({ state: UnitStateKindDto });
+
+/**
+ * Complete the first or second entry of a unit (a municipality, polling station or kieskring): the
+ * form made whole for the election's rules and checked against the unit's lists, the submit applied,
+ * and the checks the typist sees (those that stopped it, or those of the stored form).
+ */
+export function submitEntry(
+  ctx: AppContext,
+  opts: {
+    readonly code: string;
+    readonly user: SessionUser;
+    readonly body: z.output<typeof SubmitBody>;
+    readonly rules: ElectionRuleSet;
+    readonly lists: CandidateShape;
+    readonly now: Date;
+  },
+): z.input<typeof SubmitAnswer> {
+  const { code, user, body, now } = opts;
+  const form = formForElection(body.form, opts.rules);
+  checkFormShape(form, opts.lists);
+  const t = applyUnitAction(ctx, {
+    code,
+    user,
+    action: {
+      type: 'submit',
+      user: { id: user.id, username: user.username, role: user.role },
+      form,
+      acknowledged: body.acknowledged,
+      ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
+      ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
+    },
+    now,
+  });
+  const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, code));
+  return { outcome: t.outcome, state: t.state.kind, checks };
 }
 
 export { indicator };

@@ -9,6 +9,7 @@
  * of that kieskring's lists.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { verifyDetached } from '../crypto/cms.ts';
 import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
 import { candidateDisplayName, fileNamePart, kieskringen, type CandidateLists } from '../domain/election.ts';
@@ -21,6 +22,7 @@ import { resultCsv } from '../reports/resultCsv.ts';
 import type { P22Correction, P22Input, P22Lot } from '../reports/p22/model.ts';
 import { fieldLabel, fieldValue } from '../domain/entryStructure.ts';
 import { seatParameters, type SeatParameters } from '../domain/seats/parameters.ts';
+import { personKey } from '../domain/seats/persons.ts';
 import { stageText } from '../domain/seats/stages.ts';
 import { listNameFor510 } from '../eml/eml510write.ts';
 import { loadPvDetails, localDateTime, type DocumentKind } from './documents.ts';
@@ -51,6 +53,9 @@ export interface KieskringRegion {
   readonly name: string;
   readonly code: string;
 }
+
+/** A kieskring as the API shows it. */
+export const KieskringRegionDto = z.object({ number: z.number().int(), name: z.string(), code: z.string() });
 
 /** The kieskringen of the 110a, by number. */
 export function csbKieskringen(e: ElectionRow): KieskringRegion[] {
@@ -296,12 +301,53 @@ export interface RequiredLot {
   readonly seats: number;
 }
 
+/** A `RequiredLot` as the API shows it. */
+export const RequiredLotDto = z.object({
+  kind: z.enum(['seats', 'candidates']),
+  listNumber: z.number().int().nullable(),
+  stage: z.string(),
+  between: z.array(z.string()).readonly(),
+  seats: z.number().int(),
+});
+
 interface LotRow {
   kind: 'seats' | 'candidates';
   list_number: number | null;
   stage: string;
   between_json: string;
   drawn_json: string;
+}
+
+/**
+ * The lists or candidates of a lot in words, for the screen where the chair enters the drawn outcome:
+ * a list number ('3' → 'Lijst 3 VVD'), a list of a group ('set2' → the lists of set 2 and their
+ * kieskringen; 'kk7' → the list in kieskring 7) or a person (the candidate's name and locality).
+ */
+export function lotOptions(byKieskring: ReadonlyMap<number, CandidateLists>, lot: RequiredLot): { value: string; label: string }[] {
+  const lists = [...byKieskring].sort((a, b) => a[0] - b[0]);
+  const affiliationsOf = (listNumber: number) =>
+    lists.flatMap(([kieskring, l]) => l.affiliations.filter((a) => a.listNumber === listNumber).map((a) => ({ kieskring, a })));
+  const listName = (listNumber: number) => {
+    const a = affiliationsOf(listNumber)[0]?.a;
+    return `Lijst ${listNumber}${a ? ` ${listNameFor510(a)}` : ''}`;
+  };
+  const label = (value: string): string => {
+    if (lot.kind === 'seats' || lot.listNumber === null) return /^\d+$/.test(value) ? listName(Number(value)) : value;
+    const inList = affiliationsOf(lot.listNumber);
+    const set = /^set(\d+)$/.exec(value);
+    if (set) {
+      const ks = inList.filter((x) => x.a.belongsToSet === Number(set[1])).map((x) => x.kieskring);
+      return `De lijst van groep ${set[1]} (kieskring${ks.length === 1 ? '' : 'en'} ${ks.join(', ')})`;
+    }
+    const kk = /^kk(\d+)$/.exec(value);
+    if (kk) return `De lijst in kieskring ${kk[1]}`;
+    for (const { a } of inList) {
+      const c = a.candidates.find((x) => personKey(x) === value);
+      if (c) return `${candidateDisplayName(c)}${c.locality ? `, ${c.locality}` : ''}`;
+    }
+    return value;
+  };
+  return lot.between.map((value) => ({ value, label: label(value) }));
 }
 
 /** The drawn lots entered so far, in the order they were asked for. */
@@ -362,11 +408,13 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
   }
   if (r.value.kind === 'candidate-lots') {
     const { lot, listNumber } = r.value;
-    const between = lot.between.map(String);
+    const required: RequiredLot = { kind: 'candidates', listNumber, stage: lot.stage, between: lot.between.map(String), seats: lot.seats };
+    // In words, as GET /api/csb/lots names them: a candidate's name and locality, not the person key.
+    const names = lotOptions(lists, required).map((o) => o.label);
     return {
       kind: 'lots',
-      lot: { kind: 'candidates', listNumber, stage: lot.stage, between, seats: lot.seats },
-      message: `Loting nodig (lijst ${listNumber}, ${stageText(lot.stage)}) tussen ${between.join(', ')} om ${lot.seats}.`,
+      lot: required,
+      message: `Loting nodig (lijst ${listNumber}, ${stageText(lot.stage)}) tussen ${names.join('; ')} om ${lot.seats} ${lot.seats === 1 ? 'zetel' : 'zetels'}.`,
     };
   }
   const staat = def.regions.find((x) => x.category === 'STAAT');

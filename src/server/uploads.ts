@@ -1,5 +1,10 @@
+import { z } from 'zod';
+import type { AuditAction } from '../domain/auditActions.ts';
+import { confirmHiddenGroups } from '../domain/hashcode.ts';
+import { writeAudit } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser, type UploadedFile } from './http.ts';
+import { actorOf } from './state.ts';
 
 export type UploadKind = 'definition' | 'candidate_lists' | 'municipality_key' | 'hsb_key' | 'kieskring_count';
 
@@ -26,6 +31,17 @@ export const MAX_STAGED_UPLOADS_PER_USER = 3;
 export function purgeExpiredUploads(ctx: Pick<AppContext, 'db'>, now: Date): number {
   return ctx.db.prepare('DELETE FROM uploads WHERE expires_at < ?').run(now.toISOString()).changes;
 }
+
+/**
+ * The answer part of a staged upload whose hash code the user confirms: the upload's id, the file
+ * name and the hash code with two groups hidden (0-based), to be typed from the published code.
+ */
+export const StagedHashDto = z.object({
+  uploadId: z.string(),
+  fileName: z.string(),
+  maskedHash: z.string(),
+  hiddenGroups: z.tuple([z.number().int(), z.number().int()]),
+});
 
 /** Stage an uploaded file (server-side, with an expiry) until the user confirms it. */
 export function stageUpload(
@@ -71,4 +87,28 @@ export function findUpload(ctx: AppContext, id: string, kind: UploadKind, user: 
 
 export function deleteUpload(ctx: AppContext, id: string): void {
   ctx.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+}
+
+/**
+ * Confirm a staged upload's hash code by the two hidden groups the user typed from the published
+ * code. A malformed group is refused (400); wrong groups discard the upload (a new attempt gets fresh
+ * hidden groups) and record the attempt in the audit log as `mismatch.action`, with its details and
+ * the hidden groups (1-based), before refusing (422).
+ */
+export function confirmUploadHash(
+  ctx: AppContext,
+  upload: UploadRow,
+  hiddenGroups: readonly number[],
+  typed: readonly string[],
+  mismatch: { readonly user: SessionUser; readonly action: AuditAction; readonly details: Record<string, unknown> },
+  now: Date,
+): void {
+  const check = confirmHiddenGroups(upload.hash, hiddenGroups, typed);
+  if (check.ok) return;
+  if (check.code === 'hash.format') throw ApiError.from(400, check);
+  ctx.db.transaction(() => {
+    deleteUpload(ctx, upload.id);
+    writeAudit(ctx.db, now, actorOf(mismatch.user), mismatch.action, { ...mismatch.details, hiddenGroups: hiddenGroups.map((i) => i + 1) });
+  })();
+  throw ApiError.from(422, check);
 }

@@ -88,6 +88,7 @@ export type CsbCountPreview = ApiResponse<'POST', '/api/csb/counts/import'>;
 export type CsbCountImported = ApiResponse<'POST', '/api/csb/counts/import/confirm'>;
 export type CsbLots = ApiResponse<'GET', '/api/csb/lots'>;
 export type CsbRequiredLot = NonNullable<CsbLots['required']>;
+export type CsbLotEntered = ApiResponse<'POST', '/api/csb/lots'>;
 export type CsbDocuments = ApiResponse<'POST', '/api/csb/documents'>;
 export type DocumentsList = ApiResponse<'GET', '/api/documents'>;
 

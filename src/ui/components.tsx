@@ -294,6 +294,65 @@ export function useLoad<T>(
   return [data, error, () => setTick((t) => t + 1)];
 }
 
+/**
+ * The warnings of an imported count, each to be ticked as checked against the proces-verbaal
+ * (`acknowledged`: the codes ticked); nothing without warnings.
+ */
+export function AcknowledgeWarnings({
+  checks,
+  acknowledged,
+  onChange,
+}: {
+  checks: readonly { readonly code: string; readonly severity: string; readonly message: string }[];
+  acknowledged: readonly string[];
+  onChange: (codes: string[]) => void;
+}) {
+  const warnings = checks.filter((c) => c.severity === 'warning');
+  if (warnings.length === 0) return null;
+  return (
+    <>
+      <h2>Waarschuwingen</h2>
+      <p>Controleer elke waarschuwing met het proces-verbaal en vink aan dat u deze heeft gezien.</p>
+      {warnings.map((c) => (
+        <div className="field checkbox" key={c.code}>
+          <input
+            id={`ack-${c.code}`}
+            type="checkbox"
+            checked={acknowledged.includes(c.code)}
+            onChange={(e) => onChange(e.target.checked ? [...acknowledged, c.code] : acknowledged.filter((x) => x !== c.code))}
+          />
+          <label htmlFor={`ack-${c.code}`}>
+            <span className="check-code">{c.code}</span> {c.message}
+          </label>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/**
+ * "Hashcode": what to compare the code with (`against`: 'de hashcode die de Kiesraad heeft
+ * gepubliceerd'), which two groups to type, and the code with those groups as inputs.
+ */
+export function HashCodeCheck(props: {
+  against: string;
+  masked: string;
+  hidden: [number, number];
+  values: [string, string];
+  onChange: (v: [string, string]) => void;
+  firstRef: RefObject<HTMLInputElement | null>;
+}) {
+  return (
+    <>
+      <h2>Hashcode</h2>
+      <p>
+        Controleer de hashcode met {props.against} en vul de twee ontbrekende groepen in (groep {props.hidden[0] + 1} en groep {props.hidden[1] + 1}).
+      </p>
+      <MaskedHash masked={props.masked} hidden={props.hidden} values={props.values} onChange={props.onChange} firstRef={props.firstRef} />
+    </>
+  );
+}
+
 /** A hash code with two groups hidden, each replaced by an input the user types from the published code. */
 export function MaskedHash(props: {
   masked: string;

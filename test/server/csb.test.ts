@@ -405,3 +405,64 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     assert.equal(again.json.error.lot.kind, 'seats');
   });
 });
+
+describe('CSB installation: a lot between candidates is named in words', () => {
+  let server: TestServer;
+
+  after(async () => {
+    await server?.close();
+  });
+
+  it('two candidates of a list with one seat, each with one preference vote: the message names them as GET /api/csb/lots does', async () => {
+    const kieskringen = await tk2021Kieskringen();
+    server = await startTestServer({ clock: new TestClock(new Date('2021-03-10T09:00:00Z')) });
+    const admin = await adminClient(server);
+    const leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
+    const t1 = await userClient(server, admin, 'invoer', 'invoer1');
+    const t2 = await userClient(server, admin, 'invoer', 'invoer2');
+    expectStatus(await importCsbDefinition(admin), 200, 'definition');
+    for (const k of kieskringen) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
+    expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
+    const keysOfShape = ((await t1.get('/api/csb/counts/HSB1/form-shape')).json.scalars as { key: string }[]).map((s) => s.key);
+    // Kieskring 1 only, 300 votes (kiesdeler 2, preference threshold 0.5): the first list 2 votes, one
+    // for its 2nd and one for its 3rd candidate (one seat, two candidates with as many votes); the
+    // next lists 2 votes per seat on their 1st candidate, never more seats than candidates.
+    const [first, ...others] = [...(kieskringen[0]?.lists.affiliations ?? [])].sort((a, b) => a.listNumber - b.listNumber);
+    assert.ok(first && first.candidates.length >= 3);
+    let left = 149;
+    const votes = new Map<number, number[]>([[first.listNumber, first.candidates.map((c) => (c.position === 2 || c.position === 3 ? 1 : 0))]]);
+    for (const a of others) {
+      const seats = Math.min(left, a.candidates.length);
+      left -= seats;
+      votes.set(a.listNumber, a.candidates.map((c) => (c.position === 1 ? 2 * seats : 0)));
+    }
+    assert.equal(left, 0);
+    for (const k of kieskringen) {
+      const lists = k.lists.affiliations.map((a) => {
+        const v = k.number === 1 ? (votes.get(a.listNumber) ?? a.candidates.map(() => 0)) : a.candidates.map(() => 0);
+        return { listNumber: a.listNumber, total: v.reduce((x, y) => x + y, 0), candidates: a.candidates.map((c, i) => ({ position: c.position, votes: v[i] ?? 0 })) };
+      });
+      const total = lists.reduce((x, l) => x + l.total, 0);
+      const form = typedForm({ cast: total, totalCounted: total, rejected: { ongeldig: 0, blanco: 0 }, uncounted: [], lists }, k.lists, keysOfShape);
+      assert.equal((await typeKieskring(t1, k.code, form)).json.state, 'first_done', k.code);
+      assert.equal((await typeKieskring(t2, k.code, form)).json.state, 'complete', k.code);
+    }
+    expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3');
+    const r = await leader.post('/api/csb/documents');
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json.error.code, 'csb.lots');
+    const lot = r.json.error.lot as { kind: string; listNumber: number; between: string[]; seats: number };
+    assert.equal(lot.kind, 'candidates');
+    assert.equal(lot.listNumber, first.listNumber);
+    assert.equal(lot.between.length, 2);
+    const required = (await leader.get('/api/csb/lots')).json.required as { message: string; options: { value: string; label: string }[] };
+    const message = r.json.error.message as string;
+    assert.equal(required.message, message);
+    for (const o of required.options) assert.ok(message.includes(o.label), `${message}: names ${o.label}`);
+    for (const v of lot.between) assert.ok(!message.includes(v), `${message}: not the key ${v}`);
+    for (const c of first.candidates.filter((x) => x.position === 2 || x.position === 3)) assert.ok(message.includes(c.lastName), `${message}: ${c.lastName}`);
+    // Entered, the result follows.
+    expectStatus(await leader.post('/api/csb/lots', { ...lot, stage: r.json.error.lot.stage, drawn: lot.between.slice(0, lot.seats) }), 200, 'candidate lot');
+    expectStatus(await leader.post('/api/csb/documents'), 200, 'documents after the lot');
+  });
+});

@@ -16,6 +16,7 @@ import type { AppContext } from '../context.ts';
 import { groupCommit } from '../db/groupCommit.ts';
 import { runImportInWorker, type ImportStage, type ImportWorkInput, type ImportWorkValue } from '../countImport.ts';
 import {
+  Acknowledged,
   applyUnitAction,
   checkContextFor,
   checkFormShape,
@@ -29,6 +30,13 @@ import {
   requireLists,
   requirePhase2,
   requireUnit,
+  SubmitBody,
+  SubmitAnswer,
+  ClaimAnswer,
+  DraftAnswer,
+  StateAnswer,
+  FormShapeDto,
+  submitEntry,
   unitKindOf,
   type CandidateShape,
   type LoadedUnit,
@@ -53,16 +61,9 @@ const CodeParams = z.object({
     ),
 });
 const JobParams = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige taak-id.') });
-const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Reason = freeText('Reden', 1000, { multiline: true }).trim().min(1, 'Geef een reden op.');
 
 const DraftBody = z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() });
-const SubmitBody = z.object({
-  form: FormSchema,
-  acknowledged: Acknowledged.default([]),
-  confirmErrors: z.boolean().optional(),
-  confirmDifferent: z.boolean().optional(),
-});
 const DeleteBody = z.object({ reason: Reason });
 const ResolveBody = z.object({ choice: z.enum(['first', 'second', 'delete_both']), reason: Reason });
 const ConfirmBody = z.object({
@@ -266,6 +267,7 @@ export const countRoutes = [
     access: 'election.view',
     tag: 'steminvoer',
     summary: 'Alles wat het invoerformulier nodig heeft: velden, lijsten en kandidaten.',
+    response: FormShapeDto,
     handler: ({ ctx }) => {
       return formShape(requireLists(ctx), unitKindOf(ctx), electionRules(requireElection(ctx)));
     },
@@ -356,6 +358,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Begin (of ga verder met) de eerste of tweede invoer van een gemeente.',
     params: CodeParams,
+    response: ClaimAnswer,
     handler: ({ ctx, user, params, now }) =>
       groupCommit(ctx.db, () => {
         const lists = requireLists(ctx);
@@ -373,6 +376,7 @@ export const countRoutes = [
     summary: 'Sla de invoer in behandeling tussentijds op (alleen de eigenaar).',
     params: CodeParams,
     body: DraftBody,
+    response: DraftAnswer,
     handler: ({ ctx, user, params, body, now }) =>
       groupCommit(ctx.db, () => {
         const form = formForElection(body.form, electionRules(requireElection(ctx)));
@@ -395,26 +399,11 @@ export const countRoutes = [
     summary: 'Rond de eerste of tweede invoer af (met bevestigde waarschuwingen).',
     params: CodeParams,
     body: SubmitBody,
+    response: SubmitAnswer,
     handler: ({ ctx, user, params, body, now }) =>
-      groupCommit(ctx.db, () => {
-        const form = formForElection(body.form, electionRules(requireElection(ctx)));
-        checkFormShape(form, requireLists(ctx));
-        const t = applyUnitAction(ctx, {
-          code: params.code,
-          user: user!,
-          action: {
-            type: 'submit',
-            user: userRef(user!),
-            form,
-            acknowledged: body.acknowledged,
-            ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
-            ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
-          },
-          now,
-        });
-        const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
-        return { outcome: t.outcome, state: t.state.kind, checks };
-      }),
+      groupCommit(ctx.db, () =>
+        submitEntry(ctx, { code: params.code, user: user!, body, rules: electionRules(requireElection(ctx)), lists: requireLists(ctx), now }),
+      ),
   }),
   route({
     method: 'POST',
@@ -424,6 +413,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Geef een invoer in behandeling vrij (eigenaar, of de verkiezingsleider bij een verlaten invoer).',
     params: CodeParams,
+    response: StateAnswer,
     handler: ({ ctx, user, params, now }) =>
       groupCommit(ctx.db, () => {
         const t = applyUnitAction(ctx, { code: params.code, user: user!, action: { type: 'release', user: userRef(user!) }, now });
@@ -438,6 +428,7 @@ export const countRoutes = [
     summary: 'Verwijder steminvoer (met reden).',
     params: CodeParams,
     body: DeleteBody,
+    response: StateAnswer,
     handler: ({ ctx, user, params, body, now }) =>
       groupCommit(ctx.db, () => {
         const t = applyUnitAction(ctx, {
@@ -490,6 +481,7 @@ export const countRoutes = [
     summary: 'Los verschillen op: eerste of tweede invoer overnemen, of beide verwijderen (met reden).',
     params: CodeParams,
     body: ResolveBody,
+    response: StateAnswer,
     handler: ({ ctx, user, params, body, now }) => {
       const t = applyUnitAction(ctx, {
         code: params.code,

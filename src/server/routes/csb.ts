@@ -15,24 +15,33 @@ import { currentDraft, type UserRef } from '../../domain/doubleEntry.ts';
 import { candidateDisplayName } from '../../domain/election.ts';
 import { emptyForm, SCALAR_FIELDS } from '../../domain/entry.ts';
 import { buildFormShape } from '../../domain/entryStructure.ts';
-import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { chooseHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { checkCandidateListsMatch } from '../../domain/imports.ts';
 import { hasField } from '../../domain/ruleSets.ts';
 import { readCandidateLists } from '../../eml/eml230b.ts';
-import { personKey } from '../../domain/seats/persons.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
 import { emlHash, sha256Hex } from '../../eml/hash.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import {
+  Acknowledged,
   applyUnitAction,
   checkContextFor,
+  CheckResultDto,
   checkFormShape,
   FormSchema,
+  FormShapeDto,
+  OutcomeDto,
+  UnitStateKindDto,
   formForElection,
   loadAllUnits,
   optionalScalarsFor,
   requirePhase2,
+  SubmitAnswer,
+  ClaimAnswer,
+  DraftAnswer,
+  SubmitBody,
+  submitEntry,
 } from '../counts.ts';
 import {
   csbKieskringen,
@@ -41,11 +50,14 @@ import {
   csbP22Input,
   csbResult,
   hsbKey,
+  KieskringRegionDto,
+  lotOptions,
   p22Fingerprint,
   readKieskringZip,
   requireCsb,
   requireKieskring,
   requireKieskringLists,
+  RequiredLotDto,
   type CsbFile,
   type RequiredLot,
 } from '../csb.ts';
@@ -53,14 +65,69 @@ import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type Re
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
-import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
+import { KeyPreview, storeKey } from './keys.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
 const KieskringNumber = z.object({ kieskring: z.coerce.number().int().positive().max(999) });
-const Acknowledged = z.array(z.string().regex(/^[WF]\.\d{3}$/, 'Ongeldige code van een waarschuwing.')).max(50);
 const Groups = z.tuple([z.string().max(20), z.string().max(20)]);
+
+/** A hoofdstembureau's public key as the CSB shows it. */
+const HsbKeyDto = z.object({ subject: z.string(), fingerprint: z.string(), notAfter: z.string() });
+
+/** The kieskringen of the CSB: candidate lists, the hoofdstembureau's key and the state of the entry (`overview`). */
+const CsbOverview = z.object({
+  kieskringen: z.array(
+    KieskringRegionDto.extend({
+      candidateLists: z.object({ fileName: z.string(), hash: z.string(), importedAt: z.string() }).nullable(),
+      key: HsbKeyDto.nullable(),
+      state: UnitStateKindDto,
+    }),
+  ),
+});
+
+const CsbListsPreview = StagedHashDto.extend({
+  kieskring: z.number().int(),
+  contestName: z.string(),
+  lists: z.number().int(),
+  candidates: z.number().int(),
+});
+
+/** A previewed hoofdstembureau's key: as a municipality's, for a kieskring, and nothing staged (the import uploads it again). */
+const CsbKeyPreview = KeyPreview.omit({ uploadId: true, replaceNeedsLeader: true }).extend({
+  kieskring: KieskringRegionDto,
+  existingKey: z.object({ fingerprint: z.string(), same: z.boolean() }).nullable(),
+});
+
+const CsbCountPreview = StagedHashDto.extend({
+  kieskring: KieskringRegionDto,
+  emlName: z.string(),
+  signer: z.object({ subject: z.string(), fingerprint: z.string(), embeddedMatchesTrusted: z.boolean() }),
+  /** Municipalities (ReportingUnitVotes) in the file. */
+  municipalities: z.number().int(),
+  checks: z.array(CheckResultDto).readonly(),
+});
+
+/** A list or candidate of a lot: its value in the lot and in words (`lotOptions`). */
+const LotOption = z.object({ value: z.string(), label: z.string() });
+
+/** The lots entered and the lot the result needs now (`lotsOverview`). */
+const CsbLots = z.object({
+  entered: z.array(
+    z.object({
+      kind: z.enum(['seats', 'candidates']),
+      listNumber: z.number().int().nullable(),
+      stage: z.string(),
+      between: z.array(z.string()),
+      drawn: z.array(z.string()),
+      enteredAt: z.string(),
+      enteredBy: z.string().nullable(),
+    }),
+  ),
+  required: RequiredLotDto.extend({ message: z.string(), options: z.array(LotOption) }).nullable(),
+});
 
 /** The stored content type of a file of the CSB's set. */
 function contentTypeOf(f: CsbFile | RenderedFile): string {
@@ -139,41 +206,10 @@ function formShapeOf(ctx: AppContext, code: string) {
   };
 }
 
-/**
- * The lists or candidates of a lot in words, for the screen where the chair enters the drawn outcome:
- * a list number ('3' → 'Lijst 3 VVD'), a list of a group ('set2' → the lists of set 2 and their
- * kieskringen; 'kk7' → the list in kieskring 7) or a person (the candidate's name and locality).
- */
-function lotOptions(ctx: AppContext, lot: RequiredLot): { value: string; label: string }[] {
-  const lists = [...csbLists(ctx)].sort((a, b) => a[0] - b[0]);
-  const affiliationsOf = (listNumber: number) =>
-    lists.flatMap(([kieskring, l]) => l.affiliations.filter((a) => a.listNumber === listNumber).map((a) => ({ kieskring, a })));
-  const listName = (listNumber: number) => {
-    const a = affiliationsOf(listNumber)[0]?.a;
-    return `Lijst ${listNumber}${a ? ` ${listNameFor510(a)}` : ''}`;
-  };
-  const label = (value: string): string => {
-    if (lot.kind === 'seats' || lot.listNumber === null) return /^\d+$/.test(value) ? listName(Number(value)) : value;
-    const inList = affiliationsOf(lot.listNumber);
-    const set = /^set(\d+)$/.exec(value);
-    if (set) {
-      const ks = inList.filter((x) => x.a.belongsToSet === Number(set[1])).map((x) => x.kieskring);
-      return `De lijst van groep ${set[1]} (kieskring${ks.length === 1 ? '' : 'en'} ${ks.join(', ')})`;
-    }
-    const kk = /^kk(\d+)$/.exec(value);
-    if (kk) return `De lijst in kieskring ${kk[1]}`;
-    for (const { a } of inList) {
-      const c = a.candidates.find((x) => personKey(x) === value);
-      if (c) return `${candidateDisplayName(c)}${c.locality ? `, ${c.locality}` : ''}`;
-    }
-    return value;
-  };
-  return lot.between.map((value) => ({ value, label: label(value) }));
-}
-
 /** The lots entered (not voided), and the lot the result needs now (phase 3, no valid documents). */
 function lotsOverview(ctx: AppContext, now: Date) {
   requireCsb(ctx);
+  const lists = csbLists(ctx);
   const entered = (
     ctx.db
       .prepare(
@@ -184,7 +220,7 @@ function lotsOverview(ctx: AppContext, now: Date) {
   ).map((r) => {
     const between = JSON.parse(r.between_json) as string[];
     const drawn = JSON.parse(r.drawn_json) as string[];
-    const options = lotOptions(ctx, { kind: r.kind, listNumber: r.list_number, stage: r.stage, between, seats: drawn.length });
+    const options = lotOptions(lists, { kind: r.kind, listNumber: r.list_number, stage: r.stage, between, seats: drawn.length });
     const labelOf = (v: string) => options.find((o) => o.value === v)?.label ?? v;
     return {
       kind: r.kind,
@@ -199,7 +235,7 @@ function lotsOverview(ctx: AppContext, now: Date) {
   let required: (RequiredLot & { message: string; options: { value: string; label: string }[] }) | null = null;
   if (currentPhase(ctx) === 3 && !validSet(ctx)) {
     const out = csbResult(ctx, localDateTime(now));
-    if (out.kind === 'lots') required = { ...out.lot, message: out.message, options: lotOptions(ctx, out.lot) };
+    if (out.kind === 'lots') required = { ...out.lot, message: out.message, options: lotOptions(lists, out.lot) };
   }
   return { entered, required };
 }
@@ -211,6 +247,7 @@ export const csbRoutes = [
     access: 'election.view',
     tag: 'centraal stembureau',
     summary: 'De kieskringen van het centraal stembureau: kandidatenlijsten, publieke sleutel van het hoofdstembureau en de stand van de invoer.',
+    response: CsbOverview,
     handler: ({ ctx }) => overview(ctx),
   }),
   route({
@@ -220,6 +257,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Upload de kandidatenlijsten (EML 230b) van één kieskring; toont de hashcode met twee verborgen groepen.',
     multipart: { maxBytes: MAX_EML_BYTES },
+    response: CsbListsPreview,
     handler: ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       requirePhase1(ctx, 'Kandidatenlijsten importeren');
@@ -252,24 +290,20 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Importeer de kandidatenlijsten van een kieskring na het intypen van de twee verborgen hashcode-groepen.',
     body: z.object({ uploadId: UploadId, groups: Groups }),
+    response: CsbOverview,
     handler: ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
       const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; csbKieskring?: number };
       if (context.csbKieskring === undefined) throw new ApiError(409, 'upload.other_kind', 'Deze upload is niet voor het centraal stembureau. Upload het bestand opnieuw.');
-      const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
-      if (!check.ok) {
-        if (check.code === 'hash.format') throw ApiError.from(400, check);
-        ctx.db.transaction(() => {
-          deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'election.candidate_lists.hash_mismatch', {
-            fileName: upload.file_name,
-            kieskring: context.csbKieskring,
-            hiddenGroups: context.hiddenGroups.map((i) => i + 1),
-          });
-        })();
-        throw ApiError.from(422, check);
-      }
+      confirmUploadHash(
+        ctx,
+        upload,
+        context.hiddenGroups,
+        body.groups,
+        { user: signedIn(user), action: 'election.candidate_lists.hash_mismatch', details: { fileName: upload.file_name, kieskring: context.csbKieskring } },
+        now,
+      );
       const lists = readCandidateLists(upload.bytes, { maxBytes: MAX_EML_BYTES });
       if (!lists.ok) throw ApiError.from(422, lists);
       const kieskring = context.csbKieskring;
@@ -308,6 +342,7 @@ export const csbRoutes = [
       'Bekijk de publieke sleutel van het hoofdstembureau van een kieskring voordat u hem importeert: onderwerp, vingerafdruk, geldigheid en bezwaren. Slaat niets op.',
     params: KieskringNumber,
     multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    response: CsbKeyPreview,
     handler: ({ ctx, params, file, now }) => {
       const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
       const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
@@ -348,6 +383,7 @@ export const csbRoutes = [
     summary: 'Importeer de publieke sleutel van het hoofdstembureau van een kieskring (UID=HSB<k>); vervangen alleen in fase 1.',
     params: KieskringNumber,
     multipart: { maxBytes: MAX_CERTIFICATE_BYTES },
+    response: z.object({ key: HsbKeyDto }),
     handler: ({ ctx, user, params, file, now }) => {
       const e = requireCsb(ctx, 'Publieke sleutels van hoofdstembureaus importeren');
       const k = csbKieskringen(e).find((x) => x.number === params.kieskring);
@@ -365,25 +401,7 @@ export const csbRoutes = [
         if (existing && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1) {
           throw new ApiError(409, 'key.replace_after_phase1', `De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
         }
-        ctx.db
-          .prepare(
-            `INSERT INTO hsb_keys (kieskring, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-             VALUES (@k, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-             ON CONFLICT(kieskring) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
-               not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
-               file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-          )
-          .run({
-            k: k.number,
-            subject: info.value.subjectText,
-            fingerprint: info.value.fingerprint,
-            nb: info.value.notBefore.toISOString(),
-            na: info.value.notAfter.toISOString(),
-            pem: info.value.pem,
-            fileName: f.fileName,
-            at: now.toISOString(),
-            by: signedIn(user).id,
-          });
+        storeKey(ctx, { table: 'hsb_keys', kieskring: k.number }, info.value, f.fileName, signedIn(user).id, now);
         writeAudit(ctx.db, now, actorOf(signedIn(user)), existing ? 'key.hsb.replace' : 'key.hsb.import', {
           kieskring: k.number,
           name: k.name,
@@ -403,6 +421,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'De velden van het invoerformulier van een kieskring: de lijsten en kandidaten van die kieskring en de aantallen.',
     params: KieskringCode,
+    response: FormShapeDto,
     handler: ({ ctx, params }) => formShapeOf(ctx, params.code).shape,
   }),
   route({
@@ -412,6 +431,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Begin (of ga verder met) de eerste of tweede invoer van een kieskring.',
     params: KieskringCode,
+    response: ClaimAnswer,
     handler: ({ ctx, user, params, now }) => {
       const { lists } = formShapeOf(ctx, params.code);
       const t = applyUnitAction(ctx, { code: params.code, user: signedIn(user), action: { type: 'claim', user: userRef(signedIn(user)) }, now });
@@ -428,6 +448,7 @@ export const csbRoutes = [
     summary: 'Sla de invoer van een kieskring tussentijds op (alleen de eigenaar).',
     params: KieskringCode,
     body: z.object({ form: FormSchema, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() }),
+    response: DraftAnswer,
     handler: ({ ctx, user, params, body, now }) => {
       const { lists } = formShapeOf(ctx, params.code);
       const form = formForElection(body.form, electionRules(requireCsb(ctx)));
@@ -449,32 +470,10 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Rond de eerste of tweede invoer van een kieskring af (met bevestigde waarschuwingen).',
     params: KieskringCode,
-    body: z.object({
-      form: FormSchema,
-      acknowledged: Acknowledged.default([]),
-      confirmErrors: z.boolean().optional(),
-      confirmDifferent: z.boolean().optional(),
-    }),
-    handler: ({ ctx, user, params, body, now }) => {
-      const { lists } = formShapeOf(ctx, params.code);
-      const form = formForElection(body.form, electionRules(requireCsb(ctx)));
-      checkFormShape(form, lists);
-      const t = applyUnitAction(ctx, {
-        code: params.code,
-        user: signedIn(user),
-        action: {
-          type: 'submit',
-          user: userRef(signedIn(user)),
-          form,
-          acknowledged: body.acknowledged,
-          ...(body.confirmErrors !== undefined ? { confirmErrors: body.confirmErrors } : {}),
-          ...(body.confirmDifferent !== undefined ? { confirmDifferent: body.confirmDifferent } : {}),
-        },
-        now,
-      });
-      const checks = t.outcome.kind === 'needs_attention' ? t.outcome.checks : checkEntry(form, checkContextFor(ctx, params.code));
-      return { outcome: t.outcome, state: t.state.kind, checks };
-    },
+    body: SubmitBody,
+    response: SubmitAnswer,
+    handler: ({ ctx, user, params, body, now }) =>
+      submitEntry(ctx, { code: params.code, user: signedIn(user), body, rules: electionRules(requireCsb(ctx)), lists: formShapeOf(ctx, params.code).lists, now }),
   }),
   route({
     method: 'POST',
@@ -484,6 +483,7 @@ export const csbRoutes = [
     summary:
       'Upload de ondertekende telling van een kieskring (Telling_<ID>_kieskring_<naam>.zip): handtekening, bestand en optellingen gecontroleerd; toont de hashcode met twee verborgen groepen en de waarschuwingen.',
     multipart: { maxBytes: MAX_COUNT_ZIP_BYTES },
+    response: CsbCountPreview,
     handler: async ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       requirePhase2(ctx);
@@ -511,23 +511,19 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary: 'Importeer de geüploade telling van een kieskring als eerste invoer, na het intypen van de twee verborgen hashcode-groepen.',
     body: z.object({ uploadId: UploadId, groups: Groups, acknowledged: Acknowledged.default([]) }),
+    response: z.object({ state: UnitStateKindDto, outcome: OutcomeDto, kieskring: KieskringRegionDto }),
     handler: async ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'kieskring_count', signedIn(user), now);
       const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; code: string };
-      const check = confirmHiddenGroups(upload.hash, context.hiddenGroups, body.groups);
-      if (!check.ok) {
-        if (check.code === 'hash.format') throw ApiError.from(400, check);
-        ctx.db.transaction(() => {
-          deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(signedIn(user)), 'counts.import.hash_mismatch', {
-            code: context.code,
-            fileName: upload.file_name,
-            hiddenGroups: context.hiddenGroups.map((i) => i + 1),
-          });
-        })();
-        throw ApiError.from(422, check);
-      }
+      confirmUploadHash(
+        ctx,
+        upload,
+        context.hiddenGroups,
+        body.groups,
+        { user: signedIn(user), action: 'counts.import.hash_mismatch', details: { code: context.code, fileName: upload.file_name } },
+        now,
+      );
       // Read and check again: the key may have changed since the upload.
       const v = await readKieskringZip(ctx, e, upload.bytes, upload.file_name);
       const zipSha256 = createHash('sha256').update(upload.bytes).digest('hex');
@@ -573,6 +569,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary:
       'De ingevoerde lotingen, en (in fase 3, zolang er geen geldige documenten zijn) de loting die de uitslag nu nodig heeft: tussen welke lijsten of kandidaten, in woorden.',
+    response: CsbLots,
     handler: ({ ctx, now }) => lotsOverview(ctx, now),
   }),
   route({
@@ -589,6 +586,7 @@ export const csbRoutes = [
       between: z.array(z.string().max(200)).min(2).max(500),
       drawn: z.array(z.string().max(200)).min(1).max(500),
     }),
+    response: z.object({ entered: z.boolean() }),
     handler: ({ ctx, user, body, now }) => {
       requireCsb(ctx, 'Een loting invoeren');
       const phase = currentPhase(ctx);
@@ -619,6 +617,7 @@ export const csbRoutes = [
     tag: 'centraal stembureau',
     summary:
       'Vaststellen uitslag (fase 3): de totaaltelling (EML 510d), het resultaat (EML 520), het proces-verbaal model P 22-1 (PDF en ODT) en de CSV van de uitslag, uit de vastgestelde uitslagen van de kieskringen. Is loting nodig, dan stopt dit met de lijsten of kandidaten tussen wie geloot moet worden.',
+    response: z.object({ setId: z.number().int(), creationDateTime: z.string(), documents: z.array(z.object({ id: z.number().int(), kind: z.string(), fileName: z.string() })) }),
     handler: async ({ ctx, user, now }) => {
       requireCsb(ctx, 'Vaststellen uitslag');
       const refuseUnlessReady = () => {

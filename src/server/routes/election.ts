@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { candidateDisplayName, kieskringen, municipalityCode, municipalitiesOf, type CandidateLists } from '../../domain/election.ts';
-import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
+import { chooseHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { installationOf } from '../../domain/installation.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
@@ -20,7 +20,7 @@ import {
   stemgebiedOf,
   Stemgebied,
 } from '../state.ts';
-import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 
@@ -70,11 +70,7 @@ const DefinitionPreview = z.object({
   municipalities: z.array(z.object({ number: z.number().int(), code: z.string(), name: z.string(), kieskring: z.number().int() })),
 });
 
-const CandidateListsPreview = z.object({
-  uploadId: z.string(),
-  fileName: z.string(),
-  maskedHash: z.string(),
-  hiddenGroups: z.tuple([z.number().int(), z.number().int()]),
+const CandidateListsPreview = StagedHashDto.extend({
   electionId: z.string(),
   contestId: z.string(),
   contestName: z.string(),
@@ -369,19 +365,14 @@ export const electionRoutes = [
     handler: async ({ ctx, user, body, now }) => {
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', user!, now);
       const { hiddenGroups } = JSON.parse(upload.context_json) as { hiddenGroups: [number, number] };
-      const check = confirmHiddenGroups(upload.hash, hiddenGroups, body.groups);
-      if (!check.ok) {
-        if (check.code === 'hash.format') throw ApiError.from(400, check);
-        // Wrong groups: discard the upload (a new attempt gets fresh hidden groups) and log the attempt.
-        ctx.db.transaction(() => {
-          deleteUpload(ctx, upload.id);
-          writeAudit(ctx.db, now, actorOf(user!), 'election.candidate_lists.hash_mismatch', {
-            fileName: upload.file_name,
-            hiddenGroups: hiddenGroups.map((i) => i + 1),
-          });
-        })();
-        throw ApiError.from(422, check);
-      }
+      confirmUploadHash(
+        ctx,
+        upload,
+        hiddenGroups,
+        body.groups,
+        { user: user!, action: 'election.candidate_lists.hash_mismatch', details: { fileName: upload.file_name } },
+        now,
+      );
       checkListsReplaceable(ctx);
       const election = requireElection(ctx);
       const eml = await emlReaders();

@@ -42,7 +42,8 @@ const OwnKeyDto = z.object({ subject: z.string(), fingerprint: z.string(), notBe
 /** A municipality's imported public key, as the API shows it. */
 export const KeyInfo = z.object({ subject: z.string(), fingerprint: z.string(), notAfter: z.string(), importedAt: z.string() });
 
-const KeyPreview = z.object({
+/** A previewed municipality's public key (certificate). */
+export const KeyPreview = z.object({
   uploadId: z.string().nullable(),
   fileName: z.string(),
   subject: z.string(),
@@ -101,6 +102,41 @@ function municipality(ctx: AppContext, code: string) {
   const m = municipalitiesOf(definitionOf(e), e.kieskring_number).find((r) => municipalityCode(r.number) === code);
   if (!m) throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
   return { election: e, municipality: m };
+}
+
+/**
+ * Store an imported public key (certificate) of a municipality (`municipality_keys`, by code) or of a
+ * hoofdstembureau (`hsb_keys`, by kieskring number), replacing the one it had; the caller checks
+ * whether it may and writes the audit record, in the same transaction.
+ */
+export function storeKey(
+  ctx: AppContext,
+  of: { readonly table: 'municipality_keys'; readonly code: string } | { readonly table: 'hsb_keys'; readonly kieskring: number },
+  info: CertificateInfo,
+  fileName: string,
+  userId: number,
+  now: Date,
+): void {
+  const [column, id] = of.table === 'municipality_keys' ? ['code', of.code] : ['kieskring', of.kieskring];
+  ctx.db
+    .prepare(
+      `INSERT INTO ${of.table} (${column}, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
+       VALUES (@id, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
+       ON CONFLICT(${column}) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
+         not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
+         file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
+    )
+    .run({
+      id,
+      subject: info.subjectText,
+      fingerprint: info.fingerprint,
+      nb: info.notBefore.toISOString(),
+      na: info.notAfter.toISOString(),
+      pem: info.pem,
+      fileName,
+      at: now.toISOString(),
+      by: userId,
+    });
 }
 
 /** Why a municipality's certificate may not be imported: whose it is (O, UID, CN, L) and the key policy. */
@@ -318,25 +354,7 @@ export const keyRoutes = [
           }
           ctx.db.prepare('UPDATE key_replace_approvals SET used_at = ? WHERE id = ?').run(now.toISOString(), approval.id);
         }
-        ctx.db
-          .prepare(
-            `INSERT INTO municipality_keys (code, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-             VALUES (@code, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-             ON CONFLICT(code) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
-               not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
-               file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-          )
-          .run({
-            code: params.code,
-            subject: info.value.subjectText,
-            fingerprint: info.value.fingerprint,
-            nb: info.value.notBefore.toISOString(),
-            na: info.value.notAfter.toISOString(),
-            pem: info.value.pem,
-            fileName: upload.file_name,
-            at: now.toISOString(),
-            by: user!.id,
-          });
+        storeKey(ctx, { table: 'municipality_keys', code: params.code }, info.value, upload.file_name, user!.id, now);
         writeAudit(ctx.db, now, actorOf(user!), existing ? 'key.municipality.replace' : 'key.municipality.import', {
           code: params.code,
           name: m.name,

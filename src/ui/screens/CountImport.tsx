@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, type ApiFailure, type ImportJob, type ImportPreview } from '../api.ts';
-import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, RefusalMessage, showToast, useApp } from '../components.tsx';
+import { AcknowledgeWarnings, ErrorMessage, Facts, FileField, HashCodeCheck, PageTitle, RefusalMessage, showToast, useApp } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
 import { isGemeente } from '../stemgebied.ts';
@@ -204,35 +204,15 @@ export function CountImport() {
           {preview.embeddedMatchesTrusted === false ? (
             <div className="message info">Het certificaat in het bestand wijkt af van de geïmporteerde publieke sleutel; gecontroleerd is met de geïmporteerde sleutel.</div>
           ) : null}
-          <h2>Hashcode</h2>
-          <p>
-            Controleer de hashcode met de hashcode op het proces-verbaal van de gemeente en vul de twee ontbrekende groepen in (groep{' '}
-            {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
-          </p>
-          <MaskedHash masked={preview.maskedHash} hidden={preview.hiddenGroups} values={groups} onChange={setGroups} firstRef={firstGroup} />
-          {preview.checks.filter((c) => c.severity === 'warning').length > 0 ? (
-            <>
-              <h2>Waarschuwingen</h2>
-              <p>Controleer elke waarschuwing met het proces-verbaal en vink aan dat u deze heeft gezien.</p>
-              {preview.checks
-                .filter((c) => c.severity === 'warning')
-                .map((c) => (
-                  <div className="field checkbox" key={c.code}>
-                    <input
-                      id={`ack-${c.code}`}
-                      type="checkbox"
-                      checked={acknowledged.includes(c.code)}
-                      onChange={(ev) =>
-                        setAcknowledged(ev.target.checked ? [...acknowledged, c.code] : acknowledged.filter((x) => x !== c.code))
-                      }
-                    />
-                    <label htmlFor={`ack-${c.code}`}>
-                      <span className="check-code">{c.code}</span> {c.message}
-                    </label>
-                  </div>
-                ))}
-            </>
-          ) : null}
+          <HashCodeCheck
+            against="de hashcode op het proces-verbaal van de gemeente"
+            masked={preview.maskedHash}
+            hidden={preview.hiddenGroups}
+            values={groups}
+            onChange={setGroups}
+            firstRef={firstGroup}
+          />
+          <AcknowledgeWarnings checks={preview.checks} acknowledged={acknowledged} onChange={setAcknowledged} />
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>

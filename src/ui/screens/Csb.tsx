@@ -15,6 +15,7 @@ import {
   type CsbKeyImported,
   type CsbKeyPreview,
   type CsbKieskring,
+  type CsbLotEntered,
   type CsbListsPreview,
   type CsbLots,
   type CsbOverview,
@@ -22,10 +23,11 @@ import {
   type DocumentsList,
 } from '../api.ts';
 import {
+  AcknowledgeWarnings,
   ErrorMessage,
   Facts,
   FileField,
-  MaskedHash,
+  HashCodeCheck,
   Notice,
   PageTitle,
   RefusalMessage,
@@ -39,8 +41,9 @@ import {
 import { href, navigate } from '../router.ts';
 import { unitPath } from '../stemgebied.ts';
 import { NotAllowed } from './CreateElection.tsx';
+import { CandidateListsCheck } from './ImportCandidateLists.tsx';
 import { BreakableName, TableHash } from './Documents.tsx';
-import { shortFingerprint } from './Regions.tsx';
+import { KeyPreviewDetails, KeyStatus } from './Regions.tsx';
 
 /** The two typed groups of a hash code, or a message when they are not 4 hex characters each. */
 function typedGroups(groups: [string, string]): string[] | string {
@@ -91,13 +94,7 @@ function KieskringTable({ kieskringen, keyLinks }: { kieskringen: readonly CsbKi
               )}
             </td>
             <td>
-              {k.key ? (
-                <span className="status ok">
-                  Geïmporteerd · <span className="mono">{shortFingerprint(k.key.fingerprint)}</span>
-                </span>
-              ) : (
-                <span className="status none">Geen sleutel</span>
-              )}
+              <KeyStatus fingerprint={k.key?.fingerprint ?? null} />
             </td>
           </tr>
         ))}
@@ -247,20 +244,7 @@ export function CsbCandidateLists() {
       {preview ? (
         <form onSubmit={submit} className="form" data-testid="csb-lists-preview">
           {queue.length > 1 ? <p className="hint">Nog {queue.length - 1} bestand(en) na dit bestand.</p> : null}
-          <Facts
-            rows={[
-              ['Bestand', preview.fileName],
-              ['Kieskring', `${preview.kieskring} ${preview.contestName}`],
-              ['Aantal lijsten', String(preview.lists)],
-              ['Aantal kandidaten', String(preview.candidates)],
-            ]}
-          />
-          <h2>Hashcode</h2>
-          <p>
-            Controleer de hashcode met de hashcode die de Kiesraad heeft gepubliceerd en vul de twee ontbrekende groepen in (groep{' '}
-            {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
-          </p>
-          <MaskedHash masked={preview.maskedHash} hidden={preview.hiddenGroups} values={groups} onChange={setGroups} firstRef={firstGroup} />
+          <CandidateListsCheck preview={preview} kieskring={preview.kieskring} groups={groups} onGroups={setGroups} firstRef={firstGroup} />
           <div className="actions">
             <button type="button" className="secondary" disabled={busy} onClick={() => void next(queue.slice(1))}>
               Overslaan
@@ -402,50 +386,7 @@ export function CsbKeyImport({ kieskring }: { kieskring: string }) {
         </>
       ) : null}
       <ErrorMessage error={error} />
-      {preview ? (
-        <section aria-label="Gegevens van de sleutel">
-          <Facts
-            rows={[
-              ['Naam (CN)', preview.commonName ?? '—'],
-              ['Plaats (L)', preview.locality ?? '—'],
-              ['Onderwerp (subject)', <span className="mono">{preview.subject}</span>],
-              ['Vingerafdruk (SHA-256)', <span className="mono fingerprint">{preview.fingerprint}</span>],
-              ['Geldig van', formatDate(preview.notBefore)],
-              ['Geldig tot', formatDate(preview.notAfter)],
-            ]}
-          />
-          {preview.reasons.length > 0 ? (
-            <div className="message error" id="key-reasons">
-              <p>Deze sleutel kan niet worden geïmporteerd voor dit hoofdstembureau:</p>
-              <ul>
-                {preview.reasons.map((r) => (
-                  <li key={r}>{r}</li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
-          <div className="actions">
-            <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
-              Terug
-            </button>
-            <button
-              type="button"
-              className="primary"
-              disabled={busy || !preview.importable}
-              aria-describedby={preview.reasons.length > 0 ? 'key-reasons' : undefined}
-              onClick={() => void doImport()}
-            >
-              Importeren
-            </button>
-          </div>
-        </section>
-      ) : (
-        <div className="actions">
-          <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
-            Terug naar stemgebieden
-          </button>
-        </div>
-      )}
+      <KeyPreviewDetails preview={preview} forWhom="dit hoofdstembureau" busy={busy} onImport={() => void doImport()} />
       {dialog}
     </>
   );
@@ -532,7 +473,6 @@ export function CsbCountImport() {
       </>
     );
   }
-  const warnings = preview?.checks.filter((c) => c.severity === 'warning') ?? [];
   const errors = preview?.checks.filter((c) => c.severity === 'error') ?? [];
   return (
     <>
@@ -561,12 +501,14 @@ export function CsbCountImport() {
               Het certificaat in het bestand wijkt af van de geïmporteerde publieke sleutel; gecontroleerd is met de geïmporteerde sleutel.
             </div>
           ) : null}
-          <h2>Hashcode</h2>
-          <p>
-            Controleer de hashcode met de hashcode op het proces-verbaal van het hoofdstembureau en vul de twee ontbrekende groepen in
-            (groep {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
-          </p>
-          <MaskedHash masked={preview.maskedHash} hidden={preview.hiddenGroups} values={groups} onChange={setGroups} firstRef={firstGroup} />
+          <HashCodeCheck
+            against="de hashcode op het proces-verbaal van het hoofdstembureau"
+            masked={preview.maskedHash}
+            hidden={preview.hiddenGroups}
+            values={groups}
+            onChange={setGroups}
+            firstRef={firstGroup}
+          />
           {errors.length > 0 ? (
             <div className="message error" role="alert">
               <p>Fouten in de telling:</p>
@@ -579,25 +521,7 @@ export function CsbCountImport() {
               </ul>
             </div>
           ) : null}
-          {warnings.length > 0 ? (
-            <>
-              <h2>Waarschuwingen</h2>
-              <p>Controleer elke waarschuwing met het proces-verbaal en vink aan dat u deze heeft gezien.</p>
-              {warnings.map((c) => (
-                <div className="field checkbox" key={c.code}>
-                  <input
-                    id={`ack-${c.code}`}
-                    type="checkbox"
-                    checked={acknowledged.includes(c.code)}
-                    onChange={(e) => setAcknowledged(e.target.checked ? [...acknowledged, c.code] : acknowledged.filter((x) => x !== c.code))}
-                  />
-                  <label htmlFor={`ack-${c.code}`}>
-                    <span className="check-code">{c.code}</span> {c.message}
-                  </label>
-                </div>
-              ))}
-            </>
-          ) : null}
+          <AcknowledgeWarnings checks={preview.checks} acknowledged={acknowledged} onChange={setAcknowledged} />
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
@@ -768,7 +692,7 @@ function RequiredLot({ lot, mayEnter, onEntered }: { lot: CsbRequiredLot; mayEnt
     if (!yes) return;
     setBusy(true);
     setError(null);
-    const r = await api.post<{ entered: boolean }>('/api/csb/lots', {
+    const r = await api.post<CsbLotEntered>('/api/csb/lots', {
       kind: lot.kind,
       listNumber: lot.listNumber,
       stage: lot.stage,

@@ -1,8 +1,42 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type RefObject } from 'react';
 import { api, type ApiFailure, type CandidateListsPreview, type Election } from '../api.ts';
-import { ErrorMessage, Facts, FileField, MaskedHash, PageTitle, useApp, useConfirm } from '../components.tsx';
+import { ErrorMessage, Facts, FileField, HashCodeCheck, PageTitle, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
+
+/**
+ * An uploaded file of candidate lists (EML 230b) to confirm: the file, its kieskring, the numbers of
+ * lists and candidates, and its hash code to check against the one the Kiesraad published.
+ */
+export function CandidateListsCheck(props: {
+  preview: { fileName: string; contestName: string; lists: number; candidates: number; maskedHash: string; hiddenGroups: [number, number] };
+  kieskring: string | number;
+  groups: [string, string];
+  onGroups: (v: [string, string]) => void;
+  firstRef: RefObject<HTMLInputElement | null>;
+}) {
+  const { preview } = props;
+  return (
+    <>
+      <Facts
+        rows={[
+          ['Bestand', preview.fileName],
+          ['Kieskring', `${props.kieskring} ${preview.contestName}`],
+          ['Aantal lijsten', String(preview.lists)],
+          ['Aantal kandidaten', String(preview.candidates)],
+        ]}
+      />
+      <HashCodeCheck
+        against="de hashcode die de Kiesraad heeft gepubliceerd"
+        masked={preview.maskedHash}
+        hidden={preview.hiddenGroups}
+        values={props.groups}
+        onChange={props.onGroups}
+        firstRef={props.firstRef}
+      />
+    </>
+  );
+}
 
 /**
  * "Importeren kandidatenlijsten": upload the 230b; the hash code is shown with two groups hidden,
@@ -144,26 +178,7 @@ export function ImportCandidateLists() {
       <ErrorMessage error={error} />
       {preview ? (
         <form onSubmit={submit} className="form">
-          <Facts
-            rows={[
-              ['Bestand', preview.fileName],
-              ['Kieskring', `${preview.contestId} ${preview.contestName}`],
-              ['Aantal lijsten', String(preview.lists)],
-              ['Aantal kandidaten', String(preview.candidates)],
-            ]}
-          />
-          <h2>Hashcode</h2>
-          <p>
-            Controleer de hashcode met de hashcode die de Kiesraad heeft gepubliceerd en vul de twee ontbrekende groepen
-            in (groep {preview.hiddenGroups[0] + 1} en groep {preview.hiddenGroups[1] + 1}).
-          </p>
-          <MaskedHash
-            masked={preview.maskedHash}
-            hidden={preview.hiddenGroups}
-            values={groups}
-            onChange={setGroups}
-            firstRef={firstGroup}
-          />
+          <CandidateListsCheck preview={preview} kieskring={preview.contestId} groups={groups} onGroups={setGroups} firstRef={firstGroup} />
           <div className="actions">
             <button type="submit" className="primary" disabled={busy}>
               Importeren

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, type ApiFailure, type KeyInfo, type KeyPreview, type Regions as RegionsData } from '../api.ts';
 import {
   ErrorMessage,
@@ -78,13 +78,7 @@ export function Regions() {
                   <td className="num">{m.code}</td>
                   <td>{m.name}</td>
                   <td>
-                    {m.key ? (
-                      <span className="status ok">
-                        Geïmporteerd · <span className="mono">{shortFingerprint(m.key.fingerprint)}</span>
-                      </span>
-                    ) : (
-                      <span className="status none">Geen sleutel</span>
-                    )}
+                    <KeyStatus fingerprint={m.key?.fingerprint ?? null} />
                   </td>
                 </tr>
               ))}
@@ -159,6 +153,86 @@ function ApproveKeyReplacement({ municipalities }: { municipalities: RegionsData
 export function shortFingerprint(fp: string): string {
   const clean = fp.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
   return clean.length > 16 ? `${clean.slice(0, 8)}…${clean.slice(-8)}` : fp;
+}
+
+/** Whether a public key is imported, with its (shortened) fingerprint. */
+export function KeyStatus({ fingerprint }: { fingerprint: string | null }) {
+  return fingerprint !== null ? (
+    <span className="status ok">
+      Geïmporteerd · <span className="mono">{shortFingerprint(fingerprint)}</span>
+    </span>
+  ) : (
+    <span className="status none">Geen sleutel</span>
+  );
+}
+
+/**
+ * A previewed public key (a municipality's or a hoofdstembureau's): its facts, `children` (a notice),
+ * why it cannot be imported (or, importable, what to note), and Terug / Importeren; without a
+ * preview the way back to the stemgebieden.
+ */
+export function KeyPreviewDetails({
+  preview,
+  forWhom,
+  busy,
+  onImport,
+  children,
+}: {
+  preview: Pick<KeyPreview, 'commonName' | 'locality' | 'subject' | 'fingerprint' | 'notBefore' | 'notAfter' | 'importable' | 'reasons'> | null;
+  /** 'deze gemeente', 'dit hoofdstembureau'. */
+  forWhom: string;
+  busy: boolean;
+  onImport: () => void;
+  children?: ReactNode;
+}) {
+  if (!preview) {
+    return (
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
+          Terug naar stemgebieden
+        </button>
+      </div>
+    );
+  }
+  return (
+    <section aria-label="Gegevens van de sleutel">
+      <Facts
+        rows={[
+          ['Naam (CN)', preview.commonName],
+          ['Plaats (L)', preview.locality],
+          ['Onderwerp (subject)', <span className="mono">{preview.subject}</span>],
+          ['Vingerafdruk (SHA-256)', <span className="mono fingerprint">{preview.fingerprint}</span>],
+          ['Geldig van', formatDate(preview.notBefore)],
+          ['Geldig tot', formatDate(preview.notAfter)],
+        ]}
+      />
+      {children}
+      {preview.reasons.length > 0 ? (
+        <div className={`message ${preview.importable ? 'info' : 'error'}`} id="key-reasons">
+          <p>{preview.importable ? 'Let op:' : `Deze sleutel kan niet worden geïmporteerd voor ${forWhom}:`}</p>
+          <ul>
+            {preview.reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
+          Terug
+        </button>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !preview.importable}
+          aria-describedby={preview.reasons.length > 0 ? 'key-reasons' : undefined}
+          onClick={onImport}
+        >
+          Importeren
+        </button>
+      </div>
+    </section>
+  );
 }
 
 /** "Importeren publieke sleutel" for one municipality. */
@@ -275,60 +349,14 @@ export function ImportRegionKey({ code }: { code: string }) {
         </>
       ) : null}
       <ErrorMessage error={error} />
-      {preview ? (
-        <section aria-label="Gegevens van de sleutel">
-          <Facts
-            rows={[
-              ['Naam (CN)', preview.commonName],
-              ['Plaats (L)', preview.locality],
-              ['Onderwerp (subject)', <span className="mono">{preview.subject}</span>],
-              ['Vingerafdruk (SHA-256)', <span className="mono fingerprint">{preview.fingerprint}</span>],
-              ['Geldig van', formatDate(preview.notBefore)],
-              ['Geldig tot', formatDate(preview.notAfter)],
-            ]}
-          />
-          {preview.replaceNeedsLeader ? (
-            <div className="message info" role="status" data-testid="key-needs-leader">
-              Fase 1 is voorbij: deze sleutel vervangt de huidige pas nadat de verkiezingsleider de vingerafdruk hierboven heeft
-              bevestigd (Tonen stemgebieden &gt; Vervangen publieke sleutel bevestigen).
-            </div>
-          ) : null}
-          {preview.reasons.length > 0 ? (
-            <div className={`message ${preview.importable ? 'info' : 'error'}`} id="key-reasons">
-              <p>
-                {preview.importable
-                  ? 'Let op:'
-                  : 'Deze sleutel kan niet worden geïmporteerd voor deze gemeente:'}
-              </p>
-              <ul>
-                {preview.reasons.map((r) => (
-                  <li key={r}>{r}</li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
-          <div className="actions">
-            <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
-              Terug
-            </button>
-            <button
-              type="button"
-              className="primary"
-              disabled={busy || !preview.importable}
-              aria-describedby={preview.reasons.length > 0 ? 'key-reasons' : undefined}
-              onClick={() => void doImport()}
-            >
-              Importeren
-            </button>
+      <KeyPreviewDetails preview={preview} forWhom="deze gemeente" busy={busy} onImport={() => void doImport()}>
+        {preview?.replaceNeedsLeader ? (
+          <div className="message info" role="status" data-testid="key-needs-leader">
+            Fase 1 is voorbij: deze sleutel vervangt de huidige pas nadat de verkiezingsleider de vingerafdruk hierboven heeft
+            bevestigd (Tonen stemgebieden &gt; Vervangen publieke sleutel bevestigen).
           </div>
-        </section>
-      ) : (
-        <div className="actions">
-          <button type="button" className="secondary" onClick={() => navigate('/verkiezing/stemgebieden')}>
-            Terug naar stemgebieden
-          </button>
-        </div>
-      )}
+        ) : null}
+      </KeyPreviewDetails>
       {dialog}
     </>
   );
