@@ -66,3 +66,21 @@ export function typstPdf(template: string, data: unknown, options: TypstPdfOptio
     c.evictCache(10);
   }
 }
+
+/**
+ * The start of every PV template: the model's JSON (`d`), its creation time (`c`) and how counts are
+ * printed (`num`, `n`: thousands separated by a point, `–` for none). Constants, never user text.
+ */
+export const TYPST_PRELUDE = String.raw`#let d = json(bytes(sys.inputs.data))
+#let c = d.createdAtIso
+// A count as the official models print it: thousands separated by a point (formatCount in model.ts).
+#let num(x) = {
+  let s = str(calc.abs(x))
+  let out = ""
+  for (i, ch) in s.clusters().enumerate() {
+    if i > 0 and calc.rem(s.len() - i, 3) == 0 { out += "." }
+    out += ch
+  }
+  if x < 0 { "-" + out } else { out }
+}
+#let n(x) = if x == none { [–] } else { num(x) }`;

@@ -34,6 +34,8 @@ import {
   tk2021Kieskringen,
   typedForm as csbTypedForm,
   typeKieskring,
+  kieskringShapeKeys,
+  tieCounts,
   type CsbKieskring,
 } from '../support/csb.ts';
 import { assertUiBuilt, checkAccessibility, launchBrowser, login, menuItems, newPage, type AxeViolation } from './support.ts';
@@ -221,22 +223,8 @@ describe('browser: accessibility (axe-core) over the screens of a CSB installati
   let t2: ApiClient;
   let keysOfShape: string[];
 
-  /** As test/server/csb.test.ts's tie: lists 1-4 one vote each in kieskring 1, nothing elsewhere. */
-  const tieForm = (k: CsbKieskring): EntryForm => {
-    const voted = (n: number) => k.number === 1 && n <= 4;
-    const counts = {
-      cast: 10,
-      totalCounted: k.number === 1 ? 4 : 0,
-      rejected: { ongeldig: 0, blanco: 0 },
-      uncounted: [],
-      lists: k.lists.affiliations.map((a) => ({
-        listNumber: a.listNumber,
-        total: voted(a.listNumber) ? 1 : 0,
-        candidates: a.candidates.map((c) => ({ position: c.position, votes: voted(a.listNumber) && c.position === 1 ? 1 : 0 })),
-      })),
-    };
-    return csbTypedForm(counts, k.lists, keysOfShape);
-  };
+  /** As test/server/csb.test.ts's tie (`tieCounts`). */
+  const tieForm = (k: CsbKieskring): EntryForm => csbTypedForm(tieCounts(k), k.lists, keysOfShape);
 
   before(async () => {
     assertUiBuilt();
@@ -252,7 +240,7 @@ describe('browser: accessibility (axe-core) over the screens of a CSB installati
       assert.equal((await admin.upload(`/api/csb/keys/${k.number}`, `hsb${k.number}.crt`, await hsbCertificate(k))).status, 200);
     }
     assert.equal((await leaderApi.post('/api/phase', { target: 2 })).status, 200);
-    keysOfShape = ((await t1.get('/api/csb/counts/HSB1/form-shape')).json.scalars as { key: string }[]).map((s) => s.key);
+    keysOfShape = await kieskringShapeKeys(t1);
     // Kieskring 1 with its first entry (the leader's kieskring screen shows it).
     const k1 = kieskringen[0];
     assert.ok(k1);

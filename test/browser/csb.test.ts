@@ -24,8 +24,6 @@ import {
   DEFINITION_FILE,
   groupsOf,
   hsbCertificate,
-  importCsbDefinition,
-  importCsbLists,
   kieskringZip,
   official510c,
   OFFICIAL_510D_FILE,
@@ -34,6 +32,7 @@ import {
   tk2021Kieskringen,
   typedForm,
   typeKieskring,
+  csbWithTie,
   type CsbKieskring,
 } from '../support/csb.ts';
 import { ADMIN_PASSWORD, adminClient, startTestServer, TestClock, USER_PASSWORD, userClient, type ApiClient, type TestServer } from '../support/server.ts';
@@ -321,36 +320,8 @@ describe('browser: a lot the server asks for is entered by the verkiezingsleider
 
   before(async () => {
     assertUiBuilt();
-    const kieskringen = await tk2021Kieskringen();
     server = await startTestServer({ tls: true, clock: new TestClock(new Date('2021-03-10T09:00:00Z')) });
-    const admin = await adminClient(server);
-    leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
-    const t1 = await userClient(server, admin, 'invoer', 'invoer1');
-    const t2 = await userClient(server, admin, 'invoer', 'invoer2');
-    expectStatus(await importCsbDefinition(admin), 200, 'definition');
-    for (const k of kieskringen) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
-    expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
-    const shape = await t1.get('/api/csb/counts/HSB1/form-shape');
-    const keysOfShape = (shape.json.scalars as { key: string }[]).map((s) => s.key);
-    // As test/server/csb.test.ts: lists 1-4 one vote each in kieskring 1: 2 residual seats between 4 equal averages.
-    for (const k of kieskringen) {
-      const voted = (n: number) => k.number === 1 && n <= 4;
-      const counts = {
-        cast: 10,
-        totalCounted: k.number === 1 ? 4 : 0,
-        rejected: { ongeldig: 0, blanco: 0 },
-        uncounted: [],
-        lists: k.lists.affiliations.map((a) => ({
-          listNumber: a.listNumber,
-          total: voted(a.listNumber) ? 1 : 0,
-          candidates: a.candidates.map((c) => ({ position: c.position, votes: voted(a.listNumber) && c.position === 1 ? 1 : 0 })),
-        })),
-      };
-      const form = typedForm(counts, k.lists, keysOfShape);
-      assert.equal((await typeKieskring(t1, k.code, form)).json.state, 'first_done', k.code);
-      assert.equal((await typeKieskring(t2, k.code, form)).json.state, 'complete', k.code);
-    }
-    expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3');
+    ({ leader } = await csbWithTie(server));
     browser = await launchBrowser({ trustCertificatePem: server.certificatePem ?? undefined });
   });
   after(async () => {

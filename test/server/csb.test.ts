@@ -27,6 +27,7 @@ import {
   TK2021_DIR,
   typedForm,
   typeKieskring,
+  csbWithTie,
   type CsbKieskring,
 } from '../support/csb.ts';
 import { adminClient, startTestServer, TestClock, userClient, type ApiClient, type TestServer } from '../support/server.ts';
@@ -300,35 +301,8 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
   });
 
   it('lists 1-4 with one vote each (kieskring 1): 148 full seats, 2 residual seats between 4 equal averages', async () => {
-    const kieskringen = await tk2021Kieskringen();
     server = await startTestServer({ clock: new TestClock(new Date('2021-03-10T09:00:00Z')) });
-    const admin = await adminClient(server);
-    const leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
-    const t1 = await userClient(server, admin, 'invoer', 'invoer1');
-    const t2 = await userClient(server, admin, 'invoer', 'invoer2');
-    expectStatus(await importCsbDefinition(admin), 200, 'definition');
-    for (const k of kieskringen) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
-    expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
-    const shape = await t1.get('/api/csb/counts/HSB1/form-shape');
-    const keysOfShape = (shape.json.scalars as { key: string }[]).map((s) => s.key);
-    for (const k of kieskringen) {
-      const voted = (n: number) => k.number === 1 && n <= 4;
-      const counts = {
-        cast: 10,
-        totalCounted: k.number === 1 ? 4 : 0,
-        rejected: { ongeldig: 0, blanco: 0 },
-        uncounted: [],
-        lists: k.lists.affiliations.map((a) => ({
-          listNumber: a.listNumber,
-          total: voted(a.listNumber) ? 1 : 0,
-          candidates: a.candidates.map((c) => ({ position: c.position, votes: voted(a.listNumber) && c.position === 1 ? 1 : 0 })),
-        })),
-      };
-      const form = typedForm(counts, k.lists, keysOfShape);
-      assert.equal((await typeKieskring(t1, k.code, form)).json.state, 'first_done', k.code);
-      assert.equal((await typeKieskring(t2, k.code, form)).json.state, 'complete', k.code);
-    }
-    expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3');
+    const { leader, t1 } = await csbWithTie(server);
     // The HSB's documents are not made at a CSB.
     const hsbPreview = await leader.get('/api/documents/preview/eml.xml');
     assert.equal(hsbPreview.status, 409, hsbPreview.text.slice(0, 300));

@@ -20,7 +20,7 @@ import { emlHash, sha256Hex } from '../../src/eml/hash.ts';
 import { transferEmlName, transferZipName, writeTransferZip } from '../../src/transfer/zip.ts';
 import { expectStatus, testKeyPair } from './counts.ts';
 import { eml } from './paths.ts';
-import type { ApiClient, ApiResponse } from './server.ts';
+import { adminClient, userClient, type ApiClient, type ApiResponse, type TestServer } from './server.ts';
 
 export const TK2021_DIR = eml('tk2021');
 export const DEFINITION_FILE = 'Verkiezingsdefinitie_TK2021.eml.xml';
@@ -154,6 +154,55 @@ export async function typeKieskring(typist: ApiClient, code: string, form: Entry
     });
   }
   return r;
+}
+
+/**
+ * The tie of the lot tests: lists 1-4 one vote each in kieskring 1, nothing elsewhere; 148 full seats
+ * and 2 residual seats between 4 equal averages.
+ */
+export function tieCounts(k: CsbKieskring): VoteCounts {
+  const voted = (n: number) => k.number === 1 && n <= 4;
+  return {
+    cast: 10,
+    totalCounted: k.number === 1 ? 4 : 0,
+    rejected: { ongeldig: 0, blanco: 0 },
+    uncounted: [],
+    lists: k.lists.affiliations.map((a) => ({
+      listNumber: a.listNumber,
+      total: voted(a.listNumber) ? 1 : 0,
+      candidates: a.candidates.map((c) => ({ position: c.position, votes: voted(a.listNumber) && c.position === 1 ? 1 : 0 })),
+    })),
+  };
+}
+
+/** The form shape's scalar keys of a kieskring's entry (the fields a typist types). */
+export async function kieskringShapeKeys(typist: ApiClient): Promise<string[]> {
+  const shape = await typist.get('/api/csb/counts/HSB1/form-shape');
+  expectStatus(shape, 200, 'form shape');
+  return (shape.json.scalars as { key: string }[]).map((s) => s.key);
+}
+
+/**
+ * A CSB in phase 3 with the tie (`tieCounts`) typed twice in every kieskring: Vaststellen uitslag then
+ * asks for a lot. The lists of the 20 kieskringen are imported; the clients are returned.
+ */
+export async function csbWithTie(server: TestServer): Promise<{ admin: ApiClient; leader: ApiClient; t1: ApiClient; t2: ApiClient; kieskringen: CsbKieskring[] }> {
+  const kieskringen = await tk2021Kieskringen();
+  const admin = await adminClient(server);
+  const leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
+  const t1 = await userClient(server, admin, 'invoer', 'invoer1');
+  const t2 = await userClient(server, admin, 'invoer', 'invoer2');
+  expectStatus(await importCsbDefinition(admin), 200, 'definition');
+  for (const k of kieskringen) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
+  expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
+  const keys = await kieskringShapeKeys(t1);
+  for (const k of kieskringen) {
+    const form = typedForm(tieCounts(k), k.lists, keys);
+    assert.equal((await typeKieskring(t1, k.code, form)).json.state, 'first_done', k.code);
+    assert.equal((await typeKieskring(t2, k.code, form)).json.state, 'complete', k.code);
+  }
+  expectStatus(await leader.post('/api/phase', { target: 3 }), 200, 'phase 3');
+  return { admin, leader, t1, t2, kieskringen };
 }
 
 /** The 510c of a kieskring, read. */

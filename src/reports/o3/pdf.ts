@@ -10,7 +10,7 @@
  */
 
 import type { Result } from '../../domain/result.ts';
-import { typstPdf, type TypstError } from '../typst.ts';
+import { TYPST_PRELUDE, typstPdf, type TypstError } from '../typst.ts';
 import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } from './model.ts';
 
 
@@ -20,19 +20,7 @@ import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } fro
  */
 export function o3Template(L: O3Labels): string {
   return String.raw`
-#let d = json(bytes(sys.inputs.data))
-#let c = d.createdAtIso
-// A count as the official models print it: thousands separated by a point (formatCount in model.ts).
-#let num(x) = {
-  let s = str(calc.abs(x))
-  let out = ""
-  for (i, ch) in s.clusters().enumerate() {
-    if i > 0 and calc.rem(s.len() - i, 3) == 0 { out += "." }
-    out += ch
-  }
-  if x < 0 { "-" + out } else { out }
-}
-#let n(x) = if x == none { [–] } else { num(x) }
+${TYPST_PRELUDE}
 #set document(
   title: d.title + " – " + d.election.name + ${L.areaTitleExpr},
   author: ${L.authorExpr},

@@ -6,23 +6,11 @@
  * "Concept" / "OEFENING" watermarks; tables repeat their header row on every page.
  */
 import type { Result } from '../../domain/result.ts';
-import { typstPdf, type TypstError } from '../typst.ts';
+import { TYPST_PRELUDE, typstPdf, type TypstError } from '../typst.ts';
 import type { P22Model } from './model.ts';
 
 export const P22_TEMPLATE = String.raw`
-#let d = json(bytes(sys.inputs.data))
-#let c = d.createdAtIso
-// A count as the official models print it: thousands separated by a point (formatCount in ../o3/model.ts).
-#let num(x) = {
-  let s = str(calc.abs(x))
-  let out = ""
-  for (i, ch) in s.clusters().enumerate() {
-    if i > 0 and calc.rem(s.len() - i, 3) == 0 { out += "." }
-    out += ch
-  }
-  if x < 0 { "-" + out } else { out }
-}
-#let n(x) = if x == none { [–] } else { num(x) }
+${TYPST_PRELUDE}
 #set document(
   title: d.title + " – " + d.election.name,
   author: "Centraal stembureau",
