@@ -946,6 +946,8 @@ interface RenderWorker {
   pdf(job: PdfJob): Promise<Result<Buffer>>;
   concept(input: RenderInput, format: ConceptFormat): Promise<Result<RenderedFile[]>>;
   p22(input: P22Input): Promise<Result<RenderedFile[]>>;
+  /** Ends the worker thread (server close); a later render starts a new one. */
+  stop(): Promise<void>;
 }
 
 /** Buffers arrive as Uint8Arrays. */
@@ -970,6 +972,16 @@ export function startRenderWorker(): void {
   renderWorker();
 }
 
+/**
+ * Stop the render worker (at server close): an idle worker thread would otherwise keep the process
+ * alive after `serve` is asked to stop.
+ */
+export async function stopRenderWorker(): Promise<void> {
+  const w = theWorker;
+  theWorker = null;
+  await w?.stop();
+}
+
 function inThread(): RenderWorker {
   return {
     pdf: async (job) => pdfInThread(job),
@@ -978,6 +990,7 @@ function inThread(): RenderWorker {
       return r.ok ? ok([r.value]) : r;
     },
     p22: (input) => renderP22(input),
+    stop: async () => {},
   };
 }
 
@@ -1044,6 +1057,9 @@ function startWorker(): RenderWorker {
       if (fallback) return fallback.concept(input, format);
       const r = await send<Result<RenderedFile>>({ type: 'concept', input, format });
       return r.ok ? ok([{ ...r.value, bytes: asBuffer(r.value.bytes) }]) : r;
+    },
+    stop: async () => {
+      await worker.terminate();
     },
     p22: async (input) => {
       if (fallback) return fallback.p22(input);

@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 import { SYSTEM_ACTOR, writeAudit } from './audit.ts';
 import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig, type TestHooks } from './context.ts';
 import { openDatabase, StartupError, type Db } from './db/database.ts';
-import { startRenderWorker } from './documents.ts';
+import { startRenderWorker, stopRenderWorker } from './documents.ts';
 import { anchorAudit, baselineLegacyUnits, startupCheck } from './integrity.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
 import { hostAllowList, loadOrCreateTls, serverUrls, type TlsMaterial } from './tls.ts';
@@ -281,6 +281,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       async close() {
         clearInterval(purgeTimer);
         await running.close();
+        await stopRenderWorker();
         db.close();
         // Work still finishing after the close (a late TLS error, a worker's answer) must not write to
         // the ended log file ("SonicBoom destroyed"): from here the logger drops everything.
