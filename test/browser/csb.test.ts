@@ -228,7 +228,8 @@ describe('browser: a CSB installation (TK2021) from the 7 kieskring zips and the
       await page.locator(`tr[data-code="${typed.code}"] a.button`).click();
       await page.waitForURL(new RegExp(`#/steminvoer/kieskring/${typed.code}/invoer$`));
       await page.locator('form.entry-form input[data-field="Z"]').waitFor();
-      assert.match(await page.getByRole('heading', { level: 1 }).innerText(), new RegExp(`invoer kieskring ${typed.number} ${typed.name}`));
+      // The heading names the kieskring once its details have arrived (they load beside the claim).
+      await page.getByRole('heading', { level: 1, name: new RegExp(`invoer kieskring ${typed.number} ${typed.name}`) }).waitFor();
       await setFields(page, fieldValues(form));
       if (username === 'invoer1') await screenshot(page, 'csb-invoer');
       await finishEntry(page, done);
