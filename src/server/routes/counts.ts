@@ -36,6 +36,9 @@ import {
   DraftAnswer,
   StateAnswer,
   FormShapeDto,
+  EntryFormDto,
+  CheckResultDto,
+  UnitStateKindDto,
   submitEntry,
   unitKindOf,
   type CandidateShape,
@@ -44,7 +47,7 @@ import {
   type UnitKind,
 } from '../counts.ts';
 import { ApiError, freeText, route, type SessionUser } from '../http.ts';
-import { integrityDto, quickIntegrityProblems } from '../integrity.ts';
+import { IntegrityAnswer, integrityDto, quickIntegrityProblems } from '../integrity.ts';
 import { actorOf, currentPhase, electionRules, installation, requireElection } from '../state.ts';
 import { requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
 
@@ -96,7 +99,73 @@ function actionsFor(ctx: AppContext, user: SessionUser, s: UnitState): UnitActio
   return availableActions(s, userRef(user), { imports: installation(ctx).countImports });
 }
 
-function unitSummary(m: ReportingUnit, u: LoadedUnit) {
+const Source = z.enum(['typed', 'import']);
+const UnitKindDto = z.enum(['gemeente', 'stembureau', 'kieskring']);
+const IndicatorDto = z.enum(['geen_invoer', 'invoer_aanwezig', 'waarschuwing', 'afgerond']);
+const ActionDto = z.enum(['claim', 'continue', 'release', 'delete', 'resolve', 'import']);
+
+/** One reporting unit's row in the status overview (and the head of its detail). */
+const UnitSummary = z.object({
+  code: z.string(),
+  number: z.number().int(),
+  name: z.string(),
+  unitKind: UnitKindDto,
+  postcode: z.string().nullable(),
+  state: UnitStateKindDto,
+  indicator: IndicatorDto,
+  first: z.object({ username: z.string(), source: Source, at: z.string().nullable() }).nullable(),
+  second: z.object({ username: z.string(), at: z.string().nullable() }).nullable(),
+  claimedBy: z.object({ username: z.string(), entry: z.union([z.literal(1), z.literal(2)]), since: z.string().nullable() }).nullable(),
+  warnings: z.array(z.string()),
+  updatedAt: z.string().nullable(),
+});
+
+const CountsStatus = z.object({
+  phase: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  unitKind: UnitKindDto,
+  total: z.number().int(),
+  complete: z.number().int(),
+  byIndicator: z.object({ geen_invoer: z.number().int(), invoer_aanwezig: z.number().int(), waarschuwing: z.number().int(), afgerond: z.number().int() }),
+  municipalities: z.array(UnitSummary),
+  integrity: IntegrityAnswer,
+});
+
+const UnitDetail = UnitSummary.extend({
+  municipality: z.object({ code: z.string(), number: z.number().int(), name: z.string() }),
+  unit: z.object({ kind: UnitKindDto, code: z.string(), number: z.number().int(), name: z.string(), postcode: z.string().nullable() }),
+  checks: z.array(CheckResultDto).readonly(),
+  forms: z.object({ first: EntryFormDto.nullable(), second: EntryFormDto.nullable() }).nullable(),
+  history: z.array(z.object({ at: z.string(), username: z.string().nullable(), role: z.string().nullable(), action: z.string(), details: z.record(z.string(), z.unknown()) })),
+  actions: z.array(ActionDto),
+});
+
+const Differences = z.object({
+  first: z.object({ username: z.string(), source: Source }),
+  second: z.object({ username: z.string(), source: Source }),
+  fields: z.array(z.object({ id: z.string(), label: z.string(), first: z.number().nullable(), second: z.number().nullable() })),
+});
+
+const ImportJobDto = z.object({
+  jobId: z.string(),
+  stage: z.enum(['queued', 'verifying', 'reading', 'checking', 'ready', 'failed']),
+  progress: z.number(),
+  error: z.object({ code: z.string(), message: z.string(), detail: z.string().optional() }).optional(),
+  preview: z
+    .object({
+      uploadId: z.string(),
+      fileName: z.string(),
+      municipality: z.object({ code: z.string(), name: z.string() }),
+      maskedHash: z.string(),
+      hiddenGroups: z.tuple([z.number().int(), z.number().int()]),
+      signer: z.object({ subject: z.string(), fingerprint: z.string() }),
+      embeddedMatchesTrusted: z.boolean(),
+      pollingStations: z.number().int(),
+      checks: z.array(CheckResultDto).readonly(),
+    })
+    .optional(),
+});
+
+function unitSummary(m: ReportingUnit, u: LoadedUnit): z.input<typeof UnitSummary> {
   const s = u.state;
   const first = s.kind === 'empty' || s.kind === 'first_in_progress' ? null : s.first;
   const second = s.kind === 'differences' || s.kind === 'complete' ? s.second : null;
@@ -158,7 +227,7 @@ function findJob(ctx: AppContext, id: string, user: SessionUser): ImportJob {
   return j;
 }
 
-function jobDto(j: ImportJob) {
+function jobDto(j: ImportJob): z.input<typeof ImportJobDto> {
   return {
     jobId: j.id,
     stage: j.stage,
@@ -278,6 +347,7 @@ export const countRoutes = [
     access: 'election.view',
     tag: 'steminvoer',
     summary: 'Statusoverzicht: per gemeente (HSB) of per stembureau (gemeente) de stand van de invoer.',
+    response: CountsStatus,
     handler: ({ ctx }) => {
       const munis = reportingUnits(ctx);
       const units = loadAllUnits(ctx);
@@ -304,6 +374,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Eén gemeente of stembureau: stand, controles, geschiedenis en wat deze gebruiker nu kan doen.',
     params: CodeParams,
+    response: UnitDetail,
     handler: ({ ctx, user, params }) => {
       const m = requireUnit(ctx, params.code);
       const u = loadUnit(ctx, m.code);
@@ -448,6 +519,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'De velden waarin eerste en tweede invoer verschillen.',
     params: CodeParams,
+    response: Differences,
     handler: ({ ctx, params }) => {
       const m = requireUnit(ctx, params.code);
       const s = loadUnit(ctx, m.code).state;
@@ -501,6 +573,7 @@ export const countRoutes = [
     summary: 'Upload het getekende tellingbestand (zip) van een gemeente; de controle loopt op de achtergrond.',
     multipart: { maxBytes: MAX_COUNT_ZIP_BYTES },
     status: 202,
+    response: z.object({ jobId: z.string() }),
     handler: ({ ctx, user, file }) => {
       refuseImportForGemeente(ctx);
       requirePhase2(ctx);
@@ -539,6 +612,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Voortgang en uitkomst van de controle van een tellingbestand.',
     params: JobParams,
+    response: ImportJobDto,
     handler: ({ ctx, user, params }) => jobDto(findJob(ctx, params.jobId, user!)),
   }),
   route({
@@ -548,6 +622,7 @@ export const countRoutes = [
     tag: 'steminvoer',
     summary: 'Importeer het gecontroleerde tellingbestand als eerste invoer na het intypen van de verborgen hashcode-groepen.',
     body: ConfirmBody,
+    response: z.object({ state: UnitStateKindDto, municipality: z.object({ code: z.string(), name: z.string() }) }),
     handler: ({ ctx, user, body, now }) => {
       refuseImportForGemeente(ctx);
       const j = findJob(ctx, body.uploadId, user!);
