@@ -148,7 +148,8 @@ describe('gemeente-installatie in de browser (TK2021, gemeente Almere in kieskri
     // Tonen stemgebieden: the municipality itself; no key import for other municipalities.
     await menu(page, 'Tonen stemgebieden').click();
     await page.getByRole('heading', { name: 'Tonen stemgebieden' }).waitFor();
-    assert.match(await page.locator('main').innerText(), /Gemeente Almere \(code 0034\)/);
+    // The heading comes before the screen's data: wait for the municipality's row.
+    await page.locator('main').getByText(/Gemeente Almere \(code 0034\)/).first().waitFor();
     assert.equal(await page.getByRole('link', { name: /Importeren publieke sleutel/ }).count(), 0);
   });
 
