@@ -34,6 +34,9 @@ describe('sessie in de browser', () => {
     await page.goto('/');
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('navigation', { name: 'Hoofdmenu' }).waitFor();
+    // The app has loaded the election and moved on to its first screen: its requests (each resets the
+    // idle timer) are done before the clock jumps.
+    await page.getByRole('heading', { name: 'Aanmaken verkiezing', level: 1 }).waitFor();
     assert.equal(await page.getByText(WARNING).count(), 0);
 
     await page.clock.fastForward('14:10');
