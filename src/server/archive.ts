@@ -28,6 +28,8 @@ import { ApiError } from './http.ts';
 import { anchorAudit, auditHead, auditHeadText, restartAnchor } from './integrity.ts';
 import { downloadName, localDateTime } from './documents.ts';
 import { electionRow, installation, stemgebiedOf } from './state.ts';
+import { allLotRows, csbListFiles, hsbKeyFiles } from './store/csb.ts';
+import { candidateListsFileBytes, definitionFile } from './store/election.ts';
 
 export interface ArchiveEntry {
   readonly path: string;
@@ -50,13 +52,9 @@ function safeName(name: string): string {
 /** Every file of the archive except the manifests, sorted by path. */
 export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[] {
   const out: ArchiveEntry[] = [];
-  const def = ctx.db.prepare('SELECT definition_file_name, definition_bytes FROM election WHERE id = 1').get() as
-    | { definition_file_name: string; definition_bytes: Buffer }
-    | undefined;
+  const def = definitionFile(ctx.db);
   if (def) out.push({ path: `invoer/${safeName(def.definition_file_name)}`, data: def.definition_bytes });
-  const lists = ctx.db.prepare('SELECT file_name, bytes FROM candidate_lists_file WHERE id = 1').get() as
-    | { file_name: string; bytes: Buffer }
-    | undefined;
+  const lists = candidateListsFileBytes(ctx.db);
   if (lists) out.push({ path: `invoer/${safeName(lists.file_name)}`, data: lists.bytes });
   for (const k of ctx.db.prepare('SELECT code, file_name, certificate_pem FROM municipality_keys ORDER BY code').all() as {
     code: string;
@@ -66,21 +64,13 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
     out.push({ path: `invoer/sleutels/gemeente_${k.code}_${safeName(k.file_name)}`, data: Buffer.from(k.certificate_pem, 'utf8') });
   }
   // The CSB: the candidate lists of every kieskring, the hoofdstembureaus' keys, the lots drawn.
-  for (const l of ctx.db.prepare('SELECT kieskring, file_name, bytes FROM csb_candidate_lists ORDER BY kieskring').all() as {
-    kieskring: number;
-    file_name: string;
-    bytes: Buffer;
-  }[]) {
+  for (const l of csbListFiles(ctx.db)) {
     out.push({ path: `invoer/kandidatenlijsten/kieskring_${l.kieskring}_${safeName(l.file_name)}`, data: l.bytes });
   }
-  for (const k of ctx.db.prepare('SELECT kieskring, file_name, certificate_pem FROM hsb_keys ORDER BY kieskring').all() as {
-    kieskring: number;
-    file_name: string;
-    certificate_pem: string;
-  }[]) {
+  for (const k of hsbKeyFiles(ctx.db)) {
     out.push({ path: `invoer/sleutels/hoofdstembureau_${k.kieskring}_${safeName(k.file_name)}`, data: Buffer.from(k.certificate_pem, 'utf8') });
   }
-  const lots = ctx.db.prepare('SELECT * FROM csb_lots ORDER BY id').all();
+  const lots = allLotRows(ctx.db);
   if (lots.length > 0) out.push({ path: 'invoer/lotingen.json', data: Buffer.from(JSON.stringify(lots, null, 2) + '\n', 'utf8') });
   const own = ctx.db.prepare('SELECT file_name, certificate_pem FROM own_key WHERE id = 1').get() as
     | { file_name: string; certificate_pem: string }

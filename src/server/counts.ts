@@ -34,7 +34,8 @@ import { pollingStations } from './pollingStations.ts';
 import { writeAudit } from './audit.ts';
 import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
-import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
+import { deepFreeze } from './db/electionCache.ts';
+import { electionExists, storedLists as storedListsOf } from './store/election.ts';
 import { onBatchRolledBack } from './db/groupCommit.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import { actorOf, currentPhase, definitionOf, eligibleVoters, installation, requireElection } from './state.ts';
@@ -127,66 +128,9 @@ export function requirePhase2(ctx: AppContext): void {
   }
 }
 
-/** A row of the candidates table. */
-export interface CandidateRow {
-  list_number: number;
-  position: number;
-  initials: string;
-  first_name: string | null;
-  prefix: string | null;
-  last_name: string;
-  gender: string | null;
-  locality: string | null;
-}
-
-/** A stored candidate in the domain's shape. */
-export function candidateOfRow(c: CandidateRow): Affiliation['candidates'][number] {
-  return {
-    position: c.position,
-    initials: c.initials,
-    firstName: c.first_name,
-    prefix: c.prefix,
-    lastName: c.last_name,
-    gender: (c.gender as 'male' | 'female' | 'x' | null) ?? null,
-    locality: c.locality,
-  };
-}
-
-/**
- * The candidate lists as stored (lists by number, candidates by position), in the shape the form needs.
- * Cached until the candidate tables change (src/server/db/electionCache.ts); frozen: do not change it.
- */
+/** The candidate lists as stored (src/server/store/election.ts; cached and frozen: do not change them). */
 export function storedLists(ctx: AppContext): { affiliations: Affiliation[] } {
-  return cachedElectionData(ctx.db, 'lists', () => readStoredLists(ctx));
-}
-
-function readStoredLists(ctx: AppContext): { affiliations: Affiliation[] } {
-  const lists = ctx.db.prepare('SELECT list_number, name, type, publish_gender, belongs_to_set FROM affiliations ORDER BY list_number').all() as {
-    list_number: number;
-    name: string;
-    type: string;
-    publish_gender: number;
-    belongs_to_set: number | null;
-  }[];
-  const cands = ctx.db
-    .prepare('SELECT list_number, position, initials, first_name, prefix, last_name, gender, locality FROM candidates ORDER BY list_number, position')
-    .all() as CandidateRow[];
-  const byList = new Map<number, Affiliation['candidates'][number][]>();
-  for (const c of cands) {
-    let arr = byList.get(c.list_number);
-    if (!arr) byList.set(c.list_number, (arr = []));
-    arr.push(candidateOfRow(c));
-  }
-  return {
-    affiliations: lists.map((l) => ({
-      listNumber: l.list_number,
-      registeredName: l.name,
-      type: l.type,
-      publishGender: l.publish_gender === 1,
-      belongsToSet: l.belongs_to_set,
-      candidates: byList.get(l.list_number) ?? [],
-    })),
-  };
+  return storedListsOf(ctx.db);
 }
 
 export function requireLists(ctx: AppContext): { affiliations: Affiliation[] } {
@@ -406,8 +350,7 @@ export function anyEntryExists(ctx: AppContext): boolean {
  * for a gemeente every polling station (and the municipality's number of eligible voters entered).
  */
 export function allCountsComplete(ctx: AppContext): boolean {
-  const e = ctx.db.prepare('SELECT 1 FROM election WHERE id = 1').get();
-  if (!e) return false;
+  if (!electionExists(ctx.db)) return false;
   if (installation(ctx).eligibleVoters && eligibleVoters(ctx) === null) return false;
   const munis = reportingUnits(ctx);
   if (munis.length === 0) return false;

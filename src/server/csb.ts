@@ -38,6 +38,8 @@ import { agreedForm } from '../domain/doubleEntry.ts';
 import { kieskringUnitCode, loadAllUnits } from './counts.ts';
 import { ApiError, MAX_EML_BYTES } from './http.ts';
 import { definitionOf, requireElection, type ElectionRow } from './state.ts';
+import { activeLots, activeLotsEntered, csbListBytes, csbListRows as csbListRowsOf, hsbKey as hsbKeyOf, type CsbListsRow } from './store/csb.ts';
+import { isCsbElection } from './store/election.ts';
 
 /** The election row of a CSB installation, or 409. */
 export function requireCsb(ctx: AppContext, what = 'Dit'): ElectionRow {
@@ -75,18 +77,10 @@ export function requireKieskring(e: ElectionRow, code: string): KieskringRegion 
 // Candidate lists per kieskring
 // ---------------------------------------------------------------------------------------------
 
-export interface CsbListsRow {
-  readonly kieskring: number;
-  readonly file_name: string;
-  readonly hash: string;
-  readonly contest_name: string;
-  readonly imported_at: string;
-}
+export type { CsbListsRow } from './store/csb.ts';
 
 export function csbListRows(ctx: AppContext): CsbListsRow[] {
-  return ctx.db
-    .prepare('SELECT kieskring, file_name, hash, contest_name, imported_at FROM csb_candidate_lists ORDER BY kieskring')
-    .all() as CsbListsRow[];
+  return csbListRowsOf(ctx.db);
 }
 
 /** Parsed 230b files by their (canonical) hash: the bytes never change under a hash. */
@@ -94,11 +88,7 @@ const parsedLists = new Map<string, CandidateLists>();
 
 /** The imported candidate lists by kieskring number. */
 export function csbLists(ctx: AppContext): Map<number, CandidateLists> {
-  const rows = ctx.db.prepare('SELECT kieskring, hash, bytes FROM csb_candidate_lists ORDER BY kieskring').all() as {
-    kieskring: number;
-    hash: string;
-    bytes: Buffer;
-  }[];
+  const rows = csbListBytes(ctx.db);
   const out = new Map<number, CandidateLists>();
   for (const r of rows) {
     let lists = parsedLists.get(r.hash);
@@ -130,8 +120,7 @@ export function kieskringenWithoutLists(ctx: AppContext, e: ElectionRow): Kieskr
 
 /** A CSB installation with the 230b of every kieskring imported (what phase 2 needs). */
 export function csbListsComplete(ctx: AppContext): boolean {
-  const e = ctx.db.prepare('SELECT 1 FROM election WHERE id = 1 AND staat = 1').get();
-  if (!e) return false;
+  if (!isCsbElection(ctx.db)) return false;
   return kieskringenWithoutLists(ctx, requireElection(ctx)).length === 0;
 }
 
@@ -164,9 +153,7 @@ export function kieskringPartOfName(name: string, ext: '.zip' | '.eml.xml'): str
 
 /** The HSB's public key of a kieskring. */
 export function hsbKey(ctx: AppContext, kieskring: number): { certificate_pem: string; subject: string; fingerprint: string } | undefined {
-  return ctx.db.prepare('SELECT certificate_pem, subject, fingerprint FROM hsb_keys WHERE kieskring = ?').get(kieskring) as
-    | { certificate_pem: string; subject: string; fingerprint: string }
-    | undefined;
+  return hsbKeyOf(ctx.db, kieskring);
 }
 
 function refuse(code: ApiError['code'], message: string, detail?: string): never {
@@ -310,14 +297,6 @@ export const RequiredLotDto = z.object({
   seats: z.number().int(),
 });
 
-interface LotRow {
-  kind: 'seats' | 'candidates';
-  list_number: number | null;
-  stage: string;
-  between_json: string;
-  drawn_json: string;
-}
-
 /**
  * The lists or candidates of a lot in words, for the screen where the chair enters the drawn outcome:
  * a list number ('3' → 'Lijst 3 VVD'), a list of a group ('set2' → the lists of set 2 and their
@@ -352,14 +331,12 @@ export function lotOptions(byKieskring: ReadonlyMap<number, CandidateLists>, lot
 
 /** The drawn lots entered so far, in the order they were asked for. */
 function drawnLots(ctx: AppContext): { seatLots: DrawnLot[]; candidateLots: Map<number, DrawnCandidateLot[]> } {
-  const rows = ctx.db.prepare('SELECT kind, list_number, stage, between_json, drawn_json FROM csb_lots WHERE voided_at IS NULL ORDER BY id').all() as LotRow[];
   const seatLots: DrawnLot[] = [];
   const candidateLots = new Map<number, DrawnCandidateLot[]>();
-  for (const r of rows) {
-    const between = JSON.parse(r.between_json) as string[];
-    const drawn = JSON.parse(r.drawn_json) as string[];
-    if (r.kind === 'seats' || r.list_number === null) seatLots.push({ stage: r.stage as DrawnLot['stage'], between, drawn });
-    else candidateLots.set(r.list_number, [...(candidateLots.get(r.list_number) ?? []), { stage: r.stage as DrawnCandidateLot['stage'], between, drawn }]);
+  for (const r of activeLots(ctx.db)) {
+    const { between, drawn } = r;
+    if (r.kind === 'seats') seatLots.push({ stage: r.stage, between, drawn });
+    else candidateLots.set(r.listNumber, [...(candidateLots.get(r.listNumber) ?? []), { stage: r.stage, between, drawn }]);
   }
   return { seatLots, candidateLots };
 }
@@ -500,20 +477,14 @@ export function csbCorrections(ctx: AppContext): P22Correction[] {
 
 /** The drawn lots (csb_lots, not voided) in the order they were asked for, with when and by whom. */
 export function csbLotsForPv(ctx: AppContext): P22Lot[] {
-  const rows = ctx.db
-    .prepare(
-      `SELECT l.kind, l.list_number, l.stage, l.between_json, l.drawn_json, l.entered_at, u.username
-       FROM csb_lots l LEFT JOIN users u ON u.id = l.entered_by WHERE l.voided_at IS NULL ORDER BY l.id`,
-    )
-    .all() as (LotRow & { entered_at: string; username: string | null })[];
-  return rows.map((r) => ({
+  return activeLotsEntered(ctx.db).map((r) => ({
     kind: r.kind,
-    listNumber: r.list_number,
+    listNumber: r.listNumber,
     stage: r.stage,
-    between: JSON.parse(r.between_json) as string[],
-    drawn: JSON.parse(r.drawn_json) as string[],
-    enteredAt: localOf(r.entered_at),
-    enteredBy: r.username,
+    between: r.between,
+    drawn: r.drawn,
+    enteredAt: localOf(r.enteredAt),
+    enteredBy: r.enteredBy,
   }));
 }
 

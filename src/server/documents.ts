@@ -48,6 +48,7 @@ import { buildP22Model, type P22Input } from '../reports/p22/model.ts';
 import { p22Odt } from '../reports/p22/odt.ts';
 import { p22Pdf } from '../reports/p22/pdf.ts';
 import { candidateListsFile, eligibleVoters, installation, requireElection, stemgebiedOf } from './state.ts';
+import { candidateListsVersionRows, electionVersionRows } from './store/election.ts';
 import { workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -701,8 +702,8 @@ export function inputVersions(ctx: AppContext): InputVersions {
   return {
     units,
     phaseRecord: phase?.id ?? 0,
-    election: one('SELECT election_id, definition_hash, stemgebied_category, municipality_number, imported_at FROM election'),
-    lists: one('SELECT hash, imported_at FROM candidate_lists_file'),
+    election: JSON.stringify(electionVersionRows(ctx.db)),
+    lists: JSON.stringify(candidateListsVersionRows(ctx.db)),
     pv: one('SELECT details_json FROM pv_details'),
     pollingStations: one('SELECT number, name, postcode, updated_at FROM polling_stations ORDER BY number'),
     eligibleVoters: one('SELECT eligible_voters, updated_at FROM gemeente_setup'),

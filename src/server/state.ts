@@ -1,50 +1,22 @@
 import { z } from 'zod';
-import type { ElectionDefinition } from '../domain/election.ts';
 import { municipalityCode } from '../domain/election.ts';
 import { formatHash } from '../domain/hashcode.ts';
 import { installationOf, type Installation, type StemgebiedCategory } from '../domain/installation.ts';
 import type { Phase } from '../domain/phases.ts';
 import { ruleSetFor, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { AppContext } from './context.ts';
-import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import type { Actor } from './audit.ts';
+import {
+  listAndCandidateCounts,
+  loadCandidateListsFile,
+  loadElection,
+  type CandidateListsFileRow,
+  type ElectionRow,
+} from './store/election.ts';
 
-export interface ElectionRow {
-  election_id: string;
-  name: string;
-  category: string;
-  subcategory: string;
-  election_date: string;
-  nomination_date: string | null;
-  number_of_seats: number;
-  preference_threshold: number;
-  /** For a gemeente: the municipality's kieskring (its candidate lists are imported). */
-  kieskring_number: number;
-  kieskring_name: string;
-  /**
-   * 'KIESKRING': an HSB installation; 'GEMEENTE': a municipality's installation; 'STAAT': the
-   * centraal stembureau (CSB; kieskring_number/kieskring_name then hold the STAAT region).
-   */
-  stemgebied_category: StemgebiedCategory;
-  /** The municipality (GEMEENTE only; null for an HSB). */
-  municipality_number: number | null;
-  municipality_name: string | null;
-  definition_file_name: string;
-  definition_hash: string;
-  definition_json: string;
-  imported_at: string;
-  /** 1: practice mode ("OEFENING", migration 6). */
-  practice: 0 | 1;
-}
-
-export interface CandidateListsFileRow {
-  file_name: string;
-  hash: string;
-  contest_id: string;
-  contest_name: string;
-  imported_at: string;
-}
+export type { CandidateListsFileRow, ElectionRow } from './store/election.ts';
+export { definitionOf } from './store/election.ts';
 
 export function actorOf(u: SessionUser): Actor {
   return { id: u.id, username: u.username, role: u.role };
@@ -57,20 +29,7 @@ export function currentPhase(ctx: AppContext): Phase {
 
 /** The election row (cached until the election tables change, src/server/db/electionCache.ts; frozen). */
 export function electionRow(ctx: AppContext): ElectionRow | undefined {
-  return cachedElectionData(ctx.db, 'election', () => readElectionRow(ctx));
-}
-
-function readElectionRow(ctx: AppContext): ElectionRow | undefined {
-  return ctx.db
-    .prepare(
-      `SELECT election_id, name, category, subcategory, election_date, nomination_date, number_of_seats,
-              preference_threshold, kieskring_number, kieskring_name,
-              CASE WHEN staat = 1 THEN 'STAAT' ELSE stemgebied_category END AS stemgebied_category, municipality_number,
-              municipality_name, definition_file_name, definition_hash,
-              definition_json, imported_at, practice
-       FROM election WHERE id = 1`,
-    )
-    .get() as ElectionRow | undefined;
+  return loadElection(ctx.db);
 }
 
 export function requireElection(ctx: AppContext): ElectionRow {
@@ -151,25 +110,9 @@ export function isPractice(ctx: AppContext): boolean {
   return electionRow(ctx)?.practice === 1;
 }
 
-/** Parsed definitions of cached election rows (a cached row is the same object until it changes). */
-const definitions = new WeakMap<ElectionRow, ElectionDefinition>();
-
-/** The election definition of this row; parsed once per cached row (then frozen: do not change it). */
-export function definitionOf(e: ElectionRow): ElectionDefinition {
-  if (!Object.isFrozen(e)) return JSON.parse(e.definition_json) as ElectionDefinition;
-  let d = definitions.get(e);
-  if (d === undefined) definitions.set(e, (d = deepFreeze(JSON.parse(e.definition_json) as ElectionDefinition)));
-  return d;
-}
-
+/** The imported 230b's file (cached as the election row; frozen). */
 export function candidateListsFile(ctx: AppContext): CandidateListsFileRow | undefined {
-  return cachedElectionData(ctx.db, 'candidate_lists_file', () => readCandidateListsFile(ctx));
-}
-
-function readCandidateListsFile(ctx: AppContext): CandidateListsFileRow | undefined {
-  return ctx.db
-    .prepare('SELECT file_name, hash, contest_id, contest_name, imported_at FROM candidate_lists_file WHERE id = 1')
-    .get() as CandidateListsFileRow | undefined;
+  return loadCandidateListsFile(ctx.db);
 }
 
 /** The imported election as the API shows it (GET /api/election and the imports' answers). */
@@ -195,9 +138,7 @@ export function electionDto(ctx: AppContext): z.input<typeof ElectionDto> | null
   const e = electionRow(ctx);
   if (!e) return null;
   const cl = candidateListsFile(ctx);
-  const counts = ctx.db
-    .prepare('SELECT (SELECT COUNT(*) FROM affiliations) AS lists, (SELECT COUNT(*) FROM candidates) AS candidates')
-    .get() as { lists: number; candidates: number };
+  const counts = listAndCandidateCounts(ctx.db);
   return {
     id: e.election_id,
     name: e.name,

@@ -17,7 +17,7 @@
  */
 import type { Db } from './database.ts';
 
-/** The tables whose contents are cached (see src/server/state.ts and src/server/counts.ts). */
+/** The tables whose contents are cached (read in src/server/store/election.ts). */
 export const CACHED_TABLES = ['election', 'candidate_lists_file', 'affiliations', 'candidates'] as const;
 
 interface Cache {

@@ -67,7 +67,8 @@ import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
-import { KeyPreview, storeKey } from './keys.ts';
+import { KeyPreview } from './keys.ts';
+import { activeLotsEntered, csbListHash, hsbKeyRows, insertLot, storeCsbLists, storeHsbKey } from '../store/csb.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
@@ -159,12 +160,7 @@ function overview(ctx: AppContext) {
   const e = requireCsb(ctx);
   const lists = new Map(csbListRows(ctx).map((r) => [r.kieskring, r]));
   const keys = new Map(
-    (ctx.db.prepare('SELECT kieskring, subject, fingerprint, not_after FROM hsb_keys').all() as {
-      kieskring: number;
-      subject: string;
-      fingerprint: string;
-      not_after: string;
-    }[]).map((k) => [k.kieskring, k]),
+    hsbKeyRows(ctx.db).map((k) => [k.kieskring, k]),
   );
   const units = loadAllUnits(ctx);
   return {
@@ -210,26 +206,17 @@ function formShapeOf(ctx: AppContext, code: string) {
 function lotsOverview(ctx: AppContext, now: Date) {
   requireCsb(ctx);
   const lists = csbLists(ctx);
-  const entered = (
-    ctx.db
-      .prepare(
-        `SELECT l.kind, l.list_number, l.stage, l.between_json, l.drawn_json, l.entered_at, u.username
-         FROM csb_lots l LEFT JOIN users u ON u.id = l.entered_by WHERE l.voided_at IS NULL ORDER BY l.id`,
-      )
-      .all() as { kind: 'seats' | 'candidates'; list_number: number | null; stage: string; between_json: string; drawn_json: string; entered_at: string; username: string | null }[]
-  ).map((r) => {
-    const between = JSON.parse(r.between_json) as string[];
-    const drawn = JSON.parse(r.drawn_json) as string[];
-    const options = lotOptions(lists, { kind: r.kind, listNumber: r.list_number, stage: r.stage, between, seats: drawn.length });
+  const entered = activeLotsEntered(ctx.db).map((r) => {
+    const options = lotOptions(lists, { kind: r.kind, listNumber: r.listNumber, stage: r.stage, between: r.between, seats: r.drawn.length });
     const labelOf = (v: string) => options.find((o) => o.value === v)?.label ?? v;
     return {
       kind: r.kind,
-      listNumber: r.list_number,
+      listNumber: r.listNumber,
       stage: r.stage,
-      between: between.map(labelOf),
-      drawn: drawn.map(labelOf),
-      enteredAt: r.entered_at,
-      enteredBy: r.username,
+      between: r.between.map(labelOf),
+      drawn: r.drawn.map(labelOf),
+      enteredAt: r.enteredAt,
+      enteredBy: r.enteredBy,
     };
   });
   let required: (RequiredLot & { message: string; options: { value: string; label: string }[] }) | null = null;
@@ -309,23 +296,24 @@ export const csbRoutes = [
       const kieskring = context.csbKieskring;
       ctx.db.transaction(() => {
         requirePhase1(ctx, 'Kandidatenlijsten importeren');
-        const previous = ctx.db.prepare('SELECT hash FROM csb_candidate_lists WHERE kieskring = ?').get(kieskring) as { hash: string } | undefined;
-        ctx.db
-          .prepare(
-            `INSERT INTO csb_candidate_lists (kieskring, file_name, hash, bytes, contest_name, imported_at, imported_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT(kieskring) DO UPDATE SET file_name = excluded.file_name, hash = excluded.hash, bytes = excluded.bytes,
-               contest_name = excluded.contest_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-          )
-          .run(kieskring, upload.file_name, upload.hash, upload.bytes, lists.value.contestName, now.toISOString(), signedIn(user).id);
-        writeAudit(ctx.db, now, actorOf(signedIn(user)), previous ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
+        const previousHash = csbListHash(ctx.db, kieskring);
+        storeCsbLists(ctx.db, {
+          kieskring,
+          fileName: upload.file_name,
+          hash: upload.hash,
+          bytes: upload.bytes,
+          contestName: lists.value.contestName,
+          importedAt: now.toISOString(),
+          importedBy: signedIn(user).id,
+        });
+        writeAudit(ctx.db, now, actorOf(signedIn(user)), previousHash !== undefined ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
           fileName: upload.file_name,
           hash: formatHash(upload.hash),
           kieskring,
           contestName: lists.value.contestName,
           lists: lists.value.affiliations.length,
           hashConfirmed: true,
-          ...(previous ? { previousHash: formatHash(previous.hash) } : {}),
+          ...(previousHash !== undefined ? { previousHash: formatHash(previousHash) } : {}),
         });
         deleteUpload(ctx, upload.id);
       })();
@@ -401,7 +389,7 @@ export const csbRoutes = [
         if (existing && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1) {
           throw new ApiError(409, 'key.replace_after_phase1', `De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
         }
-        storeKey(ctx, { table: 'hsb_keys', kieskring: k.number }, info.value, f.fileName, signedIn(user).id, now);
+        storeHsbKey(ctx.db, k.number, info.value, f.fileName, signedIn(user).id, now);
         writeAudit(ctx.db, now, actorOf(signedIn(user)), existing ? 'key.hsb.replace' : 'key.hsb.import', {
           kieskring: k.number,
           name: k.name,
@@ -602,9 +590,7 @@ export const csbRoutes = [
         if (new Set(body.drawn).size !== lot.seats || body.drawn.length !== lot.seats || !body.drawn.every((d) => lot.between.includes(d))) {
           throw new ApiError(422, 'csb.lot_drawn', `De loting wijst er ${lot.seats} aan uit ${lot.between.join(', ')}.`);
         }
-        ctx.db
-          .prepare('INSERT INTO csb_lots (kind, list_number, stage, between_json, drawn_json, entered_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(lot.kind, lot.listNumber, lot.stage, JSON.stringify(lot.between), JSON.stringify(body.drawn), now.toISOString(), signedIn(user).id);
+        insertLot(ctx.db, { kind: lot.kind, listNumber: lot.listNumber, stage: lot.stage, between: lot.between, drawn: body.drawn, enteredAt: now.toISOString(), enteredBy: signedIn(user).id });
         writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lot_entered', { ...lot, drawn: body.drawn });
         return { entered: true };
       })();

@@ -4,7 +4,6 @@ import { chooseHiddenGroups, formatHash, maskedHash } from '../../domain/hashcod
 import { installationOf } from '../../domain/installation.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { candidateOfRow, type CandidateRow } from '../counts.ts';
 import { emlReaders } from '../eml-adapter.ts';
 import { ApiError, MAX_EML_BYTES, route } from '../http.ts';
 import { KeyInfo } from './keys.ts';
@@ -20,6 +19,8 @@ import {
   stemgebiedOf,
   Stemgebied,
 } from '../state.ts';
+import { csbListCount, hsbKeyCount } from '../store/csb.ts';
+import { affiliationRow, candidateOfRow, candidateRowsOfList, listSummaries, replaceCandidateLists, replaceElection } from '../store/election.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
@@ -119,18 +120,17 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
       'Er zijn al stembureaus of het aantal kiesgerechtigden ingevoerd; verwijder die eerst om de verkiezingsdefinitie te vervangen.',
     );
   }
-  const csb = ctx.db.prepare('SELECT COUNT(*) AS n FROM csb_candidate_lists').get() as { n: number };
-  if (csb.n > 0) {
+  if (csbListCount(ctx.db) > 0) {
     throw new ApiError(
       409,
       'election.definition_locked',
       'De kandidatenlijsten zijn al geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
     );
   }
-  const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) + (SELECT COUNT(*) FROM hsb_keys) AS n').get() as {
+  const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) AS n').get() as {
     n: number;
   };
-  if (keys.n > 0) {
+  if (keys.n + hsbKeyCount(ctx.db) > 0) {
     throw new ApiError(
       409,
       'election.definition_locked',
@@ -260,49 +260,18 @@ export const electionRoutes = [
       ctx.db.transaction(() => {
         checkDefinitionReplaceable(ctx);
         const previous = electionRow(ctx);
-        ctx.db.prepare('DELETE FROM regions').run();
-        ctx.db.prepare('DELETE FROM election').run();
-        ctx.db
-          .prepare(
-            `INSERT INTO election (id, election_id, name, category, subcategory, election_date, nomination_date,
-               number_of_seats, preference_threshold, kieskring_number, kieskring_name, stemgebied_category,
-               municipality_number, municipality_name, definition_file_name,
-               definition_hash, definition_bytes, definition_json, imported_at, imported_by, practice)
-             VALUES (1, @id, @name, @category, @subcategory, @electionDate, @nominationDate, @numberOfSeats,
-               @preferenceThreshold, @kieskringNumber, @kieskringName, @stemgebiedCategory, @municipalityNumber,
-               @municipalityName, @fileName, @hash, @bytes, @json, @at, @by, @practice)`,
-          )
-          .run({
-            id: def.id,
-            name: def.name,
-            category: def.category,
-            subcategory: def.subcategory,
-            electionDate: def.electionDate,
-            nominationDate: def.nominationDate,
-            numberOfSeats: def.numberOfSeats,
-            preferenceThreshold: def.preferenceThreshold,
-            kieskringNumber: kieskring.number,
-            kieskringName: kieskring.name,
-            // The CSB is marked by election.staat (migration 8), set below.
-            stemgebiedCategory: chosen.category === 'STAAT' ? 'KIESKRING' : chosen.category,
-            municipalityNumber: municipality?.number ?? null,
-            municipalityName: municipality?.name ?? null,
-            fileName: upload.file_name,
-            hash: upload.hash,
-            bytes: upload.bytes,
-            json: JSON.stringify(def),
-            at: now.toISOString(),
-            by: user!.id,
-            practice: practice ? 1 : 0,
-          });
-        if (staat) ctx.db.prepare('UPDATE election SET staat = 1 WHERE id = 1').run();
-        const insert = ctx.db.prepare(
-          `INSERT INTO regions (category, number, name, superior_category, superior_number, committee_category, committee_name)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        );
-        for (const r of def.regions) {
-          insert.run(r.category, r.number, r.name, r.superiorCategory, r.superiorNumber, r.committeeCategory, r.committeeName);
-        }
+        replaceElection(ctx.db, {
+          definition: def,
+          kieskring,
+          stemgebiedCategory: chosen.category,
+          municipality,
+          fileName: upload.file_name,
+          hash: upload.hash,
+          bytes: upload.bytes,
+          importedAt: now.toISOString(),
+          importedBy: user!.id,
+          practice,
+        });
         writeAudit(ctx.db, now, actorOf(user!), previous ? 'election.definition.replace' : 'election.definition.import', {
           fileName: upload.file_name,
           hash: formatHash(upload.hash),
@@ -384,28 +353,14 @@ export const electionRoutes = [
       ctx.db.transaction(() => {
         checkListsReplaceable(ctx);
         const previous = candidateListsFile(ctx);
-        ctx.db.prepare('DELETE FROM candidates').run();
-        ctx.db.prepare('DELETE FROM affiliations').run();
-        ctx.db.prepare('DELETE FROM candidate_lists_file').run();
-        ctx.db
-          .prepare(
-            `INSERT INTO candidate_lists_file (id, file_name, hash, bytes, contest_id, contest_name, imported_at, imported_by)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(upload.file_name, upload.hash, upload.bytes, lists.contestId, lists.contestName, now.toISOString(), user!.id);
-        const insA = ctx.db.prepare(
-          'INSERT INTO affiliations (list_number, name, type, publish_gender, belongs_to_set) VALUES (?, ?, ?, ?, ?)',
-        );
-        const insC = ctx.db.prepare(
-          `INSERT INTO candidates (list_number, position, initials, first_name, prefix, last_name, gender, locality)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
-        for (const a of lists.affiliations) {
-          insA.run(a.listNumber, a.registeredName, a.type, a.publishGender ? 1 : 0, a.belongsToSet);
-          for (const c of a.candidates) {
-            insC.run(a.listNumber, c.position, c.initials, c.firstName, c.prefix, c.lastName, c.gender, c.locality);
-          }
-        }
+        replaceCandidateLists(ctx.db, {
+          lists,
+          fileName: upload.file_name,
+          hash: upload.hash,
+          bytes: upload.bytes,
+          importedAt: now.toISOString(),
+          importedBy: user!.id,
+        });
         writeAudit(ctx.db, now, actorOf(user!), previous ? 'election.candidate_lists.replace' : 'election.candidate_lists.import', {
           fileName: upload.file_name,
           hash: formatHash(upload.hash),
@@ -467,13 +422,7 @@ export const electionRoutes = [
     response: z.object({ lists: z.array(ListSummary) }),
     handler: ({ ctx }) => {
       requireElection(ctx);
-      const rows = ctx.db
-        .prepare(
-          `SELECT a.list_number, a.name, a.type, a.publish_gender, COUNT(c.position) AS candidates
-           FROM affiliations a LEFT JOIN candidates c ON c.list_number = a.list_number
-           GROUP BY a.list_number ORDER BY a.list_number`,
-        )
-        .all() as { list_number: number; name: string; type: string; publish_gender: number; candidates: number }[];
+      const rows = listSummaries(ctx.db);
       return {
         lists: rows.map((r) => ({
           listNumber: r.list_number,
@@ -494,13 +443,9 @@ export const electionRoutes = [
     params: ListParams,
     response: z.object({ list: ListSummary, candidates: z.array(Candidate) }),
     handler: ({ ctx, params }) => {
-      const a = ctx.db.prepare('SELECT * FROM affiliations WHERE list_number = ?').get(params.listNumber) as
-        | { list_number: number; name: string; type: string; publish_gender: number }
-        | undefined;
+      const a = affiliationRow(ctx.db, params.listNumber);
       if (!a) throw new ApiError(404, 'list.not_found', `Lijst ${params.listNumber} bestaat niet.`);
-      const cands = ctx.db
-        .prepare('SELECT * FROM candidates WHERE list_number = ? ORDER BY position')
-        .all(params.listNumber) as CandidateRow[];
+      const cands = candidateRowsOfList(ctx.db, params.listNumber);
       return {
         list: { listNumber: a.list_number, name: a.name, type: a.type, publishGender: a.publish_gender === 1, candidates: cands.length },
         candidates: cands.map((c) => ({
