@@ -13,7 +13,8 @@ test('a date is written as the documents write it', () => {
 test('a PV creation time is read in parts and printed dd-mm-yyyy hh:mm', () => {
   const c = parseCreatedAt('2025-10-30T21:05:09.123');
   assert.deepEqual(c, { year: 2025, month: 10, day: 30, hour: 21, minute: 5, second: 9 });
-  assert.equal(dutchDateTime(c!), '30-10-2025 21:05');
+  assert.ok(c !== null);
+  assert.equal(dutchDateTime(c), '30-10-2025 21:05');
   for (const bad of ['2025-10-30', '2025-10-30T24:00:00', '2025-00-01T00:00:00', '2025-10-30T12:60:00', '2025-10-30 12:00:00', '']) {
     assert.equal(parseCreatedAt(bad), null, bad);
   }
