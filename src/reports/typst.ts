@@ -84,3 +84,64 @@ export const TYPST_PRELUDE = String.raw`#let d = json(bytes(sys.inputs.data))
   if x < 0 { "-" + out } else { out }
 }
 #let n(x) = if x == none { [–] } else { num(x) }`;
+
+
+/** What differs between the PVs' page set-ups (Typst expressions and markup; constants, never user text). */
+export interface PvPage {
+  /** The PDF's title, a Typst expression over `d`. */
+  readonly titleExpr: string;
+  /** The PDF's author, a Typst expression. */
+  readonly authorExpr: string;
+  /** The bottom margin, room for the footer's lines (e.g. '2.6cm'). */
+  readonly bottomMargin: string;
+  /** The footer's text size (e.g. '8pt'). */
+  readonly footerSize: string;
+  /** The footer's grid cells after the creation date and page number: the hash code line(s). */
+  readonly hashCells: string;
+  /** Whether this is a practice run, a Typst expression over `d`. */
+  readonly practiceExpr: string;
+}
+
+/**
+ * The page set-up every PV shares after the prelude: the PDF's metadata (its date from the model, never
+ * a clock), A4 with the footer on every page (creation date, "pagina x van y", the hash codes, the audit
+ * chain's head), the "OEFENING" header and watermark of a practice run, the "CONCEPT" watermark of a
+ * preview, tables that repeat their header row, and the headings' sizes.
+ */
+export function typstPvPage(p: PvPage): string {
+  return String.raw`#set document(
+  title: ${p.titleExpr},
+  author: ${p.authorExpr},
+  date: datetime(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second),
+)
+#set text(font: "Libertinus Serif", size: 10pt, lang: "nl")
+#set par(justify: false)
+#set page(
+  paper: "a4",
+  margin: (left: 2cm, right: 2cm, top: 2cm, bottom: ${p.bottomMargin}),
+  footer: context {
+    set text(size: ${p.footerSize})
+    line(length: 100%, stroke: 0.4pt)
+    v(-4pt)
+    grid(
+      columns: (1fr, auto),
+      row-gutter: 3pt,
+      [Aangemaakt: #d.createdAt #if d.concept [ – CONCEPT, niet definitief]],
+      align(right)[pagina #counter(page).display() van #counter(page).final().first()],
+${p.hashCells}
+      ..if d.auditLog != none { (grid.cell(colspan: 2)[#d.auditLog],) },
+    )
+  },
+  header: if ${p.practiceExpr} {
+    align(center, text(size: 9pt, weight: "bold")[OEFENING – geen echte uitslag])
+  },
+  background: if ${p.practiceExpr} {
+    rotate(-45deg, text(size: 96pt, fill: luma(215), weight: "bold")[#if d.concept [OEFENING\ CONCEPT] else [OEFENING]])
+  } else if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
+)
+#set table(stroke: 0.4pt + luma(140), inset: (x: 4pt, y: 3pt))
+#let th(..xs) = table.header(repeat: true, ..xs.pos().map(x => strong(x)))
+#show heading.where(level: 1): set text(size: 12pt)
+#show heading.where(level: 2): set text(size: 10.5pt)
+#set heading(numbering: none)`;
+}

@@ -24,7 +24,7 @@ import { formatHash } from '../../domain/hashcode.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { reasonsWritten, ruleSetFor, type ElectionRuleSet, type Level } from '../../domain/ruleSets.ts';
 import { listNameFor510, type MunicipalityCounts } from '../../eml/eml510write.ts';
-import { dutchDate } from '../../domain/dates.ts';
+import { dutchDate, dutchDateTime, parseCreatedAt, type CreatedAtParts } from '../../domain/dates.ts';
 
 export interface O3Member {
   readonly name: string;
@@ -142,7 +142,7 @@ export interface O3Model {
   /** e.g. '26-03-2021 10:11' */
   readonly createdAt: string;
   /** ISO parts for document metadata. */
-  readonly createdAtIso: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number };
+  readonly createdAtIso: CreatedAtParts;
   readonly election: { readonly id: string; readonly name: string; readonly date: string; readonly dateText: string };
   readonly session: { readonly place: string; readonly date: string; readonly time: string };
   readonly kieskring: { readonly number: number; readonly name: string };
@@ -249,15 +249,7 @@ function code4(code: number | string): string {
   return typeof code === 'number' ? municipalityCode(code) : code.padStart(4, '0');
 }
 
-function parseCreatedAt(s: string): O3Model['createdAtIso'] | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?$/.exec(s);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  return { year, month, day, hour, minute, second };
-}
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** Build the O 3 report model. Fails (Dutch message) on counts that do not fit the lists or bad dates. */
 export function buildO3Model(input: O3Input): Result<O3Model, O3Error> {
@@ -338,7 +330,7 @@ export function buildO3Model(input: O3Input): Result<O3Model, O3Error> {
       input.auditHead && /^[0-9a-fA-F]{64}$/.test(input.auditHead.hash)
         ? `Auditlog: ${input.auditHead.length} records, laatste hash ${formatHash(input.auditHead.hash)}`
         : null,
-    createdAt: `${pad2(created.day)}-${pad2(created.month)}-${created.year} ${pad2(created.hour)}:${pad2(created.minute)}`,
+    createdAt: dutchDateTime(created),
     createdAtIso: created,
     election: { id: input.election.id, name: input.election.name, date: input.election.date, dateText },
     session: { place: input.session.place, date: input.session.date, time: input.session.time },

@@ -10,7 +10,7 @@
  */
 
 import type { Result } from '../../domain/result.ts';
-import { TYPST_PRELUDE, typstPdf, type TypstError } from '../typst.ts';
+import { TYPST_PRELUDE, typstPdf, typstPvPage, type TypstError } from '../typst.ts';
 import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } from './model.ts';
 
 
@@ -21,41 +21,14 @@ import { HSB_LABELS, LISTS_PER_APPENDIX_TABLE, type O3Labels, type O3Model } fro
 export function o3Template(L: O3Labels): string {
   return String.raw`
 ${TYPST_PRELUDE}
-#set document(
-  title: d.title + " – " + d.election.name + ${L.areaTitleExpr},
-  author: ${L.authorExpr},
-  date: datetime(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second),
-)
-#set text(font: "Libertinus Serif", size: 10pt, lang: "nl")
-#set par(justify: false)
-#set page(
-  paper: "a4",
-  margin: (left: 2cm, right: 2cm, top: 2cm, bottom: 2.6cm),
-  footer: context {
-    set text(size: 8pt)
-    line(length: 100%, stroke: 0.4pt)
-    v(-4pt)
-    grid(
-      columns: (1fr, auto),
-      row-gutter: 3pt,
-      [Aangemaakt: #d.createdAt #if d.concept [ – CONCEPT, niet definitief]],
-      align(right)[pagina #counter(page).display() van #counter(page).final().first()],
-      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML ${L.emlKind}): #d.hash] else [Geen hashcode: concept]],
-      ..if d.auditLog != none { (grid.cell(colspan: 2)[#d.auditLog],) },
-    )
-  },
-  header: if d.at("practice", default: false) {
-    align(center, text(size: 9pt, weight: "bold")[OEFENING – geen echte uitslag])
-  },
-  background: if d.at("practice", default: false) {
-    rotate(-45deg, text(size: 96pt, fill: luma(215), weight: "bold")[#if d.concept [OEFENING\ CONCEPT] else [OEFENING]])
-  } else if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
-)
-#set table(stroke: 0.4pt + luma(140), inset: (x: 4pt, y: 3pt))
-#let th(..xs) = table.header(repeat: true, ..xs.pos().map(x => strong(x)))
-#show heading.where(level: 1): set text(size: 12pt)
-#show heading.where(level: 2): set text(size: 10.5pt)
-#set heading(numbering: none)
+${typstPvPage({
+  titleExpr: `d.title + " – " + d.election.name + ${L.areaTitleExpr}`,
+  authorExpr: L.authorExpr,
+  bottomMargin: '2.6cm',
+  footerSize: '8pt',
+  hashCells: '      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 telbestand (EML ' + L.emlKind + '): #d.hash] else [Geen hashcode: concept]],',
+  practiceExpr: 'd.at("practice", default: false)',
+})}
 
 #let kv(rows) = table(
   columns: (1fr, auto),

@@ -17,7 +17,7 @@
  *  15 objections, remarks; 16 members and signatures.
  */
 import { ballotsFound, sumCounts, uncountedValue, type VoteCounts } from '../../domain/counts.ts';
-import { dutchDate } from '../../domain/dates.ts';
+import { dutchDate, dutchDateTime, parseCreatedAt, type CreatedAtParts } from '../../domain/dates.ts';
 import { candidateDisplayName, type CandidateLists } from '../../domain/election.ts';
 import { formatHash } from '../../domain/hashcode.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
@@ -138,7 +138,7 @@ export interface P22Model {
   readonly countHash: string | null;
   readonly auditLog: string | null;
   readonly createdAt: string;
-  readonly createdAtIso: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number };
+  readonly createdAtIso: CreatedAtParts;
   readonly election: { readonly id: string; readonly name: string; readonly date: string; readonly dateText: string };
   readonly area: string;
   readonly seats: number;
@@ -213,20 +213,12 @@ function percent(f: Fraction): string {
   return p % f.d === 0n ? `${p / f.d}%` : `${formatFraction(f)} maal`;
 }
 
-function parseCreatedAt(s: string): P22Model['createdAtIso'] | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?$/.exec(s);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
-  return { year, month, day, hour, minute, second };
-}
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** 'yyyy-mm-ddThh:mm:ss' → 'dd-mm-yyyy hh:mm'; '' for null or anything else. */
 function localText(s: string | null): string {
   const c = s === null ? null : parseCreatedAt(s);
-  return c === null ? '' : `${pad2(c.day)}-${pad2(c.month)}-${c.year} ${pad2(c.hour)}:${pad2(c.minute)}`;
+  return c === null ? '' : dutchDateTime(c);
 }
 
 const num = (x: number | null): string => (x === null ? '–' : formatCount(x));
@@ -427,7 +419,7 @@ export function buildP22Model(input: P22Input): Result<P22Model, P22Error> {
     countHash: input.countHash === null ? null : formatHash(input.countHash),
     auditLog:
       input.auditHead && hex.test(input.auditHead.hash) ? `Auditlog: ${input.auditHead.length} records, laatste hash ${formatHash(input.auditHead.hash)}` : null,
-    createdAt: `${pad2(created.day)}-${pad2(created.month)}-${created.year} ${pad2(created.hour)}:${pad2(created.minute)}`,
+    createdAt: dutchDateTime(created),
     createdAtIso: created,
     election: { id: input.election.id, name: input.election.name, date: input.election.date, dateText },
     area: input.area,

@@ -6,47 +6,22 @@
  * "Concept" / "OEFENING" watermarks; tables repeat their header row on every page.
  */
 import type { Result } from '../../domain/result.ts';
-import { TYPST_PRELUDE, typstPdf, type TypstError } from '../typst.ts';
+import { TYPST_PRELUDE, typstPdf, typstPvPage, type TypstError } from '../typst.ts';
 import type { P22Model } from './model.ts';
 
 export const P22_TEMPLATE = String.raw`
 ${TYPST_PRELUDE}
-#set document(
-  title: d.title + " – " + d.election.name,
-  author: "Centraal stembureau",
-  date: datetime(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second),
-)
-#set text(font: "Libertinus Serif", size: 10pt, lang: "nl")
-#set par(justify: false)
-#set page(
-  paper: "a4",
-  margin: (left: 2cm, right: 2cm, top: 2cm, bottom: 2.9cm),
-  footer: context {
-    set text(size: 7pt)
-    line(length: 100%, stroke: 0.4pt)
-    v(-4pt)
-    grid(
-      columns: (1fr, auto),
-      row-gutter: 3pt,
-      [Aangemaakt: #d.createdAt #if d.concept [ – CONCEPT, niet definitief]],
-      align(right)[pagina #counter(page).display() van #counter(page).final().first()],
-      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 resultaat (EML 520): #d.hash] else [Geen hashcode: concept]],
-      ..if d.countHash != none { (grid.cell(colspan: 2)[SHA-256 totaaltelling (EML 510d): #d.countHash],) },
-      ..if d.auditLog != none { (grid.cell(colspan: 2)[#d.auditLog],) },
-    )
-  },
-  header: if d.practice {
-    align(center, text(size: 9pt, weight: "bold")[OEFENING – geen echte uitslag])
-  },
-  background: if d.practice {
-    rotate(-45deg, text(size: 96pt, fill: luma(215), weight: "bold")[#if d.concept [OEFENING\ CONCEPT] else [OEFENING]])
-  } else if d.concept { rotate(-45deg, text(size: 96pt, fill: luma(225), weight: "bold")[CONCEPT]) },
-)
-#set table(stroke: 0.4pt + luma(140), inset: (x: 4pt, y: 3pt))
-#let th(..xs) = table.header(repeat: true, ..xs.pos().map(x => strong(x)))
-#show heading.where(level: 1): set text(size: 12pt)
-#show heading.where(level: 2): set text(size: 10.5pt)
-#set heading(numbering: none)
+${typstPvPage({
+  titleExpr: 'd.title + " – " + d.election.name',
+  authorExpr: '"Centraal stembureau"',
+  bottomMargin: '2.9cm',
+  footerSize: '7pt',
+  hashCells: [
+    '      grid.cell(colspan: 2)[#if d.hash != none [SHA-256 resultaat (EML 520): #d.hash] else [Geen hashcode: concept]],',
+    '      ..if d.countHash != none { (grid.cell(colspan: 2)[SHA-256 totaaltelling (EML 510d): #d.countHash],) },',
+  ].join('\n'),
+  practiceExpr: 'd.practice',
+})}
 #let kv(rows) = table(
   columns: (1fr, auto),
   align: (left, right),
