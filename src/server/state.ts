@@ -9,6 +9,7 @@ import type { AppContext } from './context.ts';
 import { cachedElectionData, deepFreeze } from './db/electionCache.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import type { Actor } from './audit.ts';
+import { readEligibleVoters } from './store/pollingStations.ts';
 
 export interface ElectionRow {
   election_id: string;
@@ -140,10 +141,7 @@ export function requireGemeente(ctx: AppContext, what = 'Dit'): GemeenteStemgebi
 
 /** The municipality's number of eligible voters (gemeente installation), null when not entered yet. */
 export function eligibleVoters(ctx: AppContext): { count: number; updatedAt: string } | null {
-  const r = ctx.db.prepare('SELECT eligible_voters, updated_at FROM gemeente_setup WHERE id = 1').get() as
-    | { eligible_voters: number; updated_at: string }
-    | undefined;
-  return r ? { count: r.eligible_voters, updatedAt: r.updated_at } : null;
+  return readEligibleVoters(ctx.db);
 }
 
 /** Is this installation's election a practice run ("OEFENING")? */
