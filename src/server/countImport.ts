@@ -25,6 +25,7 @@
 import { createHash } from 'node:crypto';
 import { arithmeticProblems, type VoteCounts } from '../domain/counts.ts';
 import { fileNamePart } from '../domain/election.ts';
+import type { ErrorCode } from '../domain/errorCodes.ts';
 import { fail, ok, type Failure, type Result } from '../domain/result.ts';
 import { verifyDetached } from '../crypto/cms.ts';
 import {
@@ -689,7 +690,10 @@ export { SIGNATURE_SUFFIX };
 // ---------------------------------------------------------------------------------------------
 
 /** The failure for an unexpected error in the import work (main thread or worker). */
-export const IMPORT_INTERNAL = { code: 'import.internal', message: 'Het bestand kon niet worden verwerkt door een interne fout.' } as const;
+export const IMPORT_INTERNAL = {
+  code: 'import.internal',
+  message: 'Het bestand kon niet worden verwerkt door een interne fout.',
+} as const satisfies { readonly code: ErrorCode; readonly message: string };
 
 /**
  * The work as the import worker does it: the streaming path (`streamImportWork`) for a file in canonical

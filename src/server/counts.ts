@@ -1,11 +1,11 @@
 /**
- * Phase 2 storage: the double-entry state of every reporting unit of the stemgebied (table count_units):
- * the municipalities of the kieskring (HSB, codes '0034') or the polling stations of the gemeente
- * (codes 'SB<n>'),
- * and the append-only entry history (table count_history). The state machine in
- * src/domain/doubleEntry.ts alone decides transitions; this module loads the state, applies one
- * action and stores the new state, its history row and its audit record in ONE immediate
- * transaction, so a crash leaves either the old or the new state, never a mix.
+ * Phase 2: the double-entry state of every reporting unit of the stemgebied: the municipalities of the
+ * kieskring (HSB, codes '0034'), the polling stations of the gemeente (codes 'SB<n>') or the
+ * kieskringen (CSB, codes 'HSB<n>'), and the append-only entry history (both stored by
+ * src/server/store/counts.ts). The state machine in src/domain/doubleEntry.ts alone decides
+ * transitions; this module loads the state, applies one action and stores the new state, its history
+ * row and its audit record in ONE immediate transaction, so a crash leaves either the old or the new
+ * state, never a mix.
  */
 import type { AuditAction } from '../domain/auditActions.ts';
 import { z } from 'zod';
@@ -14,7 +14,6 @@ import {
   agreedForm,
   applyAction,
   currentDraft,
-  EMPTY,
   indicator,
   type Action,
   type EntryRecord,
@@ -37,6 +36,19 @@ import type { AppContext } from './context.ts';
 import { deepFreeze } from './db/electionCache.ts';
 import { electionExists, storedLists as storedListsOf } from './store/election.ts';
 import { onBatchRolledBack } from './db/groupCommit.ts';
+import {
+  anyEntryExists as anyStoredEntry,
+  appendHistory,
+  completeCodes,
+  otherCompleteUnits,
+  readAgreedForm,
+  readAllUnits,
+  readUnit,
+  unitHasEntries as storedUnitHasEntries,
+  writeUnit,
+  type LoadedUnit,
+  type UnitMeta,
+} from './store/counts.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import { actorOf, currentPhase, definitionOf, eligibleVoters, installation, requireElection } from './state.ts';
 
@@ -289,60 +301,24 @@ export function checkFormShape(form: EntryForm, lists: CandidateShape): void {
 // Units
 // ---------------------------------------------------------------------------------------------
 
-export interface UnitMeta {
-  readonly firstAt?: string | null;
-  readonly secondAt?: string | null;
-  readonly claimedSince?: string | null;
-  /** Codes of the checks (errors and warnings) of the latest completed entry. */
-  readonly checkCodes?: readonly string[];
-}
-
-interface UnitRow {
-  code: string;
-  kind: string;
-  claimed_by: number | null;
-  state_json: string;
-  meta_json: string;
-  version: number;
-  updated_at: string;
-}
-
-export interface LoadedUnit {
-  readonly code: string;
-  readonly state: UnitState;
-  readonly meta: UnitMeta;
-  readonly version: number;
-  readonly updatedAt: string | null;
-}
-
-function toUnit(code: string, row: UnitRow | undefined): LoadedUnit {
-  if (!row) return { code, state: EMPTY, meta: {}, version: 0, updatedAt: null };
-  return {
-    code,
-    state: JSON.parse(row.state_json) as UnitState,
-    meta: JSON.parse(row.meta_json) as UnitMeta,
-    version: row.version,
-    updatedAt: row.updated_at,
-  };
-}
+export type { LoadedUnit, UnitMeta };
 
 export function loadUnit(ctx: AppContext, code: string): LoadedUnit {
-  return toUnit(code, ctx.db.prepare('SELECT * FROM count_units WHERE code = ?').get(code) as UnitRow | undefined);
+  return readUnit(ctx.db, code);
 }
 
 export function loadAllUnits(ctx: AppContext): Map<string, LoadedUnit> {
-  const rows = ctx.db.prepare('SELECT * FROM count_units').all() as UnitRow[];
-  return new Map(rows.map((r) => [r.code, toUnit(r.code, r)]));
+  return readAllUnits(ctx.db);
 }
 
 /** Does this unit have an entry (draft or record)? */
 export function unitHasEntries(ctx: AppContext, code: string): boolean {
-  return ctx.db.prepare("SELECT 1 FROM count_units WHERE code = ? AND kind <> 'empty'").get(code) !== undefined;
+  return storedUnitHasEntries(ctx.db, code);
 }
 
 /** Does any municipality have an entry (draft or record)? */
 export function anyEntryExists(ctx: AppContext): boolean {
-  return ctx.db.prepare("SELECT 1 FROM count_units WHERE kind <> 'empty' LIMIT 1").get() !== undefined;
+  return anyStoredEntry(ctx.db);
 }
 
 /**
@@ -354,9 +330,7 @@ export function allCountsComplete(ctx: AppContext): boolean {
   if (installation(ctx).eligibleVoters && eligibleVoters(ctx) === null) return false;
   const munis = reportingUnits(ctx);
   if (munis.length === 0) return false;
-  const complete = new Set(
-    (ctx.db.prepare("SELECT code FROM count_units WHERE kind = 'complete'").all() as { code: string }[]).map((r) => r.code),
-  );
+  const complete = completeCodes(ctx.db);
   return munis.every((m) => complete.has(m.code));
 }
 
@@ -380,8 +354,7 @@ function agreedFormOf(ctx: AppContext, code: string, version: number, updatedAt:
   }
   const hit = byCode.get(code);
   if (hit !== undefined && hit.version === version && hit.updatedAt === updatedAt) return hit.form;
-  const row = ctx.db.prepare('SELECT state_json FROM count_units WHERE code = ?').get(code) as { state_json: string };
-  const form = agreedForm(JSON.parse(row.state_json) as UnitState);
+  const form = readAgreedForm(ctx.db, code);
   byCode.set(code, { version, updatedAt, form: form === null ? null : deepFreeze(form) });
   return form;
 }
@@ -391,14 +364,9 @@ export function checkContextFor(ctx: AppContext, code: string): CheckContext {
   const units = reportingUnits(ctx);
   const names = new Map(units.map((m) => [m.code, m.kind === 'stembureau' ? `stembureau ${m.number} (${m.name})` : m.name]));
   const optional = optionalScalarsFor(unitKindOf(ctx));
-  const rows = ctx.db.prepare("SELECT code, version, updated_at FROM count_units WHERE kind = 'complete' AND code <> ?").all(code) as {
-    code: string;
-    version: number;
-    updated_at: string;
-  }[];
   return {
-    others: rows.flatMap((r) => {
-      const form = agreedFormOf(ctx, r.code, r.version, r.updated_at);
+    others: otherCompleteUnits(ctx.db, code).flatMap((r) => {
+      const form = agreedFormOf(ctx, r.code, r.version, r.updatedAt);
       return form ? [{ name: names.get(r.code) ?? r.code, form }] : [];
     }),
     ...(optional.length > 0 ? { optionalScalars: optional } : {}),
@@ -519,22 +487,7 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
     const shown = agreedForm(t.state) ?? latestRecord(t.state)?.form ?? null;
     const meta = nextMeta(unit.meta, unit.state, t, at, () => (shown ? checkEntry(shown, checkContextFor(ctx, opts.code)) : []));
     const draft = currentDraft(t.state);
-    ctx.db
-      .prepare(
-        `INSERT INTO count_units (code, kind, claimed_by, state_json, meta_json, version, updated_at)
-         VALUES (@code, @kind, @claimedBy, @state, @meta, 1, @at)
-         ON CONFLICT(code) DO UPDATE SET kind = excluded.kind, claimed_by = excluded.claimed_by,
-           state_json = excluded.state_json, meta_json = excluded.meta_json, version = count_units.version + 1,
-           updated_at = excluded.updated_at`,
-      )
-      .run({
-        code: opts.code,
-        kind: t.state.kind,
-        claimedBy: draft?.by.id ?? null,
-        state: JSON.stringify(t.state),
-        meta: JSON.stringify(meta),
-        at,
-      });
+    writeUnit(ctx.db, { code: opts.code, state: t.state, meta, claimedBy: draft?.by.id ?? null, at });
     const a = opts.action;
     const form = a.type === 'save' || a.type === 'submit' || a.type === 'import' ? a.form : null;
     const outcomeDetails: Record<string, unknown> = { outcome: t.outcome.kind };
@@ -550,25 +503,18 @@ export function applyUnitAction(ctx: AppContext, opts: ApplyOptions): Transition
     const completion = completionHashes(t.state);
     if (completion !== null && unit.state.kind !== 'complete') Object.assign(outcomeDetails, completion);
     const details = { ...outcomeDetails, ...(opts.details ?? {}) };
-    ctx.db
-      .prepare(
-        `INSERT INTO count_history (code, at, user_id, username, role, action, outcome, entry, source, form_json, details_json, state_after)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        opts.code,
-        at,
-        opts.user.id,
-        opts.user.username,
-        opts.user.role,
-        a.type,
-        t.outcome.kind,
-        entryNumber(unit.state) ?? entryNumber(t.state),
-        a.type === 'import' ? 'import' : form ? 'typed' : null,
-        form ? JSON.stringify(form) : null,
-        JSON.stringify(details),
-        t.state.kind,
-      );
+    appendHistory(ctx.db, {
+      code: opts.code,
+      at,
+      user: opts.user,
+      action: a.type,
+      outcome: t.outcome.kind,
+      entry: entryNumber(unit.state) ?? entryNumber(t.state),
+      source: a.type === 'import' ? 'import' : form ? 'typed' : null,
+      form,
+      details,
+      stateAfter: t.state.kind,
+    });
     const audit = auditAction(t.outcome, a);
     if (audit) {
       writeAudit(ctx.db, opts.now, actorOf(opts.user), audit, {

@@ -1,7 +1,7 @@
 /**
  * The polling stations of a gemeente installation and the municipality's number of eligible voters
- * (set-up, phase 1). Every change is validated by src/domain/pollingStations.ts and stored with its
- * audit record in one transaction. A polling station with entries (count_units not 'empty') is never
+ * (set-up, phase 1). Every change is validated by src/domain/pollingStations.ts and stored
+ * (src/server/store/pollingStations.ts) with its audit record in one transaction. A polling station with entries (count_units not 'empty') is never
  * deleted or renumbered.
  */
 import { z } from 'zod';
@@ -14,49 +14,32 @@ import { writeAudit } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import { actorOf, currentPhase, eligibleVoters, requireGemeente } from './state.ts';
+import { codesWithEntries, deleteEmptyStationUnits, deleteEmptyUnit, unitHasEntries } from './store/counts.ts';
+import {
+  deleteAllPollingStations,
+  deletePollingStationRow,
+  insertPollingStation,
+  readPollingStation,
+  readPollingStations,
+  updatePollingStationRow,
+  writeEligibleVoters,
+  type PollingStation,
+} from './store/pollingStations.ts';
 
-export interface PollingStation {
-  readonly number: number;
-  readonly name: string;
-  readonly postcode: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-interface Row {
-  number: number;
-  name: string;
-  postcode: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const toStation = (r: Row): PollingStation => ({
-  number: r.number,
-  name: r.name,
-  postcode: r.postcode,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+export type { PollingStation };
 
 /** All polling stations by number (empty for an HSB installation). */
 export function pollingStations(ctx: AppContext): PollingStation[] {
-  return (ctx.db.prepare('SELECT * FROM polling_stations ORDER BY number').all() as Row[]).map(toStation);
+  return readPollingStations(ctx.db);
 }
 
 export function pollingStation(ctx: AppContext, number: number): PollingStation | null {
-  const r = ctx.db.prepare('SELECT * FROM polling_stations WHERE number = ?').get(number) as Row | undefined;
-  return r ? toStation(r) : null;
+  return readPollingStation(ctx.db, number);
 }
 
 /** Has this polling station a draft or an entry? */
 export function stationHasEntries(ctx: AppContext, number: number): boolean {
-  return ctx.db.prepare("SELECT 1 FROM count_units WHERE code = ? AND kind <> 'empty'").get(pollingStationCode(number)) !== undefined;
-}
-
-/** Codes of the polling stations that have entries. */
-function codesWithEntries(ctx: AppContext): Set<string> {
-  return new Set((ctx.db.prepare("SELECT code FROM count_units WHERE kind <> 'empty'").all() as { code: string }[]).map((r) => r.code));
+  return unitHasEntries(ctx.db, pollingStationCode(number));
 }
 
 export const PollingStationDto = z.object({
@@ -95,7 +78,7 @@ export function pollingStationDto(ctx: AppContext, p: PollingStation, withEntrie
 
 export function pollingStationsOverview(ctx: AppContext): z.input<typeof PollingStationsOverview> {
   const gemeente = requireGemeente(ctx, 'Stembureaus beheren');
-  const withEntries = codesWithEntries(ctx);
+  const withEntries = codesWithEntries(ctx.db);
   return {
     gemeente: { code: gemeente.code, name: gemeente.name },
     phase: currentPhase(ctx),
@@ -143,9 +126,7 @@ export function addPollingStation(
     if (pollingStation(ctx, p.number)) {
       throw new ApiError(409, 'polling_station.exists', `Er is al een stembureau met nummer ${p.number}.`);
     }
-    ctx.db
-      .prepare('INSERT INTO polling_stations (number, name, postcode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-      .run(p.number, p.name, p.postcode, at, at);
+    insertPollingStation(ctx.db, p, at);
     writeAudit(ctx.db, now, actorOf(user), 'polling_station.add', { number: p.number, name: p.name, postcode: p.postcode });
   }).immediate();
   return pollingStation(ctx, p.number)!;
@@ -170,11 +151,9 @@ export function updatePollingStation(
       if (pollingStation(ctx, p.number)) {
         throw new ApiError(409, 'polling_station.exists', `Er is al een stembureau met nummer ${p.number}.`);
       }
-      ctx.db.prepare("DELETE FROM count_units WHERE code = ? AND kind = 'empty'").run(pollingStationCode(number));
+      deleteEmptyUnit(ctx.db, pollingStationCode(number));
     }
-    ctx.db
-      .prepare('UPDATE polling_stations SET number = ?, name = ?, postcode = ?, updated_at = ? WHERE number = ?')
-      .run(p.number, p.name, p.postcode, at, number);
+    updatePollingStationRow(ctx.db, number, p, at);
     writeAudit(ctx.db, now, actorOf(user), 'polling_station.update', {
       number: p.number,
       ...(p.number !== number ? { previousNumber: number } : {}),
@@ -194,9 +173,9 @@ export function deletePollingStation(ctx: AppContext, user: SessionUser, number:
     // The more specific reason first: a station with entries is never deleted (in any phase).
     refuseWithEntries(ctx, number, 'verwijderen');
     requireStationSetup(ctx);
-    ctx.db.prepare('DELETE FROM polling_stations WHERE number = ?').run(number);
+    deletePollingStationRow(ctx.db, number);
     // An 'empty' unit row (all entries deleted earlier) goes too; the entry history stays (append-only).
-    ctx.db.prepare("DELETE FROM count_units WHERE code = ? AND kind = 'empty'").run(pollingStationCode(number));
+    deleteEmptyUnit(ctx.db, pollingStationCode(number));
     writeAudit(ctx.db, now, actorOf(user), 'polling_station.delete', { number, name: before.name, postcode: before.postcode });
   }).immediate();
 }
@@ -232,10 +211,9 @@ export function importPollingStations(
         `Stembureau ${busy.map((p) => p.number).join(', ')} heeft al steminvoer; de lijst kan niet worden vervangen.`,
       );
     }
-    ctx.db.prepare('DELETE FROM polling_stations').run();
-    ctx.db.prepare("DELETE FROM count_units WHERE kind = 'empty' AND code GLOB 'SB*'").run();
-    const ins = ctx.db.prepare('INSERT INTO polling_stations (number, name, postcode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
-    for (const p of stations) ins.run(p.number, p.name, p.postcode, at, at);
+    deleteAllPollingStations(ctx.db);
+    deleteEmptyStationUnits(ctx.db);
+    for (const p of stations) insertPollingStation(ctx.db, p, at);
     writeAudit(ctx.db, now, actorOf(user), existing.length > 0 ? 'polling_station.import.replace' : 'polling_station.import', {
       fileName: source.fileName,
       sha256: source.sha256,
@@ -258,13 +236,7 @@ export function setEligibleVoters(ctx: AppContext, user: SessionUser, count: num
       throw new ApiError(409, 'phase.wrong', 'Het aantal kiesgerechtigden kan in fase 3 niet meer worden gewijzigd.');
     }
     const before = eligibleVoters(ctx);
-    ctx.db
-      .prepare(
-        `INSERT INTO gemeente_setup (id, eligible_voters, updated_at, updated_by) VALUES (1, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET eligible_voters = excluded.eligible_voters, updated_at = excluded.updated_at,
-           updated_by = excluded.updated_by`,
-      )
-      .run(count, at, user.id);
+    writeEligibleVoters(ctx.db, count, at, user.id);
     writeAudit(ctx.db, now, actorOf(user), 'gemeente.eligible_voters', {
       count,
       ...(before ? { previous: before.count } : {}),

@@ -14,6 +14,7 @@ import {
   type CandidateListsFileRow,
   type ElectionRow,
 } from './store/election.ts';
+import { readEligibleVoters } from './store/pollingStations.ts';
 
 export type { CandidateListsFileRow, ElectionRow } from './store/election.ts';
 export { definitionOf } from './store/election.ts';
@@ -99,10 +100,7 @@ export function requireGemeente(ctx: AppContext, what = 'Dit'): GemeenteStemgebi
 
 /** The municipality's number of eligible voters (gemeente installation), null when not entered yet. */
 export function eligibleVoters(ctx: AppContext): { count: number; updatedAt: string } | null {
-  const r = ctx.db.prepare('SELECT eligible_voters, updated_at FROM gemeente_setup WHERE id = 1').get() as
-    | { eligible_voters: number; updated_at: string }
-    | undefined;
-  return r ? { count: r.eligible_voters, updatedAt: r.updated_at } : null;
+  return readEligibleVoters(ctx.db);
 }
 
 /** Is this installation's election a practice run ("OEFENING")? */

@@ -7,6 +7,7 @@ import { applyAction } from '../../domain/doubleEntry.ts';
 import { candidateDisplayName } from '../../domain/election.ts';
 import { countsToForm, differingFields, emptyForm, SCALAR_FIELDS, type EntryForm } from '../../domain/entry.ts';
 import { buildFormShape, fieldLabel, fieldValue, type FormShape } from '../../domain/entryStructure.ts';
+import { ERROR_CODES, type ErrorCode } from '../../domain/errorCodes.ts';
 import { chooseHiddenGroups, confirmHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
 import { can } from '../../domain/permissions.ts';
 import { hasField, type ElectionRuleSet } from '../../domain/ruleSets.ts';
@@ -14,7 +15,7 @@ import { listNameFor510 } from '../../eml/eml510write.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { groupCommit } from '../db/groupCommit.ts';
-import { runImportInWorker, type ImportStage, type ImportWorkInput, type ImportWorkValue } from '../countImport.ts';
+import { IMPORT_INTERNAL, runImportInWorker, type ImportStage, type ImportWorkInput, type ImportWorkValue } from '../countImport.ts';
 import {
   Acknowledged,
   applyUnitAction,
@@ -50,6 +51,7 @@ import { ApiError, freeText, route, type SessionUser } from '../http.ts';
 import { IntegrityAnswer, integrityDto, quickIntegrityProblems } from '../integrity.ts';
 import { actorOf, currentPhase, electionRules, installation, requireElection } from '../state.ts';
 import { requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
+import { storeImportedCountFile, unitHistory } from '../store/counts.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -149,7 +151,7 @@ const ImportJobDto = z.object({
   jobId: z.string(),
   stage: z.enum(['queued', 'verifying', 'reading', 'checking', 'ready', 'failed']),
   progress: z.number(),
-  error: z.object({ code: z.string(), message: z.string(), detail: z.string().optional() }).optional(),
+  error: z.object({ code: z.enum(Object.keys(ERROR_CODES) as ErrorCode[]), message: z.string(), detail: z.string().optional() }).optional(),
   preview: z
     .object({
       uploadId: z.string(),
@@ -200,7 +202,7 @@ interface ImportJob {
   finishedAt: number | null;
   stage: ImportStage;
   progress: number;
-  error: { code: string; message: string; detail?: string } | null;
+  error: { code: ErrorCode; message: string; detail?: string } | null;
   value: ImportWorkValue | null;
   form: EntryForm | null;
   checks: CheckResult[];
@@ -251,7 +253,7 @@ function jobDto(j: ImportJob): z.input<typeof ImportJobDto> {
   };
 }
 
-function failJob(ctx: AppContext, j: ImportJob, f: { code: string; message: string; detail?: string }): void {
+function failJob(ctx: AppContext, j: ImportJob, f: { code: ErrorCode; message: string; detail?: string }): void {
   j.stage = 'failed';
   j.zip = null; // a refused file is not kept in memory (issue 9, defect 2)
   j.error = { code: f.code, message: f.message, ...(f.detail !== undefined ? { detail: f.detail } : {}) };
@@ -289,7 +291,7 @@ async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, use
     j.finishedAt = ctx.clock().getTime();
   } catch (err) {
     ctx.log.error({ err }, 'import steminvoer: interne fout');
-    failJob(ctx, j, { code: 'import.internal', message: 'Het bestand kon niet worden verwerkt door een interne fout.', detail: String(err) });
+    failJob(ctx, j, { ...IMPORT_INTERNAL, detail: String(err) });
   }
 }
 
@@ -382,27 +384,12 @@ export const countRoutes = [
       const record = latestRecord(u.state);
       // Numbers (and check messages, which quote them) are never shown to a typist.
       const checks = !typist && record ? checkEntry(record.form, checkContextFor(ctx, m.code)) : [];
-      const history = (
-        ctx.db
-          .prepare(
-            'SELECT at, username, role, action, outcome, entry, source, details_json FROM count_history WHERE code = ? AND at >= ? ORDER BY id',
-          )
-          .all(m.code, m.since ?? '') as {
-          at: string;
-          username: string | null;
-          role: string | null;
-          action: string;
-          outcome: string;
-          entry: number | null;
-          source: string | null;
-          details_json: string;
-        }[]
-      ).map((h) => ({
+      const history = unitHistory(ctx.db, m.code, m.since ?? '').map((h) => ({
         at: h.at,
         username: h.username,
         role: h.role,
         action: h.action,
-        details: { ...(JSON.parse(h.details_json) as Record<string, unknown>), outcome: h.outcome, entry: h.entry, source: h.source },
+        details: { ...h.details, outcome: h.outcome, entry: h.entry, source: h.source },
       }));
       const s = u.state;
       return {
@@ -686,11 +673,7 @@ export const countRoutes = [
             zipSha256,
           },
         });
-        ctx.db
-          .prepare(
-            'INSERT INTO imported_count_files (code, file_name, size, sha256, bytes, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(v.code, j.fileName, zip.length, zipSha256, zip, now.toISOString(), user!.id);
+        storeImportedCountFile(ctx.db, { code: v.code, fileName: j.fileName, bytes: zip, sha256: zipSha256, at: now.toISOString(), userId: user!.id });
         return transition;
       }).immediate();
       jobsOf(ctx).delete(j.id);

@@ -65,6 +65,7 @@ import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type Re
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { anchorAudit, requireIntegrity } from '../integrity.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
+import { storeImportedCountFile } from '../store/counts.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 import { KeyPreview } from './keys.ts';
@@ -540,9 +541,14 @@ export const csbRoutes = [
               zipSha256,
             },
           });
-          ctx.db
-            .prepare('INSERT INTO imported_count_files (code, file_name, size, sha256, bytes, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(v.kieskring.code, upload.file_name, upload.bytes.length, zipSha256, upload.bytes, now.toISOString(), signedIn(user).id);
+          storeImportedCountFile(ctx.db, {
+            code: v.kieskring.code,
+            fileName: upload.file_name,
+            bytes: upload.bytes,
+            sha256: zipSha256,
+            at: now.toISOString(),
+            userId: signedIn(user).id,
+          });
           deleteUpload(ctx, upload.id);
           return transition;
         })

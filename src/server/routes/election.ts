@@ -21,6 +21,7 @@ import {
 } from '../state.ts';
 import { csbListCount, hsbKeyCount } from '../store/csb.ts';
 import { affiliationRow, candidateOfRow, candidateRowsOfList, listSummaries, replaceCandidateLists, replaceElection } from '../store/election.ts';
+import { anySetupEntered } from '../store/pollingStations.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
@@ -110,10 +111,7 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
       'De kandidatenlijsten zijn al geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
     );
   }
-  const stations = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM polling_stations) + (SELECT COUNT(*) FROM gemeente_setup) AS n').get() as {
-    n: number;
-  };
-  if (stations.n > 0) {
+  if (anySetupEntered(ctx.db)) {
     throw new ApiError(
       409,
       'election.definition_locked',
