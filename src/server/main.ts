@@ -11,6 +11,7 @@ import { openDatabase, StartupError, type Db } from './db/database.ts';
 import { startRenderWorker, stopRenderWorker } from './documents.ts';
 import { anchorAudit, baselineLegacyUnits, startupCheck } from './integrity.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
+import { insertInstance, insertUser, instanceExists } from './store/users.ts';
 import { hostAllowList, loadOrCreateTls, serverUrls, type TlsMaterial } from './tls.ts';
 import { purgeExpiredUploads } from './uploads.ts';
 
@@ -136,8 +137,7 @@ async function initialise(
   random: RandomSource,
   adminPasswordFile: string | undefined,
 ): Promise<string | null> {
-  const exists = db.prepare('SELECT 1 FROM instance WHERE id = 1').get();
-  if (exists) return null;
+  if (instanceExists(db)) return null;
   let password: string;
   let fromFile = false;
   if (adminPasswordFile !== undefined) {
@@ -156,16 +156,11 @@ async function initialise(
   }
   const hash = await hasher.hash(password);
   db.transaction(() => {
-    db.prepare('INSERT INTO instance (id, created_at, phase) VALUES (1, ?, 1)').run(now.toISOString());
-    const info = db
-      .prepare(
-        `INSERT INTO users (username, full_name, role, password_hash, must_change_password, disabled, created_at)
-         VALUES ('admin', 'Beheerder', 'beheerder', ?, 1, 0, ?)`,
-      )
-      .run(hash, now.toISOString());
+    insertInstance(db, now.toISOString());
+    const userId = insertUser(db, { username: 'admin', fullName: 'Beheerder', role: 'beheerder', passwordHash: hash, createdAt: now.toISOString() });
     writeAudit(db, now, SYSTEM_ACTOR, 'installation.create', {});
     writeAudit(db, now, SYSTEM_ACTOR, 'user.create', {
-      userId: Number(info.lastInsertRowid),
+      userId,
       username: 'admin',
       role: 'beheerder',
       passwordSource: fromFile ? 'file' : 'printed',

@@ -3,22 +3,24 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../domain/permissions.ts';
 import type { AppContext } from './context.ts';
 import type { SessionUser } from './http.ts';
+import {
+  deleteSession,
+  deleteThrottle,
+  getSession,
+  getThrottle,
+  getUser as getUserRow,
+  insertSession,
+  putThrottle,
+  releaseThrottleFailure,
+  setSessionLastSeen,
+  type ThrottleRow,
+  type UserRow,
+} from './store/users.ts';
 
 export const SESSION_COOKIE = 'uitslag_sessie';
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-export interface UserRow {
-  id: number;
-  username: string;
-  full_name: string;
-  role: Role;
-  password_hash: string;
-  must_change_password: number;
-  disabled: number;
-  created_at: string;
 }
 
 /** A user as the API shows it (never the password hash). */
@@ -54,15 +56,13 @@ export function userDto(row: UserRow | SessionUser): UserDto {
 }
 
 export function getUser(ctx: AppContext, id: number): UserRow | undefined {
-  return ctx.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+  return getUserRow(ctx.db, id);
 }
 
 /** Create a session; returns the token for the cookie (only its SHA-256 is stored). */
 export function createSession(ctx: AppContext, userId: number, now: Date): string {
   const token = ctx.random.randomBytes(32).toString('base64url');
-  ctx.db
-    .prepare('INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)')
-    .run(sha256Hex(token), userId, now.toISOString(), now.toISOString());
+  insertSession(ctx.db, sha256Hex(token), userId, now.toISOString());
   return token;
 }
 
@@ -84,12 +84,7 @@ export interface LookupOptions {
 export function lookupSession(ctx: AppContext, token: string | undefined, now: Date, opts: LookupOptions = {}): SessionLookup {
   if (!token || token.length > 200) return { kind: 'none' };
   const hash = sha256Hex(token);
-  const row = ctx.db
-    .prepare(
-      `SELECT s.token_hash, s.created_at AS s_created, s.last_seen_at, u.*
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
-    )
-    .get(hash) as (UserRow & { token_hash: string; s_created: string; last_seen_at: string }) | undefined;
+  const row = getSession(ctx.db, hash);
   const seen = lastSeen(ctx);
   if (!row) {
     seen.delete(hash);
@@ -102,7 +97,7 @@ export function lookupSession(ctx: AppContext, token: string | undefined, now: D
   const age = (now.getTime() - Date.parse(row.s_created)) / 1000;
   const tooOld = age > ctx.config.maxSessionSeconds && !(opts.exemptFromMaxAge?.(row.role) ?? false);
   if (row.disabled === 1 || idle > ctx.config.idleTimeoutSeconds || tooOld) {
-    ctx.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    deleteSession(ctx.db, hash);
     seen.delete(hash);
     return { kind: 'expired' };
   }
@@ -142,7 +137,7 @@ export function touchSession(ctx: AppContext, sessionHash: string, now: Date): v
     if (Date.parse(at) > Date.parse(entry.at)) entry.at = at;
     return;
   }
-  ctx.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(at, sessionHash);
+  setSessionLastSeen(ctx.db, sessionHash, at);
   if (seen.size >= 10_000) seen.clear(); // the stored times stay; only the unwritten newer ones are forgotten
   seen.set(sessionHash, { at, writtenMs: now.getTime() });
 }
@@ -161,12 +156,6 @@ export function idleSecondsLeft(ctx: AppContext, lastSeenAt: string, createdAt: 
 // see each other's reservations (a burst of 30 gets 4 through, not 30). A correct password then
 // undoes its reservation (`attemptSucceeded`). "After n failures" means: the (n+1)-th attempt waits.
 
-interface ThrottleRow {
-  key: string;
-  failures: number;
-  last_failure_at: string;
-}
-
 export function userThrottleKey(username: string): string {
   return `user:${username.trim().toLowerCase()}`;
 }
@@ -184,7 +173,7 @@ export function throttleWait(ctx: AppContext, key: string, failures: number): nu
 }
 
 function throttleRow(ctx: AppContext, key: string): ThrottleRow | undefined {
-  return ctx.db.prepare('SELECT * FROM login_throttle WHERE key = ?').get(key) as ThrottleRow | undefined;
+  return getThrottle(ctx.db, key);
 }
 
 /** Seconds the caller must still wait for this key (0 = may try). */
@@ -203,16 +192,11 @@ export function recordFailure(ctx: AppContext, key: string, now: Date): void {
   const since = row ? (now.getTime() - Date.parse(row.last_failure_at)) / 1000 : 0;
   // Forget failures after a long quiet period (twice the maximum wait).
   const failures = row && since < 2 * ctx.config.throttleMaxSeconds ? row.failures + 1 : 1;
-  ctx.db
-    .prepare(
-      `INSERT INTO login_throttle (key, failures, last_failure_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at`,
-    )
-    .run(key, failures, now.toISOString());
+  putThrottle(ctx.db, key, failures, now.toISOString());
 }
 
 export function clearFailures(ctx: AppContext, key: string): void {
-  ctx.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(key);
+  deleteThrottle(ctx.db, key);
 }
 
 export type AttemptReservation =
@@ -247,7 +231,7 @@ export function reserveAttempt(ctx: AppContext, keys: readonly string[], now: Da
 export function attemptSucceeded(ctx: AppContext, clear: readonly string[], release: readonly string[]): void {
   for (const key of clear) clearFailures(ctx, key);
   for (const key of release) {
-    ctx.db.prepare('UPDATE login_throttle SET failures = MAX(failures - 1, 0) WHERE key = ?').run(key);
+    releaseThrottleFailure(ctx.db, key);
   }
 }
 

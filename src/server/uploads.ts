@@ -5,20 +5,16 @@ import { writeAudit } from './audit.ts';
 import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser, type UploadedFile } from './http.ts';
 import { actorOf } from './state.ts';
-
-export type UploadKind = 'definition' | 'candidate_lists' | 'municipality_key' | 'hsb_key' | 'kieskring_count';
-
-export interface UploadRow {
-  id: string;
-  kind: UploadKind;
-  user_id: number;
-  file_name: string;
-  bytes: Buffer;
-  hash: string;
-  context_json: string;
-  created_at: string;
-  expires_at: string;
-}
+import {
+  deleteExpiredUploads,
+  deleteUpload as deleteUploadRow,
+  getUpload,
+  insertUpload,
+  keepNewestUploadsOfUser,
+  type UploadContext,
+  type UploadKind,
+  type UploadRow,
+} from './store/uploads.ts';
 
 /**
  * Staged files per user: a further upload removes that user's oldest ones, so repeated uploads
@@ -29,7 +25,7 @@ export const MAX_STAGED_UPLOADS_PER_USER = 3;
 
 /** Remove every expired staged upload (on every upload and look-up, at start and periodically). */
 export function purgeExpiredUploads(ctx: Pick<AppContext, 'db'>, now: Date): number {
-  return ctx.db.prepare('DELETE FROM uploads WHERE expires_at < ?').run(now.toISOString()).changes;
+  return deleteExpiredUploads(ctx.db, now.toISOString());
 }
 
 /**
@@ -44,41 +40,39 @@ export const StagedHashDto = z.object({
 });
 
 /** Stage an uploaded file (server-side, with an expiry) until the user confirms it. */
-export function stageUpload(
+export function stageUpload<K extends UploadKind>(
   ctx: AppContext,
-  kind: UploadKind,
+  kind: K,
   user: SessionUser,
   file: UploadedFile,
   hash: string,
-  context: Record<string, unknown>,
+  context: UploadContext<K>,
   now: Date,
 ): string {
   const id = ctx.random.randomBytes(16).toString('hex');
   const expires = new Date(now.getTime() + ctx.config.uploadTtlSeconds * 1000);
   ctx.db.transaction(() => {
     purgeExpiredUploads(ctx, now);
-    ctx.db
-      .prepare(
-        `DELETE FROM uploads WHERE user_id = ? AND id NOT IN
-           (SELECT id FROM uploads WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
-      )
-      .run(user.id, user.id, MAX_STAGED_UPLOADS_PER_USER - 1);
-    ctx.db
-      .prepare(
-        `INSERT INTO uploads (id, kind, user_id, file_name, bytes, hash, context_json, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, kind, user.id, file.fileName, file.bytes, hash, JSON.stringify(context), now.toISOString(), expires.toISOString());
+    keepNewestUploadsOfUser(ctx.db, user.id, MAX_STAGED_UPLOADS_PER_USER - 1);
+    insertUpload(ctx.db, {
+      id,
+      kind,
+      userId: user.id,
+      fileName: file.fileName,
+      bytes: file.bytes,
+      hash,
+      context,
+      createdAt: now.toISOString(),
+      expiresAt: expires.toISOString(),
+    });
   })();
   return id;
 }
 
-/** The staged upload of this user and kind, or 404. */
-export function findUpload(ctx: AppContext, id: string, kind: UploadKind, user: SessionUser, now: Date): UploadRow {
+/** The staged upload of this user and kind (its context parsed), or 404. */
+export function findUpload<K extends UploadKind>(ctx: AppContext, id: string, kind: K, user: SessionUser, now: Date): UploadRow<K> {
   purgeExpiredUploads(ctx, now);
-  const row = ctx.db.prepare('SELECT * FROM uploads WHERE id = ? AND kind = ? AND user_id = ?').get(id, kind, user.id) as
-    | UploadRow
-    | undefined;
+  const row = getUpload(ctx.db, id, kind, user.id);
   if (!row || row.expires_at < now.toISOString()) {
     throw new ApiError(404, 'upload.not_found', 'Het geüploade bestand is niet (meer) beschikbaar. Upload het bestand opnieuw.');
   }
@@ -86,7 +80,7 @@ export function findUpload(ctx: AppContext, id: string, kind: UploadKind, user: 
 }
 
 export function deleteUpload(ctx: AppContext, id: string): void {
-  ctx.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+  deleteUploadRow(ctx.db, id);
 }
 
 /**

@@ -282,7 +282,7 @@ export const csbRoutes = [
     handler: ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
-      const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; csbKieskring?: number };
+      const context = upload.context;
       if (context.csbKieskring === undefined) throw new ApiError(409, 'upload.other_kind', 'Deze upload is niet voor het centraal stembureau. Upload het bestand opnieuw.');
       confirmUploadHash(
         ctx,
@@ -504,7 +504,7 @@ export const csbRoutes = [
     handler: async ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Een telling van een kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'kieskring_count', signedIn(user), now);
-      const context = JSON.parse(upload.context_json) as { hiddenGroups: [number, number]; code: string };
+      const context = upload.context;
       confirmUploadHash(
         ctx,
         upload,

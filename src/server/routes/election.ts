@@ -331,7 +331,7 @@ export const electionRoutes = [
     response: z.object({ election: ElectionDto.nullable() }),
     handler: async ({ ctx, user, body, now }) => {
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', user!, now);
-      const { hiddenGroups } = JSON.parse(upload.context_json) as { hiddenGroups: [number, number] };
+      const { hiddenGroups } = upload.context;
       confirmUploadHash(
         ctx,
         upload,

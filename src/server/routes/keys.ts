@@ -22,19 +22,22 @@ import type { AppContext } from '../context.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, route } from '../http.ts';
 import { sha256Hex } from '../sessions.ts';
 import { actorOf, currentPhase, definitionOf, requireElection, stemgebiedOf } from '../state.ts';
+import {
+  getMunicipalityKey,
+  getOwnKey,
+  insertOwnKey,
+  insertReplaceApproval,
+  markReplaceApprovalUsed,
+  openReplaceApproval,
+  putMunicipalityKey,
+  type OpenApprovalRow,
+  type OwnKeyRow,
+} from '../store/keys.ts';
+import { stagedMunicipalityKeyFiles } from '../store/uploads.ts';
 import { deleteUpload, findUpload, stageUpload } from '../uploads.ts';
 
-interface OwnKeyRow {
-  subject: string;
-  fingerprint: string;
-  not_before: string;
-  not_after: string;
-  certificate_pem: string;
-  file_name: string;
-}
-
 function ownKey(ctx: AppContext): OwnKeyRow | undefined {
-  return ctx.db.prepare('SELECT * FROM own_key WHERE id = 1').get() as OwnKeyRow | undefined;
+  return getOwnKey(ctx.db);
 }
 
 const OwnKeyDto = z.object({ subject: z.string(), fingerprint: z.string(), notBefore: z.string(), notAfter: z.string(), fileName: z.string() });
@@ -117,17 +120,31 @@ export function storeKey(
   userId: number,
   now: Date,
 ): void {
-  const [column, id] = of.table === 'municipality_keys' ? ['code', of.code] : ['kieskring', of.kieskring];
+  if (of.table === 'municipality_keys') {
+    putMunicipalityKey(ctx.db, {
+      code: of.code,
+      subject: info.subjectText,
+      fingerprint: info.fingerprint,
+      not_before: info.notBefore.toISOString(),
+      not_after: info.notAfter.toISOString(),
+      certificate_pem: info.pem,
+      file_name: fileName,
+      imported_at: now.toISOString(),
+      imported_by: userId,
+    });
+    return;
+  }
+  // hsb_keys belongs to the election's aggregate (the CSB's hoofdstembureaus).
   ctx.db
     .prepare(
-      `INSERT INTO ${of.table} (${column}, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
+      `INSERT INTO hsb_keys (kieskring, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
        VALUES (@id, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-       ON CONFLICT(${column}) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
+       ON CONFLICT(kieskring) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
          not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
          file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
     )
     .run({
-      id,
+      id: of.kieskring,
       subject: info.subjectText,
       fingerprint: info.fingerprint,
       nb: info.notBefore.toISOString(),
@@ -213,22 +230,17 @@ export const keyRoutes = [
         try {
           ctx.db.transaction(() => {
             if (ownKey(ctx)) throw new ApiError(409, 'key.exists', 'Het sleutelpaar is al aangemaakt.');
-            ctx.db
-              .prepare(
-                `INSERT INTO own_key (id, subject, fingerprint, not_before, not_after, certificate_pem, file_name,
-                   private_key_file, created_at, created_by) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              )
-              .run(
-                subjectText(subject),
-                info.value.fingerprint,
-                info.value.notBefore.toISOString(),
-                info.value.notAfter.toISOString(),
-                info.value.pem,
-                certificateFileName(names),
-                path.basename(keyFile),
-                t.toISOString(),
-                user!.id,
-              );
+            insertOwnKey(ctx.db, {
+              subject: subjectText(subject),
+              fingerprint: info.value.fingerprint,
+              not_before: info.value.notBefore.toISOString(),
+              not_after: info.value.notAfter.toISOString(),
+              certificate_pem: info.value.pem,
+              file_name: certificateFileName(names),
+              private_key_file: path.basename(keyFile),
+              created_at: t.toISOString(),
+              created_by: user!.id,
+            });
             writeAudit(ctx.db, t, actorOf(user!), 'key.own.create', {
               subject: subjectText(subject),
               fingerprint: info.value.fingerprint,
@@ -281,9 +293,7 @@ export const keyRoutes = [
       if (!valid.ok) reasons.push(valid.message);
       reasons.push(...importReasons(info.value, election.election_id, params.code, m.name));
       const importable = reasons.length === 0;
-      const existing = ctx.db.prepare('SELECT fingerprint FROM municipality_keys WHERE code = ?').get(params.code) as
-        | { fingerprint: string }
-        | undefined;
+      const existing = getMunicipalityKey(ctx.db, params.code);
       const uploadId = importable
         ? stageUpload(ctx, 'municipality_key', user!, f, sha256Hex(f.bytes), { code: params.code }, now)
         : null;
@@ -315,7 +325,7 @@ export const keyRoutes = [
     handler: ({ ctx, user, params, body, now }) => {
       const { election, municipality: m } = municipality(ctx, params.code);
       const upload = findUpload(ctx, body.uploadId, 'municipality_key', user!, now);
-      const { code } = JSON.parse(upload.context_json) as { code: string };
+      const { code } = upload.context;
       if (code !== params.code) {
         throw new ApiError(409, 'upload.other_region', 'Dit bestand is geüpload voor een andere gemeente. Upload het opnieuw.');
       }
@@ -324,9 +334,7 @@ export const keyRoutes = [
       const reasons = importReasons(info.value, election.election_id, params.code, m.name);
       if (reasons.length) throw new ApiError(422, 'key.not_importable', reasons.join(' '));
       ctx.db.transaction(() => {
-        const existing = ctx.db.prepare('SELECT fingerprint FROM municipality_keys WHERE code = ?').get(params.code) as
-          | { fingerprint: string }
-          | undefined;
+        const existing = getMunicipalityKey(ctx.db, params.code);
         if (existing && body.replace !== true) {
           throw new ApiError(
             409,
@@ -334,14 +342,9 @@ export const keyRoutes = [
             `Voor ${m.name} is al een publieke sleutel geïmporteerd (vingerafdruk ${existing.fingerprint}). Bevestig dat u deze wilt vervangen.`,
           );
         }
-        let approval: { id: number; reason: string; approved_by: number; username: string | null } | undefined;
+        let approval: OpenApprovalRow | undefined;
         if (existing && existing.fingerprint !== info.value.fingerprint && replacementNeedsLeader(ctx)) {
-          approval = ctx.db
-            .prepare(
-              `SELECT a.id, a.reason, a.approved_by, u.username FROM key_replace_approvals a LEFT JOIN users u ON u.id = a.approved_by
-               WHERE a.code = ? AND a.fingerprint = ? AND a.used_at IS NULL ORDER BY a.id DESC LIMIT 1`,
-            )
-            .get(params.code, info.value.fingerprint) as typeof approval;
+          approval = openReplaceApproval(ctx.db, params.code, info.value.fingerprint);
           if (!approval) {
             throw new ApiError(
               409,
@@ -352,7 +355,7 @@ export const keyRoutes = [
               info.value.fingerprint,
             );
           }
-          ctx.db.prepare('UPDATE key_replace_approvals SET used_at = ? WHERE id = ?').run(now.toISOString(), approval.id);
+          markReplaceApprovalUsed(ctx.db, approval.id, now.toISOString());
         }
         storeKey(ctx, { table: 'municipality_keys', code: params.code }, info.value, upload.file_name, user!.id, now);
         writeAudit(ctx.db, now, actorOf(user!), existing ? 'key.municipality.replace' : 'key.municipality.import', {
@@ -392,15 +395,10 @@ export const keyRoutes = [
         if (!replacementNeedsLeader(ctx)) {
           throw new ApiError(409, 'key.replace_not_needed', 'In fase 1 vervangt de beheerder een sleutel zonder bevestiging van de verkiezingsleider.');
         }
-        const existing = ctx.db.prepare('SELECT fingerprint FROM municipality_keys WHERE code = ?').get(params.code) as
-          | { fingerprint: string }
-          | undefined;
+        const existing = getMunicipalityKey(ctx.db, params.code);
         if (!existing) throw new ApiError(409, 'key.none', `Voor ${m.name} is nog geen publieke sleutel geïmporteerd; er is niets te vervangen.`);
-        const staged = ctx.db.prepare("SELECT bytes FROM uploads WHERE kind = 'municipality_key' AND expires_at >= ?").all(now.toISOString()) as {
-          bytes: Buffer;
-        }[];
-        const fingerprint = staged
-          .map((u) => parseCertificate(u.bytes, now, { checkValidity: false }))
+        const fingerprint = stagedMunicipalityKeyFiles(ctx.db, now.toISOString())
+          .map((bytes) => parseCertificate(bytes, now, { checkValidity: false }))
           .flatMap((r) => (r.ok ? [r.value.fingerprint] : []))
           .find((f) => sameFingerprint(f, body.fingerprint));
         if (fingerprint === undefined) {
@@ -411,11 +409,13 @@ export const keyRoutes = [
           );
         }
         if (fingerprint === existing.fingerprint) throw new ApiError(409, 'key.replace_same', 'Dit is de sleutel die al is geïmporteerd.');
-        const id = Number(
-          ctx.db
-            .prepare('INSERT INTO key_replace_approvals (code, fingerprint, reason, approved_at, approved_by) VALUES (?, ?, ?, ?, ?)')
-            .run(params.code, fingerprint, body.reason, now.toISOString(), user!.id).lastInsertRowid,
-        );
+        const id = insertReplaceApproval(ctx.db, {
+          code: params.code,
+          fingerprint,
+          reason: body.reason,
+          approvedAt: now.toISOString(),
+          approvedBy: user!.id,
+        });
         writeAudit(ctx.db, now, actorOf(user!), 'key.municipality.replace_approved', {
           code: params.code,
           name: m.name,

@@ -9,6 +9,8 @@ import type { AppContext } from '../context.ts';
 import { prestartImportWorker } from '../countImport.ts';
 import { ApiError, route } from '../http.ts';
 import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow, installation } from '../state.ts';
+import { hasOwnKey, municipalityKeyCodes } from '../store/keys.ts';
+import { setPhase } from '../store/users.ts';
 
 function facts(ctx: AppContext): PhaseFacts {
   return {
@@ -44,15 +46,14 @@ export function laterStepsMissing(ctx: AppContext): LaterStep[] {
   if (!e) return [];
   const out: LaterStep[] = [];
   const kind = installationOf(e.stemgebied_category);
-  const ownKey = (ctx.db.prepare('SELECT COUNT(*) AS n FROM own_key').get() as { n: number }).n > 0;
-  if (!ownKey) {
+  if (!hasOwnKey(ctx.db)) {
     out.push({
       kind: 'own_key',
       text: 'Er is nog geen eigen sleutel. De beheerder maakt die aan met “Ophalen (downloaden) publieke sleutel” (menu Verkiezing); zonder eigen sleutel kunnen na het definitief maken geen bestanden worden aangemaakt.',
     });
   }
   if (kind.phase1.municipalityKeys) {
-    const imported = new Set((ctx.db.prepare('SELECT code FROM municipality_keys').all() as { code: string }[]).map((r) => r.code));
+    const imported = new Set(municipalityKeyCodes(ctx.db));
     const lacking = kieskringMunicipalities(ctx).filter((m) => !imported.has(m.code));
     if (lacking.length > 0) {
       out.push({
@@ -120,7 +121,7 @@ export const phaseRoutes = [
         const f = facts(ctx);
         const check = checkPhaseChange(f, body.target);
         if (!check.ok) throw ApiError.from(409, check);
-        ctx.db.prepare('UPDATE instance SET phase = ? WHERE id = 1').run(check.value);
+        setPhase(ctx.db, check.value);
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: f.current, to: check.value });
       })();
       // Count files can be imported from now on (HSB): the import worker is started ahead of the first one.

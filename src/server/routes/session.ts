@@ -18,8 +18,8 @@ import {
   userDto,
   UserDto,
   userThrottleKey,
-  type UserRow,
 } from '../sessions.ts';
+import { deleteOtherSessionsOfUser, deleteSession, getUserByName, setPasswordHash } from '../store/users.ts';
 
 const LoginBody = z.object({
   username: freeText('Gebruikersnaam', 100).min(1),
@@ -117,9 +117,7 @@ export const sessionRoutes = [
         }
         throw throttledError(reply, 'login.throttled', attempt.wait);
       }
-      const user = ctx.db.prepare('SELECT * FROM users WHERE username = ?').get(body.username.trim()) as
-        | UserRow
-        | undefined;
+      const user = getUserByName(ctx.db, body.username.trim());
       // Always run scrypt, also for unknown users, so timing does not reveal which names exist.
       const passwordOk = await ctx.hasher.verify(body.password, user?.password_hash ?? ctx.dummyHash);
       const t = ctx.clock();
@@ -158,7 +156,7 @@ export const sessionRoutes = [
     handler: ({ ctx, reply, user, now }) => {
       const u = user!;
       ctx.db.transaction(() => {
-        ctx.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(u.sessionHash);
+        deleteSession(ctx.db, u.sessionHash);
         writeAudit(ctx.db, now, { id: u.id, username: u.username, role: u.role }, 'logout');
       })();
       reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
@@ -214,9 +212,9 @@ export const sessionRoutes = [
       const hash = await ctx.hasher.hash(body.newPassword);
       const t = ctx.clock();
       ctx.db.transaction(() => {
-        ctx.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?').run(hash, u.id);
+        setPasswordHash(ctx.db, u.id, hash, false);
         // Other sessions of this user end; the current one stays.
-        ctx.db.prepare('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?').run(u.id, u.sessionHash);
+        deleteOtherSessionsOfUser(ctx.db, u.id, u.sessionHash);
         writeAudit(ctx.db, t, { id: u.id, username: u.username, role: u.role }, 'password.change');
       })();
       return { ok: true };

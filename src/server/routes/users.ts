@@ -4,7 +4,18 @@ import { ROLES } from '../../domain/permissions.ts';
 import { writeAudit, type Actor } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, freeText, route, type SessionUser } from '../http.ts';
-import { getUser, userDto, UserDto, type UserRow } from '../sessions.ts';
+import { getUser, userDto, UserDto, userThrottleKey } from '../sessions.ts';
+import {
+  countActiveAdmins,
+  deleteThrottle,
+  deleteUserSessions,
+  insertUser,
+  listUsers,
+  setPasswordHash,
+  setUserDisabled,
+  usernameTaken,
+  type UserRow,
+} from '../store/users.ts';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -36,7 +47,7 @@ export const userRoutes = [
     summary: 'Alle gebruikers.',
     response: z.object({ users: z.array(UserDto) }),
     handler: ({ ctx }) => ({
-      users: (ctx.db.prepare('SELECT * FROM users ORDER BY username COLLATE NOCASE').all() as UserRow[]).map(userDto),
+      users: listUsers(ctx.db).map(userDto),
     }),
   }),
   route({
@@ -54,22 +65,16 @@ export const userRoutes = [
       if (!nameOk.ok) throw ApiError.from(400, nameOk);
       const policy = checkPasswordPolicy(username, body.initialPassword);
       if (!policy.ok) throw ApiError.from(422, policy);
-      if (ctx.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
+      if (usernameTaken(ctx.db, username)) {
         throw new ApiError(409, 'user.exists', `Er bestaat al een gebruiker met de naam ${username}.`);
       }
       const hash = await ctx.hasher.hash(body.initialPassword);
       const now = ctx.clock();
       const id = ctx.db.transaction(() => {
-        if (ctx.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username)) {
+        if (usernameTaken(ctx.db, username)) {
           throw new ApiError(409, 'user.exists', `Er bestaat al een gebruiker met de naam ${username}.`);
         }
-        const info = ctx.db
-          .prepare(
-            `INSERT INTO users (username, full_name, role, password_hash, must_change_password, disabled, created_at)
-             VALUES (?, ?, ?, ?, 1, 0, ?)`,
-          )
-          .run(username, body.fullName, body.role, hash, now.toISOString());
-        const newId = Number(info.lastInsertRowid);
+        const newId = insertUser(ctx.db, { username, fullName: body.fullName, role: body.role, passwordHash: hash, createdAt: now.toISOString() });
         writeAudit(ctx.db, now, actor(user!), 'user.create', {
           userId: newId,
           username,
@@ -97,15 +102,12 @@ export const userRoutes = [
           throw new ApiError(409, 'user.self', 'U kunt uw eigen account niet blokkeren.');
         }
         if (target.role === 'beheerder' && target.disabled === 0) {
-          const active = ctx.db
-            .prepare(`SELECT COUNT(*) AS n FROM users WHERE role = 'beheerder' AND disabled = 0`)
-            .get() as { n: number };
-          if (active.n <= 1) {
+          if (countActiveAdmins(ctx.db) <= 1) {
             throw new ApiError(409, 'user.last_admin', 'De laatste actieve beheerder kan niet worden geblokkeerd.');
           }
         }
-        ctx.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(target.id);
-        ctx.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(target.id);
+        setUserDisabled(ctx.db, target.id, true);
+        deleteUserSessions(ctx.db, target.id);
         writeAudit(ctx.db, now, actor(me), 'user.disable', { userId: target.id, username: target.username });
       })();
       return { user: userDto(getUser(ctx, params.id)!) };
@@ -122,7 +124,7 @@ export const userRoutes = [
     handler: ({ ctx, user, params, now }) => {
       ctx.db.transaction(() => {
         const target = mustFind(ctx, params.id);
-        ctx.db.prepare('UPDATE users SET disabled = 0 WHERE id = ?').run(target.id);
+        setUserDisabled(ctx.db, target.id, false);
         writeAudit(ctx.db, now, actor(user!), 'user.enable', { userId: target.id, username: target.username });
       })();
       return { user: userDto(getUser(ctx, params.id)!) };
@@ -144,9 +146,9 @@ export const userRoutes = [
       const hash = await ctx.hasher.hash(body.initialPassword);
       const now = ctx.clock();
       ctx.db.transaction(() => {
-        ctx.db.prepare('UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?').run(hash, target.id);
-        ctx.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(target.id);
-        ctx.db.prepare('DELETE FROM login_throttle WHERE key = ?').run(`user:${target.username.toLowerCase()}`);
+        setPasswordHash(ctx.db, target.id, hash, true);
+        deleteUserSessions(ctx.db, target.id);
+        deleteThrottle(ctx.db, userThrottleKey(target.username));
         writeAudit(ctx.db, now, actor(user!), 'user.reset_password', { userId: target.id, username: target.username });
       })();
       return { user: userDto(getUser(ctx, params.id)!) };
