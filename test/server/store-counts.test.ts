@@ -38,7 +38,7 @@ import { assertProperty } from '../support/seed.ts';
 
 const num = fc.option(fc.nat({ max: 1_000_000 }), { nil: null });
 const form: fc.Arbitrary<EntryForm> = fc.record({
-  scalars: fc.tuple(...SCALAR_FIELDS.map(() => num)).map((vs) => Object.fromEntries(SCALAR_FIELDS.map((f, i) => [f.key, vs[i]!])) as Record<ScalarKey, number | null>),
+  scalars: fc.tuple(...SCALAR_FIELDS.map(() => num)).map((vs) => Object.fromEntries(SCALAR_FIELDS.map((f, i) => [f.key, vs[i] ?? null])) as Record<ScalarKey, number | null>),
   lists: fc.array(fc.record({ listNumber: fc.integer({ min: 1, max: 99 }), total: num, candidates: fc.array(num, { maxLength: 50 }) }), { maxLength: 8 }),
 });
 const user: fc.Arbitrary<UserRef> = fc.record({ id: fc.integer({ min: 1, max: 50 }), username: fc.string({ minLength: 1, maxLength: 12 }), role: fc.constantFrom(...ROLES) });
@@ -126,12 +126,12 @@ describe('counts store', () => {
       writeUnit(db, { code: '0034', state: s1, meta: {}, claimedBy: null, at: AT });
       const read1 = readUnit(db, '0034');
       assert.equal(read1.state, s1, 'the written state itself: no parse');
-      assert.ok(Object.isFrozen(read1.state) && Object.isFrozen((read1.state as Extract<UnitState, { kind: 'complete' }>).first.form.lists[0]!.candidates), 'shared, so frozen');
+      assert.ok(Object.isFrozen(read1.state) && Object.isFrozen((read1.state as Extract<UnitState, { kind: 'complete' }>).first.form.lists[0]?.candidates), 'shared, so frozen');
       assert.equal(readUnit(db, '0034').version, 1);
       // Changed outside the program (same version and time): the row's text decides.
       db.prepare("UPDATE count_units SET state_json = ? WHERE code = '0034'").run(JSON.stringify(complete(1000)));
       assert.deepEqual(readUnit(db, '0034').state, complete(1000));
-      assert.equal(readAgreedForm(db, '0034')!.scalars.Z, 1000);
+      assert.equal(readAgreedForm(db, '0034')?.scalars.Z, 1000);
       // A write in a transaction that rolled back leaves the row's state.
       assert.throws(
         () =>
