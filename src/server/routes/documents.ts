@@ -35,7 +35,8 @@ import {
   type ConceptFormat,
   type RenderStage,
 } from '../documents.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, ErrorCodeDto, route, type SessionUser } from '../http.ts';
+import type { ErrorCode } from '../../domain/errorCodes.ts';
 import { lastArchiveCreate, type DocumentsCreateDetails } from '../store/audit.ts';
 import { PvDetailsSchema, documentIdOfKind, savePvDetails } from '../store/documents.ts';
 import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
@@ -50,7 +51,7 @@ interface DocumentJob {
   readonly userId: number;
   stage: RenderStage | 'queued' | 'storing' | 'failed';
   progress: number;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   setId: number | null;
   finished: boolean;
 }
@@ -80,7 +81,7 @@ const DocumentJobDto = z.object({
   stage: z.enum(JOB_STAGES),
   progress: z.number(),
   finished: z.boolean(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: ErrorCodeDto, message: z.string() }).nullable(),
   setId: z.number().int().nullable(),
 });
 
