@@ -112,9 +112,9 @@ export function lastPhaseChangeId(db: Db): number | undefined {
  */
 export const CountRecordDetails = z.looseObject({
   code: z.string(),
-  agreedSha256: z.unknown(),
-  firstSha256: z.unknown(),
-  secondSha256: z.unknown(),
+  agreedSha256: z.unknown().optional(),
+  firstSha256: z.unknown().optional(),
+  secondSha256: z.unknown().optional(),
 });
 export type CountRecordDetails = z.output<typeof CountRecordDetails>;
 
