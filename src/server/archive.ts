@@ -15,6 +15,9 @@
  *   logboek/auditlog.csv                      the audit log export
  *   logs/<file>                               the technical log files of <data>/logs
  *   MANIFEST.txt, manifest.json               SHA-256 and size of every file above
+ *
+ * The erasure of every election table and the file's rebuild are in src/server/store/archive.ts; the
+ * documents and the audit log are read through their stores.
  */
 import { readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +33,9 @@ import { downloadName, localDateTime } from './documents.ts';
 import { electionRow, installation, stemgebiedOf } from './state.ts';
 import { allLotRows, csbListFiles, hsbKeyFiles } from './store/csb.ts';
 import { candidateListsFileBytes, definitionFile } from './store/election.ts';
+import { compactDatabase, eraseElectionTables } from './store/archive.ts';
+import { lastAuditRecord } from './store/audit.ts';
+import { documentFilesForArchive } from './store/documents.ts';
 
 export interface ArchiveEntry {
   readonly path: string;
@@ -87,12 +93,7 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
   out.push(...importedCountFileEntries(ctx));
   const history = ctx.db.prepare('SELECT * FROM count_history ORDER BY id').all();
   if (history.length > 0) out.push({ path: 'invoer/steminvoer/historie.json', data: Buffer.from(JSON.stringify(history, null, 2) + '\n', 'utf8') });
-  const docs = ctx.db
-    .prepare(
-      `SELECT d.set_id, d.file_name, d.bytes, s.voided_at FROM documents d JOIN document_sets s ON s.id = d.set_id ORDER BY d.set_id, d.id`,
-    )
-    .all() as { set_id: number; file_name: string; bytes: Buffer; voided_at: string | null }[];
-  for (const d of docs) {
+  for (const d of documentFilesForArchive(ctx.db)) {
     const folder = d.voided_at === null ? 'geldig' : 'vervallen';
     out.push({ path: `documenten/${folder}/set-${d.set_id}/${safeName(downloadName(d))}`, data: d.bytes });
   }
@@ -217,32 +218,6 @@ export function withinRetention(now: Date, lastDay: string): boolean {
   return localDateTime(now).slice(0, 10) <= lastDay;
 }
 
-/** Tables of the election's data, children first. Users and the instance row stay. */
-const ELECTION_TABLES = [
-  'documents',
-  'document_sets',
-  'pv_details',
-  'imported_count_files',
-  'count_history',
-  'count_units',
-  'polling_stations',
-  'gemeente_setup',
-  'uploads',
-  'integrity_baseline_pending',
-  'key_replace_approvals',
-  'municipality_keys',
-  'csb_lots',
-  'hsb_keys',
-  'csb_candidate_lists',
-  'own_key',
-  'candidates',
-  'affiliations',
-  'candidate_lists_file',
-  'regions',
-  'election',
-  'audit_log',
-] as const;
-
 export interface DestroyOutcome {
   readonly erased: Record<string, number>;
   readonly keyFilesRemoved: number;
@@ -259,15 +234,10 @@ export interface DestroyOutcome {
  * last record of the erased chain.
  */
 export function destroyElection(ctx: AppContext, now: Date, actor: Actor, details: Record<string, unknown>): DestroyOutcome {
-  const erased: Record<string, number> = {};
+  let erased: Record<string, number> = {};
   ctx.db.transaction(() => {
-    const last = ctx.db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
-    const triggers = ctx.db
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${ELECTION_TABLES.map(() => '?').join(',')})`)
-      .all(...ELECTION_TABLES) as { name: string; sql: string }[];
-    for (const t of triggers) ctx.db.exec(`DROP TRIGGER "${t.name}"`);
-    for (const table of ELECTION_TABLES) erased[table] = ctx.db.prepare(`DELETE FROM ${table}`).run().changes;
-    for (const t of triggers) ctx.db.exec(t.sql);
+    const last = lastAuditRecord(ctx.db);
+    erased = eraseElectionTables(ctx.db);
     ctx.db.prepare('UPDATE instance SET phase = 1 WHERE id = 1').run();
     ctx.db.prepare('DELETE FROM sessions WHERE user_id <> ?').run(actor.id ?? -1);
     writeAudit(ctx.db, now, actor, 'election.destroy', {
@@ -290,8 +260,7 @@ export function destroyElection(ctx: AppContext, now: Date, actor: Actor, detail
   // connection busy) is reported, not thrown.
   let compacted = false;
   try {
-    ctx.db.exec('VACUUM');
-    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    compactDatabase(ctx.db);
     compacted = true;
   } catch (e) {
     ctx.log.warn({ err: e }, 'vernietigen: database niet gecomprimeerd');

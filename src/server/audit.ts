@@ -3,11 +3,25 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { neutraliseSpreadsheetCell } from '../domain/text.ts';
 import type { Db } from './db/database.ts';
+import {
+  allAuditRows,
+  auditHashAt,
+  auditRowsAfter,
+  auditRowsNewestFirst,
+  insertAuditRow,
+  lastAuditRecord,
+  recordDetails,
+  type AuditDetails,
+  type AuditRow,
+} from './store/audit.ts';
+
+export type { AuditRow } from './store/audit.ts';
 
 /**
  * The audit log: an append-only hash chain in the table audit_log.
  * hash = sha256(prev_hash + canonical JSON of { id, at, userId, username, role, action, details }).
  * Callers write the record inside the same transaction as the change it describes.
+ * The table's statements are in src/server/store/audit.ts.
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -34,27 +48,9 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-/** A row of the audit_log table. */
-export interface AuditRow {
-  id: number;
-  at: string;
-  user_id: number | null;
-  username: string | null;
-  role: string | null;
-  action: string;
-  details_json: string;
-  prev_hash: string;
-  hash: string;
-}
-
 /** What a record says (all but its chain hashes): what is hashed, and what is shown. */
 function recordContent(row: Omit<AuditRow, 'prev_hash' | 'hash'>): Omit<AuditRecord, 'prevHash' | 'hash'> {
-  let details: unknown;
-  try {
-    details = JSON.parse(row.details_json);
-  } catch {
-    details = row.details_json;
-  }
+  const details = recordDetails(row.details_json);
   return {
     id: row.id,
     at: row.at,
@@ -71,10 +67,8 @@ function recordHash(prevHash: string, row: Omit<AuditRow, 'prev_hash' | 'hash'>)
 }
 
 /** Append a record. Must be called inside the transaction of the change (better-sqlite3 is synchronous). */
-export function writeAudit(db: Db, at: Date, actor: Actor, action: AuditAction, details: Record<string, unknown> = {}): void {
-  const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-    | { id: number; hash: string }
-    | undefined;
+export function writeAudit(db: Db, at: Date, actor: Actor, action: AuditAction, details: AuditDetails = {}): void {
+  const last = lastAuditRecord(db);
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {
     id: (last?.id ?? 0) + 1,
@@ -86,10 +80,7 @@ export function writeAudit(db: Db, at: Date, actor: Actor, action: AuditAction, 
     details_json: canonicalJson(details),
   };
   const hash = recordHash(prevHash, row);
-  db.prepare(
-    `INSERT INTO audit_log (id, at, user_id, username, role, action, details_json, prev_hash, hash)
-     VALUES (@id, @at, @user_id, @username, @role, @action, @details_json, @prev_hash, @hash)`,
-  ).run({ ...row, prev_hash: prevHash, hash });
+  insertAuditRow(db, { ...row, prev_hash: prevHash, hash });
 }
 
 export const ChainStatus = z.object({ intact: z.boolean(), firstBrokenId: z.number().int().nullable() }).readonly();
@@ -99,7 +90,7 @@ export type ChainStatus = z.output<typeof ChainStatus>;
 export function verifyChain(db: Db): ChainStatus {
   let prev = GENESIS_HASH;
   let expectedId = 1;
-  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+  for (const row of allAuditRows(db)) {
     if (row.id !== expectedId || row.prev_hash !== prev || recordHash(prev, row) !== row.hash) {
       return { intact: false, firstBrokenId: row.id };
     }
@@ -121,11 +112,11 @@ const verifiedHeads = new WeakMap<Db, { readonly id: number; readonly hash: stri
 export function verifyChainIncremental(db: Db): ChainStatus {
   const dataVersion = db.pragma('data_version', { simple: true }) as number;
   const head = verifiedHeads.get(db);
-  const still = head !== undefined && head.dataVersion === dataVersion ? (db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(head.id) as { hash: string } | undefined) : undefined;
-  if (head === undefined || still?.hash !== head.hash) return rememberHead(db, verifyChain(db), dataVersion);
+  const still = head !== undefined && head.dataVersion === dataVersion ? auditHashAt(db, head.id) : undefined;
+  if (head === undefined || still !== head.hash) return rememberHead(db, verifyChain(db), dataVersion);
   let prev = head.hash;
   let expectedId = head.id + 1;
-  for (const row of db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id').iterate(head.id) as Iterable<AuditRow>) {
+  for (const row of auditRowsAfter(db, head.id)) {
     if (row.id !== expectedId || row.prev_hash !== prev || recordHash(prev, row) !== row.hash) {
       verifiedHeads.delete(db);
       return { intact: false, firstBrokenId: row.id };
@@ -138,7 +129,7 @@ export function verifyChainIncremental(db: Db): ChainStatus {
 }
 
 function rememberHead(db: Db, status: ChainStatus, dataVersion: number): ChainStatus {
-  const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  const last = lastAuditRecord(db);
   if (status.intact && last !== undefined) verifiedHeads.set(db, { id: last.id, hash: last.hash, dataVersion });
   else verifiedHeads.delete(db);
   return status;
@@ -165,12 +156,7 @@ function toRecord(row: AuditRow): AuditRecord {
 
 /** Newest first. */
 export function listAudit(db: Db, limit: number, before: number | null): AuditRecord[] {
-  const rows = (
-    before === null
-      ? db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
-      : db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)
-  ) as AuditRow[];
-  return rows.map(toRecord);
+  return auditRowsNewestFirst(db, limit, before).map(toRecord);
 }
 
 function csvField(raw: string): string {
@@ -185,7 +171,7 @@ function csvField(raw: string): string {
  */
 export function auditCsv(db: Db): string {
   const lines = ['id;tijdstip;gebruiker_id;gebruikersnaam;rol;actie;details;vorige_hash;hash'];
-  for (const row of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+  for (const row of allAuditRows(db)) {
     lines.push(
       [
         String(row.id),

@@ -43,41 +43,37 @@ import { compressOnce, transferEmlName, transferZipName, writeTransferZip, SIGNA
 import type { AppContext } from './context.ts';
 import { completedUnits, reportingUnits, storedLists } from './counts.ts';
 import { auditHead } from './integrity.ts';
-import { ApiError, freeText } from './http.ts';
+import { ApiError } from './http.ts';
 import { buildP22Model, type P22Input } from '../reports/p22/model.ts';
 import { p22Odt } from '../reports/p22/odt.ts';
 import { p22Pdf } from '../reports/p22/pdf.ts';
 import { candidateListsFile, eligibleVoters, installation, requireElection, stemgebiedOf } from './state.ts';
 import { candidateListsVersionRows, electionVersionRows } from './store/election.ts';
+import {
+  documentRows,
+  documentSets,
+  insertDocumentSet,
+  pvDetailsVersion,
+  readPvDetails,
+  storedDocument,
+  validDocumentSet,
+  type DocumentSetRow,
+  type PvDetails,
+  type StoredDocument,
+} from './store/documents.ts';
+import { lastPhaseChangeId } from './store/audit.ts';
 import { workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Free-text parts of the PV ("Gegevens proces-verbaal")
 // ---------------------------------------------------------------------------------------------
 
-const Text = freeText;
-
-export const PvDetailsSchema = z
-  .object({
-    session: z.object({ place: Text('Plaats', 200), date: Text('Datum', 100), time: Text('Tijd', 100) }).strict(),
-    members: z
-      .array(z.object({ name: Text('Naam van het lid', 200).trim().min(1, { error: 'Vul de naam van het lid in.' }), role: Text('Functie', 100) }).strict())
-      .max(30, { error: 'Maximaal 30 leden.' }),
-    /** null or blank: no objections; otherwise the appendix text. */
-    objections: Text('Bezwaren', 20_000, { multiline: true }).nullable(),
-    remarks: Text('Opmerkingen', 20_000, { multiline: true }).nullable(),
-  })
-  .strict();
-export type PvDetails = z.output<typeof PvDetailsSchema>;
+// (what they hold, PvDetails, is declared by its schema in the store: src/server/store/documents.ts)
 
 export const EMPTY_PV_DETAILS: PvDetails = { session: { place: '', date: '', time: '' }, members: [], objections: null, remarks: null };
 
 export function loadPvDetails(ctx: AppContext): { details: PvDetails; updatedAt: string | null } {
-  const row = ctx.db.prepare('SELECT details_json, updated_at FROM pv_details WHERE id = 1').get() as
-    | { details_json: string; updated_at: string }
-    | undefined;
-  if (!row) return { details: EMPTY_PV_DETAILS, updatedAt: null };
-  return { details: JSON.parse(row.details_json) as PvDetails, updatedAt: row.updated_at };
+  return readPvDetails(ctx.db) ?? { details: EMPTY_PV_DETAILS, updatedAt: null };
 }
 
 /** What the PV still lacks before it can be made final (Dutch, for the screen). */
@@ -698,13 +694,12 @@ export function inputVersions(ctx: AppContext): InputVersions {
     units[r.code] = r.version;
   }
   const one = (sql: string): string => JSON.stringify(ctx.db.prepare(sql).all());
-  const phase = ctx.db.prepare("SELECT id FROM audit_log WHERE action = 'phase.change' ORDER BY id DESC LIMIT 1").get() as { id: number } | undefined;
   return {
     units,
-    phaseRecord: phase?.id ?? 0,
+    phaseRecord: lastPhaseChangeId(ctx.db) ?? 0,
     election: JSON.stringify(electionVersionRows(ctx.db)),
     lists: JSON.stringify(candidateListsVersionRows(ctx.db)),
-    pv: one('SELECT details_json FROM pv_details'),
+    pv: pvDetailsVersion(ctx.db),
     pollingStations: one('SELECT number, name, postcode, updated_at FROM polling_stations ORDER BY number'),
     eligibleVoters: one('SELECT eligible_voters, updated_at FROM gemeente_setup'),
     ownKey: one('SELECT fingerprint FROM own_key'),
@@ -760,52 +755,25 @@ export function requireValidOwnCertificate(ctx: AppContext, at: Date): void {
 // Storing and listing
 // ---------------------------------------------------------------------------------------------
 
-export interface DocumentSetRow {
-  id: number;
-  created_at: string;
-  created_by: number | null;
-  creation_datetime: string;
-  eml_hash: string;
-  voided_at: string | null;
-  voided_audit_id: number | null;
-}
-
-export interface DocumentRow {
-  id: number;
-  set_id: number;
-  kind: DocumentKind;
-  file_name: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  created_at: string;
-}
+// (the statements on document_sets and documents are in src/server/store/documents.ts)
 
 export function validSet(ctx: AppContext): DocumentSetRow | undefined {
-  return ctx.db.prepare('SELECT * FROM document_sets WHERE voided_at IS NULL').get() as DocumentSetRow | undefined;
+  return validDocumentSet(ctx.db);
 }
 
 export function storeDocumentSet(ctx: AppContext, files: readonly RenderedFile[], createdAt: Date, creationDateTime: string, userId: number): number {
   const eml = files.find((f) => f.kind === 'eml510c' || f.kind === 'eml510b');
   if (!eml) throw new Error('no 510c/510b among the rendered files');
-  const at = createdAt.toISOString();
-  const setId = Number(
-    ctx.db
-      .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
-      .run(at, userId, creationDateTime, sha256Hex(eml.bytes)).lastInsertRowid,
+  return insertDocumentSet(
+    ctx.db,
+    { createdAt, createdBy: userId, creationDateTime, emlHash: sha256Hex(eml.bytes) },
+    files.map((f) => ({ kind: f.kind, fileName: f.fileName, contentType: f.contentType, bytes: f.bytes, sha256: sha256Hex(f.bytes) })),
   );
-  const insert = ctx.db.prepare(
-    'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  for (const f of files) insert.run(setId, f.kind, f.fileName, f.contentType, f.bytes.length, sha256Hex(f.bytes), f.bytes, at);
-  return setId;
 }
 
 export function listDocuments(ctx: AppContext) {
-  const sets = ctx.db.prepare('SELECT * FROM document_sets ORDER BY id DESC').all() as DocumentSetRow[];
-  const docs = ctx.db
-    .prepare('SELECT id, set_id, kind, file_name, content_type, size, sha256, created_at FROM documents ORDER BY set_id DESC, id')
-    .all() as DocumentRow[];
+  const sets = documentSets(ctx.db);
+  const docs = documentRows(ctx.db);
   const users = new Map(
     (ctx.db.prepare('SELECT id, username, full_name FROM users').all() as { id: number; username: string; full_name: string }[]).map((u) => [u.id, u]),
   );
@@ -835,18 +803,8 @@ export function listDocuments(ctx: AppContext) {
   }));
 }
 
-export interface StoredDocument extends DocumentRow {
-  bytes: Buffer;
-  voided_at: string | null;
-}
-
 export function loadDocument(ctx: AppContext, id: number): StoredDocument | undefined {
-  return ctx.db
-    .prepare(
-      `SELECT d.id, d.set_id, d.kind, d.file_name, d.content_type, d.size, d.sha256, d.created_at, d.bytes, s.voided_at
-       FROM documents d JOIN document_sets s ON s.id = d.set_id WHERE d.id = ?`,
-    )
-    .get(id) as StoredDocument | undefined;
+  return storedDocument(ctx.db, id);
 }
 
 /** The file name a download carries: a void file's name starts with "VERVALLEN_". */

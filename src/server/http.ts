@@ -1,10 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Permission, Role } from '../domain/permissions.ts';
-import type { ErrorCode, StatusOf } from '../domain/errorCodes.ts';
+import { ERROR_CODES, type ErrorCode, type StatusOf } from '../domain/errorCodes.ts';
 import type { Failure } from '../domain/result.ts';
 import { freeTextProblem, type FreeTextOptions } from '../domain/text.ts';
 import type { AppContext } from './context.ts';
+
+/** An error code in an answer's schema (a job's `error.code`): one of src/domain/errorCodes.ts. */
+export const ErrorCodeDto = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]);
 
 /**
  * An expected HTTP failure with a Dutch message; turned into `{ error: { code, message, detail } }`.

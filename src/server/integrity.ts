@@ -13,7 +13,8 @@
  *   archive manifest, so the paper the members sign anchors it too.
  *
  * Checked before documents are made, at start-up (printed on the terminal and logged) and on the
- * status screens. Pure reading, apart from the anchor file.
+ * status screens. Pure reading, apart from the anchor file (and the one-time baseline of units
+ * completed by an earlier version). The statements are in src/server/store/ (audit.ts, documents.ts, integrity.ts).
  */
 import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
@@ -26,6 +27,9 @@ import { SYSTEM_ACTOR, verifyChain, writeAudit } from './audit.ts';
 import type { AppContext } from './context.ts';
 import type { Db } from './db/database.ts';
 import { ApiError } from './http.ts';
+import { auditHashAt, countRecords, documentsCreateRecords, lastAuditRecord, type CountRecordDetails } from './store/audit.ts';
+import { documentsForIntegrity } from './store/documents.ts';
+import { dropBaselineMarker, isBaselinePending } from './store/integrity.ts';
 
 /** The anchor file under <data>/logs (archived with the logs; emptied by vernietigen with them). */
 export const ANCHOR_FILE = 'audit-anker.jsonl';
@@ -67,7 +71,7 @@ export type AuditHead = z.output<typeof AuditHead>;
 export const IntegrityAnswer = z.object({ ok: z.boolean(), problems: z.array(IntegrityProblem) });
 
 export function auditHead(db: Db): AuditHead {
-  const r = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  const r = lastAuditRecord(db);
   return r ? { length: r.id, hash: r.hash } : { length: 0, hash: null };
 }
 
@@ -84,22 +88,13 @@ export function auditHeadText(h: AuditHead): string {
 const NOT_A_UNIT_ACTION = new Set(['counts.import.hash_mismatch']);
 
 /** The last count action's audit details per unit code. */
-function lastCountRecords(db: Db): Map<string, { id: number; action: string; details: Record<string, unknown> }> {
-  const out = new Map<string, { id: number; action: string; details: Record<string, unknown> }>();
-  const rows = db.prepare("SELECT id, action, details_json FROM audit_log WHERE action GLOB 'counts.*' ORDER BY id").iterate() as Iterable<{
-    id: number;
-    action: string;
-    details_json: string;
-  }>;
-  for (const r of rows) {
+function lastCountRecords(db: Db): Map<string, { id: number; action: string; details: CountRecordDetails }> {
+  const out = new Map<string, { id: number; action: string; details: CountRecordDetails }>();
+  for (const r of countRecords(db)) {
     if (NOT_A_UNIT_ACTION.has(r.action)) continue;
-    let details: Record<string, unknown>;
-    try {
-      details = JSON.parse(r.details_json) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    if (typeof details.code === 'string') out.set(details.code, { id: r.id, action: r.action, details });
+    // Details that name no unit (unreadable ones break the chain, which is reported on its own).
+    if (r.details === null) continue;
+    out.set(r.details.code, { id: r.id, action: r.action, details: r.details });
   }
   return out;
 }
@@ -114,8 +109,7 @@ function unitLabel(code: string): string {
  * `counts.integrity_baseline` with its hashes as they are now; from then on any change shows.
  */
 export function baselineLegacyUnits(ctx: AppContext, now: Date): number {
-  const pending = ctx.db.prepare('SELECT 1 FROM integrity_baseline_pending WHERE id = 1').get();
-  if (!pending) return 0;
+  if (!isBaselinePending(ctx.db)) return 0;
   return ctx.db.transaction(() => {
     const last = lastCountRecords(ctx.db);
     let n = 0;
@@ -136,7 +130,7 @@ export function baselineLegacyUnits(ctx: AppContext, now: Date): number {
       });
       n++;
     }
-    ctx.db.prepare('DELETE FROM integrity_baseline_pending').run();
+    dropBaselineMarker(ctx.db);
     return n;
   }).immediate();
 }
@@ -187,24 +181,12 @@ export function unitProblems(ctx: AppContext): IntegrityProblem[] {
 
 export function documentProblems(ctx: AppContext): IntegrityProblem[] {
   const audited = new Map<string, string>();
-  for (const r of ctx.db.prepare("SELECT details_json FROM audit_log WHERE action = 'documents.create'").iterate() as Iterable<{ details_json: string }>) {
-    try {
-      const d = JSON.parse(r.details_json) as { setId?: number; files?: { kind: string; sha256: string }[] };
-      for (const f of d.files ?? []) audited.set(`${d.setId}/${f.kind}`, f.sha256);
-    } catch {
-      // an unreadable record breaks the chain, which is reported on its own
-    }
+  // (an unreadable record is skipped: it breaks the chain, which is reported on its own)
+  for (const d of documentsCreateRecords(ctx.db)) {
+    for (const f of d.files) audited.set(`${d.setId}/${f.kind}`, f.sha256);
   }
   const problems: IntegrityProblem[] = [];
-  const docs = ctx.db.prepare('SELECT id, set_id, kind, file_name, sha256, bytes FROM documents ORDER BY id').iterate() as Iterable<{
-    id: number;
-    set_id: number;
-    kind: string;
-    file_name: string;
-    sha256: string;
-    bytes: Buffer;
-  }>;
-  for (const d of docs) {
+  for (const d of documentsForIntegrity(ctx.db)) {
     const actual = createHash('sha256').update(d.bytes).digest('hex');
     const logged = audited.get(`${d.set_id}/${d.kind}`);
     if (actual !== d.sha256 || logged !== actual) {
@@ -281,9 +263,9 @@ function anchorState(ctx: AppContext): AnchorState {
 export function anchorProblems(ctx: AppContext): IntegrityProblem[] {
   const a = lastAnchor(ctx);
   if (a === null) return [];
-  const row = ctx.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(a.length) as { hash: string } | undefined;
+  const hash = auditHashAt(ctx.db, a.length);
   const file = path.join('logs', ANCHOR_FILE);
-  if (!row) {
+  if (hash === undefined) {
     return [
       {
         kind: 'anchor',
@@ -291,7 +273,7 @@ export function anchorProblems(ctx: AppContext): IntegrityProblem[] {
       },
     ];
   }
-  if (row.hash !== a.head) {
+  if (hash !== a.head) {
     return [{ kind: 'anchor', message: `Het auditlog is herschreven: record ${a.length} heeft niet meer de hash die op ${a.at} in ${file} is vastgelegd.` }];
   }
   return [];
@@ -326,7 +308,7 @@ export function anchorAudit(ctx: AppContext, now: Date): void {
     s.anchored === null
       ? anchorProblems(ctx).length === 0
       : s.anchored.hash === null ||
-        (ctx.db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(s.anchored.length) as { hash: string } | undefined)?.hash === s.anchored.hash;
+        auditHashAt(ctx.db, s.anchored.length) === s.anchored.hash;
   if (!stillThere) {
     s.frozen = true;
     ctx.log.error('het auditlog past niet meer bij zijn anker; het anker wordt niet bijgewerkt');

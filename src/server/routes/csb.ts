@@ -64,6 +64,8 @@ import {
 import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type RenderedFile } from '../documents.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { anchorAudit, requireIntegrity } from '../integrity.ts';
+import type { DocumentsCreateDetails } from '../store/audit.ts';
+import { documentsOfSet, insertDocumentSet } from '../store/documents.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { storeImportedCountFile } from '../store/counts.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
@@ -654,27 +656,23 @@ export const csbRoutes = [
             );
           }
           requireIntegrity(ctx);
-          const id = Number(
-            ctx.db
-              .prepare('INSERT INTO document_sets (created_at, created_by, creation_datetime, eml_hash) VALUES (?, ?, ?, ?)')
-              .run(at.toISOString(), signedIn(user).id, creationDateTime, sha256Hex(out.count.bytes)).lastInsertRowid,
+          const id = insertDocumentSet(
+            ctx.db,
+            { createdAt: at, createdBy: signedIn(user).id, creationDateTime, emlHash: sha256Hex(out.count.bytes) },
+            files.map((f) => ({ kind: f.kind, fileName: f.fileName, contentType: contentTypeOf(f), bytes: f.bytes, sha256: sha256Hex(f.bytes) })),
           );
-          const insert = ctx.db.prepare(
-            'INSERT INTO documents (set_id, kind, file_name, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          );
-          for (const f of files) insert.run(id, f.kind, f.fileName, contentTypeOf(f), f.bytes.length, sha256Hex(f.bytes), f.bytes, at.toISOString());
           // The same audit action and file list as the HSB's documents: tamper detection (integrity.ts) checks them.
           writeAudit(ctx.db, at, actorOf(signedIn(user)), 'documents.create', {
             setId: id,
             creationDateTime,
             files: files.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha256Hex(f.bytes) })),
             seats: out.result.parties.filter((p) => p.seats > 0).map((p) => ({ list: p.party.listNumber, seats: p.seats })),
-          });
+          } satisfies DocumentsCreateDetails);
           return id;
         })
         .immediate();
       anchorAudit(ctx, at);
-      const docs = ctx.db.prepare('SELECT id, kind, file_name FROM documents WHERE set_id = ? ORDER BY id').all(setId) as { id: number; kind: string; file_name: string }[];
+      const docs = documentsOfSet(ctx.db, setId);
       return { setId, creationDateTime, documents: docs.map((d) => ({ id: d.id, kind: d.kind, fileName: d.file_name })) };
     },
   }),

@@ -17,7 +17,6 @@ import { UNIT_STATE_TEXT, type UnitStateKind } from '../../domain/doubleEntry.ts
 import type { AppContext } from '../context.ts';
 import {
   DOCUMENT_KINDS,
-  PvDetailsSchema,
   documentKindsOf,
   downloadName,
   changedInputs,
@@ -36,7 +35,10 @@ import {
   type ConceptFormat,
   type RenderStage,
 } from '../documents.ts';
-import { ApiError, route, type SessionUser } from '../http.ts';
+import { ApiError, ErrorCodeDto, route, type SessionUser } from '../http.ts';
+import type { ErrorCode } from '../../domain/errorCodes.ts';
+import { lastArchiveCreate, type DocumentsCreateDetails } from '../store/audit.ts';
+import { PvDetailsSchema, documentIdOfKind, savePvDetails } from '../store/documents.ts';
 import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
@@ -49,7 +51,7 @@ interface DocumentJob {
   readonly userId: number;
   stage: RenderStage | 'queued' | 'storing' | 'failed';
   progress: number;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   setId: number | null;
   finished: boolean;
 }
@@ -79,7 +81,7 @@ const DocumentJobDto = z.object({
   stage: z.enum(JOB_STAGES),
   progress: z.number(),
   finished: z.boolean(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: ErrorCodeDto, message: z.string() }).nullable(),
   setId: z.number().int().nullable(),
 });
 
@@ -363,7 +365,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
           creationDateTime: localDateTime(new Date(input.createdAt)),
           emlHash: formatHash(sha(eml.bytes)),
           files: r.value.map((f) => ({ kind: f.kind, fileName: f.fileName, size: f.bytes.length, sha256: sha(f.bytes) })),
-        });
+        } satisfies DocumentsCreateDetails);
         return setId;
       }).immediate();
       job.stage = 'done';
@@ -429,13 +431,8 @@ export const documentRoutes = [
       ctx.db.transaction(() => {
         const reason = editableReason(ctx);
         if (reason !== null) throw new ApiError(409, 'pv_details.locked', reason);
-        ctx.db
-          .prepare(
-            `INSERT INTO pv_details (id, details_json, updated_at, updated_by) VALUES (1, ?, ?, ?)
-             ON CONFLICT(id) DO UPDATE SET details_json = excluded.details_json, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-          )
-          .run(JSON.stringify(body), now.toISOString(), user!.id);
-        writeAudit(ctx.db, now, actorOf(user!), 'pv_details.save', body as unknown as Record<string, unknown>);
+        savePvDetails(ctx.db, body, now, user!.id);
+        writeAudit(ctx.db, now, actorOf(user!), 'pv_details.save', body);
       }).immediate();
       const p = loadPvDetails(ctx);
       return { ...p, missing: pvDetailsMissing(p.details, installation(ctx)), editable: true, reason: null };
@@ -608,8 +605,9 @@ export const documentRoutes = [
           'Het tellingsoverzicht is beschikbaar nadat de uitslag definitief is gemaakt en de bestanden zijn aangemaakt.',
         );
       }
-      const id = (ctx.db.prepare("SELECT id FROM documents WHERE set_id = ? AND kind = 'csv_osv43'").get(s.id) as { id: number }).id;
-      const d = loadDocument(ctx, id)!;
+      const id = documentIdOfKind(ctx.db, s.id, 'csv_osv43');
+      const d = id === undefined ? undefined : loadDocument(ctx, id);
+      if (d === undefined) throw new Error(`document set ${s.id} has no csv_osv43`);
       return sendFile(reply, d.bytes, d.file_name, 'text/csv; charset=utf-8', false);
     },
   }),
@@ -698,10 +696,8 @@ function editableReason(ctx: AppContext): string | null {
 }
 
 function lastArchiveRecord(ctx: AppContext): { at: string; fileName: string } | null {
-  const r = ctx.db.prepare("SELECT at, details_json FROM audit_log WHERE action = 'archive.create' ORDER BY id DESC LIMIT 1").get() as
-    | { at: string; details_json: string }
-    | undefined;
-  return r ? { at: r.at, fileName: (JSON.parse(r.details_json) as { fileName: string }).fileName } : null;
+  const r = lastArchiveCreate(ctx.db);
+  return r ? { at: r.at, fileName: r.details.fileName } : null;
 }
 
 function archiveStatus(ctx: AppContext, now: Date): z.input<typeof ArchiveStatus> {
