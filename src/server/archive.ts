@@ -35,7 +35,11 @@ import { allLotRows, csbListFiles, hsbKeyFiles } from './store/csb.ts';
 import { candidateListsFileBytes, definitionFile } from './store/election.ts';
 import { compactDatabase, eraseElectionTables } from './store/archive.ts';
 import { lastAuditRecord } from './store/audit.ts';
+import { historyForArchive, importedCountFiles } from './store/counts.ts';
 import { documentFilesForArchive } from './store/documents.ts';
+import { getOwnKey, listMunicipalityKeys } from './store/keys.ts';
+import { setupForArchive } from './store/pollingStations.ts';
+import { deleteSessionsExceptUser, setPhase } from './store/users.ts';
 
 export interface ArchiveEntry {
   readonly path: string;
@@ -62,11 +66,7 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
   if (def) out.push({ path: `invoer/${safeName(def.definition_file_name)}`, data: def.definition_bytes });
   const lists = candidateListsFileBytes(ctx.db);
   if (lists) out.push({ path: `invoer/${safeName(lists.file_name)}`, data: lists.bytes });
-  for (const k of ctx.db.prepare('SELECT code, file_name, certificate_pem FROM municipality_keys ORDER BY code').all() as {
-    code: string;
-    file_name: string;
-    certificate_pem: string;
-  }[]) {
+  for (const k of listMunicipalityKeys(ctx.db)) {
     out.push({ path: `invoer/sleutels/gemeente_${k.code}_${safeName(k.file_name)}`, data: Buffer.from(k.certificate_pem, 'utf8') });
   }
   // The CSB: the candidate lists of every kieskring, the hoofdstembureaus' keys, the lots drawn.
@@ -78,20 +78,16 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
   }
   const lots = allLotRows(ctx.db);
   if (lots.length > 0) out.push({ path: 'invoer/lotingen.json', data: Buffer.from(JSON.stringify(lots, null, 2) + '\n', 'utf8') });
-  const own = ctx.db.prepare('SELECT file_name, certificate_pem FROM own_key WHERE id = 1').get() as
-    | { file_name: string; certificate_pem: string }
-    | undefined;
+  const own = getOwnKey(ctx.db);
   if (own) out.push({ path: `invoer/sleutels/eigen_${safeName(own.file_name)}`, data: Buffer.from(own.certificate_pem, 'utf8') });
   if (def && installation(ctx).phase1.pollingStations) {
-    const stations = ctx.db.prepare('SELECT number, name, postcode, created_at, updated_at FROM polling_stations ORDER BY number').all();
-    const setup = ctx.db.prepare('SELECT eligible_voters, updated_at, updated_by FROM gemeente_setup WHERE id = 1').get() ?? null;
     out.push({
       path: 'invoer/stembureaus.json',
-      data: Buffer.from(JSON.stringify({ pollingStations: stations, eligibleVoters: setup }, null, 2) + '\n', 'utf8'),
+      data: Buffer.from(JSON.stringify(setupForArchive(ctx.db), null, 2) + '\n', 'utf8'),
     });
   }
   out.push(...importedCountFileEntries(ctx));
-  const history = ctx.db.prepare('SELECT * FROM count_history ORDER BY id').all();
+  const history = historyForArchive(ctx.db);
   if (history.length > 0) out.push({ path: 'invoer/steminvoer/historie.json', data: Buffer.from(JSON.stringify(history, null, 2) + '\n', 'utf8') });
   for (const d of documentFilesForArchive(ctx.db)) {
     const folder = d.voided_at === null ? 'geldig' : 'vervallen';
@@ -110,7 +106,7 @@ export function archiveEntries(ctx: AppContext, logsDir: string): ArchiveEntry[]
 
 /** The imported count zips as archive entries: names deduplicated in the order of import (by id). */
 export function importedCountFileEntries(ctx: AppContext): ArchiveEntry[] {
-  const rows = ctx.db.prepare('SELECT file_name, bytes FROM imported_count_files ORDER BY id').all() as { file_name: string; bytes: Buffer }[];
+  const rows = importedCountFiles(ctx.db);
   const used = new Set<string>(['historie.json']);
   return rows.map((r) => {
     const name = safeName(r.file_name);
@@ -238,8 +234,8 @@ export function destroyElection(ctx: AppContext, now: Date, actor: Actor, detail
   ctx.db.transaction(() => {
     const last = lastAuditRecord(ctx.db);
     erased = eraseElectionTables(ctx.db);
-    ctx.db.prepare('UPDATE instance SET phase = 1 WHERE id = 1').run();
-    ctx.db.prepare('DELETE FROM sessions WHERE user_id <> ?').run(actor.id ?? -1);
+    setPhase(ctx.db, 1);
+    deleteSessionsExceptUser(ctx.db, actor.id ?? -1);
     writeAudit(ctx.db, now, actor, 'election.destroy', {
       ...details,
       erased,

@@ -2,7 +2,7 @@ import type { AuditAction } from '../domain/auditActions.ts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { neutraliseSpreadsheetCell } from '../domain/text.ts';
-import type { Db } from './db/database.ts';
+import { dataVersion, type Db } from './db/database.ts';
 import {
   allAuditRows,
   auditHashAt,
@@ -110,10 +110,10 @@ const verifiedHeads = new WeakMap<Db, { readonly id: number; readonly hash: stri
  * screens use this; export, archive, start-up and the integrity check walk the whole chain.
  */
 export function verifyChainIncremental(db: Db): ChainStatus {
-  const dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const version = dataVersion(db);
   const head = verifiedHeads.get(db);
-  const still = head !== undefined && head.dataVersion === dataVersion ? auditHashAt(db, head.id) : undefined;
-  if (head === undefined || still !== head.hash) return rememberHead(db, verifyChain(db), dataVersion);
+  const still = head !== undefined && head.dataVersion === version ? auditHashAt(db, head.id) : undefined;
+  if (head === undefined || still !== head.hash) return rememberHead(db, verifyChain(db), version);
   let prev = head.hash;
   let expectedId = head.id + 1;
   for (const row of auditRowsAfter(db, head.id)) {
@@ -124,7 +124,7 @@ export function verifyChainIncremental(db: Db): ChainStatus {
     prev = row.hash;
     expectedId++;
   }
-  verifiedHeads.set(db, { id: expectedId - 1, hash: prev, dataVersion });
+  verifiedHeads.set(db, { id: expectedId - 1, hash: prev, dataVersion: version });
   return { intact: true, firstBrokenId: null };
 }
 

@@ -38,6 +38,7 @@ import { agreedForm } from '../domain/doubleEntry.ts';
 import { kieskringUnitCode, loadAllUnits } from './counts.ts';
 import { ApiError, MAX_EML_BYTES } from './http.ts';
 import { definitionOf, requireElection, type ElectionRow } from './state.ts';
+import { lastResolvedAt } from './store/counts.ts';
 import { activeLots, activeLotsEntered, csbListBytes, csbListRows as csbListRowsOf, hsbKey as hsbKeyOf, type CsbListsRow } from './store/csb.ts';
 import { isCsbElection } from './store/election.ts';
 
@@ -430,8 +431,8 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
 // ---------------------------------------------------------------------------------------------
 
 /** The local time (as the documents state it) of an ISO instant; null when there is none. */
-function localOf(iso: string | undefined): string | null {
-  return iso === undefined ? null : localDateTime(new Date(iso));
+function localOf(iso: string | null | undefined): string | null {
+  return iso === undefined || iso === null ? null : localDateTime(new Date(iso));
 }
 
 /**
@@ -455,9 +456,7 @@ export function csbCorrections(ctx: AppContext): P22Correction[] {
         candidates: a.candidates.map((c) => ({ position: c.position, name: candidateDisplayName(c) })),
       })),
     };
-    const when = ctx.db.prepare("SELECT at FROM count_history WHERE code = ? AND action = 'resolve' ORDER BY id DESC LIMIT 1").get(k.code) as
-      | { at: string }
-      | undefined;
+    const resolvedAt = lastResolvedAt(ctx.db, k.code);
     out.push({
       kieskring: { number: k.number, name: k.name },
       choice: s.decision.choice,
@@ -469,7 +468,7 @@ export function csbCorrections(ctx: AppContext): P22Correction[] {
       })),
       reason: s.decision.reason,
       by: s.decision.by.username,
-      at: localOf(when?.at),
+      at: localOf(resolvedAt),
     });
   }
   return out;

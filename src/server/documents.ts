@@ -62,6 +62,10 @@ import {
   type StoredDocument,
 } from './store/documents.ts';
 import { lastPhaseChangeId } from './store/audit.ts';
+import { unitKinds, unitVersions } from './store/counts.ts';
+import { getOwnKey } from './store/keys.ts';
+import { eligibleVotersVersions, pollingStationVersions } from './store/pollingStations.ts';
+import { userNames } from './store/users.ts';
 import { workerBootstrapUrl } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -101,9 +105,7 @@ export interface MunicipalityReadiness {
 
 /** Per reporting unit (a municipality, a polling station 'SB<n>' or a kieskring 'HSB<n>'): complete or what is missing. */
 export function readiness(ctx: AppContext): MunicipalityReadiness[] {
-  const kinds = new Map(
-    (ctx.db.prepare('SELECT code, kind FROM count_units').all() as { code: string; kind: UnitState['kind'] }[]).map((r) => [r.code, r.kind]),
-  );
+  const kinds = unitKinds(ctx.db);
   return reportingUnits(ctx).map((m) => {
     const state = kinds.get(m.code) ?? 'empty';
     return { code: m.code, name: m.name, state, complete: state === 'complete', missing: UNIT_STATE_TEXT[state].missing };
@@ -607,9 +609,7 @@ export async function storedCandidateLists(ctx: AppContext): Promise<CandidateLi
 }
 
 export async function ownKeyPair(ctx: AppContext): Promise<{ privateKeyPem: string; certificatePem: string }> {
-  const row = ctx.db.prepare('SELECT certificate_pem, private_key_file FROM own_key WHERE id = 1').get() as
-    | { certificate_pem: string; private_key_file: string }
-    | undefined;
+  const row = getOwnKey(ctx.db);
   if (!row) {
     throw new ApiError(
       409,
@@ -690,19 +690,18 @@ export interface InputVersions {
 
 export function inputVersions(ctx: AppContext): InputVersions {
   const units: Record<string, number> = {};
-  for (const r of ctx.db.prepare('SELECT code, version FROM count_units ORDER BY code').all() as { code: string; version: number }[]) {
+  for (const r of unitVersions(ctx.db)) {
     units[r.code] = r.version;
   }
-  const one = (sql: string): string => JSON.stringify(ctx.db.prepare(sql).all());
   return {
     units,
     phaseRecord: lastPhaseChangeId(ctx.db) ?? 0,
     election: JSON.stringify(electionVersionRows(ctx.db)),
     lists: JSON.stringify(candidateListsVersionRows(ctx.db)),
     pv: pvDetailsVersion(ctx.db),
-    pollingStations: one('SELECT number, name, postcode, updated_at FROM polling_stations ORDER BY number'),
-    eligibleVoters: one('SELECT eligible_voters, updated_at FROM gemeente_setup'),
-    ownKey: one('SELECT fingerprint FROM own_key'),
+    pollingStations: JSON.stringify(pollingStationVersions(ctx.db)),
+    eligibleVoters: JSON.stringify(eligibleVotersVersions(ctx.db)),
+    ownKey: getOwnKey(ctx.db)?.fingerprint ?? '',
   };
 }
 
@@ -730,7 +729,7 @@ export function changedInputs(ctx: AppContext, before: InputVersions, now: Input
  * made or stored).
  */
 export function requireValidOwnCertificate(ctx: AppContext, at: Date): void {
-  const row = ctx.db.prepare('SELECT not_before, not_after FROM own_key WHERE id = 1').get() as { not_before: string; not_after: string } | undefined;
+  const row = getOwnKey(ctx.db);
   if (!row) return; // ownKeyPair() refuses with its own message
   const when = (iso: string) => localDateTime(new Date(iso)).slice(0, 16).replace('T', ' ');
   if (at.getTime() < new Date(row.not_before).getTime()) {
@@ -774,9 +773,7 @@ export function storeDocumentSet(ctx: AppContext, files: readonly RenderedFile[]
 export function listDocuments(ctx: AppContext) {
   const sets = documentSets(ctx.db);
   const docs = documentRows(ctx.db);
-  const users = new Map(
-    (ctx.db.prepare('SELECT id, username, full_name FROM users').all() as { id: number; username: string; full_name: string }[]).map((u) => [u.id, u]),
-  );
+  const users = new Map(userNames(ctx.db).map((u) => [u.id, u]));
   const label = new Map([...DOCUMENT_KINDS, ...GEMEENTE_DOCUMENT_KINDS, ...CSB_DOCUMENT_KINDS].map((d) => [d.kind, d.label]));
   return sets.map((s) => ({
     id: s.id,

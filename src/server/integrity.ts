@@ -28,6 +28,7 @@ import type { AppContext } from './context.ts';
 import type { Db } from './db/database.ts';
 import { ApiError } from './http.ts';
 import { auditHashAt, countRecords, documentsCreateRecords, lastAuditRecord, type CountRecordDetails } from './store/audit.ts';
+import { completeUnitStates } from './store/counts.ts';
 import { documentsForIntegrity } from './store/documents.ts';
 import { dropBaselineMarker, isBaselinePending } from './store/integrity.ts';
 
@@ -113,15 +114,9 @@ export function baselineLegacyUnits(ctx: AppContext, now: Date): number {
   return ctx.db.transaction(() => {
     const last = lastCountRecords(ctx.db);
     let n = 0;
-    const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' ORDER BY code").all() as { code: string; state_json: string }[];
-    for (const r of rows) {
+    for (const r of completeUnitStates(ctx.db)) {
       if (typeof last.get(r.code)?.details.agreedSha256 === 'string') continue;
-      let hashes: ReturnType<typeof completionHashes> = null;
-      try {
-        hashes = completionHashes(JSON.parse(r.state_json) as UnitState);
-      } catch {
-        hashes = null;
-      }
+      const hashes = 'state' in r ? completionHashes(r.state) : null;
       if (hashes === null) continue;
       writeAudit(ctx.db, now, SYSTEM_ACTOR, 'counts.integrity_baseline', {
         code: r.code,
@@ -136,23 +131,17 @@ export function baselineLegacyUnits(ctx: AppContext, now: Date): number {
 }
 
 export function unitProblems(ctx: AppContext): IntegrityProblem[] {
-  const rows = ctx.db.prepare("SELECT code, state_json FROM count_units WHERE kind = 'complete' ORDER BY code").all() as {
-    code: string;
-    state_json: string;
-  }[];
+  const rows = completeUnitStates(ctx.db);
   if (rows.length === 0) return [];
   const last = lastCountRecords(ctx.db);
   const problems: IntegrityProblem[] = [];
   for (const r of rows) {
     const where = unitLabel(r.code);
-    let state: UnitState;
-    try {
-      state = JSON.parse(r.state_json) as UnitState;
-    } catch {
+    if (!('state' in r)) {
       problems.push({ kind: 'unit', message: `De opgeslagen invoer van ${where} is onleesbaar.` });
       continue;
     }
-    const hashes = completionHashes(state);
+    const hashes = completionHashes(r.state);
     const rec = last.get(r.code);
     if (hashes === null || rec === undefined || typeof rec.details.agreedSha256 !== 'string') {
       problems.push({
@@ -203,11 +192,9 @@ export function documentProblems(ctx: AppContext): IntegrityProblem[] {
 // The chain and its anchor outside the database
 // ---------------------------------------------------------------------------------------------
 
-interface AnchorLine {
-  readonly at: string;
-  readonly length: number;
-  readonly head: string;
-}
+/** A line of the anchor file (logs/audit-anker.jsonl), as `anchorAudit` appends it. */
+const AnchorLine = z.object({ at: z.string(), length: z.number().int().nonnegative(), head: z.string() });
+type AnchorLine = z.output<typeof AnchorLine>;
 
 function anchorPath(ctx: AppContext): string {
   return path.join(ctx.dataDir, 'logs', ANCHOR_FILE);
@@ -233,8 +220,8 @@ export function lastAnchor(ctx: AppContext): AnchorLine | null {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   for (let i = lines.length - 1; i >= 0; i--) {
     try {
-      const a = JSON.parse(lines[i]!) as AnchorLine;
-      if (Number.isInteger(a.length) && typeof a.head === 'string') return a;
+      const a = AnchorLine.safeParse(JSON.parse(lines[i] ?? ''));
+      if (a.success) return a.data;
     } catch {
       // a torn last line (crash while appending): the one before it counts
     }

@@ -15,6 +15,7 @@ import {
   type ElectionRow,
 } from './store/election.ts';
 import { readEligibleVoters } from './store/pollingStations.ts';
+import { storedPhase } from './store/users.ts';
 
 export type { CandidateListsFileRow, ElectionRow } from './store/election.ts';
 export { definitionOf } from './store/election.ts';
@@ -24,8 +25,7 @@ export function actorOf(u: SessionUser): Actor {
 }
 
 export function currentPhase(ctx: AppContext): Phase {
-  const row = ctx.db.prepare('SELECT phase FROM instance WHERE id = 1').get() as { phase: Phase } | undefined;
-  return row?.phase ?? 1;
+  return storedPhase(ctx.db) ?? 1;
 }
 
 /** The election row (cached until the election tables change, src/server/db/electionCache.ts; frozen). */

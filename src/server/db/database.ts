@@ -72,3 +72,11 @@ export function cachePreparedStatements(db: Db): void {
     return fresh;
   }) as Db['prepare'];
 }
+
+/**
+ * SQLite's `data_version`: it changes when another connection (another process editing the file) has
+ * committed since this connection last looked; this connection's own commits leave it alone.
+ */
+export function dataVersion(db: Db): number {
+  return db.pragma('data_version', { simple: true }) as number;
+}

@@ -52,6 +52,7 @@ import { IntegrityAnswer, integrityDto, quickIntegrityProblems } from '../integr
 import { actorOf, currentPhase, electionRules, installation, requireElection } from '../state.ts';
 import { requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
 import { storeImportedCountFile, unitHistory } from '../store/counts.ts';
+import { getMunicipalityKey, listMunicipalityKeys } from '../store/keys.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -298,12 +299,7 @@ async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, use
 function importInput(ctx: AppContext, zip: Buffer, fileName: string): ImportWorkInput {
   const e = requireElection(ctx);
   const lists = requireLists(ctx);
-  const keys = ctx.db.prepare('SELECT code, certificate_pem, subject, fingerprint FROM municipality_keys').all() as {
-    code: string;
-    certificate_pem: string;
-    subject: string;
-    fingerprint: string;
-  }[];
+  const keys = listMunicipalityKeys(ctx.db);
   return {
     zip,
     fileName,
@@ -638,9 +634,7 @@ export const countRoutes = [
        * replaced or removed since the file was checked must not let the file in on the old key's word.
        */
       const reverify = (): { subject: string; fingerprint: string } => {
-        const key = ctx.db.prepare('SELECT certificate_pem, subject, fingerprint FROM municipality_keys WHERE code = ?').get(v.code) as
-          | { certificate_pem: string; subject: string; fingerprint: string }
-          | undefined;
+        const key = getMunicipalityKey(ctx.db, v.code);
         const again = key ? verifyDetached({ sha256: Buffer.from(v.rawSha256Hex, 'hex') }, Buffer.from(v.signature), key.certificate_pem) : null;
         if (!key || !again?.ok) {
           throw new ApiError(

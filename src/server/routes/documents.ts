@@ -39,6 +39,7 @@ import { ApiError, ErrorCodeDto, route, type SessionUser } from '../http.ts';
 import type { ErrorCode } from '../../domain/errorCodes.ts';
 import { lastArchiveCreate, type DocumentsCreateDetails } from '../store/audit.ts';
 import { PvDetailsSchema, documentIdOfKind, savePvDetails } from '../store/documents.ts';
+import { getUser, setPhase } from '../store/users.ts';
 import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
@@ -502,7 +503,7 @@ export const documentRoutes = [
             },
           );
         }
-        ctx.db.prepare('UPDATE instance SET phase = 3 WHERE id = 1').run();
+        setPhase(ctx.db, 3);
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: current, to: 3, via: 'finalise' });
       }).immediate();
       return finaliseStatus(ctx);
@@ -651,8 +652,8 @@ export const documentRoutes = [
       if (body.confirmation !== 'VERNIETIGEN') {
         throw new ApiError(400, 'destroy.confirmation', 'Typ VERNIETIGEN (in hoofdletters) om te bevestigen.');
       }
-      const row = ctx.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(user!.id) as { password_hash: string };
-      const check = await checkOwnPassword(ctx, user!.username, req.ip, body.password, row.password_hash, now);
+      const passwordHash = getUser(ctx.db, user!.id)?.password_hash ?? '';
+      const check = await checkOwnPassword(ctx, user!.username, req.ip, body.password, passwordHash, now);
       if (check.kind === 'throttled') {
         if (check.audit) ctx.db.transaction(() => writeAudit(ctx.db, now, actorOf(user!), 'election.destroy.refused', { reason: 'throttled' }))();
         throw throttledError(reply, 'password.throttled', check.wait);

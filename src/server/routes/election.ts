@@ -21,6 +21,7 @@ import {
 } from '../state.ts';
 import { csbListCount, hsbKeyCount } from '../store/csb.ts';
 import { affiliationRow, candidateOfRow, candidateRowsOfList, listSummaries, replaceCandidateLists, replaceElection } from '../store/election.ts';
+import { hasOwnKey, listMunicipalityKeys, municipalityKeyCodes } from '../store/keys.ts';
 import { anySetupEntered } from '../store/pollingStations.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 
@@ -125,10 +126,7 @@ function checkDefinitionReplaceable(ctx: AppContext): void {
       'De kandidatenlijsten zijn al geïmporteerd; de verkiezingsdefinitie kan niet meer worden vervangen.',
     );
   }
-  const keys = ctx.db.prepare('SELECT (SELECT COUNT(*) FROM own_key) + (SELECT COUNT(*) FROM municipality_keys) AS n').get() as {
-    n: number;
-  };
-  if (keys.n + hsbKeyCount(ctx.db) > 0) {
+  if (hasOwnKey(ctx.db) || municipalityKeyCodes(ctx.db).length > 0 || hsbKeyCount(ctx.db) > 0) {
     throw new ApiError(
       409,
       'election.definition_locked',
@@ -381,17 +379,7 @@ export const electionRoutes = [
     response: Regions,
     handler: ({ ctx }) => {
       const e = requireElection(ctx);
-      const keys = new Map(
-        (
-          ctx.db.prepare('SELECT code, subject, fingerprint, not_after, imported_at FROM municipality_keys').all() as {
-            code: string;
-            subject: string;
-            fingerprint: string;
-            not_after: string;
-            imported_at: string;
-          }[]
-        ).map((k) => [k.code, k]),
-      );
+      const keys = new Map(listMunicipalityKeys(ctx.db).map((k) => [k.code, k]));
       const stemgebied = stemgebiedOf(e);
       // A gemeente imports no municipality keys: it sees only itself.
       const own = stemgebied.category === 'GEMEENTE' ? stemgebied.number : null;

@@ -44,7 +44,8 @@ export type AuditDetails = z.output<typeof AuditDetails>;
  */
 export function recordDetails(detailsJson: string): unknown {
   try {
-    return JSON.parse(detailsJson) as unknown;
+    const value: unknown = JSON.parse(detailsJson);
+    return value;
   } catch {
     return detailsJson;
   }

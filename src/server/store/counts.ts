@@ -387,3 +387,8 @@ export function storeImportedCountFile(
 export function importedCountFiles(db: Db): { file_name: string; bytes: Buffer }[] {
   return db.prepare('SELECT file_name, bytes FROM imported_count_files ORDER BY id').all() as { file_name: string; bytes: Buffer }[];
 }
+
+/** Every history row as stored, in order (the archive's invoer/steminvoer/historie.json). */
+export function historyForArchive(db: Db): unknown[] {
+  return db.prepare('SELECT * FROM count_history ORDER BY id').all();
+}
