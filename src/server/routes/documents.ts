@@ -55,6 +55,13 @@ interface DocumentJob {
   error: { code: ErrorCode; message: string } | null;
   setId: number | null;
   finished: boolean;
+  /** Called after every change of the job (see `jobChange`). */
+  readonly waiters: Set<() => void>;
+}
+
+/** Tell whoever waits on this job (`?wait=1`) that it changed. */
+function notify(j: DocumentJob): void {
+  for (const w of [...j.waiters]) w();
 }
 
 const jobsByCtx = new WeakMap<AppContext, Map<string, DocumentJob>>();
@@ -168,11 +175,22 @@ const JobQuery = z.object({ wait: z.enum(['1']).optional() });
 /** The longest a `?wait=1` answer is held back. */
 const JOB_WAIT_MS = 2000;
 
-/** Resolves when the job is finished or its stage changed, or after `maxMs`. */
-async function jobChange(j: DocumentJob, maxMs: number): Promise<void> {
+/** Resolves when the job is finished or its stage changed (woken by `notify`), or after `maxMs`. */
+function jobChange(j: DocumentJob, maxMs: number): Promise<void> {
+  if (j.finished) return Promise.resolve();
   const stage = j.stage;
-  const until = Date.now() + maxMs;
-  while (!j.finished && j.stage === stage && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      j.waiters.delete(check);
+      resolve();
+    };
+    const check = (): void => {
+      if (j.finished || j.stage !== stage) done();
+    };
+    const timer = setTimeout(done, maxMs);
+    j.waiters.add(check);
+  });
 }
 
 function jobDto(j: DocumentJob): z.input<typeof DocumentJobDto> {
@@ -322,17 +340,20 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
     error: null,
     setId: null,
     finished: false,
+    waiters: new Set(),
   };
   jobsOf(ctx).set(job.id, job);
   void (async () => {
     const r = await renderInWorker('final', input, (stage, progress) => {
       job.stage = stage;
       job.progress = progress;
+      notify(job);
     });
     if (!r.ok) {
       job.stage = 'failed';
       job.error = { code: r.code, message: r.message };
       job.finished = true;
+      notify(job);
       ctx.log.error({ code: r.code, detail: r.detail }, 'documenten aanmaken mislukt');
       return;
     }
@@ -342,6 +363,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
       // a test hook never stops the job
     }
     job.stage = 'storing';
+    notify(job);
     const at = ctx.clock();
     try {
       job.setId = ctx.db.transaction(() => {
@@ -381,6 +403,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
       if (!(e instanceof ApiError)) ctx.log.error({ err: e }, 'documenten opslaan mislukt');
     }
     job.finished = true;
+    notify(job);
   })();
   return job;
 }
