@@ -132,11 +132,11 @@ function failure(status: number, code: string, message: string, detail?: string,
   return { ...fail(code, message, detail), status, ...(lines ? { lines } : {}) };
 }
 
-async function send<T>(method: string, path: string, body?: unknown, poll = false): Promise<ApiResult<T>> {
+async function send<T>(method: string, url: string, body?: unknown, poll = false): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   // Automatic refreshes are not activity (the server does not reset the idle timer for them),
   // except the read-only projector screen, which must not expire.
-  const activity = path !== '/api/session' && (!poll || /[?&]projector=1(&|$)/.test(path));
+  const activity = url !== '/api/session' && (!poll || /[?&]projector=1(&|$)/.test(url));
   if (poll) headers['x-uitslag-poll'] = '1';
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (body instanceof FormData) {
@@ -147,7 +147,7 @@ async function send<T>(method: string, path: string, body?: unknown, poll = fals
   }
   let response: Response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(url, init);
   } catch (e) {
     return failure(0, 'network', 'De server is niet bereikbaar. Controleer of het programma nog draait.', String(e));
   }
@@ -168,7 +168,7 @@ async function send<T>(method: string, path: string, body?: unknown, poll = fals
   const code = err?.code ?? `http.${response.status}`;
   const message = err?.message ?? `Er ging iets mis (foutcode ${response.status}).`;
   // The app checks GET /api/session itself; any other 401 means the session is gone.
-  if (response.status === 401 && !['/api/login', '/api/password', '/api/session'].includes(path)) listener('unauthorized');
+  if (response.status === 401 && !['/api/login', '/api/password', '/api/session'].includes(url)) listener('unauthorized');
   if (response.status === 403 && code === 'password.change_required') listener('password_change_required');
   const lines = Array.isArray(err?.lines) ? (err.lines as { line: number; message: string }[]) : undefined;
   return failure(response.status, code, message, err?.detail, lines);
@@ -184,7 +184,7 @@ async function send<T>(method: string, path: string, body?: unknown, poll = fals
  *   api.poll(path('/api/documents/jobs/:jobId', { jobId }, { wait: '1' }))
  *
  * A URL the server does not have, a missing parameter, a wrong body or a field the answer does not
- * have fails the type check (test/ui/apiTypes.ts).
+ * have fails the type check (test/ui/apiTypes.test.ts).
  */
 
 /**
