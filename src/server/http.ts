@@ -106,12 +106,19 @@ export interface RouteDef<
 // `any`: the route table holds routes of every shape; each route is type-checked where it is defined.
 export type AnyRoute = RouteDef<any, any, any, unknown>;
 
-/** A route with its method, URL and response type kept for the type checker (the UI reads them). */
-export type TypedRoute<M extends Method, U extends string, R> = AnyRoute & {
+/**
+ * A route with its method, URL, response type and the types of what a client sends (body and
+ * query: their schemas' input) kept for the type checker (the UI client src/ui/api.ts reads them).
+ */
+export type TypedRoute<M extends Method, U extends string, R, B = undefined, Q = undefined> = AnyRoute & {
   readonly method: M;
   readonly url: U;
   /** Never set: carries the response type. */
   readonly __response?: Awaited<R>;
+  /** Never set: carries the JSON body's type (`undefined`: the route takes none). */
+  readonly __body?: B;
+  /** Never set: carries the query's type (`undefined`: the route takes none). */
+  readonly __query?: Q;
 };
 
 /**
@@ -125,7 +132,7 @@ export function route<
   S extends z.ZodType = z.ZodUnknown,
   M extends Method = Method,
   U extends string = string,
->(def: RouteDef<B, P, Q, z.input<S> | Promise<z.input<S>>, M, U> & { readonly response: S }): TypedRoute<M, U, z.output<S>>;
+>(def: RouteDef<B, P, Q, z.input<S> | Promise<z.input<S>>, M, U> & { readonly response: S }): TypedRoute<M, U, z.output<S>, z.input<B>, z.input<Q>>;
 /** A route without a response schema (a reply sent by the handler, or not yet described). */
 export function route<
   B extends z.ZodType = z.ZodUndefined,
@@ -134,7 +141,7 @@ export function route<
   R = unknown,
   M extends Method = Method,
   U extends string = string,
->(def: RouteDef<B, P, Q, R, M, U> & { readonly response?: never }): TypedRoute<M, U, R>;
+>(def: RouteDef<B, P, Q, R, M, U> & { readonly response?: never }): TypedRoute<M, U, R, z.input<B>, z.input<Q>>;
 export function route(def: AnyRoute): AnyRoute {
   return def;
 }
@@ -142,6 +149,14 @@ export function route(def: AnyRoute): AnyRoute {
 /** The JSON answer of the route `method url` among `Routes` (e.g. `ResponseOf<ApiRoute, 'GET', '/api/counts/:code'>`). */
 export type ResponseOf<Routes, M extends Method, U extends string> =
   Extract<Routes, { readonly method: M; readonly url: U }> extends { readonly __response?: infer R } ? R : never;
+
+/** The JSON body the route `method url` takes (`undefined`: none). */
+export type BodyOf<Routes, M extends Method, U extends string> =
+  Extract<Routes, { readonly method: M; readonly url: U }> extends { readonly __body?: infer B } ? B : never;
+
+/** The query the route `method url` takes (`undefined`: none). */
+export type QueryOf<Routes, M extends Method, U extends string> =
+  Extract<Routes, { readonly method: M; readonly url: U }> extends { readonly __query?: infer Q } ? Q : never;
 
 /**
  * A free-text field typed by a user: at most `max` characters and the text rule of

@@ -45,7 +45,7 @@ export function App() {
   }, []);
 
   const loadSession = useCallback(async () => {
-    const r = await api.get<Session>('/api/session');
+    const r = await api.get('/api/session');
     if (r.ok) applySession(r.value);
     else setSession(null);
     return r;
@@ -73,7 +73,7 @@ export function App() {
   }, [loadSession, signedOut]);
 
   const refreshElection = useCallback(async () => {
-    const r = await api.get<ElectionState>('/api/election');
+    const r = await api.get('/api/election');
     if (r.ok) setElection(r.value);
   }, []);
 
@@ -113,11 +113,11 @@ export function App() {
       refreshElection={refreshElection}
       deadline={deadline}
       onExtend={async () => {
-        const r = await api.post<Session>('/api/session/extend');
+        const r = await api.post('/api/session/extend');
         if (r.ok) applySession(r.value);
       }}
       onIdleExpired={async () => {
-        const r = await api.get<Session>('/api/session');
+        const r = await api.get('/api/session');
         if (r.ok) applySession(r.value);
         else signedOut(IDLE_MESSAGE);
       }}

@@ -9,7 +9,8 @@ import type { Permission, Role } from '../domain/permissions.ts';
 import type { CheckResult } from '../domain/checks.ts';
 import type { EntryForm, FieldId } from '../domain/entry.ts';
 import type { Indicator, UnitActionName, UnitStateKind } from '../domain/doubleEntry.ts';
-import type { ApiResponse } from '../server/routes/index.ts';
+import type { ApiResponse, ApiRoute } from '../server/routes/index.ts';
+import type { BodyOf, Method, QueryOf, ResponseOf } from '../server/http.ts';
 
 /*
  * Every answer type below is the server's own response type (src/server/routes/index.ts
@@ -131,11 +132,11 @@ function failure(status: number, code: string, message: string, detail?: string,
   return { ...fail(code, message, detail), status, ...(lines ? { lines } : {}) };
 }
 
-async function send<T>(method: string, path: string, body?: unknown, poll = false): Promise<ApiResult<T>> {
+async function send<T>(method: string, url: string, body?: unknown, poll = false): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   // Automatic refreshes are not activity (the server does not reset the idle timer for them),
   // except the read-only projector screen, which must not expire.
-  const activity = path !== '/api/session' && (!poll || /[?&]projector=1(&|$)/.test(path));
+  const activity = url !== '/api/session' && (!poll || /[?&]projector=1(&|$)/.test(url));
   if (poll) headers['x-uitslag-poll'] = '1';
   const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (body instanceof FormData) {
@@ -146,7 +147,7 @@ async function send<T>(method: string, path: string, body?: unknown, poll = fals
   }
   let response: Response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(url, init);
   } catch (e) {
     return failure(0, 'network', 'De server is niet bereikbaar. Controleer of het programma nog draait.', String(e));
   }
@@ -167,24 +168,83 @@ async function send<T>(method: string, path: string, body?: unknown, poll = fals
   const code = err?.code ?? `http.${response.status}`;
   const message = err?.message ?? `Er ging iets mis (foutcode ${response.status}).`;
   // The app checks GET /api/session itself; any other 401 means the session is gone.
-  if (response.status === 401 && !['/api/login', '/api/password', '/api/session'].includes(path)) listener('unauthorized');
+  if (response.status === 401 && !['/api/login', '/api/password', '/api/session'].includes(url)) listener('unauthorized');
   if (response.status === 403 && code === 'password.change_required') listener('password_change_required');
   const lines = Array.isArray(err?.lines) ? (err.lines as { line: number; message: string }[]) : undefined;
   return failure(response.status, code, message, err?.detail, lines);
 }
 
+/*
+ * The client is typed by the server's route table (src/server/routes/index.ts `ApiRoute`): a call
+ * names a route's URL as the server declares it, and its answer, its body and its query are that
+ * route's types. A URL with parameters is filled by `path()`:
+ *
+ *   api.get('/api/election/lists')                                   // answer: { lists: ... }
+ *   api.post(path('/api/counts/:code/claim', { code }))              // the code is encoded
+ *   api.poll(path('/api/documents/jobs/:jobId', { jobId }, { wait: '1' }))
+ *
+ * A URL the server does not have, a missing parameter, a wrong body or a field the answer does not
+ * have fails the type check (test/ui/apiTypes.test.ts).
+ */
+
+/**
+ * Every URL of a route of `method`, as the server declares it ('/api/counts/:code'). Routes whose URL
+ * is only known as a `string` (the concept previews, made in a loop) are not the JSON API's.
+ */
+export type RouteUrl<M extends Method = Method> = LiteralUrl<Extract<ApiRoute, { readonly method: M }>>;
+type LiteralUrl<R> = R extends { readonly url: infer U extends string } ? (string extends U ? never : U) : never;
+
+/** The names of the parameters in a URL: 'code' for '/api/counts/:code/claim'. */
+export type ParamNames<U extends string> = U extends `${string}:${infer P}/${infer Rest}`
+  ? P | ParamNames<`/${Rest}`>
+  : U extends `${string}:${infer P}`
+    ? P
+    : never;
+
+declare const pathOf: unique symbol;
+/** A URL made by `path()` from the route URL `U`: only `path()` makes one, so its parameters are filled. */
+export type Path<U extends string> = string & { readonly [pathOf]: U };
+
+/** What a call to a route of `method` takes: a URL without parameters as such, or a `path()`. */
+type Target<M extends Method> = Exclude<RouteUrl<M>, `${string}:${string}`> | Path<RouteUrl<M>>;
+/** The route URL of a target. */
+type UrlOf<T> = T extends Path<infer U> ? U : T;
+type Answer<M extends Method, T> = Promise<ApiResult<ResponseOf<ApiRoute, M, UrlOf<T> & string>>>;
+/** The body argument: left out where the route takes none (`{}` is sent), required where it takes one. */
+type BodyArg<M extends Method, T> = undefined extends BodyOf<ApiRoute, M, UrlOf<T> & string>
+  ? [body?: Sendable<BodyOf<ApiRoute, M, UrlOf<T> & string>>]
+  : [body: Sendable<BodyOf<ApiRoute, M, UrlOf<T> & string>>];
+/** What is sent may be read-only (it is only turned into JSON). */
+type Sendable<B> = B extends object ? { readonly [K in keyof B]: Sendable<B[K]> } : B;
+
+/** The query a URL's route takes (of whichever method has that URL). */
+type QueryArg<U extends string> = NonNullable<QueryOf<ApiRoute, Method, U>>;
+
+/**
+ * The URL of the route `url` with its parameters filled in (each encoded) and, if given, its query:
+ * `path('/api/counts/:code', { code: '0363' })` is '/api/counts/0363'.
+ */
+export function path<U extends RouteUrl>(url: U, params: { readonly [K in ParamNames<U>]: string | number }, query?: QueryArg<U>): Path<U> {
+  const filled = url.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String((params as Record<string, string | number>)[name])));
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) search.append(k, String(v));
+  const q = search.toString();
+  return (q === '' ? filled : `${filled}?${q}`) as Path<U>;
+}
+
 export const api = {
-  get: <T>(path: string) => send<T>('GET', path),
+  get: <T extends Target<'GET'>>(url: T): Answer<'GET', T> => send('GET', url),
   /**
    * A GET for automatic refreshes: not user activity, so an unattended screen still times out;
    * only the read-only projector screen (`?projector=1`) keeps its session alive.
    */
-  poll: <T>(path: string) => send<T>('GET', path, undefined, true),
-  post: <T>(path: string, body: unknown = {}) => send<T>('POST', path, body),
-  put: <T>(path: string, body: unknown = {}) => send<T>('PUT', path, body),
-  upload: <T>(path: string, file: File) => {
+  poll: <T extends Target<'GET'>>(url: T): Answer<'GET', T> => send('GET', url, undefined, true),
+  post: <T extends Target<'POST'>>(url: T, ...body: BodyArg<'POST', T>): Answer<'POST', T> => send('POST', url, body[0] ?? {}),
+  put: <T extends Target<'PUT'>>(url: T, ...body: BodyArg<'PUT', T>): Answer<'PUT', T> => send('PUT', url, body[0] ?? {}),
+  /** A file to a multipart route (its one field `file`). */
+  upload: <T extends Target<'POST'>>(url: T, file: File): Answer<'POST', T> => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return send<T>('POST', path, form);
+    return send('POST', url, form);
   },
 };

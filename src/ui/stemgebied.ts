@@ -6,7 +6,7 @@
  */
 import { municipalityTitle } from '../domain/election.ts';
 import { CSB, HSB, installationOf, UNITS, type Installation } from '../domain/installation.ts';
-import type { Election, Stemgebied, UnitKind } from './api.ts';
+import { path, type Election, type Stemgebied, type UnitKind } from './api.ts';
 
 /** The kind of installation of this election (an HSB's before an election is imported). */
 export function installationOfElection(e: Election | null | undefined): Installation {
@@ -38,13 +38,23 @@ export function isKieskringCode(code: string): boolean {
  * Where a unit's entry is claimed, saved and submitted: a kieskring through the CSB's routes (its form
  * has that kieskring's lists), any other unit through /api/counts.
  */
-export function entryBase(code: string): string {
-  return isKieskringCode(code) ? `/api/csb/counts/${encodeURIComponent(code)}` : `/api/counts/${encodeURIComponent(code)}`;
+export function entryPaths(code: string) {
+  return isKieskringCode(code)
+    ? {
+        claim: path('/api/csb/counts/:code/claim', { code }),
+        draft: path('/api/csb/counts/:code/draft', { code }),
+        submit: path('/api/csb/counts/:code/submit', { code }),
+      }
+    : {
+        claim: path('/api/counts/:code/claim', { code }),
+        draft: path('/api/counts/:code/draft', { code }),
+        submit: path('/api/counts/:code/submit', { code }),
+      };
 }
 
 /** The form shape of a unit's entry form. */
-export function formShapePath(code: string): string {
-  return isKieskringCode(code) ? `${entryBase(code)}/form-shape` : '/api/counts/form-shape';
+export function formShapePath(code: string) {
+  return isKieskringCode(code) ? path('/api/csb/counts/:code/form-shape', { code }) : path('/api/counts/form-shape', {});
 }
 
 /** 'Gemeente Almere' / 'Openbaar lichaam Bonaire' (codes 9001-9003), or 'Kieskring 5 Lelystad'. */

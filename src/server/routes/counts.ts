@@ -345,6 +345,8 @@ export const countRoutes = [
     access: 'election.view',
     tag: 'steminvoer',
     summary: 'Statusoverzicht: per gemeente (HSB) of per stembureau (gemeente) de stand van de invoer.',
+    // `?projector=1`: the read-only projector screen, whose polls keep its session alive (src/server/app.ts).
+    query: z.object({ projector: z.string().optional() }),
     response: CountsStatus,
     handler: ({ ctx }) => {
       const munis = reportingUnits(ctx);

@@ -1,11 +1,11 @@
 /** "Archiveren en vernietigen" (guide step 14). */
 import { useState, type FormEvent } from 'react';
-import { api, type ApiFailure, type ArchiveStatus, type DestroyResult } from '../api.ts';
+import { api, type ApiFailure } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, TextField, formatDate, formatDateTime, useApp, useLoad } from '../components.tsx';
 
 export function Archive() {
   const { can, refreshElection } = useApp();
-  const [status, loadError, reload] = useLoad(() => api.get<ArchiveStatus>('/api/archive'));
+  const [status, loadError, reload] = useLoad(() => api.get('/api/archive'));
   const [confirmation, setConfirmation] = useState('');
   const [password, setPassword] = useState('');
   const [force, setForce] = useState(false);
@@ -16,7 +16,7 @@ export function Archive() {
   async function destroy(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    const r = await api.post<DestroyResult>('/api/election/destroy', {
+    const r = await api.post('/api/election/destroy', {
       confirmation,
       password,
       ...(force ? { forceBeforeRetention: true, forceConfirmation: forceText } : {}),

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type ApiFailure, type AuditPage, type AuditRecord } from '../api.ts';
+import { api, path, type ApiFailure, type AuditPage, type AuditRecord } from '../api.ts';
 import { ErrorMessage, PageTitle, formatDateTime } from '../components.tsx';
 import { ROLE_LABELS, isRole } from '../../domain/permissions.ts';
 import { auditActionText, auditDetailLabel, auditValueText } from '../auditWords.ts';
@@ -16,8 +16,7 @@ export function AuditLog() {
 
   async function load(before: number | null) {
     setLoading(true);
-    const q = before === null ? `?limit=${PAGE}` : `?limit=${PAGE}&before=${before}`;
-    const r = await api.get<AuditPage>(`/api/audit${q}`);
+    const r = await api.get(path('/api/audit', {}, { limit: PAGE, before: before ?? undefined }));
     setLoading(false);
     if (!r.ok) return setError(r);
     setError(null);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type ApiFailure, type Difference, type FormShape, type MunicipalityDetail } from '../api.ts';
+import { api, path, type ApiResult, type ApiFailure } from '../api.ts';
 import {
   ErrorMessage,
   Facts,
@@ -71,14 +71,14 @@ const CHOICE_LABELS = {
  */
 export function CountDetail({ code }: { code: string }) {
   const { can } = useApp();
-  const [data, error, reload] = usePolling(() => api.poll<MunicipalityDetail>(`/api/counts/${encodeURIComponent(code)}`), 5000, [code]);
-  const [shape] = useLoad(() => api.get<FormShape>(formShapePath(code)), [code]);
+  const [data, error, reload] = usePolling(() => api.poll(path('/api/counts/:code', { code })), 5000, [code]);
+  const [shape] = useLoad(() => api.get(formShapePath(code)), [code]);
   const mayResolve = can('counts.resolve');
   const hasDiff = data?.state === 'differences' && mayResolve;
   const [diff, diffError] = useLoad(
     () =>
       hasDiff
-        ? api.get<{ fields: Difference[]; first?: { username: string }; second?: { username: string } }>(`/api/counts/${encodeURIComponent(code)}/differences`)
+        ? api.get(path('/api/counts/:code/differences', { code }))
         : Promise.resolve({ ok: true as const, value: null }),
     [hasDiff, code, data?.second?.at],
   );
@@ -88,10 +88,10 @@ export function CountDetail({ code }: { code: string }) {
   const [confirm, confirmDialog] = useConfirm();
   const words = unitWords(data?.unit?.kind ?? (/^SB\d+$/.test(code) ? 'stembureau' : isKieskringCode(code) ? 'kieskring' : 'gemeente'));
 
-  async function run(path: string, body: unknown, done: string) {
+  async function run(request: () => Promise<ApiResult<unknown>>, done: string) {
     setBusy(true);
     setActionError(null);
-    const r = await api.post<{ state: string }>(`/api/counts/${encodeURIComponent(code)}/${path}`, body);
+    const r = await request();
     setBusy(false);
     if (!r.ok) {
       setActionError(r);
@@ -114,7 +114,7 @@ export function CountDetail({ code }: { code: string }) {
       confirmLabel: 'Invoer vrijgeven',
       danger: true,
     });
-    if (yes) await run('release', {}, `De invoer van ${data.municipality.name} is vrijgegeven.`);
+    if (yes) await run(() => api.post(path('/api/counts/:code/release', { code })), `De invoer van ${data.municipality.name} is vrijgegeven.`);
   }
 
   async function remove() {
@@ -130,7 +130,7 @@ export function CountDetail({ code }: { code: string }) {
       confirmLabel: 'Verwijder steminvoer',
       danger: true,
     });
-    if (reason !== null) await run('delete', { reason }, `De steminvoer van ${data.municipality.name} is verwijderd.`);
+    if (reason !== null) await run(() => api.post(path('/api/counts/:code/delete', { code }), { reason }), `De steminvoer van ${data.municipality.name} is verwijderd.`);
   }
 
   async function resolve(choice: keyof typeof CHOICE_LABELS) {
@@ -146,7 +146,7 @@ export function CountDetail({ code }: { code: string }) {
         </p>
       );
     const reason = await askReason({ title: CHOICE_LABELS[choice], body, confirmLabel: CHOICE_LABELS[choice], danger: choice === 'delete_both' });
-    if (reason !== null) await run('resolve', { choice, reason }, `${CHOICE_LABELS[choice]}: uitgevoerd voor ${data.municipality.name}.`);
+    if (reason !== null) await run(() => api.post(path('/api/counts/:code/resolve', { code }), { choice, reason }), `${CHOICE_LABELS[choice]}: uitgevoerd voor ${data.municipality.name}.`);
   }
 
   const name = data?.municipality.name ?? code;

@@ -15,13 +15,13 @@ import {
   type SectionId,
   type SectionStatus,
 } from '../../domain/entryStructure.ts';
-import { api, type ApiFailure, type CheckResult, type Claim, type FieldId, type FormShape, type MunicipalityDetail, type SubmitResult } from '../api.ts';
+import { api, path, type ApiFailure, type CheckResult, type Claim, type FieldId, type FormShape } from '../api.ts';
 import { ErrorMessage, PageTitle, showToast, useApp, useConfirm, useLoad } from '../components.tsx';
 import { parseFieldText, INVALID_NUMBER_MESSAGE } from '../entry/fieldText.ts';
 import { FormStore } from '../entry/formStore.ts';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
-import { entryBase, formShapePath } from '../stemgebied.ts';
+import { entryPaths, formShapePath } from '../stemgebied.ts';
 
 export { parseFieldText, INVALID_NUMBER_MESSAGE };
 
@@ -41,14 +41,14 @@ const storageKey = (user: string, code: string, entry: number) => `uitslag.invoe
  */
 export function CountEntry({ code }: { code: string }) {
   const { can, session } = useApp();
-  const [shape, shapeError] = useLoad(() => api.get<FormShape>(formShapePath(code)), [code]);
+  const [shape, shapeError] = useLoad(() => api.get(formShapePath(code)), [code]);
   const [claim, setClaim] = useState<Claim | null>(null);
   const [claimError, setClaimError] = useState<ApiFailure | null>(null);
   const [name, setName] = useState<string>(code);
 
   useEffect(() => {
     let live = true;
-    void api.get<MunicipalityDetail>(`/api/counts/${encodeURIComponent(code)}`).then((r) => {
+    void api.get(path('/api/counts/:code', { code })).then((r) => {
       if (!live || !r.ok) return;
       const m = r.value.municipality;
       // A polling station: "stembureau 3 Bibliotheek"; a kieskring: "kieskring 5 Lelystad"; a municipality: its name.
@@ -60,7 +60,7 @@ export function CountEntry({ code }: { code: string }) {
             : m.name,
       );
     });
-    void api.post<Claim>(`${entryBase(code)}/claim`).then((r) => {
+    void api.post(entryPaths(code).claim).then((r) => {
       if (!live) return;
       if (r.ok) setClaim(r.value);
       else setClaimError(r);
@@ -150,7 +150,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
   const [confirm, dialog] = useConfirm();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const seq = useRef(0);
-  const draftUrl = `${entryBase(code)}/draft`;
+  const draftUrl = entryPaths(code).draft;
 
   // The section shown: where the typist was (after a reload), else the first with an empty required field.
   const [current, setCurrent] = useState<SectionId>(() => {
@@ -173,7 +173,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
     }
     if (!store.dirty) return true;
     store.dirty = false;
-    const r = await api.put<{ saved: boolean }>(draftUrl, { form: store.toForm(), seq: nextSeq() });
+    const r = await api.put(draftUrl, { form: store.toForm(), seq: nextSeq() });
     if (r.ok) {
       setSavedAt(new Date());
       setSaveError(null);
@@ -377,7 +377,7 @@ function EntryEditor(props: { code: string; shape: FormShape; claim: Claim; user
       clearTimeout(timer.current);
       timer.current = null;
     }
-    const r = await api.post<SubmitResult>(`${entryBase(code)}/submit`, { form: store.toForm(), acknowledged: ack, ...options });
+    const r = await api.post(entryPaths(code).submit, { form: store.toForm(), acknowledged: ack, ...options });
     setBusy(false);
     if (!r.ok) {
       setSubmitError(r);

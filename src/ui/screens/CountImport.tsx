@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, type ApiFailure, type ImportJob, type ImportPreview } from '../api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, path, type ApiFailure, type ImportJob, type ImportPreview } from '../api.ts';
 import { AcknowledgeWarnings, ErrorMessage, Facts, FileField, HashCodeCheck, PageTitle, RefusalMessage, showToast, useApp } from '../components.tsx';
+import { ImportActions, useImport } from '../upload.tsx';
 import { href, navigate } from '../router.ts';
 import { NotAllowed } from './CreateElection.tsx';
 import { isGemeente } from '../stemgebied.ts';
@@ -34,14 +35,11 @@ type Refusal = { code?: string; message: string; detail?: string };
  */
 export function CountImport() {
   const { can, election } = useApp();
-  const [fileKey, setFileKey] = useState(0);
   const [job, setJob] = useState<{ id: string; state: ImportJob } | null>(null);
   const [refusal, setRefusal] = useState<Refusal | ApiFailure | null>(null);
-  const [error, setError] = useState<ApiFailure | string | null>(null);
-  const [groups, setGroups] = useState<[string, string]>(['', '']);
-  const [acknowledged, setAcknowledged] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const firstGroup = useRef<HTMLInputElement>(null);
+  // The preview comes with the background job (below), not with the upload's answer.
+  const imp = useImport<never>();
+  const { busy, focusFirstGroup } = imp;
   const preview: ImportPreview | null = job?.state.stage === 'ready' ? (job.state.preview ?? null) : null;
 
   // Poll the background job until it is ready or failed.
@@ -51,7 +49,7 @@ export function CountImport() {
     if (!jobId || !running) return;
     let live = true;
     const t = setInterval(async () => {
-      const r = await api.poll<ImportJob>(`/api/counts/import/${encodeURIComponent(jobId)}`);
+      const r = await api.poll(path('/api/counts/import/:jobId', { jobId }));
       if (!live) return;
       if (!r.ok) {
         setRefusal(r);
@@ -60,24 +58,23 @@ export function CountImport() {
       }
       setJob({ id: jobId, state: r.value });
       if (r.value.stage === 'failed') setRefusal(r.value.error ?? { message: 'Het bestand is geweigerd.' });
-      if (r.value.stage === 'ready') setTimeout(() => firstGroup.current?.focus(), 0);
+      if (r.value.stage === 'ready') focusFirstGroup();
     }, 400);
     return () => {
       live = false;
       clearInterval(t);
     };
-  }, [jobId, running]);
+  }, [jobId, running, focusFirstGroup]);
 
   async function upload(f: File) {
     setRefusal(null);
-    setError(null);
+    imp.setError(null);
     setJob(null);
-    setGroups(['', '']);
-    setAcknowledged([]);
-    const r = await api.upload<{ jobId: string }>('/api/counts/import', f);
+    imp.clear();
+    const r = await api.upload('/api/counts/import', f);
     if (!r.ok) {
       setRefusal(r);
-      setFileKey((k) => k + 1);
+      imp.resetFile();
       return;
     }
     setJob({ id: r.value.jobId, state: { jobId: r.value.jobId, stage: 'queued', progress: 0 } });
@@ -86,37 +83,23 @@ export function CountImport() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!preview) return;
-    const typed = groups.map((g) => g.replace(/\s+/g, '').toUpperCase());
-    if (typed.some((g) => !/^[0-9A-F]{4}$/.test(g))) {
-      setError('Een hashcode-groep bestaat uit precies 4 tekens (0-9, A-F). Vul beide groepen in.');
-      return;
-    }
-    const warnings = preview.checks.filter((c) => c.severity === 'warning');
-    if (warnings.some((w) => !acknowledged.includes(w.code))) {
-      setError('Bevestig eerst elke waarschuwing door het vakje aan te vinken.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const r = await api.post<{ state: string }>('/api/counts/import/confirm', {
-      uploadId: preview.uploadId,
-      groups: typed,
-      acknowledged,
-    });
-    setBusy(false);
+    const typed = imp.confirmable(preview.checks);
+    if (!typed) return;
+    const { acknowledged } = imp.warningsInput;
+    const r = await imp.confirm(() => api.post('/api/counts/import/confirm', { uploadId: preview.uploadId, groups: typed, acknowledged }));
     if (r.ok) {
       showToast('success', `Het tellingbestand van ${preview.municipality.name} is geïmporteerd als eerste invoer.`);
       navigate(`/steminvoer/gemeente/${encodeURIComponent(preview.municipality.code)}`);
       return;
     }
     if (r.code === 'hash.format') {
-      setError(r);
+      imp.setError(r);
       return;
     }
     // The upload is gone (wrong groups or another refusal): start again with the file.
     setRefusal(r);
     setJob(null);
-    setFileKey((k) => k + 1);
+    imp.resetFile();
   }
 
   if (!can('counts.import')) return <NotAllowed />;
@@ -172,7 +155,7 @@ export function CountImport() {
         Kies het tellingbestand van de gemeente (bestandsnaam <code>Telling_{election?.election?.id ?? 'TK2021'}_gemeente_…zip</code>). Het
         programma controleert de handtekening met de geïmporteerde publieke sleutel van de gemeente en daarna de telling.
       </p>
-      <FileField key={fileKey} label="Tellingbestand van de gemeente" accept=".zip,.xml" autoFocus disabled={running || busy} onFile={(f) => void upload(f)} />
+      <FileField key={imp.fileKey} label="Tellingbestand van de gemeente" accept=".zip,.xml" autoFocus disabled={running || busy} onFile={(f) => void upload(f)} />
       {job && (running || preview) ? (
         <div className="import-progress" role="status" aria-live="polite">
           <ol className="stages" style={{ flexWrap: 'wrap' }}>
@@ -208,17 +191,11 @@ export function CountImport() {
             against="de hashcode op het proces-verbaal van de gemeente"
             masked={preview.maskedHash}
             hidden={preview.hiddenGroups}
-            values={groups}
-            onChange={setGroups}
-            firstRef={firstGroup}
+            {...imp.hashInput}
           />
-          <AcknowledgeWarnings checks={preview.checks} acknowledged={acknowledged} onChange={setAcknowledged} />
-          <ErrorMessage error={error} />
-          <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
-              Importeren
-            </button>
-          </div>
+          <AcknowledgeWarnings checks={preview.checks} {...imp.warningsInput} />
+          <ErrorMessage error={imp.error} />
+          <ImportActions busy={busy} />
         </form>
       ) : null}
     </>

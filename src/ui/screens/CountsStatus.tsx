@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, type CountsStatus as StatusData, type Indicator, type IntegrityStatus, type MunicipalityStatus, type PhaseInfo } from '../api.ts';
+import { api, path, type Indicator, type IntegrityStatus, type MunicipalityStatus } from '../api.ts';
 import { ErrorMessage, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { INDICATOR_LABELS, INDICATOR_ORDER, IndicatorIcon, STATE_LABELS, usePolling } from '../counts.tsx';
 import { href } from '../router.ts';
@@ -81,12 +81,12 @@ export function CountsStatus() {
 
 function StatusOverview() {
   const { can } = useApp();
-  const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status'), POLL_MS);
+  const [data, error] = usePolling(() => api.poll('/api/counts/status'), POLL_MS);
   const [filter, setFilter] = useState<Indicator | null>(null);
   const [sort, setSort] = useState<SortKey>('number');
   const mayPhase = can('phase.change');
   const [phases] = useLoad(
-    () => (mayPhase ? api.get<{ phase: number; phases: PhaseInfo[] }>('/api/phase') : Promise.resolve({ ok: true as const, value: null })),
+    () => (mayPhase ? api.get('/api/phase') : Promise.resolve({ ok: true as const, value: null })),
     [mayPhase, data?.complete, data?.total],
   );
   const phase3 = phases?.phases.find((p) => p.number === 3);
@@ -217,7 +217,7 @@ function StatusTable({ rows, words }: { rows: MunicipalityStatus[]; words: UnitW
 function ChooseMunicipality() {
   const { session } = useApp();
   const me = session.user.username;
-  const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status'), 5000);
+  const [data, error] = usePolling(() => api.poll('/api/counts/status'), 5000);
   const rows = useMemo(() => (data ? sortMunicipalities(data.municipalities, 'number') : []), [data]);
   const words = unitWords(data?.unitKind);
   const stations = words.kind === 'stembureau';
@@ -298,7 +298,7 @@ function ChooseMunicipality() {
  */
 export function Projector() {
   const { election } = useApp();
-  const [data, error] = usePolling(() => api.poll<StatusData>('/api/counts/status?projector=1'), POLL_MS);
+  const [data, error] = usePolling(() => api.poll(path('/api/counts/status', {}, { projector: '1' })), POLL_MS);
   const rows = useMemo(() => (data ? sortMunicipalities(data.municipalities, 'number') : []), [data]);
   const words = unitWords(data?.unitKind);
   const [updated, setUpdated] = useState<string | null>(null);

@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { api, type ApiFailure, type DefinitionPreview, type Election } from '../api.ts';
+import { api, type ApiFailure, type DefinitionPreview } from '../api.ts';
 import { ErrorMessage, Facts, FileField, HashCode, PageTitle, formatDate, showToast, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 import { municipalityLabel, stemgebiedLabel } from '../stemgebied.ts';
@@ -39,7 +39,7 @@ export function CreateElection() {
     setKieskring('');
     setFilter('');
     setBusy(true);
-    const r = await api.upload<DefinitionPreview>('/api/election/definition/preview', file);
+    const r = await api.upload('/api/election/definition/preview', file);
     setBusy(false);
     if (!r.ok) {
       setError(r);
@@ -73,7 +73,7 @@ export function CreateElection() {
       choice.category === 'KIESKRING'
         ? (preview.kieskringen.find((k) => String(k.number) === String(choice.number))?.number ?? choice.number)
         : (preview.municipalities?.find((m) => String(m.number) === String(choice.number))?.number ?? choice.number);
-    const r = await api.post<{ election: Election }>('/api/election/definition/confirm', {
+    const r = await api.post('/api/election/definition/confirm', {
       uploadId: preview.uploadId,
       hashConfirmed: true,
       ...(choice.category === 'KIESKRING' ? { kieskring: Number(number) } : { stemgebied: { category: choice.category, number: Number(number) } }),
@@ -82,10 +82,12 @@ export function CreateElection() {
     setBusy(false);
     if (!r.ok) return setError(r);
     const made = r.value.election;
-    showToast(
-      'success',
-      `De verkiezing ${made.name} is aangemaakt voor ${stemgebiedLabel(made.stemgebied)}${made.practice ? ' (OEFENING)' : ''}. Importeer nu de kandidatenlijsten.`,
-    );
+    if (made) {
+      showToast(
+        'success',
+        `De verkiezing ${made.name} is aangemaakt voor ${stemgebiedLabel(made.stemgebied)}${made.practice ? ' (OEFENING)' : ''}. Importeer nu de kandidatenlijsten.`,
+      );
+    }
     await refreshElection();
     // Guide step 3 (at the CSB: the lists of every kieskring).
     navigate('/verkiezing/kandidatenlijsten/importeren');

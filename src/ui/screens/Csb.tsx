@@ -5,22 +5,17 @@
  * when the law leaves a tie). Typed entries, differences and the status overview are the HSB's
  * screens with the kieskringen as units.
  */
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import {
   api,
+  path,
   type ApiFailure,
-  type CsbCountImported,
   type CsbCountPreview,
-  type CsbDocuments,
   type CsbKeyImported,
   type CsbKeyPreview,
   type CsbKieskring,
-  type CsbLotEntered,
   type CsbListsPreview,
-  type CsbLots,
-  type CsbOverview,
   type CsbRequiredLot,
-  type DocumentsList,
 } from '../api.ts';
 import {
   AcknowledgeWarnings,
@@ -44,13 +39,7 @@ import { NotAllowed } from './CreateElection.tsx';
 import { CandidateListsCheck } from './ImportCandidateLists.tsx';
 import { BreakableName, TableHash } from './Documents.tsx';
 import { KeyPreviewDetails, KeyStatus } from './Regions.tsx';
-
-/** The two typed groups of a hash code, or a message when they are not 4 hex characters each. */
-function typedGroups(groups: [string, string]): string[] | string {
-  const typed = groups.map((g) => g.replace(/\s+/g, '').toUpperCase());
-  if (typed.some((g) => !/^[0-9A-F]{4}$/.test(g))) return 'Een hashcode-groep bestaat uit precies 4 tekens (0-9, A-F). Vul beide groepen in.';
-  return typed;
-}
+import { ImportActions, uploadDiscarded, useImport } from '../upload.tsx';
 
 /** The 20 kieskringen: candidate lists, the HSB's key, and (in phase 2) the state of the entry. */
 function KieskringTable({ kieskringen, keyLinks }: { kieskringen: readonly CsbKieskring[]; keyLinks: boolean }) {
@@ -110,49 +99,38 @@ function KieskringTable({ kieskringen, keyLinks }: { kieskringen: readonly CsbKi
  */
 export function CsbCandidateLists() {
   const { can, election } = useApp();
-  const [overview, loadError, reload] = useLoad(() => api.get<CsbOverview>('/api/csb'));
+  const [overview, loadError, reload] = useLoad(() => api.get('/api/csb'));
   const [queue, setQueue] = useState<File[]>([]);
-  const [preview, setPreview] = useState<CsbListsPreview | null>(null);
-  const [groups, setGroups] = useState<[string, string]>(['', '']);
-  const [error, setError] = useState<ApiFailure | string | null>(null);
+  const imp = useImport<CsbListsPreview>();
+  const { preview, busy } = imp;
   const [refused, setRefused] = useState<{ fileName: string; message: string }[]>([]);
   const [done, setDone] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [fileKey, setFileKey] = useState(0);
-  const firstGroup = useRef<HTMLInputElement>(null);
   const [confirm, dialog] = useConfirm();
 
   /** Check the first file of the queue; a refused file is listed and the next one is checked. */
   async function next(files: File[], keepError = false) {
-    if (!keepError) setError(null);
-    setPreview(null);
-    setGroups(['', '']);
+    if (!keepError) imp.setError(null);
+    imp.clear();
     let rest = files;
     while (rest.length > 0) {
       const [f, ...others] = rest;
       if (!f) break;
       setQueue(rest);
-      setBusy(true);
-      const r = await api.upload<CsbListsPreview>('/api/csb/candidate-lists/preview', f);
-      setBusy(false);
-      if (r.ok) {
-        setPreview(r.value);
-        setTimeout(() => firstGroup.current?.focus(), 0);
-        return;
-      }
+      const r = await imp.upload(() => api.upload('/api/csb/candidate-lists/preview', f));
+      if (r.ok) return;
       setRefused((x) => [...x, { fileName: f.name, message: r.message }]);
       rest = others;
     }
     setQueue([]);
-    setFileKey((k) => k + 1);
+    imp.resetFile();
   }
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
     const f = queue[0];
     if (!preview || !f) return;
-    const typed = typedGroups(groups);
-    if (typeof typed === 'string') return setError(typed);
+    const typed = imp.confirmable();
+    if (!typed) return;
     const current = overview?.kieskringen.find((k) => k.number === preview.kieskring)?.candidateLists;
     if (current) {
       const yes = await confirm({
@@ -168,19 +146,16 @@ export function CsbCandidateLists() {
       });
       if (!yes) return;
     }
-    setBusy(true);
-    setError(null);
-    const r = await api.post<CsbOverview>('/api/csb/candidate-lists/confirm', { uploadId: preview.uploadId, groups: typed });
-    setBusy(false);
+    const r = await imp.confirm(() => api.post('/api/csb/candidate-lists/confirm', { uploadId: preview.uploadId, groups: typed }));
     if (r.ok) {
       setDone((d) => [...d, `${preview.kieskring} ${preview.contestName}`]);
       reload();
       await next(queue.slice(1));
       return;
     }
-    setError(r);
+    imp.setError(r);
     // The server discarded this upload: check the same file again, with two new hidden groups.
-    if (r.code === 'hash.mismatch' || r.code === 'upload.unknown' || r.status === 404 || r.status === 410) await next(queue, true);
+    if (uploadDiscarded(r)) await next(queue, true);
   }
 
   if (!can('election.import')) return <NotAllowed />;
@@ -203,7 +178,7 @@ export function CsbCandidateLists() {
             kiezen; van elk bestand bevestigt u de hashcode.
           </p>
           <FileField
-            key={fileKey}
+            key={imp.fileKey}
             label="Bestanden met kandidatenlijsten"
             accept=".xml,.eml.xml"
             multiple
@@ -240,19 +215,16 @@ export function CsbCandidateLists() {
           </ul>
         </div>
       ) : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={imp.error} />
       {preview ? (
         <form onSubmit={submit} className="form" data-testid="csb-lists-preview">
           {queue.length > 1 ? <p className="hint">Nog {queue.length - 1} bestand(en) na dit bestand.</p> : null}
-          <CandidateListsCheck preview={preview} kieskring={preview.kieskring} groups={groups} onGroups={setGroups} firstRef={firstGroup} />
-          <div className="actions">
+          <CandidateListsCheck preview={preview} kieskring={preview.kieskring} hashInput={imp.hashInput} />
+          <ImportActions busy={busy}>
             <button type="button" className="secondary" disabled={busy} onClick={() => void next(queue.slice(1))}>
               Overslaan
             </button>
-            <button type="submit" className="primary" disabled={busy}>
-              Importeren
-            </button>
-          </div>
+          </ImportActions>
         </form>
       ) : null}
       {overview ? (
@@ -272,7 +244,7 @@ export function CsbCandidateLists() {
 /** "Tonen stemgebieden" at the CSB: the kieskringen, their candidate lists and the hoofdstembureaus' public keys. */
 export function CsbKieskringen() {
   const { can } = useApp();
-  const [overview, error] = useLoad(() => api.get<CsbOverview>('/api/csb'));
+  const [overview, error] = useLoad(() => api.get('/api/csb'));
   const withKey = overview?.kieskringen.filter((k) => k.key !== null).length ?? 0;
   return (
     <>
@@ -295,7 +267,7 @@ export function CsbKieskringen() {
 /** "Importeren publieke sleutel" of one kieskring's hoofdstembureau (UID=HSB<k>): preview, then import. */
 export function CsbKeyImport({ kieskring }: { kieskring: string }) {
   const { can } = useApp();
-  const [overview, loadError, reload] = useLoad(() => api.get<CsbOverview>('/api/csb'));
+  const [overview, loadError, reload] = useLoad(() => api.get('/api/csb'));
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<CsbKeyPreview | null>(null);
   const [imported, setImported] = useState<CsbKeyImported['key'] | null>(null);
@@ -311,7 +283,7 @@ export function CsbKeyImport({ kieskring }: { kieskring: string }) {
     setImported(null);
     setFile(f);
     setBusy(true);
-    const r = await api.upload<CsbKeyPreview>(`/api/csb/keys/${encodeURIComponent(kieskring)}/preview`, f);
+    const r = await api.upload(path('/api/csb/keys/:kieskring/preview', { kieskring }), f);
     setBusy(false);
     if (!r.ok) {
       setError(r);
@@ -340,7 +312,7 @@ export function CsbKeyImport({ kieskring }: { kieskring: string }) {
     }
     setBusy(true);
     setError(null);
-    const r = await api.upload<CsbKeyImported>(`/api/csb/keys/${encodeURIComponent(kieskring)}`, file);
+    const r = await api.upload(path('/api/csb/keys/:kieskring', { kieskring }), file);
     setBusy(false);
     if (!r.ok) return setError(r);
     setImported(r.value.key);
@@ -400,54 +372,37 @@ export function CsbKeyImport({ kieskring }: { kieskring: string }) {
  */
 export function CsbCountImport() {
   const { can, election } = useApp();
-  const [fileKey, setFileKey] = useState(0);
-  const [preview, setPreview] = useState<CsbCountPreview | null>(null);
+  const imp = useImport<CsbCountPreview>();
+  const { preview, busy } = imp;
   const [refusal, setRefusal] = useState<ApiFailure | null>(null);
-  const [error, setError] = useState<ApiFailure | string | null>(null);
-  const [groups, setGroups] = useState<[string, string]>(['', '']);
-  const [acknowledged, setAcknowledged] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const firstGroup = useRef<HTMLInputElement>(null);
 
   async function upload(f: File) {
     setRefusal(null);
-    setError(null);
-    setPreview(null);
-    setGroups(['', '']);
-    setAcknowledged([]);
-    setBusy(true);
-    const r = await api.upload<CsbCountPreview>('/api/csb/counts/import', f);
-    setBusy(false);
+    imp.setError(null);
+    const r = await imp.upload(() => api.upload('/api/csb/counts/import', f));
     if (!r.ok) {
       setRefusal(r);
-      setFileKey((k) => k + 1);
-      return;
+      imp.resetFile();
     }
-    setPreview(r.value);
-    setTimeout(() => firstGroup.current?.focus(), 0);
   }
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
     if (!preview) return;
-    const typed = typedGroups(groups);
-    if (typeof typed === 'string') return setError(typed);
-    const warnings = preview.checks.filter((c) => c.severity === 'warning');
-    if (warnings.some((w) => !acknowledged.includes(w.code))) return setError('Bevestig eerst elke waarschuwing door het vakje aan te vinken.');
-    setBusy(true);
-    setError(null);
-    const r = await api.post<CsbCountImported>('/api/csb/counts/import/confirm', { uploadId: preview.uploadId, groups: typed, acknowledged });
-    setBusy(false);
+    const typed = imp.confirmable(preview.checks);
+    if (!typed) return;
+    const { acknowledged } = imp.warningsInput;
+    const r = await imp.confirm(() => api.post('/api/csb/counts/import/confirm', { uploadId: preview.uploadId, groups: typed, acknowledged }));
     if (r.ok) {
       showToast('success', `Het tellingbestand van kieskring ${preview.kieskring.number} ${preview.kieskring.name} is geïmporteerd als eerste invoer.`);
       navigate(unitPath(preview.kieskring.code));
       return;
     }
-    if (r.code === 'hash.format') return setError(r);
+    if (r.code === 'hash.format') return imp.setError(r);
     // The upload is gone (wrong groups or another refusal): start again with the file.
     setRefusal(r);
-    setPreview(null);
-    setFileKey((k) => k + 1);
+    imp.clear();
+    imp.resetFile();
   }
 
   if (!can('counts.import')) return <NotAllowed />;
@@ -481,7 +436,7 @@ export function CsbCountImport() {
         Kies het tellingbestand van de kieskring (bestandsnaam <code>Telling_{election?.election?.id ?? 'TK2021'}_kieskring_…zip</code>).
         Het programma controleert de handtekening met de geïmporteerde publieke sleutel van het hoofdstembureau en daarna de telling.
       </p>
-      <FileField key={fileKey} label="Tellingbestand van de kieskring" accept=".zip" autoFocus disabled={busy} onFile={(f) => void upload(f)} />
+      <FileField key={imp.fileKey} label="Tellingbestand van de kieskring" accept=".zip" autoFocus disabled={busy} onFile={(f) => void upload(f)} />
       {busy && !preview ? <p role="status">Bestand wordt gecontroleerd…</p> : null}
       <RefusalMessage error={refusal} />
       {preview ? (
@@ -505,9 +460,7 @@ export function CsbCountImport() {
             against="de hashcode op het proces-verbaal van het hoofdstembureau"
             masked={preview.maskedHash}
             hidden={preview.hiddenGroups}
-            values={groups}
-            onChange={setGroups}
-            firstRef={firstGroup}
+            {...imp.hashInput}
           />
           {errors.length > 0 ? (
             <div className="message error" role="alert">
@@ -521,13 +474,9 @@ export function CsbCountImport() {
               </ul>
             </div>
           ) : null}
-          <AcknowledgeWarnings checks={preview.checks} acknowledged={acknowledged} onChange={setAcknowledged} />
-          <ErrorMessage error={error} />
-          <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
-              Importeren
-            </button>
-          </div>
+          <AcknowledgeWarnings checks={preview.checks} {...imp.warningsInput} />
+          <ErrorMessage error={imp.error} />
+          <ImportActions busy={busy} />
         </form>
       ) : null}
     </>
@@ -543,8 +492,8 @@ export function CsbCountImport() {
 export function CsbResult() {
   const { can, election } = useApp();
   const phase = election?.phase;
-  const [lots, lotsError, reloadLots] = useLoad(() => api.get<CsbLots>('/api/csb/lots'), [phase]);
-  const [docs, docsError, reloadDocs] = useLoad(() => api.get<DocumentsList>('/api/documents'), [phase]);
+  const [lots, lotsError, reloadLots] = useLoad(() => api.get('/api/csb/lots'), [phase]);
+  const [docs, docsError, reloadDocs] = useLoad(() => api.get('/api/documents'), [phase]);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
   const valid = docs?.sets.find((s) => s.status === 'geldig') ?? null;
@@ -553,7 +502,7 @@ export function CsbResult() {
   async function create() {
     setBusy(true);
     setError(null);
-    const r = await api.post<CsbDocuments>('/api/csb/documents');
+    const r = await api.post('/api/csb/documents');
     setBusy(false);
     if (r.ok) {
       showToast('success', 'De uitslag is vastgesteld; de bestanden zijn aangemaakt.');
@@ -692,7 +641,7 @@ function RequiredLot({ lot, mayEnter, onEntered }: { lot: CsbRequiredLot; mayEnt
     if (!yes) return;
     setBusy(true);
     setError(null);
-    const r = await api.post<CsbLotEntered>('/api/csb/lots', {
+    const r = await api.post('/api/csb/lots', {
       kind: lot.kind,
       listNumber: lot.listNumber,
       stage: lot.stage,

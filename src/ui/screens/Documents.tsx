@@ -4,7 +4,7 @@
  * "Resultaten > Exporteren resultaat".
  */
 import { useEffect, useRef, useState } from 'react';
-import { api, type ApiFailure, type DocumentJob, type DocumentJobStatus, type DocumentsOverview, type FinaliseStatus } from '../api.ts';
+import { api, path, type ApiFailure, type DocumentJob, type DocumentJobStatus, type DocumentsOverview } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { href } from '../router.ts';
 import { isGemeente } from '../stemgebied.ts';
@@ -64,7 +64,7 @@ export function BreakableName({ name }: { name: string }) {
 export function CreateDocuments() {
   const { can, election } = useApp();
   const gemeente = isGemeente(election?.election);
-  const [status, loadError, reload] = useLoad(() => api.get<FinaliseStatus>('/api/finalise'));
+  const [status, loadError, reload] = useLoad(() => api.get('/api/finalise'));
   const [error, setError] = useState<ApiFailure | { message: string } | null>(null);
   const [job, setJob] = useState<Job | null>(null);
   const timer = useRef<number | null>(null);
@@ -72,7 +72,7 @@ export function CreateDocuments() {
 
   async function poll(id: string) {
     // The server answers as soon as the job moved on or finished (at most 2 s later): "klaar" shows at once.
-    const r = await api.poll<Job>(`/api/documents/jobs/${id}?wait=1`);
+    const r = await api.poll(path('/api/documents/jobs/:jobId', { jobId: id }, { wait: '1' }));
     if (!r.ok) return setError(r);
     setJob(r.value);
     if (r.value.finished) {
@@ -85,7 +85,7 @@ export function CreateDocuments() {
 
   async function create() {
     setError(null);
-    const r = await api.post<Job>('/api/documents/create');
+    const r = await api.post('/api/documents/create');
     if (!r.ok) return setError(r);
     setJob(r.value);
     void poll(r.value.jobId);
@@ -154,7 +154,7 @@ export function CreateDocuments() {
 }
 
 export function DocumentsOverview() {
-  const [data, loadError] = useLoad(() => api.get<DocumentsOverview>('/api/documents'));
+  const [data, loadError] = useLoad(() => api.get('/api/documents'));
   return (
     <>
       <PageTitle>Documentenoverzicht</PageTitle>
@@ -215,7 +215,7 @@ export function DocumentsOverview() {
 
 /** "Resultaten > Exporteren resultaat". */
 export function ExportResults() {
-  const [status] = useLoad(() => api.get<FinaliseStatus>('/api/finalise'));
+  const [status] = useLoad(() => api.get('/api/finalise'));
   return (
     <>
       <PageTitle>Exporteren resultaat</PageTitle>

@@ -7,11 +7,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import {
   api,
   type ApiFailure,
-  type FinaliseStatus,
   type MunicipalityReadiness,
-  type PhaseOverview,
   type PvDetails,
-  type PvDetailsAnswer,
 } from '../api.ts';
 import { LaterSteps } from './Phases.tsx';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useConfirm, useLoad } from '../components.tsx';
@@ -22,7 +19,7 @@ import { IntegrityAlert } from './CountsStatus.tsx';
 export function Finalise() {
   const { can, refreshElection, election } = useApp();
   const words = unitWords(unitKindOf(election?.election));
-  const [status, loadError, reload] = useLoad(() => api.get<FinaliseStatus>('/api/finalise'));
+  const [status, loadError, reload] = useLoad(() => api.get('/api/finalise'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [missing, setMissing] = useState<MunicipalityReadiness[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -31,7 +28,7 @@ export function Finalise() {
   async function finalise() {
     setError(null);
     setMissing(null);
-    const phase = await api.get<PhaseOverview>('/api/phase');
+    const phase = await api.get('/api/phase');
     // For the files after this step only the own key and the PV details matter (the municipalities' keys no longer do).
     const later = phase.ok ? phase.value.laterSteps.filter((t) => t.kind !== 'municipality_keys') : [];
     const yes = await confirm({
@@ -49,7 +46,7 @@ export function Finalise() {
     });
     if (!yes) return;
     setBusy(true);
-    const r = await api.post<FinaliseStatus>('/api/finalise');
+    const r = await api.post('/api/finalise');
     setBusy(false);
     await refreshElection();
     if (!r.ok) {
@@ -139,7 +136,7 @@ export function Finalise() {
 export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
   const { can, election } = useApp();
   const gemeente = election?.election?.stemgebied.category === 'GEMEENTE';
-  const [data, loadError, reload] = useLoad(() => api.get<PvDetailsAnswer>('/api/pv-details'));
+  const [data, loadError, reload] = useLoad(() => api.get('/api/pv-details'));
   const [d, setD] = useState<PvDetails | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -159,7 +156,7 @@ export function PvDetailsForm({ onSaved }: { onSaved?: () => void }) {
       objections: d.objections && d.objections.trim() !== '' ? d.objections : null,
       remarks: d.remarks && d.remarks.trim() !== '' ? d.remarks : null,
     };
-    const r = await api.put<PvDetailsAnswer>('/api/pv-details', body);
+    const r = await api.put('/api/pv-details', body);
     if (!r.ok) return setError(r);
     setNotice('De gegevens van het proces-verbaal zijn opgeslagen.');
     reload();

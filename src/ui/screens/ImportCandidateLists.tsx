@@ -1,7 +1,8 @@
-import { useRef, useState, type FormEvent, type RefObject } from 'react';
-import { api, type ApiFailure, type CandidateListsPreview, type Election } from '../api.ts';
+import { useState, type FormEvent, type RefObject } from 'react';
+import { api, type CandidateListsPreview } from '../api.ts';
 import { ErrorMessage, Facts, FileField, HashCodeCheck, PageTitle, useApp, useConfirm } from '../components.tsx';
 import { href, navigate } from '../router.ts';
+import { ImportActions, uploadDiscarded, useImport, type HashGroups } from '../upload.tsx';
 import { NotAllowed } from './CreateElection.tsx';
 
 /**
@@ -11,9 +12,7 @@ import { NotAllowed } from './CreateElection.tsx';
 export function CandidateListsCheck(props: {
   preview: { fileName: string; contestName: string; lists: number; candidates: number; maskedHash: string; hiddenGroups: [number, number] };
   kieskring: string | number;
-  groups: [string, string];
-  onGroups: (v: [string, string]) => void;
-  firstRef: RefObject<HTMLInputElement | null>;
+  hashInput: { values: HashGroups; onChange: (v: HashGroups) => void; firstRef: RefObject<HTMLInputElement | null> };
 }) {
   const { preview } = props;
   return (
@@ -30,9 +29,7 @@ export function CandidateListsCheck(props: {
         against="de hashcode die de Kiesraad heeft gepubliceerd"
         masked={preview.maskedHash}
         hidden={preview.hiddenGroups}
-        values={props.groups}
-        onChange={props.onGroups}
-        firstRef={props.firstRef}
+        {...props.hashInput}
       />
     </>
   );
@@ -46,42 +43,28 @@ export function CandidateListsCheck(props: {
 export function ImportCandidateLists() {
   const { election, refreshElection, can } = useApp();
   const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<CandidateListsPreview | null>(null);
-  const [groups, setGroups] = useState<[string, string]>(['', '']);
-  const [error, setError] = useState<ApiFailure | string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [fileKey, setFileKey] = useState(0);
-  const firstGroup = useRef<HTMLInputElement>(null);
+  const imp = useImport<CandidateListsPreview>();
+  const { preview, busy } = imp;
   const sg = election?.election?.stemgebied;
   // A gemeente imports the lists of its kieskring.
   const kieskringName = sg ? (sg.category === 'GEMEENTE' ? sg.kieskring.name : sg.name) : null;
   const [confirm, dialog] = useConfirm();
 
   async function load(f: File, keepError = false) {
-    if (!keepError) setError(null);
-    setPreview(null);
-    setGroups(['', '']);
-    setBusy(true);
-    const r = await api.upload<CandidateListsPreview>('/api/election/candidate-lists/preview', f);
-    setBusy(false);
+    if (!keepError) imp.setError(null);
+    const r = await imp.upload(() => api.upload('/api/election/candidate-lists/preview', f));
     if (!r.ok) {
-      setError(r);
+      imp.setError(r);
       setFile(null);
-      setFileKey((k) => k + 1);
-      return;
+      imp.resetFile();
     }
-    setPreview(r.value);
-    setTimeout(() => firstGroup.current?.focus(), 0);
   }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!preview || !file) return;
-    const typed = groups.map((g) => g.replace(/\s+/g, '').toUpperCase());
-    if (typed.some((g) => !/^[0-9A-F]{4}$/.test(g))) {
-      setError('Een hashcode-groep bestaat uit precies 4 tekens (0-9, A-F). Vul beide groepen in.');
-      return;
-    }
+    const typed = imp.confirmable();
+    if (!typed) return;
     const current = election?.election?.candidateLists;
     if (current) {
       const yes = await confirm({
@@ -97,23 +80,15 @@ export function ImportCandidateLists() {
       });
       if (!yes) return;
     }
-    setBusy(true);
-    setError(null);
-    const r = await api.post<{ election: Election }>('/api/election/candidate-lists/confirm', {
-      uploadId: preview.uploadId,
-      groups: typed,
-    });
-    setBusy(false);
+    const r = await imp.confirm(() => api.post('/api/election/candidate-lists/confirm', { uploadId: preview.uploadId, groups: typed }));
     if (r.ok) {
       await refreshElection();
       navigate('/verkiezing/publieke-sleutel');
       return;
     }
-    setError(r);
-    if (r.code === 'hash.mismatch' || r.code === 'upload.unknown' || r.status === 404 || r.status === 410) {
-      // The server discarded this upload: check the same file again, with two new hidden groups.
-      await load(file, true);
-    }
+    imp.setError(r);
+    // The server discarded this upload: check the same file again, with two new hidden groups.
+    if (uploadDiscarded(r)) await load(file, true);
   }
 
   if (!can('election.import')) return <NotAllowed />;
@@ -164,7 +139,7 @@ export function ImportCandidateLists() {
         .
       </p>
       <FileField
-        key={fileKey}
+        key={imp.fileKey}
         label="Bestand met kandidatenlijsten"
         accept=".xml,.eml.xml"
         autoFocus
@@ -175,15 +150,11 @@ export function ImportCandidateLists() {
         }}
       />
       {busy && !preview ? <p role="status">Bestand wordt gecontroleerd…</p> : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={imp.error} />
       {preview ? (
         <form onSubmit={submit} className="form">
-          <CandidateListsCheck preview={preview} kieskring={preview.contestId} groups={groups} onGroups={setGroups} firstRef={firstGroup} />
-          <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>
-              Importeren
-            </button>
-          </div>
+          <CandidateListsCheck preview={preview} kieskring={preview.contestId} hashInput={imp.hashInput} />
+          <ImportActions busy={busy} />
         </form>
       ) : null}
       {dialog}

@@ -1,4 +1,4 @@
-import { api, type Candidate, type ListSummary } from '../api.ts';
+import { api, path } from '../api.ts';
 import { ErrorMessage, PageTitle, useLoad } from '../components.tsx';
 import { href } from '../router.ts';
 
@@ -10,7 +10,7 @@ function listName(l: { name: string }): string {
 
 /** "Tonen partijen": the list numbers and registered names (aanduidingen). */
 export function Parties() {
-  const [data, error] = useLoad(() => api.get<{ lists: ListSummary[] }>('/api/election/lists'));
+  const [data, error] = useLoad(() => api.get('/api/election/lists'));
   return (
     <>
       <PageTitle>Tonen partijen</PageTitle>
@@ -45,7 +45,7 @@ export function Parties() {
 
 /** "Tonen kandidatenlijsten": per list the number of candidates and "Tonen kandidaten". */
 export function CandidateLists() {
-  const [data, error] = useLoad(() => api.get<{ lists: ListSummary[] }>('/api/election/lists'));
+  const [data, error] = useLoad(() => api.get('/api/election/lists'));
   const total = data?.lists.reduce((s, l) => s + l.candidates, 0) ?? 0;
   return (
     <>
@@ -98,7 +98,7 @@ export function CandidateLists() {
 /** "Tonen kandidaten" of one list. */
 export function Candidates({ listNumber }: { listNumber: string }) {
   const [data, error] = useLoad(
-    () => api.get<{ list: ListSummary; candidates: Candidate[] }>(`/api/election/lists/${encodeURIComponent(listNumber)}/candidates`),
+    () => api.get(path('/api/election/lists/:listNumber/candidates', { listNumber })),
     [listNumber],
   );
   const showGender = data?.list.publishGender ?? false;

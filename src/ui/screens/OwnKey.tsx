@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, type ApiFailure, type OwnKey as OwnKeyInfo } from '../api.ts';
+import { api, type ApiFailure } from '../api.ts';
 import { ErrorMessage, Facts, Notice, PageTitle, formatDate, useApp, useLoad } from '../components.tsx';
 import { navigate } from '../router.ts';
 import { authorityLabel, isGemeente } from '../stemgebied.ts';
@@ -13,7 +13,7 @@ const CERTIFICATE_URL = '/api/keys/own/certificate';
  */
 async function waitForKey(): Promise<{ ok: true } | ApiFailure> {
   for (let i = 0; i < 120; i++) {
-    const r = await api.get<{ key: OwnKeyInfo | null; generating?: boolean }>('/api/keys/own');
+    const r = await api.get('/api/keys/own');
     if (!r.ok) return r;
     if (r.value.key !== null) return { ok: true };
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -28,7 +28,7 @@ async function waitForKey(): Promise<{ ok: true } | ApiFailure> {
 
 export function OwnKey() {
   const { can, election } = useApp();
-  const [data, loadError, reload] = useLoad(() => api.get<{ key: OwnKeyInfo | null }>('/api/keys/own'));
+  const [data, loadError, reload] = useLoad(() => api.get('/api/keys/own'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
   const [downloaded, setDownloaded] = useState(false);

@@ -33,7 +33,7 @@ export function Phases() {
   const gemeente = isGemeente(election?.election);
   const csb = isCsb(election?.election);
   const activateLabel = (n: number) => (csb && n === 3 ? 'Vaststellen uitslag' : ACTIVATE_LABEL[n]);
-  const [data, loadError, reload] = useLoad(() => api.get<PhaseOverview>('/api/phase'));
+  const [data, loadError, reload] = useLoad(() => api.get('/api/phase'));
   const [error, setError] = useState<ApiFailure | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -46,7 +46,7 @@ export function Phases() {
     setNotice(null);
     const back = p.number < data.phase;
     // Fresh: someone may have made the key or filled in the PV meanwhile.
-    const fresh = await api.get<PhaseOverview>('/api/phase');
+    const fresh = await api.get('/api/phase');
     const later = fresh.ok ? fresh.value.laterSteps : data.laterSteps;
     const yes = await confirm({
       title: activateLabel(p.number) ?? `Fase ${p.number} activeren`,
@@ -94,7 +94,7 @@ export function Phases() {
     });
     if (!yes) return;
     setBusy(true);
-    const r = await api.post<{ phase: number }>('/api/phase', { target: p.number });
+    const r = await api.post('/api/phase', { target: p.number });
     setBusy(false);
     if (!r.ok) setError(r);
     else {

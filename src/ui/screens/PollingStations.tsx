@@ -6,7 +6,7 @@
  * Changes need election.import (the beheerder) and phase 1; the eligible voters also phase 2.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, type ApiFailure, type PollingStation, type PollingStations as Data } from '../api.ts';
+import { api, path, type ApiFailure, type PollingStation, type PollingStations as Data } from '../api.ts';
 import { ErrorMessage, FileField, Notice, PageTitle, formatDateTime, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href } from '../router.ts';
 import { isGemeente, municipalityLabel } from '../stemgebied.ts';
@@ -40,7 +40,7 @@ export function PollingStations() {
   const { can, election } = useApp();
   const gemeente = isGemeente(election?.election);
   const [data, loadError, reload] = useLoad(
-    () => (gemeente ? api.get<Data>('/api/polling-stations') : Promise.resolve({ ok: true as const, value: null })),
+    () => (gemeente ? api.get('/api/polling-stations') : Promise.resolve({ ok: true as const, value: null })),
     [gemeente],
   );
   const [error, setError] = useState<ApiFailure | null>(null);
@@ -71,7 +71,7 @@ export function PollingStations() {
       danger: true,
     });
     if (!yes) return;
-    const r = await api.post<{ deleted: number }>(`/api/polling-stations/${p.number}/delete`);
+    const r = await api.post(path('/api/polling-stations/:number/delete', { number: p.number }));
     if (!r.ok) return setError(r);
     if (editing?.number === p.number) setEditing(null);
     done(`Stembureau ${p.number} ${p.name} is verwijderd.`);
@@ -219,7 +219,7 @@ function EligibleVoters(props: { data: Data; mayChange: boolean; onSaved: (text:
     const clean = value.replace(/[\s.]/g, '');
     if (!/^\d{1,9}$/.test(clean)) return setError('Vul het aantal kiesgerechtigden in als een heel getal (alleen cijfers).');
     setBusy(true);
-    const r = await api.put<{ eligibleVoters: { count: number } }>('/api/election/eligible-voters', { count: Number(clean) });
+    const r = await api.put('/api/election/eligible-voters', { count: Number(clean) });
     setBusy(false);
     if (!r.ok) return setError(r);
     props.onSaved(`Het aantal kiesgerechtigden van de gemeente is opgeslagen: ${nl.format(r.value.eligibleVoters.count)}.`);
@@ -295,8 +295,8 @@ function StationForm(props: {
     const body = { number: Number(number.trim()), name, postcode: postcode.trim() === '' ? null : postcode };
     setBusy(true);
     const r = station
-      ? await api.put<{ pollingStation: PollingStation }>(`/api/polling-stations/${station.number}`, body)
-      : await api.post<{ pollingStation: PollingStation }>('/api/polling-stations', body);
+      ? await api.put(path('/api/polling-stations/:number', { number: station.number }), body)
+      : await api.post('/api/polling-stations', body);
     setBusy(false);
     if (!r.ok) return setError(r);
     const p = r.value.pollingStation;
@@ -385,7 +385,7 @@ function ImportCsv(props: { existing: number; onImported: (n: number) => void })
       replace = true;
     }
     setBusy(true);
-    const r = await api.upload<{ imported: number }>(`/api/polling-stations/import?replace=${replace}`, file);
+    const r = await api.upload(path('/api/polling-stations/import', {}, { replace: replace ? 'true' : 'false' }), file);
     setBusy(false);
     setFileKey((k) => k + 1);
     if (!r.ok) return setError(r);

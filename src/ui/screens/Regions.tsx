@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { api, type ApiFailure, type KeyInfo, type KeyPreview, type Regions as RegionsData } from '../api.ts';
+import { api, path, type ApiFailure, type KeyInfo, type KeyPreview, type Regions as RegionsData } from '../api.ts';
 import {
   ErrorMessage,
   Facts,
@@ -19,7 +19,7 @@ import { municipalityLabel } from '../stemgebied.ts';
 /** "Tonen stemgebieden": the kieskring's municipalities and the status of their public keys. */
 export function Regions() {
   const { can } = useApp();
-  const [data, error] = useLoad(() => api.get<RegionsData>('/api/election/regions'));
+  const [data, error] = useLoad(() => api.get('/api/election/regions'));
   const withKey = data?.municipalities.filter((m) => m.key !== null).length ?? 0;
   const own = data?.stemgebied?.category === 'GEMEENTE' ? data.stemgebied : null;
   if (data && own) {
@@ -110,7 +110,7 @@ function ApproveKeyReplacement({ municipalities }: { municipalities: RegionsData
     setBusy(true);
     setError(null);
     setDone(null);
-    const r = await api.post<{ fingerprint: string }>(`/api/election/regions/${encodeURIComponent(code)}/key/approve-replace`, { fingerprint, reason });
+    const r = await api.post(path('/api/election/regions/:code/key/approve-replace', { code }), { fingerprint, reason });
     setBusy(false);
     if (!r.ok) return setError(r);
     setDone(`Bevestigd: de beheerder kan de sleutel van ${withKey.find((m) => m.code === code)?.name ?? code} nu vervangen door de sleutel met vingerafdruk ${r.value.fingerprint}.`);
@@ -238,7 +238,7 @@ export function KeyPreviewDetails({
 /** "Importeren publieke sleutel" for one municipality. */
 export function ImportRegionKey({ code }: { code: string }) {
   const { can } = useApp();
-  const [regions, loadError, reload] = useLoad(() => api.get<RegionsData>('/api/election/regions'));
+  const [regions, loadError, reload] = useLoad(() => api.get('/api/election/regions'));
   const [preview, setPreview] = useState<KeyPreview | null>(null);
   const [error, setError] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
@@ -252,10 +252,7 @@ export function ImportRegionKey({ code }: { code: string }) {
     setPreview(null);
     setImported(null);
     setBusy(true);
-    const r = await api.upload<KeyPreview>(
-      `/api/election/regions/${encodeURIComponent(code)}/key/preview`,
-      file,
-    );
+    const r = await api.upload(path('/api/election/regions/:code/key/preview', { code }), file);
     setBusy(false);
     if (!r.ok) {
       setError(r);
@@ -264,7 +261,9 @@ export function ImportRegionKey({ code }: { code: string }) {
   }
 
   async function doImport() {
-    if (!preview || !municipality) return;
+    // A key that cannot be imported has no upload (its button is disabled).
+    if (!preview || !municipality || preview.uploadId === null) return;
+    const { uploadId } = preview;
     const replace = municipality.key !== null;
     if (replace) {
       const yes = await confirm({
@@ -288,8 +287,8 @@ export function ImportRegionKey({ code }: { code: string }) {
     }
     setBusy(true);
     setError(null);
-    const r = await api.post<{ key: KeyInfo }>(`/api/election/regions/${encodeURIComponent(code)}/key/confirm`, {
-      uploadId: preview.uploadId,
+    const r = await api.post(path('/api/election/regions/:code/key/confirm', { code }), {
+      uploadId,
       replace,
     });
     setBusy(false);

@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { checkPasswordPolicy, checkUsername, MIN_PASSWORD_LENGTH } from '../../domain/passwords.ts';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/permissions.ts';
-import { api, type ApiFailure, type User } from '../api.ts';
+import { api, path, type ApiFailure, type User } from '../api.ts';
 import { ErrorMessage, Modal, Notice, PageTitle, TextField, useApp, useConfirm, useLoad } from '../components.tsx';
 import { href, navigate } from '../router.ts';
 
 export function Users() {
   const { session } = useApp();
-  const [data, loadError, reload] = useLoad(() => api.get<{ users: User[] }>('/api/users'));
+  const [data, loadError, reload] = useLoad(() => api.get('/api/users'));
   const [error, setError] = useState<ApiFailure | string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirm, dialog] = useConfirm();
@@ -33,7 +33,7 @@ export function Users() {
       danger: disable,
     });
     if (!yes) return;
-    const r = await api.post<{ user: User }>(`/api/users/${u.id}/${disable ? 'disable' : 'enable'}`);
+    const r = await api.post(disable ? path('/api/users/:id/disable', { id: u.id }) : path('/api/users/:id/enable', { id: u.id }));
     if (!r.ok) setError(r);
     else setNotice(`Gebruiker ${u.username} is ${disable ? 'uitgeschakeld' : 'ingeschakeld'}.`);
     reload();
@@ -126,7 +126,7 @@ function ResetPassword(props: { user: User; onClose: (message: string | null) =>
       setError(policy.message);
       return;
     }
-    const r = await api.post(`/api/users/${u.id}/reset-password`, { initialPassword: password });
+    const r = await api.post(path('/api/users/:id/reset-password', { id: u.id }), { initialPassword: password });
     if (!r.ok) setError(r);
     else props.onClose(`Het wachtwoord van ${u.username} is opnieuw ingesteld. De gebruiker moet het bij de volgende keer inloggen wijzigen.`);
   }
@@ -181,7 +181,7 @@ export function CreateUser() {
     const policy = checkPasswordPolicy(name, password);
     if (!policy.ok) return setError(policy.message);
     setBusy(true);
-    const r = await api.post<{ user: User }>('/api/users', {
+    const r = await api.post('/api/users', {
       username: name,
       fullName: fullName.trim(),
       role,
