@@ -5,7 +5,6 @@
  * session is gone; a 403 `password.change_required` that the password must be changed first.
  */
 import { fail, ok, type Failure, type Success } from '../domain/result.ts';
-import type { Permission, Role } from '../domain/permissions.ts';
 import type { CheckResult } from '../domain/checks.ts';
 import type { EntryForm, FieldId } from '../domain/entry.ts';
 import type { Indicator, UnitActionName, UnitStateKind } from '../domain/doubleEntry.ts';
