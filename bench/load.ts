@@ -113,10 +113,8 @@ async function loadScenario(opts: ScenarioOptions): Promise<Figure[]> {
 
     const samples: Record<Kind, number[]> = { claim: [], draft: [], submit: [], delete: [], health: [] };
     const errors: string[] = [];
-    let requests = 0;
     const call = async (kind: Kind, f: () => Promise<ApiResponse>, ok: (r: ApiResponse) => boolean, what: string): Promise<boolean> => {
       const r = await timed(f);
-      requests++;
       samples[kind].push(r.ms);
       if (!ok(r.value)) {
         errors.push(`${what}: ${r.value.status} ${r.value.text.slice(0, 200)}`);

@@ -16,7 +16,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { z } from 'zod';
 import { signDetached } from '../crypto/cms.ts';
 import { HSB, installationOf, type Installation } from '../domain/installation.ts';
 import { UNIT_STATE_TEXT, type UnitState } from '../domain/doubleEntry.ts';

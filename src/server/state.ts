@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { municipalityCode } from '../domain/election.ts';
 import { formatHash } from '../domain/hashcode.ts';
-import { installationOf, type Installation, type StemgebiedCategory } from '../domain/installation.ts';
+import { installationOf, type Installation } from '../domain/installation.ts';
 import type { Phase } from '../domain/phases.ts';
 import { ruleSetFor, type ElectionRuleSet } from '../domain/ruleSets.ts';
 import type { AppContext } from './context.ts';

@@ -19,7 +19,6 @@ import {
   changeForm,
   importMunicipalityKey,
   municipalityCertificate,
-  municipalityTotals,
   preparePhase2,
   testKeyPair,
   typeEntry,

@@ -17,15 +17,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { EntryForm } from '../../src/domain/entry.ts';
 import {
   KIESKRING_FILE,
   LELYSTAD_MUNICIPALITIES,
   LISTS_FILE,
-  changeForm,
   importCandidateListsFile,
-  municipalityTotals,
-  typeEntry,
 } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
 import { ADMIN_PASSWORD, TestClock, USER_PASSWORD, adminClient, startTestServer, userClient, type ApiClient, type TestServer } from '../support/server.ts';

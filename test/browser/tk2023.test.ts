@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { checkEntry } from '../../src/domain/checks.ts';
 import type { EntryForm } from '../../src/domain/entry.ts';
 import { importCountZip } from '../support/counts.ts';

@@ -1,7 +1,7 @@
 import { tool } from '../support/tools.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EML, eml } from '../support/paths.ts';

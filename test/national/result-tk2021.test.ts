@@ -19,7 +19,7 @@ import { readCandidateLists } from '../../src/eml/eml230b.ts';
 import { readEml510 } from '../../src/eml/eml510read.ts';
 import { readEml510dBlocks } from '../../src/eml/eml510d.ts';
 import { writeEml520 } from '../../src/eml/resultwrite.ts';
-import { eml, ROOT } from '../support/paths.ts';
+import { eml } from '../support/paths.ts';
 import { xsdErrors } from '../support/xsd.ts';
 
 const DIR = eml('tk2021');

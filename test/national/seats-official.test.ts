@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { EXIT_LOTS, EXIT_OK, EXIT_USAGE, runCli, type CliEnv } from '../../src/cli/commands.ts';
 import { allocateRegion, parseSeatsFile, type SeatsRegion } from '../../src/cli/seatsFile.ts';
 import { formatMixed, frac } from '../../src/domain/seats/fraction.ts';
-import { ROOT, SHARED } from '../support/paths.ts';
+import { SHARED } from '../support/paths.ts';
 
 const DIR = path.join(SHARED, 'data', 'seats');
 const FILES = readdirSync(DIR)

@@ -29,8 +29,8 @@ import {
   type Phase2Setup,
 } from '../support/counts.ts';
 import { firstDifference, WITHOUT_TIME } from '../support/eml.ts';
-import { eml, ROOT } from '../support/paths.ts';
-import { ADMIN_PASSWORD, startTestServer, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
+import { eml } from '../support/paths.ts';
+import { ADMIN_PASSWORD, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
 import { completeMunicipality, createDocuments, createOwnKey, PV_DETAILS, typedForm } from '../support/documents.ts';
 

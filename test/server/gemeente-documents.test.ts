@@ -44,7 +44,7 @@ import { renderDocuments, stationEmlName, type RenderInput } from '../../src/ser
 import { readTransferZip } from '../../src/transfer/zip.ts';
 import { firstDifference, listsFromCount, readCountFile, readListsFile, WITHOUT_TIME } from '../support/eml.ts';
 import { eml } from '../support/paths.ts';
-import { adminClient, TestClock, startTestServer, userClient, type ApiClient, type ApiResponse, type TestServer } from '../support/server.ts';
+import { adminClient, TestClock, startTestServer, userClient, type ApiClient, type TestServer } from '../support/server.ts';
 import { xsdErrors } from '../support/xsd.ts';
 import { createDocuments } from '../support/documents.ts';
 import { unzip } from '../support/zip.ts';

@@ -18,7 +18,7 @@
  */
 import { ballotsFound, sumCounts, uncountedValue, type VoteCounts } from '../../domain/counts.ts';
 import { dutchDate, dutchDateTime, parseCreatedAt, type CreatedAtParts } from '../../domain/dates.ts';
-import { candidateDisplayName, type CandidateLists } from '../../domain/election.ts';
+import { candidateDisplayName } from '../../domain/election.ts';
 import { formatHash } from '../../domain/hashcode.ts';
 import { fail, ok, type Result } from '../../domain/result.ts';
 import { mul, type Fraction } from '../../domain/seats/fraction.ts';

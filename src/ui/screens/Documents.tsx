@@ -4,7 +4,7 @@
  * "Resultaten > Exporteren resultaat".
  */
 import { useEffect, useRef, useState } from 'react';
-import { api, path, type ApiFailure, type DocumentJob, type DocumentJobStatus, type DocumentsOverview } from '../api.ts';
+import { api, path, type ApiFailure, type DocumentJob, type DocumentJobStatus } from '../api.ts';
 import { ErrorMessage, Notice, PageTitle, formatDateTime, useApp, useLoad } from '../components.tsx';
 import { href } from '../router.ts';
 import { isGemeente } from '../stemgebied.ts';
