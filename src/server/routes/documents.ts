@@ -37,6 +37,7 @@ import {
   type RenderStage,
 } from '../documents.ts';
 import { ApiError, route, type SessionUser } from '../http.ts';
+import { phaseWorkers } from '../phaseWorkers.ts';
 import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
@@ -508,6 +509,7 @@ export const documentRoutes = [
         ctx.db.prepare('UPDATE instance SET phase = 3 WHERE id = 1').run();
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: current, to: 3, via: 'finalise' });
       }).immediate();
+      phaseWorkers(ctx); // phase 3: the render worker starts, the import worker stops
       return finaliseStatus(ctx);
     },
   }),
@@ -682,6 +684,7 @@ export const documentRoutes = [
         beforeRetention: before,
         lastArchive,
       });
+      phaseWorkers(ctx); // phase 1: no worker
       ctx.log.warn({ election: e.election_id, erased: outcome.erased, compacted: outcome.compacted, logFilesCleared: outcome.logFilesCleared }, 'verkiezingsgegevens vernietigd');
       return { destroyed: true, ...outcome, beforeRetention: before, lastArchive };
     },
