@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expectStatus, importMunicipalityKey, importTk2021Election } from '../test/support/counts.ts';
 import { adminClient, ApiClient, startTestServer, userClient, type TestServer } from '../test/support/server.ts';
-import { startRenderWorker } from '../src/server/documents.ts';
+import { renderWorkerReady } from '../src/server/documents.ts';
 import { BENCH_KIESKRING } from './synthetic.ts';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -107,7 +107,7 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
     renderWorkerReady: () =>
       new Promise<void>((resolve) => {
         lines.once('line', () => resolve());
-        child.stdin!.write('render-ready\n');
+        child.stdin?.write('render-ready\n');
       }),
     resetPeak: () => {
       try {
@@ -157,7 +157,7 @@ export async function serveAsChild(): Promise<void> {
   };
   // One request on stdin: 'render-ready', answered with a line once the render worker is ready.
   createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line === 'render-ready') void startRenderWorker().then(() => process.stdout.write('{"renderReady":true}\n'));
+    if (line === 'render-ready') void renderWorkerReady().then(() => process.stdout.write('{"renderReady":true}\n'));
   });
   process.stdin.on('end', () => void close());
   process.stdin.on('close', () => void close());

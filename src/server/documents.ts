@@ -971,9 +971,14 @@ function renderWorker(): RenderWorker {
 
 /**
  * Start the render worker now (when phase 3 is entered, or at server start in phase 3), so the first
- * documents do not wait for it. The promise settles when it is ready (Typst and fonts loaded).
+ * documents do not wait for it.
  */
-export function startRenderWorker(): Promise<void> {
+export function startRenderWorker(): void {
+  renderWorker();
+}
+
+/** Settles when the render worker (started if not running) is ready: Typst and its fonts loaded. */
+export function renderWorkerReady(): Promise<void> {
   return renderWorker().ready;
 }
 

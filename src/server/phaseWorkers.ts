@@ -34,5 +34,5 @@ export function phaseWorkers(ctx: AppContext): void {
   if (phase === 2 && electionRow(ctx) !== undefined && installation(ctx) === HSB) prestartImportWorker();
   else stopImportWorker();
   if (phase !== 3) void stopRenderWorker();
-  else if (prestarting.has(ctx)) void startRenderWorker();
+  else if (prestarting.has(ctx)) startRenderWorker();
 }
