@@ -114,12 +114,12 @@ const ELEMENTS = ELEMENT_KEYS.length;
 /** ALLOWED[parent * ELEMENTS + child] = 1 when CHILDREN allows the child in the parent. */
 const ALLOWED = new Uint8Array(ELEMENTS * ELEMENTS);
 for (const [parent, children] of Object.entries(CHILDREN)) {
-  for (const child of children) ALLOWED[ELEMENT_IDS.get(parent)! * ELEMENTS + ELEMENT_IDS.get(child)!] = 1;
+  for (const child of children) ALLOWED[elementId(parent) * ELEMENTS + elementId(child)] = 1;
 }
 /** SKIPPED[id] = 1 for the elements of SKIP. */
 const SKIPPED = new Uint8Array(ELEMENTS);
-for (const k of SKIP) SKIPPED[ELEMENT_IDS.get(k) ?? 0] = 1;
-const ROOT_ID = ELEMENT_IDS.get('#root')!;
+for (const k of SKIP) SKIPPED[elementId(k)] = 1;
+const ROOT_ID = elementId('#root');
 
 /** The number of an element key (0: none of CHILDREN's, so allowed nowhere). */
 function elementId(key: string): number {
@@ -360,7 +360,7 @@ class Eml510Core {
     }
     const ids = this.ids;
     const parent = this.stack[this.stack.length - 1]!;
-    if (this.textWanted || ALLOWED[ids[ids.length - 1]! * ELEMENTS + id] === 0) this.unexpected(key, parent);
+    if (this.textWanted || ALLOWED[(ids[ids.length - 1] ?? 0) * ELEMENTS + id] === 0) this.unexpected(key, parent);
     this.stack.push(key);
     ids.push(id);
     this.text = '';
