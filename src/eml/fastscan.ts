@@ -464,8 +464,10 @@ export class CanonicalScanner {
       // Text up to the next '<'.
       const from = this.pos;
       if (b[from] === LT) continue;
-      const lt = b.indexOf(LT, from);
-      if (lt < 0) this.no('document ends inside the document element', len);
+      // (A loop, not Buffer.indexOf: the texts are short, mostly a vote count, and a native call per text costs more.)
+      let lt = from;
+      while (lt < len && b[lt] !== LT) lt++;
+      if (lt >= len) this.no('document ends inside the document element', len);
       this.endRun(from);
       this.checkText(from, lt);
       handler.text?.(b, from, lt);
