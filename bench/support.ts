@@ -88,6 +88,8 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
+    // With glibc's malloc arenas limited, as bin/uitslag and `npm start` run the server.
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? SERVER_MALLOC_ARENA_MAX },
   });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
@@ -144,6 +146,13 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
 }
 
 const CHILD_ADMIN_PASSWORD = 'eerste-wachtwoord-admin';
+
+/**
+ * glibc's malloc arenas for the server process (bin/uitslag and `npm start` set the same): its default
+ * of up to 8 per core, one per thread that allocates (main, workers, V8's compiler and GC threads,
+ * libuv's pool), kept 10-17 MiB of freed memory resident in the bench's server (issue 13, memory).
+ */
+const SERVER_MALLOC_ARENA_MAX = '2';
 
 export async function serveAsChild(): Promise<void> {
   const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD, startRenderWorker: true });
