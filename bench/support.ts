@@ -84,7 +84,7 @@ function buildCompiledChild(): Promise<string> {
 
 /** Start the server child: under tsx (default), or `compiled` (see buildCompiledChild). */
 export async function startServerChild(opts: { compiled?: boolean } = {}): Promise<ServerChild> {
-  const args = [SERVER_NODE_FLAG, ...(opts.compiled ? [await buildCompiledChild()] : ['--import', 'tsx', HERE, '__server'])];
+  const args = opts.compiled ? [await buildCompiledChild()] : ['--import', 'tsx', HERE, '__server'];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -153,12 +153,6 @@ const CHILD_ADMIN_PASSWORD = 'eerste-wachtwoord-admin';
  * libuv's pool), kept 10-17 MiB of freed memory resident in the bench's server (issue 13, memory).
  */
 const SERVER_MALLOC_ARENA_MAX = '2';
-
-/**
- * The node flag bin/uitslag and `npm start` run the server with: a young generation of at most 2 x 4 MiB
- * (V8's default grows it to 2 x 16 MiB and keeps it resident: ~17 MiB more before an import).
- */
-const SERVER_NODE_FLAG = '--max-semi-space-size=4';
 
 export async function serveAsChild(): Promise<void> {
   const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD, startRenderWorker: true });
