@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expectStatus, importMunicipalityKey, importTk2021Election } from '../test/support/counts.ts';
 import { adminClient, ApiClient, startTestServer, userClient, type TestServer } from '../test/support/server.ts';
+import { renderWorkerReady } from '../src/server/documents.ts';
 import { BENCH_KIESKRING } from './synthetic.ts';
 
 const HERE = fileURLToPath(import.meta.url);
@@ -33,6 +34,11 @@ export interface ServerChild {
   memory(): { hwm: number | null; rss: number | null };
   /** Reset the peak resident set (Linux clear_refs 5); false when not possible. */
   resetPeak(): boolean;
+  /**
+   * Settles when the server's render worker (started on entering phase 3) has loaded Typst: the user
+   * fills in the PV details before the click, so the documents bench clicks with the worker ready.
+   */
+  renderWorkerReady(): Promise<void>;
   /** CPU time (user + system) the server process used so far, in ms (null without /proc). */
   cpuMs(): number | null;
   stop(): Promise<void>;
@@ -82,6 +88,8 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
+    // With glibc's malloc arenas limited, as bin/uitslag and `npm start` run the server.
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? SERVER_MALLOC_ARENA_MAX },
   });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
@@ -98,6 +106,11 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
     pid,
     handle,
     memory: () => ({ hwm: procStatus(pid, 'VmHWM'), rss: procStatus(pid, 'VmRSS') }),
+    renderWorkerReady: () =>
+      new Promise<void>((resolve) => {
+        lines.once('line', () => resolve());
+        child.stdin?.write('render-ready\n');
+      }),
     resetPeak: () => {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -134,6 +147,13 @@ export async function startServerChild(opts: { compiled?: boolean } = {}): Promi
 
 const CHILD_ADMIN_PASSWORD = 'eerste-wachtwoord-admin';
 
+/**
+ * glibc's malloc arenas for the server process (bin/uitslag and `npm start` set the same): its default
+ * of up to 8 per core, one per thread that allocates (main, workers, V8's compiler and GC threads,
+ * libuv's pool), kept 10-17 MiB of freed memory resident in the bench's server (issue 13, memory).
+ */
+const SERVER_MALLOC_ARENA_MAX = '2';
+
 export async function serveAsChild(): Promise<void> {
   const server = await startTestServer({ adminInitialPassword: CHILD_ADMIN_PASSWORD, startRenderWorker: true });
   process.stdout.write(JSON.stringify({ url: server.url, pid: process.pid }) + '\n');
@@ -144,6 +164,10 @@ export async function serveAsChild(): Promise<void> {
     await server.close();
     process.exit(0);
   };
+  // One request on stdin: 'render-ready', answered with a line once the render worker is ready.
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'render-ready') void renderWorkerReady().then(() => process.stdout.write('{"renderReady":true}\n'));
+  });
   process.stdin.on('end', () => void close());
   process.stdin.on('close', () => void close());
   process.stdin.resume();

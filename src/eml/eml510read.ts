@@ -101,10 +101,30 @@ const CHILDREN: Record<string, readonly string[]> = {
   AffiliationIdentifier: ['RegisteredName'],
   Candidate: ['CandidateIdentifier', 'CandidateFullName', 'Gender', 'QualifyingAddress'],
 };
-/** CHILDREN as sets, for the lookup per element. */
-const CHILD_SETS = new Map<string, ReadonlySet<string>>(Object.entries(CHILDREN).map(([k, v]) => [k, new Set(v)]));
 /** Elements whose whole subtree is accepted and ignored. */
 const SKIP = new Set(['AuthorityAddress', 'kr:ReportingUnitInvestigations', 'CandidateFullName', 'Gender', 'QualifyingAddress', 'CandidateIdentifier']);
+
+/**
+ * Every key of CHILDREN (parents and children) as a small number, 0 for any other key, so the check
+ * per element is a table lookup (ALLOWED, SKIPPED) instead of three hash lookups of strings.
+ */
+const ELEMENT_KEYS: readonly string[] = ['', ...new Set([...Object.keys(CHILDREN), ...Object.values(CHILDREN).flat()])];
+const ELEMENT_IDS = new Map(ELEMENT_KEYS.map((k, i) => [k, i]));
+const ELEMENTS = ELEMENT_KEYS.length;
+/** ALLOWED[parent * ELEMENTS + child] = 1 when CHILDREN allows the child in the parent. */
+const ALLOWED = new Uint8Array(ELEMENTS * ELEMENTS);
+for (const [parent, children] of Object.entries(CHILDREN)) {
+  for (const child of children) ALLOWED[elementId(parent) * ELEMENTS + elementId(child)] = 1;
+}
+/** SKIPPED[id] = 1 for the elements of SKIP. */
+const SKIPPED = new Uint8Array(ELEMENTS);
+for (const k of SKIP) SKIPPED[elementId(k)] = 1;
+const ROOT_ID = elementId('#root');
+
+/** The number of an element key (0: none of CHILDREN's, so allowed nowhere). */
+function elementId(key: string): number {
+  return ELEMENT_IDS.get(key) ?? 0;
+}
 
 /**
  * A start tag as the reading logic sees it: from the safe XML reader (src/eml/xml.ts) or from the
@@ -193,6 +213,8 @@ type PositionFn = () => { readonly line: number; readonly column: number };
  */
 class Eml510Core {
   private readonly stack: string[] = ['#root'];
+  /** The numbers (elementId) of the keys on `stack`. */
+  private readonly ids: number[] = [ROOT_ID];
   /** > 0 inside an ignored subtree. */
   skipDepth = 0;
   private text = '';
@@ -327,16 +349,68 @@ class Eml510Core {
       return;
     }
     const key = keyOf(tag.uri, tag.local);
+    this.openKey(tag, key, elementId(key));
+  }
+
+  /** `open` with the tag's key (keyOf) and its number (elementId) known. */
+  openKey(tag: TagView, key: string, id: number): void {
+    if (this.skipDepth > 0) {
+      this.skipDepth++;
+      return;
+    }
+    const ids = this.ids;
     const parent = this.stack[this.stack.length - 1]!;
-    const allowed = CHILD_SETS.get(parent);
-    if (this.textWanted || allowed === undefined || !allowed.has(key)) this.unexpected(key, parent);
+    if (this.textWanted || ALLOWED[(ids[ids.length - 1] ?? 0) * ELEMENTS + id] === 0) this.unexpected(key, parent);
     this.stack.push(key);
+    ids.push(id);
     this.text = '';
     this.digits = -1;
     this.textWanted = false;
     this.numberWanted = false;
 
     switch (key) {
+      // The elements of every selection first (hundreds of thousands of times per file).
+      case 'Selection': {
+        const b = this.block!;
+        if (b.cast !== null || b.totalCounted !== null || b.ongeldig !== null || b.blanco !== null || b.uncounted.length) {
+          this.unexpected(key, parent);
+        }
+        b.selAffiliation = null;
+        b.selAffiliationName = null;
+        b.selCandidate = null;
+        b.selVotes = null;
+        break;
+      }
+      case 'AffiliationIdentifier': {
+        const b = this.block!;
+        if (b.selAffiliation !== null || b.selCandidate !== null) this.unexpected(key, parent);
+        b.selAffiliation = this.number(this.required(tag, 'Id'), 'AffiliationIdentifier');
+        break;
+      }
+      case 'Candidate': {
+        const b = this.block!;
+        if (b.selAffiliation !== null || b.selCandidate !== null) this.unexpected(key, parent);
+        b.selCandidate = -1; // set by CandidateIdentifier (skipped subtree, handled here via open)
+        break;
+      }
+      case 'CandidateIdentifier': {
+        const id = attr(tag, 'Id');
+        if (id === null) {
+          this.stop(
+            'eml_structuur',
+            `Een kandidaat heeft geen volgnummer (CandidateIdentifier zonder Id, ${this.where()}); dit soort bestand wordt niet ondersteund.`,
+            'CandidateIdentifier without Id (ShortCode only)',
+          );
+        }
+        this.block!.selCandidate = this.number(id, 'CandidateIdentifier');
+        break;
+      }
+      case 'ValidVotes':
+      case 'Cast':
+      case 'TotalCounted':
+        this.numberWanted = true;
+        this.textWanted = true;
+        break;
       case 'EML': {
         const id = attr(tag, 'Id');
         if (id === null || !KINDS.includes(id)) {
@@ -379,47 +453,6 @@ class Eml510Core {
         this.block!.unitId = this.required(tag, 'Id');
         this.textWanted = true;
         break;
-      case 'Selection': {
-        const b = this.block!;
-        if (b.cast !== null || b.totalCounted !== null || b.ongeldig !== null || b.blanco !== null || b.uncounted.length) {
-          this.unexpected(key, parent);
-        }
-        b.selAffiliation = null;
-        b.selAffiliationName = null;
-        b.selCandidate = null;
-        b.selVotes = null;
-        break;
-      }
-      case 'AffiliationIdentifier': {
-        const b = this.block!;
-        if (b.selAffiliation !== null || b.selCandidate !== null) this.unexpected(key, parent);
-        b.selAffiliation = this.number(this.required(tag, 'Id'), 'AffiliationIdentifier');
-        break;
-      }
-      case 'Candidate': {
-        const b = this.block!;
-        if (b.selAffiliation !== null || b.selCandidate !== null) this.unexpected(key, parent);
-        b.selCandidate = -1; // set by CandidateIdentifier (skipped subtree, handled here via open)
-        break;
-      }
-      case 'CandidateIdentifier': {
-        const id = attr(tag, 'Id');
-        if (id === null) {
-          this.stop(
-            'eml_structuur',
-            `Een kandidaat heeft geen volgnummer (CandidateIdentifier zonder Id, ${this.where()}); dit soort bestand wordt niet ondersteund.`,
-            'CandidateIdentifier without Id (ShortCode only)',
-          );
-        }
-        this.block!.selCandidate = this.number(id, 'CandidateIdentifier');
-        break;
-      }
-      case 'ValidVotes':
-      case 'Cast':
-      case 'TotalCounted':
-        this.numberWanted = true;
-        this.textWanted = true;
-        break;
       case 'RegisteredName':
       case 'TransactionId':
       case 'IssueDate':
@@ -445,7 +478,7 @@ class Eml510Core {
         this.textWanted = true;
         break;
     }
-    if (SKIP.has(key)) this.skipDepth = 1;
+    if (SKIPPED[id] === 1) this.skipDepth = 1;
   }
 
   close(): void {
@@ -455,6 +488,7 @@ class Eml510Core {
     }
     this.skipDepth = 0;
     const key = this.stack.pop()!;
+    this.ids.pop();
     const text = this.text;
     const digits = this.digits;
     this.text = '';
@@ -463,6 +497,17 @@ class Eml510Core {
     this.numberWanted = false;
     const b = this.block;
     switch (key) {
+      // The elements of every selection first (Candidate and CandidateIdentifier: nothing to do at their end).
+      case 'Candidate':
+      case 'CandidateIdentifier':
+        break;
+      case 'ValidVotes':
+        if (b!.selVotes !== null) this.unexpected(key, 'Selection');
+        b!.selVotes = digits >= 0 ? digits : this.number(text, 'ValidVotes');
+        break;
+      case 'Selection':
+        this.closeSelection(b!);
+        break;
       case 'EML':
         this.rootClosed = true;
         break;
@@ -501,13 +546,6 @@ class Eml510Core {
         break;
       case 'RegisteredName':
         b!.selAffiliationName = text;
-        break;
-      case 'ValidVotes':
-        if (b!.selVotes !== null) this.unexpected(key, 'Selection');
-        b!.selVotes = digits >= 0 ? digits : this.number(text, 'ValidVotes');
-        break;
-      case 'Selection':
-        this.closeSelection(b!);
         break;
       case 'Cast':
         if (b!.cast !== null) this.unexpected(key, this.stack[this.stack.length - 1]!);
@@ -748,6 +786,13 @@ export interface Eml510CanonicalOutcome {
 
 const NO_POSITION = { line: 0, column: 0 };
 
+/** What the canonical reader remembers of an element name (FastName.memo): its key under `uri` and the key's number. */
+interface ElementMemo {
+  readonly uri: string;
+  readonly key: string;
+  readonly id: number;
+}
+
 /**
  * Fast reader for 510 files in canonical form (all OSV output): one pass of the byte-level scanner
  * (fastscan.ts) drives the same reading logic as Eml510StreamReader, so on success the blocks, header
@@ -771,12 +816,19 @@ export class Eml510CanonicalReader {
     this.scanner = new CanonicalScanner(bytes, {
       startElement: (name: FastName, uri: string, attributes: readonly FastAttribute[]) => {
         if (this.failed) return;
+        // The element's key and number, worked out once per name (and namespace URI).
+        let memo = name.memo as ElementMemo | null;
+        if (memo === null || memo.uri !== uri) {
+          const key = keyOf(uri, name.local);
+          memo = { uri, key, id: elementId(key) };
+          name.memo = memo;
+        }
         view.uri = uri;
         view.local = name.local;
         view.name = name.name;
         view.attributes = attributes;
         try {
-          core.open(view);
+          core.openKey(view, memo.key, memo.id);
         } catch {
           this.failed = true;
         }

@@ -56,6 +56,11 @@ export interface FastName {
   readonly name: string;
   readonly prefix: string;
   readonly local: string;
+  /**
+   * Free for the handler: what it made of this name (e.g. a reader's element key, with the namespace
+   * URI it had then), so it is worked out once per name instead of once per element. Never read here.
+   */
+  memo: unknown;
 }
 
 export interface FastScanHandler {
@@ -311,7 +316,7 @@ export class CanonicalScanner {
       else rec.ops = null;
     }
     const tail = this.bytes.subarray(keep);
-    this.bytes = chunk === null || chunk.length === 0 ? tail : tail.length === 0 ? chunk : Buffer.concat([tail, chunk]);
+    this.bytes = chunk === null || chunk.length === 0 ? tail : tail.length === 0 ? chunk : this.joined(tail, chunk);
     this.base += keep;
     this.pos -= keep;
     this.checked -= keep;
@@ -322,6 +327,26 @@ export class CanonicalScanner {
     this.safeEnd = final ? this.bytes.length : Math.max(this.bytes.lastIndexOf(LT), 0);
     return this.step(final ? Infinity : this.safeEnd);
   }
+
+  /**
+   * The tail and the next chunk as one window, in a buffer reused from push to push (a new buffer per
+   * chunk cost an allocation and its page faults every time). Nothing keeps the window's bytes beyond a
+   * push: names, values and runs are copied out of it.
+   */
+  private joined(tail: Buffer, chunk: Buffer): Buffer {
+    const need = tail.length + chunk.length;
+    let w = this.window;
+    if (w === null || w.length < need) {
+      w = Buffer.allocUnsafe(need + (64 << 10));
+      this.window = w;
+    }
+    const at = tail.byteOffset - w.byteOffset;
+    if (tail.buffer === w.buffer && at >= 0 && at + tail.length <= w.length) w.copyWithin(0, at, at + tail.length);
+    else tail.copy(w, 0);
+    chunk.copy(w, tail.length);
+    return w.subarray(0, need);
+  }
+  private window: Buffer | null = null;
 
   step(limit = Infinity): FastScanOutcome | null {
     if (this.outcome) return this.outcome;
@@ -439,8 +464,10 @@ export class CanonicalScanner {
       // Text up to the next '<'.
       const from = this.pos;
       if (b[from] === LT) continue;
-      const lt = b.indexOf(LT, from);
-      if (lt < 0) this.no('document ends inside the document element', len);
+      // (A loop, not Buffer.indexOf: the texts are short, mostly a vote count, and a native call per text costs more.)
+      let lt = from;
+      while (lt < len && b[lt] !== LT) lt++;
+      if (lt >= len) this.no('document ends inside the document element', len);
       this.endRun(from);
       this.checkText(from, lt);
       handler.text?.(b, from, lt);
@@ -570,6 +597,7 @@ export class CanonicalScanner {
       local: colon < 0 ? name : internalized(name.slice(colon - start + 1)),
       uri: null,
       generation: -1,
+      memo: null,
       next: e,
     };
     e = created;

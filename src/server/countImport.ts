@@ -722,6 +722,15 @@ export function prestartImportWorker(): void {
   importWorkerHost.start();
 }
 
+/**
+ * Stop the import worker (on leaving phase 2: no count file can be imported then, and its thread is
+ * memory the render worker of phase 3 can use). A job still running finishes first; a later import
+ * starts a new worker.
+ */
+export function stopImportWorker(): void {
+  importWorkerHost.stop();
+}
+
 /** Messages from the main thread to the import worker. */
 export interface ImportRequest {
   readonly id: number;
@@ -753,8 +762,11 @@ class ImportWorkerHost {
   private inThisThread = false;
   private nextId = 1;
   private readonly pending = new Map<number, PendingImport>();
+  /** Stop the worker as soon as its last job has finished (see `stop`). */
+  private stopWhenIdle = false;
 
   start(): Worker | null {
+    this.stopWhenIdle = false;
     if (this.worker || this.inThisThread) return this.worker;
     const file = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
     const url = workerBootstrapUrl(new URL(file, import.meta.url));
@@ -781,6 +793,7 @@ class ImportWorkerHost {
         this.pending.delete(m.id);
         if (this.pending.size === 0) worker.unref();
         job.resolve(m.result);
+        if (this.pending.size === 0 && this.stopWhenIdle) this.stop();
       }
     });
     const lost = (detail: string, loadFailure: boolean): void => {
@@ -801,6 +814,19 @@ class ImportWorkerHost {
     worker.on('exit', (code) => lost(`worker exited with ${code}`, false));
     worker.unref();
     return worker;
+  }
+
+  /** End the worker thread now when idle, else once its running jobs have finished. */
+  stop(): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    if (this.pending.size > 0) {
+      this.stopWhenIdle = true;
+      return;
+    }
+    this.stopWhenIdle = false;
+    this.worker = null;
+    void worker.terminate();
   }
 
   run(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {

@@ -901,7 +901,9 @@ interface RenderWorker {
   pdf(job: PdfJob): Promise<Result<Buffer>>;
   concept(input: RenderInput, format: ConceptFormat): Promise<Result<RenderedFile[]>>;
   p22(input: P22Input): Promise<Result<RenderedFile[]>>;
-  /** Ends the worker thread (server close); a later render starts a new one. */
+  /** Settles once the worker has loaded Typst and laid out its warm-up PV (or is gone). */
+  readonly ready: Promise<void>;
+  /** Ends the worker thread (server close, leaving phase 3); a later render starts a new one. */
   stop(): Promise<void>;
 }
 
@@ -922,14 +924,23 @@ function renderWorker(): RenderWorker {
   return theWorker;
 }
 
-/** Start the render worker now (at server start), so the first documents do not wait for it. */
+/**
+ * Start the render worker now (when phase 3 is entered, or at server start in phase 3), so the first
+ * documents do not wait for it.
+ */
 export function startRenderWorker(): void {
   renderWorker();
 }
 
+/** Settles when the render worker (started if not running) is ready: Typst and its fonts loaded. */
+export function renderWorkerReady(): Promise<void> {
+  return renderWorker().ready;
+}
+
 /**
- * Stop the render worker (at server close): an idle worker thread would otherwise keep the process
- * alive after `serve` is asked to stop.
+ * Stop the render worker (at server close, and on leaving phase 3: its Typst compiler and fonts are
+ * ~45 MiB the count-file import should not have beside it): an idle worker thread would otherwise
+ * keep the process alive after `serve` is asked to stop.
  */
 export async function stopRenderWorker(): Promise<void> {
   const w = theWorker;
@@ -945,6 +956,7 @@ function inThread(): RenderWorker {
       return r.ok ? ok([r.value]) : r;
     },
     p22: (input) => renderP22(input),
+    ready: Promise.resolve(),
     stop: async () => {},
   };
 }
@@ -964,15 +976,18 @@ function startWorker(): RenderWorker {
   let nextId = 1;
   let started = false;
   let fallback: RenderWorker | null = null;
+  let markReady = (): void => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   worker.on('message', (m: ResultMessage | { readonly ready: true }) => {
     started = true;
-    if ('ready' in m) return;
+    if ('ready' in m) return markReady();
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (pending.size === 0) worker.unref();
     p?.settle(m.result);
   });
   worker.on('error', (err) => {
+    markReady();
     if (theWorker === self) theWorker = null;
     const waiting = [...pending.values()];
     pending.clear();
@@ -991,6 +1006,7 @@ function startWorker(): RenderWorker {
     for (const p of waiting) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, err.message));
   });
   worker.on('exit', (code) => {
+    markReady();
     if (theWorker === self) theWorker = null;
     for (const p of pending.values()) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, `render worker exited with ${code}`));
     pending.clear();
@@ -1003,6 +1019,7 @@ function startWorker(): RenderWorker {
       worker.postMessage({ id, task } satisfies TaskMessage);
     });
   const self: RenderWorker = {
+    ready,
     pdf: async (job) => {
       if (fallback) return fallback.pdf(job);
       const r = await send<Result<Buffer>>({ type: 'pdf', job });

@@ -8,8 +8,9 @@ import { buildApp } from './app.ts';
 import { SYSTEM_ACTOR, writeAudit } from './audit.ts';
 import { DEFAULT_CONFIG, type AppContext, type RandomSource, type ServerConfig, type TestHooks } from './context.ts';
 import { openDatabase, StartupError, type Db } from './db/database.ts';
-import { startRenderWorker, stopRenderWorker } from './documents.ts';
+import { stopRenderWorker } from './documents.ts';
 import { anchorAudit, baselineLegacyUnits, startupCheck } from './integrity.ts';
+import { prestartPhaseWorkers } from './phaseWorkers.ts';
 import { scryptHasher, type PasswordHasher } from './password-hash.ts';
 import { insertInstance, insertUser, instanceExists } from './store/users.ts';
 import { hostAllowList, loadOrCreateTls, serverUrls, type TlsMaterial } from './tls.ts';
@@ -47,8 +48,9 @@ export interface StartServerOptions {
   /** Host names besides the machine's own names and addresses that requests may be addressed to. */
   readonly allowedHosts?: readonly string[];
   /**
-   * Start the render worker with the server (default true), so documents do not wait for a thread
-   * to start and Typst to load. Otherwise it starts at the first render.
+   * Start the worker thread of the phase ahead of use (default true; src/server/phaseWorkers.ts): the
+   * render worker at start in phase 3 and whenever phase 3 is entered, so documents do not wait for a
+   * thread to start and Typst to load. Otherwise it starts at the first render.
    */
   readonly startRenderWorker?: boolean;
 }
@@ -244,7 +246,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
       hostAllowed: hostAllowList(opts.host, opts.allowedHosts ?? []),
     });
-    if (opts.startRenderWorker !== false) startRenderWorker();
+    if (opts.startRenderWorker !== false) prestartPhaseWorkers(ctx);
     await app.listen({ port: opts.port, host: opts.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;

@@ -241,6 +241,9 @@ async function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: numb
   });
 }
 
+/** Chunks the streamed inflater may have ready before the consumer takes them. */
+const STREAM_READ_AHEAD = 4;
+
 /**
  * Inflate one entry chunk by chunk into `onChunk` (awaited before the next chunk is taken), with the
  * same size rules as `readEntryData`: more bytes than the header states is refused as a possible zip
@@ -267,7 +270,11 @@ async function streamEntryData(
     for (let i = 0; i < raw.length; i += chunkSize) if (!(await onChunk(raw.subarray(i, i + chunkSize)))) return false;
     return true;
   }
-  const inflater = zlib.createInflateRaw({ chunkSize });
+  // Inflating (in libuv's thread pool) runs ahead of the consumer by up to STREAM_READ_AHEAD chunks,
+  // so it overlaps with the work on each chunk instead of waiting for it (zlib's default: one chunk).
+  // (The stream options reach the Transform underneath; Node's types name only zlib's own.)
+  const options: zlib.ZlibOptions & { readonly readableHighWaterMark: number } = { chunkSize, readableHighWaterMark: STREAM_READ_AHEAD * chunkSize };
+  const inflater = zlib.createInflateRaw(options);
   inflater.end(raw);
   let total = 0;
   try {

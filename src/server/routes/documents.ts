@@ -40,6 +40,7 @@ import type { ErrorCode } from '../../domain/errorCodes.ts';
 import { lastArchiveCreate, type DocumentsCreateDetails } from '../store/audit.ts';
 import { PvDetailsSchema, documentIdOfKind, savePvDetails } from '../store/documents.ts';
 import { getUser, setPhase } from '../store/users.ts';
+import { phaseWorkers } from '../phaseWorkers.ts';
 import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
@@ -529,6 +530,7 @@ export const documentRoutes = [
         setPhase(ctx.db, 3);
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: current, to: 3, via: 'finalise' });
       }).immediate();
+      phaseWorkers(ctx); // phase 3: the render worker starts, the import worker stops
       return finaliseStatus(ctx);
     },
   }),
@@ -704,6 +706,7 @@ export const documentRoutes = [
         beforeRetention: before,
         lastArchive,
       });
+      phaseWorkers(ctx); // phase 1: no worker
       ctx.log.warn({ election: e.election_id, erased: outcome.erased, compacted: outcome.compacted, logFilesCleared: outcome.logFilesCleared }, 'verkiezingsgegevens vernietigd');
       return { destroyed: true, ...outcome, beforeRetention: before, lastArchive };
     },

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { PHASES, PHASE_LABELS, checkPhaseChange, type PhaseFacts } from '../../domain/phases.ts';
-import { HSB, installationOf } from '../../domain/installation.ts';
+import { installationOf } from '../../domain/installation.ts';
 import { allCountsComplete, anyEntryExists, kieskringMunicipalities } from '../counts.ts';
 import { loadPvDetails, pvDetailsMissing } from '../documents.ts';
 import { csbListsComplete } from '../csb.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { prestartImportWorker } from '../countImport.ts';
 import { ApiError, route } from '../http.ts';
-import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow, installation } from '../state.ts';
+import { phaseWorkers } from '../phaseWorkers.ts';
+import { actorOf, candidateListsFile, currentPhase, eligibleVoters, electionRow } from '../state.ts';
 import { hasOwnKey, municipalityKeyCodes } from '../store/keys.ts';
 import { setPhase } from '../store/users.ts';
 
@@ -124,8 +124,9 @@ export const phaseRoutes = [
         setPhase(ctx.db, check.value);
         writeAudit(ctx.db, now, actorOf(user!), 'phase.change', { from: f.current, to: check.value });
       })();
-      // Count files can be imported from now on (HSB): the import worker is started ahead of the first one.
-      if (body.target === 2 && installation(ctx) === HSB) prestartImportWorker();
+      // The worker of the new phase is started ahead of use (the import worker in phase 2 of an HSB, the
+      // render worker in phase 3), the other one stopped.
+      phaseWorkers(ctx);
       return { phase: currentPhase(ctx) };
     },
   }),
