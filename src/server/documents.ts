@@ -903,8 +903,12 @@ interface RenderWorker {
   p22(input: P22Input): Promise<Result<RenderedFile[]>>;
   /** Settles once the worker has loaded Typst and laid out its warm-up PV (or is gone). */
   readonly ready: Promise<void>;
-  /** Ends the worker thread (server close, leaving phase 3); a later render starts a new one. */
-  stop(): Promise<void>;
+  /**
+   * Ends the worker thread (server close, leaving phase 3); a later render starts a new one. With
+   * `drain`, what it is rendering is finished first (a job then ends with its own message, e.g. that the
+   * phase changed, instead of an internal error).
+   */
+  stop(drain?: boolean): Promise<void>;
 }
 
 /** Buffers arrive as Uint8Arrays. */
@@ -942,10 +946,10 @@ export function renderWorkerReady(): Promise<void> {
  * ~45 MiB the count-file import should not have beside it): an idle worker thread would otherwise
  * keep the process alive after `serve` is asked to stop.
  */
-export async function stopRenderWorker(): Promise<void> {
+export async function stopRenderWorker(opts: { readonly drain?: boolean } = {}): Promise<void> {
   const w = theWorker;
   theWorker = null;
-  await w?.stop();
+  await w?.stop(opts.drain === true);
 }
 
 function inThread(): RenderWorker {
@@ -978,6 +982,13 @@ function startWorker(): RenderWorker {
   let fallback: RenderWorker | null = null;
   let markReady = (): void => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  /** Called when nothing is pending any more (a draining stop waits for it). */
+  let drained: (() => void) | null = null;
+  const settledAll = (): void => {
+    const d = drained;
+    drained = null;
+    d?.();
+  };
   worker.on('message', (m: ResultMessage | { readonly ready: true }) => {
     started = true;
     if ('ready' in m) return markReady();
@@ -985,6 +996,7 @@ function startWorker(): RenderWorker {
     pending.delete(m.id);
     if (pending.size === 0) worker.unref();
     p?.settle(m.result);
+    if (pending.size === 0) settledAll();
   });
   worker.on('error', (err) => {
     markReady();
@@ -1004,12 +1016,14 @@ function startWorker(): RenderWorker {
       return;
     }
     for (const p of waiting) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, err.message));
+    settledAll();
   });
   worker.on('exit', (code) => {
     markReady();
     if (theWorker === self) theWorker = null;
     for (const p of pending.values()) p.settle(fail(RENDER_INTERNAL.code, RENDER_INTERNAL.message, `render worker exited with ${code}`));
     pending.clear();
+    settledAll();
   });
   const send = <R extends ResultMessage['result']>(task: WorkerTask): Promise<R> =>
     new Promise((resolve) => {
@@ -1030,7 +1044,8 @@ function startWorker(): RenderWorker {
       const r = await send<Result<RenderedFile>>({ type: 'concept', input, format });
       return r.ok ? ok([{ ...r.value, bytes: asBuffer(r.value.bytes) }]) : r;
     },
-    stop: async () => {
+    stop: async (drain = false) => {
+      if (drain && pending.size > 0) await new Promise<void>((resolve) => (drained = resolve));
       await worker.terminate();
     },
     p22: async (input) => {

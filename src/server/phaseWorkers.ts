@@ -33,6 +33,6 @@ export function phaseWorkers(ctx: AppContext): void {
   const phase = currentPhase(ctx);
   if (phase === 2 && electionRow(ctx) !== undefined && installation(ctx) === HSB) prestartImportWorker();
   else stopImportWorker();
-  if (phase !== 3) void stopRenderWorker();
+  if (phase !== 3) void stopRenderWorker({ drain: true }); // a job being rendered ends with its own message
   else if (prestarting.has(ctx)) startRenderWorker();
 }

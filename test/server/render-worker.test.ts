@@ -14,6 +14,7 @@ import {
   renderInWorker,
   renderWorkersStarted,
   startRenderWorker,
+  stopRenderWorker,
   type RenderInput,
 } from '../../src/server/documents.ts';
 import { municipalityCertificate, testKeyPair } from '../support/counts.ts';
@@ -62,5 +63,22 @@ describe('render worker', () => {
     const conceptHere = await renderConcept(input, 'pdf');
     assert.ok(conceptHere.ok);
     assert.ok(concept.value[0]?.bytes.equals(conceptHere.value.bytes), 'concept: the same bytes');
+  });
+
+  test('leaving phase 3 during a render: a draining stop lets the render finish; a plain stop (server close) ends it as an internal error', async () => {
+    const input = await lelystadInput('2021-03-19T14:11:10.150Z');
+    startRenderWorker();
+    const drained = renderInWorker('concept', input, () => {}, 'pdf'); // sent to the worker before the stop
+    await stopRenderWorker({ drain: true });
+    const d = await drained;
+    assert.ok(d.ok, d.ok ? '' : `${d.code}: ${d.message}`);
+    assert.ok(d.value[0]?.bytes.subarray(0, 5).equals(Buffer.from('%PDF-')), 'a whole PDF');
+
+    startRenderWorker();
+    const cut = renderInWorker('concept', input, () => {}, 'pdf');
+    await stopRenderWorker();
+    const c = await cut;
+    assert.equal(c.ok, false, 'the render was cut off');
+    assert.equal(!c.ok && c.code, 'documents.internal');
   });
 });
