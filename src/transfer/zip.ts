@@ -193,52 +193,21 @@ function rawEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
 
 /**
  * Inflate one entry into a buffer of exactly the size its header states (checked against the limit
- * before), so the data is held once: no list of chunks plus a concatenated copy. More bytes than the
- * header states is refused as a possible zip bomb, fewer as a damaged zip.
+ * before), so the data is held once: no list of chunks plus a concatenated copy. The size rules are
+ * `streamEntryData`'s: more bytes than the header states is refused as a possible zip bomb, fewer as a
+ * damaged zip.
  */
 async function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, name: string): Promise<Buffer> {
-  const method = entry.compressionMethod;
-  if (method !== 0 && method !== 8) throw new Error(`unsupported compression method: ${method}`);
-  const expected = entry.uncompressedSize;
-  if (expected > limit) {
-    throw new ZipFailure(fail('zip.too-large', `Het bestand ${name} in de zip is te groot (meer dan ${limit} bytes).`, `header says ${expected}`));
-  }
-  const raw = await rawEntryData(zip, entry);
-  if (method === 0) {
-    if (raw.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
-    if (raw.length < expected) throw new Error(`not enough bytes in the stream: ${raw.length} of the ${expected} the header states`);
-    return raw;
-  }
-  return new Promise((resolve, reject) => {
-    const out = Buffer.allocUnsafe(expected);
-    let total = 0;
-    let done = false;
-    const inflater = zlib.createInflateRaw({ chunkSize: INFLATE_CHUNK });
-    const finish = (e: Error | null): void => {
-      if (done) return;
-      done = true;
-      if (e) {
-        inflater.destroy();
-        reject(e);
-      } else if (total !== expected) {
-        reject(new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`));
-      } else {
-        resolve(out);
-      }
-    };
-    inflater.on('data', (c: Buffer) => {
-      if (done) return;
-      if (total + c.length > expected) {
-        finish(new Error(`too many bytes in the stream: more than the ${expected} the header states`));
-        return;
-      }
-      c.copy(out, total);
-      total += c.length;
-    });
-    inflater.on('error', (e) => finish(e));
-    inflater.on('end', () => finish(null));
-    inflater.end(raw);
+  let out: Buffer | null = null;
+  let total = 0;
+  await streamEntryData(zip, entry, limit, name, INFLATE_CHUNK, (c) => {
+    // Allocated once the header's size has passed the limit (streamEntryData checks it first).
+    out ??= Buffer.allocUnsafe(entry.uncompressedSize);
+    c.copy(out, total);
+    total += c.length;
+    return true;
   });
+  return out ?? Buffer.alloc(0);
 }
 
 /** Chunks the streamed inflater may have ready before the consumer takes them. */
