@@ -12,7 +12,7 @@ export function dutchDate(iso: string): string | null {
   return `${day} ${MONTHS[month - 1]} ${m[1]}`;
 }
 
-/** A PV's creation time in parts: the template sets the PDF's own date from it (no clock enters the PDF). */
+/** A moment in parts (month 1-12, hour 0-23): a PV's creation time (the template sets the PDF's own date from it, no clock enters the PDF), a wall-clock time. */
 export interface CreatedAtParts {
   readonly year: number;
   readonly month: number;

@@ -4,15 +4,10 @@
  * zip entry's DOS timestamp (transfer zips, ODT packages).
  */
 
+import type { CreatedAtParts } from '../domain/dates.ts';
+
 /** The wall-clock time of an instant in the Netherlands (month 1-12, hour 0-23). */
-export interface WallClock {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
+export type WallClock = CreatedAtParts;
 
 const AMSTERDAM = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/Amsterdam',

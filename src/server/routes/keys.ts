@@ -108,52 +108,22 @@ function municipality(ctx: AppContext, code: string) {
 }
 
 /**
- * Store an imported public key (certificate) of a municipality (`municipality_keys`, by code) or of a
- * hoofdstembureau (`hsb_keys`, by kieskring number), replacing the one it had; the caller checks
- * whether it may and writes the audit record, in the same transaction.
+ * Store an imported public key (certificate) of a municipality (`municipality_keys`, by code), replacing
+ * the one it had; the caller checks whether it may and writes the audit record, in the same transaction.
+ * (A hoofdstembureau's key at the CSB: `storeHsbKey`, src/server/store/csb.ts.)
  */
-export function storeKey(
-  ctx: AppContext,
-  of: { readonly table: 'municipality_keys'; readonly code: string } | { readonly table: 'hsb_keys'; readonly kieskring: number },
-  info: CertificateInfo,
-  fileName: string,
-  userId: number,
-  now: Date,
-): void {
-  if (of.table === 'municipality_keys') {
-    putMunicipalityKey(ctx.db, {
-      code: of.code,
-      subject: info.subjectText,
-      fingerprint: info.fingerprint,
-      not_before: info.notBefore.toISOString(),
-      not_after: info.notAfter.toISOString(),
-      certificate_pem: info.pem,
-      file_name: fileName,
-      imported_at: now.toISOString(),
-      imported_by: userId,
-    });
-    return;
-  }
-  // hsb_keys belongs to the election's aggregate (the CSB's hoofdstembureaus).
-  ctx.db
-    .prepare(
-      `INSERT INTO hsb_keys (kieskring, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-       VALUES (@id, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-       ON CONFLICT(kieskring) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
-         not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
-         file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-    )
-    .run({
-      id: of.kieskring,
-      subject: info.subjectText,
-      fingerprint: info.fingerprint,
-      nb: info.notBefore.toISOString(),
-      na: info.notAfter.toISOString(),
-      pem: info.pem,
-      fileName,
-      at: now.toISOString(),
-      by: userId,
-    });
+export function storeKey(ctx: AppContext, code: string, info: CertificateInfo, fileName: string, userId: number, now: Date): void {
+  putMunicipalityKey(ctx.db, {
+    code,
+    subject: info.subjectText,
+    fingerprint: info.fingerprint,
+    not_before: info.notBefore.toISOString(),
+    not_after: info.notAfter.toISOString(),
+    certificate_pem: info.pem,
+    file_name: fileName,
+    imported_at: now.toISOString(),
+    imported_by: userId,
+  });
 }
 
 /** Why a municipality's certificate may not be imported: whose it is (O, UID, CN, L) and the key policy. */
@@ -357,7 +327,7 @@ export const keyRoutes = [
           }
           markReplaceApprovalUsed(ctx.db, approval.id, now.toISOString());
         }
-        storeKey(ctx, { table: 'municipality_keys', code: params.code }, info.value, upload.file_name, user!.id, now);
+        storeKey(ctx, params.code, info.value, upload.file_name, user!.id, now);
         writeAudit(ctx.db, now, actorOf(user!), existing ? 'key.municipality.replace' : 'key.municipality.import', {
           code: params.code,
           name: m.name,
