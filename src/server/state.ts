@@ -8,6 +8,7 @@ import type { AppContext } from './context.ts';
 import { ApiError, type SessionUser } from './http.ts';
 import type { Actor } from './audit.ts';
 import {
+  ELECTION_FIELDS,
   listAndCandidateCounts,
   loadCandidateListsFile,
   loadElection,
@@ -115,14 +116,7 @@ export function candidateListsFile(ctx: AppContext): CandidateListsFileRow | und
 
 /** The imported election as the API shows it (GET /api/election and the imports' answers). */
 export const ElectionDto = z.object({
-  id: z.string(),
-  name: z.string(),
-  category: z.string(),
-  subcategory: z.string(),
-  electionDate: z.string(),
-  nominationDate: z.string().nullable(),
-  numberOfSeats: z.number().int(),
-  preferenceThreshold: z.number(),
+  ...ELECTION_FIELDS,
   stemgebied: Stemgebied,
   rules: z.object({ id: z.string(), description: z.string() }),
   practice: z.boolean(),

@@ -38,8 +38,8 @@ const RegionSchema: z.ZodType<Region> = z.object({
   committees: z.array(CommitteeSchema).optional(),
 });
 
-/** What election.definition_json holds: the definition as read from the 110a. */
-export const ElectionDefinitionSchema: z.ZodType<ElectionDefinition> = z.object({
+/** The election's own fields of a definition (also what the API shows of it: ElectionDto in state.ts). */
+export const ELECTION_FIELDS = {
   id: z.string(),
   name: z.string(),
   category: z.string(),
@@ -48,6 +48,11 @@ export const ElectionDefinitionSchema: z.ZodType<ElectionDefinition> = z.object(
   nominationDate: z.string().nullable(),
   numberOfSeats: z.number().int(),
   preferenceThreshold: z.number(),
+} as const;
+
+/** What election.definition_json holds: the definition as read from the 110a. */
+export const ElectionDefinitionSchema: z.ZodType<ElectionDefinition> = z.object({
+  ...ELECTION_FIELDS,
   regions: z.array(RegionSchema),
 });
 
