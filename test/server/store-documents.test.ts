@@ -48,6 +48,14 @@ test('pv_details: the free text reads back as saved; a damaged row is a corrupt 
   db.close();
 });
 
+test("pv_details: text saved under an earlier version's rules (before the free-text rule) is still read", () => {
+  const db = freshDb();
+  const details = { session: { place: 'Lelystad', date: '20 maart', time: '10:00' }, members: [], objections: null, remarks: 'tab\there' };
+  db.prepare('INSERT INTO pv_details (id, details_json, updated_at, updated_by) VALUES (1, ?, ?, 1)').run(JSON.stringify(details), AT.toISOString());
+  assert.deepEqual(readPvDetails(db)?.details, details);
+  db.close();
+});
+
 test('audit details: the readers of the integrity checks skip a damaged record, the chain check reports it', () => {
   const db = freshDb();
   writeAudit(db, AT, SYSTEM_ACTOR, 'counts.import', { code: '0034', agreedSha256: 'a'.repeat(64) });

@@ -33,10 +33,22 @@ export const PvDetailsSchema = z
   .strict();
 export type PvDetails = z.output<typeof PvDetailsSchema>;
 
+/**
+ * What pv_details.details_json holds: the shape of `PvDetails`, not the rules of typing it. Text saved
+ * under an earlier version's rules (the free-text rule came later) is still read; a change of the rules
+ * never makes a stored PV unreadable at the moment the documents are made.
+ */
+const StoredPvDetails: z.ZodType<PvDetails> = z.object({
+  session: z.object({ place: z.string(), date: z.string(), time: z.string() }),
+  members: z.array(z.object({ name: z.string(), role: z.string() })),
+  objections: z.string().nullable(),
+  remarks: z.string().nullable(),
+});
+
 /** The stored free text, or undefined before it was first saved. */
 export function readPvDetails(db: Db): { details: PvDetails; updatedAt: string } | undefined {
   const row = db.prepare('SELECT details_json, updated_at FROM pv_details WHERE id = 1').get() as { details_json: string; updated_at: string } | undefined;
-  return row ? { details: readJson(PvDetailsSchema, row.details_json, 'pv_details.details_json'), updatedAt: row.updated_at } : undefined;
+  return row ? { details: readJson(StoredPvDetails, row.details_json, 'pv_details.details_json'), updatedAt: row.updated_at } : undefined;
 }
 
 export function savePvDetails(db: Db, details: PvDetails, at: Date, userId: number): void {
