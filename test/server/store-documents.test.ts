@@ -50,7 +50,7 @@ test('pv_details: the free text reads back as saved; a damaged row is a corrupt 
 
 test("pv_details: text saved under an earlier version's rules (before the free-text rule) is still read", () => {
   const db = freshDb();
-  const details = { session: { place: 'Lelystad', date: '20 maart', time: '10:00' }, members: [], objections: null, remarks: 'tab\there' };
+  const details = { session: { place: 'Lelystad\u202e', date: '20 maart', time: '10:00' }, members: [], objections: null, remarks: null };
   db.prepare('INSERT INTO pv_details (id, details_json, updated_at, updated_by) VALUES (1, ?, ?, 1)').run(JSON.stringify(details), AT.toISOString());
   assert.deepEqual(readPvDetails(db)?.details, details);
   db.close();
