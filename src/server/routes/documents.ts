@@ -7,13 +7,12 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { checkPhaseChange } from '../../domain/phases.ts';
 import { formatHash } from '../../domain/hashcode.ts';
-import { allCountsComplete, anyEntryExists } from '../counts.ts';
+import { allCountsComplete, anyEntryExists, UnitStateKindDto } from '../counts.ts';
 import { checkOwnPassword, throttledError } from './session.ts';
 import { buildArchive, destroyElection, retentionDate, withinRetention } from '../archive.ts';
 import { dutchDate } from '../../domain/dates.ts';
 import { writeAudit } from '../audit.ts';
 import { IntegrityAnswer, anchorAudit, integrityDto, integrityProblems, requireIntegrity } from '../integrity.ts';
-import { UNIT_STATE_TEXT, type UnitStateKind } from '../../domain/doubleEntry.ts';
 import type { AppContext } from '../context.ts';
 import {
   DOCUMENT_KINDS,
@@ -94,9 +93,8 @@ const DocumentJobDto = z.object({
   setId: z.number().int().nullable(),
 });
 
-const UNIT_STATE_KINDS = Object.keys(UNIT_STATE_TEXT) as [UnitStateKind, ...UnitStateKind[]];
 
-const Readiness = z.object({ code: z.string(), name: z.string(), state: z.enum(UNIT_STATE_KINDS), complete: z.boolean(), missing: z.string() });
+const Readiness = z.object({ code: z.string(), name: z.string(), state: UnitStateKindDto, complete: z.boolean(), missing: z.string() });
 
 const FinaliseStatus = z.object({
   phase: z.union([z.literal(1), z.literal(2), z.literal(3)]),
