@@ -331,6 +331,8 @@ describe('CSB installation: a tie the law leaves to lot stops the result and nam
     assert.equal(other.json.error.code, 'csb.lot_mismatch');
     const tooMany = await leader.post('/api/csb/lots', { ...lot, drawn: ['1', '2', '4'] });
     assert.equal(tooMany.status, 422, tooMany.text);
+    // In words: the lists by number and name, as on the screen; never the internal keys alone.
+    assert.match(tooMany.json.error.message, /^Kies bij deze loting precies 2 uit: Lijst 1 VVD; Lijst 2 /);
     const typistTry = await t1.post('/api/csb/lots', { ...lot, drawn: ['2', '4'] });
     assert.equal(typistTry.status, 403);
     expectStatus(await leader.post('/api/csb/lots', { kind: lot.kind, listNumber: null, stage: lot.stage, between: lot.between, drawn: ['4', '2'] }), 200, 'seat lot');

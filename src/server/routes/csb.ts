@@ -596,7 +596,14 @@ export const csbRoutes = [
           throw new ApiError(409, 'csb.lot_mismatch', `Deze loting is niet de loting die nu nodig is. ${out.message}`);
         }
         if (new Set(body.drawn).size !== lot.seats || body.drawn.length !== lot.seats || !body.drawn.every((d) => lot.between.includes(d))) {
-          throw new ApiError(422, 'csb.lot_drawn', `De loting wijst er ${lot.seats} aan uit ${lot.between.join(', ')}.`);
+          // In words (names of lists or candidates), as Vaststellen uitslag shows them; never the internal keys.
+          const options = lotOptions(csbLists(ctx), lot);
+          const names = lot.between.map((v) => options.find((o) => o.value === v)?.label ?? v);
+          throw new ApiError(
+            422,
+            'csb.lot_drawn',
+            `Kies bij deze loting ${lot.seats === 1 ? 'precies één' : `precies ${lot.seats}`} uit: ${names.join('; ')}.`,
+          );
         }
         insertLot(ctx.db, { kind: lot.kind, listNumber: lot.listNumber, stage: lot.stage, between: lot.between, drawn: body.drawn, enteredAt: now.toISOString(), enteredBy: signedIn(user).id });
         writeAudit(ctx.db, now, actorOf(signedIn(user)), 'csb.lot_entered', { ...lot, drawn: body.drawn });
