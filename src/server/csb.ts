@@ -25,7 +25,7 @@ import { seatParameters, type SeatParameters } from '../domain/seats/parameters.
 import { personKey } from '../domain/seats/persons.ts';
 import { stageText } from '../domain/seats/stages.ts';
 import { listNameFor510 } from '../eml/eml510write.ts';
-import { loadPvDetails, localDateTime, type DocumentKind } from './documents.ts';
+import { loadPvDetails, localDateTime, practiceFileName, PRACTICE_MARK, type DocumentKind } from './documents.ts';
 import { auditHead } from './integrity.ts';
 import { readCandidateLists } from '../eml/eml230b.ts';
 import { readEml510 } from '../eml/eml510read.ts';
@@ -401,15 +401,25 @@ export function csbResult(ctx: AppContext, creationDateTime: string): CsbOutcome
     domain: { id: String(staat?.number ?? e.kieskring_number), name: staat?.name ?? e.kieskring_name },
   };
   const result = r.value.result;
-  const count: CsbFile = { kind: 'eml510d', fileName: `Totaaltelling_${e.election_id}.eml.xml`, bytes: writeEml510d({ ...input, creationDateTime }, result, blocks) };
-  const outcome: CsbFile = { kind: 'eml520', fileName: `Resultaat_${e.election_id}.eml.xml`, bytes: writeEml520({ ...input, creationDateTime }, result) };
+  // Practice mode: every file name marked "OEFENING" (the EML bytes stay as in a real run), as at the HSB.
+  const practice = { practice: e.practice === 1 };
+  const count: CsbFile = {
+    kind: 'eml510d',
+    fileName: practiceFileName(practice, `Totaaltelling_${e.election_id}.eml.xml`),
+    bytes: writeEml510d({ ...input, creationDateTime }, result, blocks),
+  };
+  const outcome: CsbFile = {
+    kind: 'eml520',
+    fileName: practiceFileName(practice, `Resultaat_${e.election_id}.eml.xml`),
+    bytes: writeEml520({ ...input, creationDateTime }, result),
+  };
   const params = seatParameters(e.category, e.number_of_seats);
   if (!params.ok) throw ApiError.from(422, params);
   const csv: CsbFile = {
     kind: 'csv',
-    fileName: `uitslag_${e.election_id}.csv`,
+    fileName: practiceFileName(practice, `uitslag_${e.election_id}.csv`),
     bytes: resultCsv(result, {
-      electionName: e.name,
+      electionName: practice.practice ? `${PRACTICE_MARK} – ${e.name}` : e.name,
       electionDate: e.election_date,
       areaName: input.domain.name,
       preferenceThreshold: params.value.preferenceThreshold,

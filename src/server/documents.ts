@@ -355,7 +355,7 @@ function kieskringCsv(input: RenderInput): Buffer {
 export const PRACTICE_MARK = 'OEFENING';
 
 /** The PV model of a practice run: "OEFENING" in the title and as watermark on every page. */
-function practiceModel<M extends { readonly title: string }>(input: RenderInput, m: M): M {
+function practiceModel<M extends { readonly title: string }>(input: Pick<RenderInput, 'practice'>, m: M): M {
   return input.practice ? { ...m, title: `${PRACTICE_MARK} – ${m.title}`, practice: true } : m;
 }
 
@@ -822,16 +822,17 @@ export function p22FileName(electionId: string, ext: 'pdf' | 'odt'): string {
 /** The CSB's PV P 22-1 as PDF and ODT (pure apart from CPU; runs in the worker thread). */
 export async function renderP22(input: P22Input, progress: RenderProgress = () => {}): Promise<Result<RenderedFile[]>> {
   progress('pdf', 0.1);
-  const model = buildP22Model(input);
-  if (!model.ok) return model;
-  const pdf = pvPdfOrFail(p22Pdf(model.value), PDF_FAILED);
+  const built = buildP22Model(input);
+  if (!built.ok) return built;
+  const model = practiceModel(input, built.value); // practice: "OEFENING" in the title too, as the O 3
+  const pdf = pvPdfOrFail(p22Pdf(model), PDF_FAILED);
   if (!pdf.ok) return pdf;
   progress('odt', 0.7);
-  const odt = await p22Odt(model.value);
+  const odt = await p22Odt(model);
   progress('done', 1);
   return ok([
-    { kind: 'p22_pdf', fileName: p22FileName(input.election.id, 'pdf'), contentType: 'application/pdf', bytes: pdf.value },
-    { kind: 'p22_odt', fileName: p22FileName(input.election.id, 'odt'), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt },
+    { kind: 'p22_pdf', fileName: practiceFileName({ practice: input.practice === true }, p22FileName(input.election.id, 'pdf')), contentType: 'application/pdf', bytes: pdf.value },
+    { kind: 'p22_odt', fileName: practiceFileName({ practice: input.practice === true }, p22FileName(input.election.id, 'odt')), contentType: 'application/vnd.oasis.opendocument.text', bytes: odt },
   ]);
 }
 

@@ -110,12 +110,17 @@ export function groupsOf(bytes: Buffer, hidden: readonly number[]): [string, str
 }
 
 /** Aanmaken verkiezing at the STAAT level. */
-export async function importCsbDefinition(admin: ApiClient): Promise<ApiResponse> {
+export async function importCsbDefinition(admin: ApiClient, opts: { readonly practice?: boolean } = {}): Promise<ApiResponse> {
   const bytes = readFileSync(path.join(TK2021_DIR, DEFINITION_FILE));
   const p = await admin.upload('/api/election/definition/preview', DEFINITION_FILE, bytes);
   expectStatus(p, 200, 'definition preview');
   assert.deepEqual(p.json.staat, { number: 1, name: 'Nederland' });
-  return admin.post('/api/election/definition/confirm', { uploadId: p.json.uploadId, hashConfirmed: true, stemgebied: { category: 'STAAT', number: 1 } });
+  return admin.post('/api/election/definition/confirm', {
+    uploadId: p.json.uploadId,
+    hashConfirmed: true,
+    stemgebied: { category: 'STAAT', number: 1 },
+    ...(opts.practice === undefined ? {} : { practice: opts.practice }),
+  });
 }
 
 /** One kieskring's 230b through preview and confirm. */
@@ -186,13 +191,16 @@ export async function kieskringShapeKeys(typist: ApiClient): Promise<string[]> {
  * A CSB in phase 3 with the tie (`tieCounts`) typed twice in every kieskring: Vaststellen uitslag then
  * asks for a lot. The lists of the 20 kieskringen are imported; the clients are returned.
  */
-export async function csbWithTie(server: TestServer): Promise<{ admin: ApiClient; leader: ApiClient; t1: ApiClient; t2: ApiClient; kieskringen: CsbKieskring[] }> {
+export async function csbWithTie(
+  server: TestServer,
+  opts: { readonly practice?: boolean } = {},
+): Promise<{ admin: ApiClient; leader: ApiClient; t1: ApiClient; t2: ApiClient; kieskringen: CsbKieskring[] }> {
   const kieskringen = await tk2021Kieskringen();
   const admin = await adminClient(server);
   const leader = await userClient(server, admin, 'verkiezingsleider', 'leider');
   const t1 = await userClient(server, admin, 'invoer', 'invoer1');
   const t2 = await userClient(server, admin, 'invoer', 'invoer2');
-  expectStatus(await importCsbDefinition(admin), 200, 'definition');
+  expectStatus(await importCsbDefinition(admin, opts), 200, 'definition');
   for (const k of kieskringen) expectStatus(await importCsbLists(admin, k.listsFile), 200, `lists ${k.number}`);
   expectStatus(await leader.post('/api/phase', { target: 2 }), 200, 'phase 2');
   const keys = await kieskringShapeKeys(t1);
