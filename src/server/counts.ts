@@ -34,7 +34,7 @@ import { writeAudit } from './audit.ts';
 import { completionHashes, formSha256 } from './integrity.ts';
 import type { AppContext } from './context.ts';
 import { deepFreeze } from './db/electionCache.ts';
-import { electionExists, storedLists as storedListsOf } from './store/election.ts';
+import { electionExists, storedLists } from './store/election.ts';
 import { onBatchRolledBack } from './db/groupCommit.ts';
 import {
   anyEntryExists as anyStoredEntry,
@@ -140,13 +140,8 @@ export function requirePhase2(ctx: AppContext): void {
   }
 }
 
-/** The candidate lists as stored (src/server/store/election.ts; cached and frozen: do not change them). */
-export function storedLists(ctx: AppContext): { affiliations: Affiliation[] } {
-  return storedListsOf(ctx.db);
-}
-
 export function requireLists(ctx: AppContext): { affiliations: Affiliation[] } {
-  const lists = storedLists(ctx);
+  const lists = storedLists(ctx.db); // cached and frozen: do not change them
   if (lists.affiliations.length === 0) {
     throw new ApiError(409, 'election.no_lists', 'De kandidatenlijsten zijn nog niet geïmporteerd.');
   }

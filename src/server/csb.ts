@@ -39,7 +39,7 @@ import { kieskringUnitCode, loadAllUnits } from './counts.ts';
 import { ApiError, MAX_EML_BYTES } from './http.ts';
 import { definitionOf, requireElection, type ElectionRow } from './state.ts';
 import { lastResolvedAt } from './store/counts.ts';
-import { activeLots, activeLotsEntered, csbListBytes, csbListRows as csbListRowsOf, hsbKey as hsbKeyOf, type CsbListsRow } from './store/csb.ts';
+import { activeLots, activeLotsEntered, csbListBytes, csbListRows, hsbKey } from './store/csb.ts';
 import { isCsbElection } from './store/election.ts';
 
 /** The election row of a CSB installation, or 409. */
@@ -80,10 +80,6 @@ export function requireKieskring(e: ElectionRow, code: string): KieskringRegion 
 
 export type { CsbListsRow } from './store/csb.ts';
 
-export function csbListRows(ctx: AppContext): CsbListsRow[] {
-  return csbListRowsOf(ctx.db);
-}
-
 /** Parsed 230b files by their (canonical) hash: the bytes never change under a hash. */
 const parsedLists = new Map<string, CandidateLists>();
 
@@ -115,7 +111,7 @@ export function requireKieskringLists(ctx: AppContext, k: KieskringRegion): Cand
 
 /** The kieskringen of the 110a whose 230b is not imported yet. */
 export function kieskringenWithoutLists(ctx: AppContext, e: ElectionRow): KieskringRegion[] {
-  const have = new Set(csbListRows(ctx).map((r) => r.kieskring));
+  const have = new Set(csbListRows(ctx.db).map((r) => r.kieskring));
   return csbKieskringen(e).filter((k) => !have.has(k.number));
 }
 
@@ -152,10 +148,6 @@ export function kieskringPartOfName(name: string, ext: '.zip' | '.eml.xml'): str
   return m?.[1] ?? null;
 }
 
-/** The HSB's public key of a kieskring. */
-export function hsbKey(ctx: AppContext, kieskring: number): { certificate_pem: string; subject: string; fingerprint: string } | undefined {
-  return hsbKeyOf(ctx.db, kieskring);
-}
 
 function refuse(code: ApiError['code'], message: string, detail?: string): never {
   throw new ApiError(422, code, message, detail);
@@ -183,7 +175,7 @@ export async function readKieskringZip(ctx: AppContext, e: ElectionRow, zipBytes
   if (!k) {
     refuse('import.other_kieskring', `Dit bestand is niet van een kieskring van deze verkiezing${contest ? ` (kieskring ${contest[1]})` : ''}.`);
   }
-  const key = hsbKey(ctx, k.number);
+  const key = hsbKey(ctx.db, k.number);
   if (!key) {
     refuse(
       'import.key_missing',

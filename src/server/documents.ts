@@ -40,14 +40,14 @@ import { o3Pdf } from '../reports/o3/pdf.ts';
 import { amsterdamWallClock } from '../transfer/wallClock.ts';
 import { compressOnce, transferEmlName, transferZipName, writeTransferZip, SIGNATURE_SUFFIX, type TransferZipEntry } from '../transfer/zip.ts';
 import type { AppContext } from './context.ts';
-import { completedUnits, reportingUnits, storedLists } from './counts.ts';
+import { completedUnits, reportingUnits } from './counts.ts';
 import { auditHead } from './integrity.ts';
 import { ApiError } from './http.ts';
 import { buildP22Model, type P22Input } from '../reports/p22/model.ts';
 import { p22Odt } from '../reports/p22/odt.ts';
 import { p22Pdf } from '../reports/p22/pdf.ts';
 import { candidateListsFile, eligibleVoters, installation, requireElection, stemgebiedOf } from './state.ts';
-import { candidateListsVersionRows, electionVersionRows } from './store/election.ts';
+import { candidateListsVersionRows, electionVersionRows, storedLists } from './store/election.ts';
 import {
   documentRows,
   documentSets,
@@ -603,7 +603,7 @@ export async function storedCandidateLists(ctx: AppContext): Promise<CandidateLi
     electionDate: e.election_date,
     contestId: file.contest_id,
     contestName: file.contest_name,
-    affiliations: storedLists(ctx).affiliations,
+    affiliations: storedLists(ctx.db).affiliations,
   };
 }
 

@@ -126,7 +126,9 @@ describe('counts store', () => {
       writeUnit(db, { code: '0034', state: s1, meta: {}, claimedBy: null, at: AT });
       const read1 = readUnit(db, '0034');
       assert.equal(read1.state, s1, 'the written state itself: no parse');
-      assert.ok(Object.isFrozen(read1.state) && Object.isFrozen((read1.state as Extract<UnitState, { kind: 'complete' }>).first.form.lists[0]?.candidates), 'shared, so frozen');
+      const candidates = (read1.state as Extract<UnitState, { kind: 'complete' }>).first.form.lists[0]?.candidates;
+      assert.ok(candidates !== undefined, 'the state has a list');
+      assert.ok(Object.isFrozen(read1.state) && Object.isFrozen(candidates), 'shared, so frozen');
       assert.equal(readUnit(db, '0034').version, 1);
       // Changed outside the program (same version and time): the row's text decides.
       db.prepare("UPDATE count_units SET state_json = ? WHERE code = '0034'").run(JSON.stringify(complete(1000)));

@@ -45,11 +45,9 @@ import {
 } from '../counts.ts';
 import {
   csbKieskringen,
-  csbListRows,
   csbLists,
   csbP22Input,
   csbResult,
-  hsbKey,
   KieskringRegionDto,
   lotOptions,
   p22Fingerprint,
@@ -71,7 +69,7 @@ import { storeImportedCountFile } from '../store/counts.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 import { KeyPreview } from './keys.ts';
-import { activeLotsEntered, csbListHash, hsbKeyRows, insertLot, storeCsbLists, storeHsbKey } from '../store/csb.ts';
+import { activeLotsEntered, csbListHash, csbListRows, hsbKey, hsbKeyRows, insertLot, storeCsbLists, storeHsbKey } from '../store/csb.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
@@ -161,7 +159,7 @@ function requirePhase1(ctx: AppContext, what: string): void {
 
 function overview(ctx: AppContext) {
   const e = requireCsb(ctx);
-  const lists = new Map(csbListRows(ctx).map((r) => [r.kieskring, r]));
+  const lists = new Map(csbListRows(ctx.db).map((r) => [r.kieskring, r]));
   const keys = new Map(
     hsbKeyRows(ctx.db).map((k) => [k.kieskring, k]),
   );
@@ -348,7 +346,7 @@ export const csbRoutes = [
         ...checkCertificateFor(info.value, { electionId: e.election_id, kieskringNumber: k.number, kieskringName: k.name }),
         ...certificatePolicyProblems(info.value),
       ];
-      const existing = hsbKey(ctx, k.number);
+      const existing = hsbKey(ctx.db, k.number);
       const replaceRefused = existing !== undefined && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1;
       if (replaceRefused) reasons.push(`De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
       return {
@@ -388,7 +386,7 @@ export const csbRoutes = [
       ];
       if (reasons.length) throw new ApiError(422, 'key.not_importable', reasons.join(' '));
       ctx.db.transaction(() => {
-        const existing = hsbKey(ctx, k.number);
+        const existing = hsbKey(ctx.db, k.number);
         if (existing && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1) {
           throw new ApiError(409, 'key.replace_after_phase1', `De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
         }
@@ -521,7 +519,7 @@ export const csbRoutes = [
       const t = ctx.db
         .transaction(() => {
           // The signature against the key as it is now, inside the transaction.
-          const key = hsbKey(ctx, v.kieskring.number);
+          const key = hsbKey(ctx.db, v.kieskring.number);
           const again = key ? verifyDetached({ sha256: Buffer.from(v.rawSha256Hex, 'hex') }, v.signature, key.certificate_pem) : null;
           if (!key || !again?.ok) {
             throw new ApiError(409, 'import.key_changed', `De publieke sleutel van hoofdstembureau ${v.kieskring.name} is gewijzigd; er is niets geïmporteerd. Upload het bestand opnieuw.`);
