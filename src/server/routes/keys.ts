@@ -29,7 +29,7 @@ import {
   insertReplaceApproval,
   markReplaceApprovalUsed,
   openReplaceApproval,
-  putMunicipalityKey,
+  storeMunicipalityKey,
   type OpenApprovalRow,
   type OwnKeyRow,
 } from '../store/keys.ts';
@@ -105,25 +105,6 @@ function municipality(ctx: AppContext, code: string) {
   const m = municipalitiesOf(definitionOf(e), e.kieskring_number).find((r) => municipalityCode(r.number) === code);
   if (!m) throw new ApiError(404, 'region.not_found', `Gemeente ${code} hoort niet bij deze kieskring.`);
   return { election: e, municipality: m };
-}
-
-/**
- * Store an imported public key (certificate) of a municipality (`municipality_keys`, by code), replacing
- * the one it had; the caller checks whether it may and writes the audit record, in the same transaction.
- * (A hoofdstembureau's key at the CSB: `storeHsbKey`, src/server/store/csb.ts.)
- */
-export function storeKey(ctx: AppContext, code: string, info: CertificateInfo, fileName: string, userId: number, now: Date): void {
-  putMunicipalityKey(ctx.db, {
-    code,
-    subject: info.subjectText,
-    fingerprint: info.fingerprint,
-    not_before: info.notBefore.toISOString(),
-    not_after: info.notAfter.toISOString(),
-    certificate_pem: info.pem,
-    file_name: fileName,
-    imported_at: now.toISOString(),
-    imported_by: userId,
-  });
 }
 
 /** Why a municipality's certificate may not be imported: whose it is (O, UID, CN, L) and the key policy. */
@@ -327,7 +308,7 @@ export const keyRoutes = [
           }
           markReplaceApprovalUsed(ctx.db, approval.id, now.toISOString());
         }
-        storeKey(ctx, params.code, info.value, upload.file_name, user!.id, now);
+        storeMunicipalityKey(ctx.db, params.code, info.value, upload.file_name, user!.id, now);
         writeAudit(ctx.db, now, actorOf(user!), existing ? 'key.municipality.replace' : 'key.municipality.import', {
           code: params.code,
           name: m.name,

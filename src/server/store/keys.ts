@@ -8,6 +8,7 @@
  * The functions run single statements; the transaction around one user action, with its audit
  * record, stays with the caller (house rule 3).
  */
+import type { CertificateInfo } from '../../crypto/certificate.ts';
 import type { Db } from '../db/database.ts';
 
 // ---- own_key (one row, id 1) ----
@@ -84,15 +85,28 @@ export function municipalityKeyCodes(db: Db): string[] {
   return db.prepare('SELECT code FROM municipality_keys').pluck().all() as string[];
 }
 
-/** Store a municipality's key, replacing the one it had. */
-export function putMunicipalityKey(db: Db, key: MunicipalityKeyRow): void {
+/**
+ * Store a municipality's imported key (certificate), replacing the one it had (as `storeHsbKey` does a
+ * hoofdstembureau's at the CSB); the caller checks whether it may and writes the audit record.
+ */
+export function storeMunicipalityKey(db: Db, code: string, info: CertificateInfo, fileName: string, userId: number, now: Date): void {
   db.prepare(
     `INSERT INTO municipality_keys (code, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-     VALUES (@code, @subject, @fingerprint, @not_before, @not_after, @certificate_pem, @file_name, @imported_at, @imported_by)
+     VALUES (@code, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
      ON CONFLICT(code) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
        not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
        file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-  ).run(key);
+  ).run({
+    code,
+    subject: info.subjectText,
+    fingerprint: info.fingerprint,
+    nb: info.notBefore.toISOString(),
+    na: info.notAfter.toISOString(),
+    pem: info.pem,
+    fileName,
+    at: now.toISOString(),
+    by: userId,
+  });
 }
 
 // ---- key_replace_approvals (used once) ----
