@@ -19,6 +19,7 @@ import { agreedForm, EMPTY, type UnitState, type UnitStateKind } from '../../dom
 import { SCALAR_FIELDS, type EntryForm, type ScalarKey } from '../../domain/entry.ts';
 import { ROLES } from '../../domain/permissions.ts';
 import type { Db } from '../db/database.ts';
+import { deepFreeze } from '../db/electionCache.ts';
 import { readJson } from './json.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -121,39 +122,9 @@ function stateOf(db: Db, code: string, text: string): UnitState {
   const cache = stateCache(db);
   const hit = cache.get(code);
   if (hit !== undefined && hit.text === text) return hit.state;
-  const state = freezeState(readJson(UnitStateSchema, text, `count_units.state_json (${code})`));
+  const state = deepFreeze(readJson(UnitStateSchema, text, `count_units.state_json (${code})`));
   cache.set(code, { text, state });
   return state;
-}
-
-/** Freeze a state shared through the cache (its shape is known: cheaper than a generic deep freeze). */
-function freezeState(s: UnitState): UnitState {
-  if (Object.isFrozen(s)) return s;
-  const form = (f: EntryForm | null): void => {
-    if (f === null || Object.isFrozen(f)) return;
-    Object.freeze(f.scalars);
-    for (const l of f.lists) Object.freeze(Object.freeze(l).candidates);
-    Object.freeze(f.lists);
-    Object.freeze(f);
-  };
-  const by = (u: object): void => void Object.freeze(u);
-  if ('draft' in s) {
-    by(s.draft.by);
-    form(s.draft.form);
-    Object.freeze(s.draft);
-  }
-  for (const r of [s.kind === 'empty' || s.kind === 'first_in_progress' ? null : s.first, s.kind === 'differences' || s.kind === 'complete' ? s.second : null]) {
-    if (r === null || Object.isFrozen(r)) continue;
-    by(r.by);
-    form(r.form);
-    Object.freeze(r.acknowledged);
-    Object.freeze(r);
-  }
-  if (s.kind === 'complete' && s.decision !== undefined) {
-    by(s.decision.by);
-    Object.freeze(s.decision);
-  }
-  return Object.freeze(s);
 }
 
 function toUnit(db: Db, code: string, row: UnitRow | undefined): LoadedUnit {
@@ -203,7 +174,7 @@ export function writeUnit(
       meta: JSON.stringify(u.meta),
       at: u.at,
     });
-  stateCache(db).set(u.code, { text: state, state: freezeState(u.state) });
+  stateCache(db).set(u.code, { text: state, state: deepFreeze(u.state) });
 }
 
 /** Does this unit have an entry (draft or record)? */
