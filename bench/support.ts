@@ -66,7 +66,7 @@ function buildCompiledChild(): Promise<string> {
     const outdir = path.join(ROOT, 'dist', 'bench-server');
     await build({
       absWorkingDir: ROOT,
-      entryPoints: { serverChild: 'bench/serverChild.ts', countImportWorker: 'src/server/countImportWorker.ts', documents: 'src/server/documents.ts' },
+      entryPoints: { serverChild: 'bench/serverChild.ts', countImportWorker: 'src/server/countImportWorker.ts', inflateThreadMain: 'src/server/inflateThreadMain.ts', documents: 'src/server/documents.ts' },
       outdir,
       bundle: true,
       splitting: true,

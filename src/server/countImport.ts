@@ -37,7 +37,7 @@ import {
 } from '../eml/eml510read.ts';
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
 import { CANONICALIZATION_MARKER, emlHashFromScan, emlHashFromStreamedScan, emlHashGeneral } from '../eml/hash.ts';
-import { openTransferZip, readTransferZip, SIGNATURE_SUFFIX } from '../transfer/zip.ts';
+import { openTransferZip, readTransferZip, SIGNATURE_SUFFIX, type ChunkInflater } from '../transfer/zip.ts';
 import { Worker } from 'node:worker_threads';
 import { workerBootstrapUrl } from './worker.ts';
 
@@ -157,8 +157,9 @@ const STREAM_CHUNK = 256 << 10;
 const MAX_SIGNATURE_BYTES = 256 * 1024;
 
 /**
- * The streaming path, for a file in canonical form (all OSV output): the EML is inflated chunk by chunk,
- * and each chunk goes to the SHA-256 and to the fast reader (fastscan.ts) and is then dropped, so the
+ * The streaming path, for a file in canonical form (all OSV output): the EML is inflated and hashed
+ * (SHA-256) chunk by chunk by `inflater` (in the import worker: its inflate thread, inflateThread.ts, on
+ * the other core), and each chunk goes to the fast reader (fastscan.ts) and is then dropped, so the
  * file is never whole in memory (nor any text of it). The fast reader's header names the municipality
  * (refusals of kind, authority and file names as soon as it is read, as the general path does before
  * the signature); the vote blocks are checked as they complete, but nothing found is used or reported
@@ -167,18 +168,21 @@ const MAX_SIGNATURE_BYTES = 256 * 1024;
  * NEEDS_GENERAL_PATH, and the general path (`importWork`) does the whole file again and decides, with
  * exactly its outcome and messages.
  */
-async function streamImportWork(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue> | typeof NEEDS_GENERAL_PATH> {
+async function streamImportWork(
+  input: ImportWorkInput,
+  progress: ProgressFn,
+  inflater: ChunkInflater | undefined,
+): Promise<Result<ImportWorkValue> | typeof NEEDS_GENERAL_PATH> {
   progress('verifying', 0);
   const opened = await openTransferZip(
     Buffer.from(input.zip.buffer, input.zip.byteOffset, input.zip.byteLength),
     { maxEmlBytes: input.maxEmlBytes, maxSignatureBytes: MAX_SIGNATURE_BYTES },
-    STREAM_CHUNK,
+    { chunkSize: STREAM_CHUNK, inflater },
   );
   if (!opened.ok) return opened;
   const zip = opened.value;
   try {
     const { emlName, emlSize } = zip;
-    const sha = createHash('sha256');
     const marker = new MarkerSearch(CANONICALIZATION_MARKER);
     let length = 0;
     /** Set from the header: whose file it is, its key and the checks of its blocks; or the early refusal. */
@@ -210,7 +214,6 @@ async function streamImportWork(input: ImportWorkInput, progress: ProgressFn): P
     // too: it gives it in its exact order (a damaged zip first, a malformed header first), and such a file
     // is rare; the stream stops there.
     const streamed = await zip.streamEml((chunk) => {
-      sha.update(chunk);
       marker.update(chunk);
       length += chunk.length;
       fast.push(chunk);
@@ -219,7 +222,7 @@ async function streamImportWork(input: ImportWorkInput, progress: ProgressFn): P
       return true;
     });
     if (!streamed.ok) return streamed;
-    if (!streamed.value || found.early !== null) return NEEDS_GENERAL_PATH;
+    if (!streamed.value.complete || found.early !== null) return NEEDS_GENERAL_PATH;
     const signature = await zip.readSignature();
     if (!signature.ok) return signature;
     const scanned = fast.end();
@@ -228,7 +231,7 @@ async function streamImportWork(input: ImportWorkInput, progress: ProgressFn): P
     const { code, name, key, checks } = who;
 
     // The signature over the whole file, before anything found in it is used.
-    const rawSha256 = sha.digest();
+    const rawSha256 = streamed.value.sha256;
     const verified = verifyDetached({ sha256: rawSha256 }, signature.value, key.pem);
     if (!verified.ok) {
       return fail(verified.code, `${verified.message} Het bestand is niet geïmporteerd.`, verified.detail ?? `signature check against key of ${code} (${key.fingerprint})`);
@@ -701,8 +704,13 @@ export const IMPORT_INTERNAL = {
  * memory (`importWork`: the whole EML inflated, saxes + C14N), which decides with its exact outcome.
  * Non-canonical files are rare (all OSV output is canonical), so holding such a file whole is accepted.
  */
-export async function runImportStreamed(input: ImportWorkInput, progress: ProgressFn, yieldEvery = 0): Promise<Result<ImportWorkValue>> {
-  const streamed = await streamImportWork(input, progress);
+export async function runImportStreamed(
+  input: ImportWorkInput,
+  progress: ProgressFn,
+  yieldEvery = 0,
+  inflater?: ChunkInflater,
+): Promise<Result<ImportWorkValue>> {
+  const streamed = await streamImportWork(input, progress, inflater);
   if (streamed !== NEEDS_GENERAL_PATH) return streamed;
   return runImportWork(input, progress, yieldEvery);
 }

@@ -13,6 +13,7 @@
  */
 import yauzl from 'yauzl';
 import yazl from 'yazl';
+import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import './crc32.ts'; // yazl's CRC-32 in native code
 import { fileNamePart } from '../domain/election.ts';
@@ -200,7 +201,7 @@ function rawEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
 async function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, name: string): Promise<Buffer> {
   let out: Buffer | null = null;
   let total = 0;
-  await streamEntryData(zip, entry, limit, name, INFLATE_CHUNK, (c) => {
+  await streamEntryData(zip, entry, limit, name, { chunkSize: INFLATE_CHUNK, hash: false }, (c) => {
     // Allocated once the header's size has passed the limit (streamEntryData checks it first).
     out ??= Buffer.allocUnsafe(entry.uncompressedSize);
     c.copy(out, total);
@@ -210,22 +211,79 @@ async function readEntryData(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: numb
   return out ?? Buffer.alloc(0);
 }
 
+/** What an inflater did: stopped by its consumer, or all bytes given (with their SHA-256 when asked). */
+export type InflateOutcome = { readonly complete: false } | { readonly complete: true; readonly sha256: Buffer | null };
+
+/**
+ * Inflates raw deflate data (an entry's bytes as stored in the zip) chunk by chunk, in order, into
+ * `onChunk` (awaited; false stops it), and with `hash` gives the SHA-256 of all the bytes it gave. Data
+ * that does not inflate rejects with zlib's error; a failure of the inflater itself (not of the data)
+ * with an `InflaterFailure`, which the zip reader passes on instead of calling the zip damaged. The size
+ * rules (a zip bomb, a short entry) are the zip reader's, around `onChunk`.
+ */
+export interface ChunkInflater {
+  inflate(raw: Buffer, chunkSize: number, hash: boolean, onChunk: (chunk: Buffer) => boolean | Promise<boolean>): Promise<InflateOutcome>;
+}
+
+/** The inflater itself failed (e.g. its thread died): not a property of the file. */
+export class InflaterFailure extends Error {}
+
+/** What the consumer of the chunks threw (a bug there), carried past the zip's own failures to be thrown as it was. */
+class ConsumerThrew extends Error {
+  constructor(readonly thrown: unknown) {
+    super('the consumer of the chunks threw');
+  }
+}
+
+/** Call the consumer; what it throws is not the zip's fault. */
+async function consume(onChunk: (chunk: Buffer) => boolean | Promise<boolean>, chunk: Buffer): Promise<boolean> {
+  try {
+    return await onChunk(chunk);
+  } catch (e) {
+    throw new ConsumerThrew(e);
+  }
+}
+
 /** Chunks the streamed inflater may have ready before the consumer takes them. */
 const STREAM_READ_AHEAD = 4;
 
 /**
- * Inflate one entry chunk by chunk into `onChunk` (awaited before the next chunk is taken), with the
- * same size rules as `readEntryData`: more bytes than the header states is refused as a possible zip
- * bomb, fewer as a damaged zip. Returns false when `onChunk` asked to stop.
+ * Inflating in this thread's event loop: zlib works in libuv's thread pool and runs ahead of the
+ * consumer by up to STREAM_READ_AHEAD chunks (zlib's default: one); the SHA-256 is taken here.
+ */
+export const inThreadInflater: ChunkInflater = {
+  async inflate(raw, chunkSize, hash, onChunk) {
+    const sha = hash ? createHash('sha256') : null;
+    // (The stream options reach the Transform underneath; Node's types name only zlib's own.)
+    const options: zlib.ZlibOptions & { readonly readableHighWaterMark: number } = { chunkSize, readableHighWaterMark: STREAM_READ_AHEAD * chunkSize };
+    const inflater = zlib.createInflateRaw(options);
+    inflater.end(raw);
+    try {
+      for await (const c of inflater as AsyncIterable<Buffer>) {
+        sha?.update(c);
+        if (!(await onChunk(c))) return { complete: false };
+      }
+    } finally {
+      inflater.destroy();
+    }
+    return { complete: true, sha256: sha?.digest() ?? null };
+  },
+};
+
+/**
+ * Inflate one entry chunk by chunk into `onChunk` (awaited before the next chunk is taken): more bytes
+ * than the header states is refused as a possible zip bomb, fewer as a damaged zip. Deflated entries go
+ * through `inflater` (this thread's by default), stored ones are cut into chunks here.
  */
 async function streamEntryData(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   limit: number,
   name: string,
-  chunkSize: number,
+  options: { readonly chunkSize: number; readonly hash: boolean; readonly inflater?: ChunkInflater },
   onChunk: (chunk: Buffer) => boolean | Promise<boolean>,
-): Promise<boolean> {
+): Promise<InflateOutcome> {
+  const { chunkSize, hash } = options;
   const method = entry.compressionMethod;
   if (method !== 0 && method !== 8) throw new Error(`unsupported compression method: ${method}`);
   const expected = entry.uncompressedSize;
@@ -236,27 +294,17 @@ async function streamEntryData(
   if (method === 0) {
     if (raw.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
     if (raw.length < expected) throw new Error(`not enough bytes in the stream: ${raw.length} of the ${expected} the header states`);
-    for (let i = 0; i < raw.length; i += chunkSize) if (!(await onChunk(raw.subarray(i, i + chunkSize)))) return false;
-    return true;
+    for (let i = 0; i < raw.length; i += chunkSize) if (!(await consume(onChunk, raw.subarray(i, i + chunkSize)))) return { complete: false };
+    return { complete: true, sha256: hash ? createHash('sha256').update(raw).digest() : null };
   }
-  // Inflating (in libuv's thread pool) runs ahead of the consumer by up to STREAM_READ_AHEAD chunks,
-  // so it overlaps with the work on each chunk instead of waiting for it (zlib's default: one chunk).
-  // (The stream options reach the Transform underneath; Node's types name only zlib's own.)
-  const options: zlib.ZlibOptions & { readonly readableHighWaterMark: number } = { chunkSize, readableHighWaterMark: STREAM_READ_AHEAD * chunkSize };
-  const inflater = zlib.createInflateRaw(options);
-  inflater.end(raw);
   let total = 0;
-  try {
-    for await (const c of inflater as AsyncIterable<Buffer>) {
-      if (total + c.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
-      total += c.length;
-      if (!(await onChunk(c))) return false;
-    }
-  } finally {
-    inflater.destroy();
-  }
-  if (total !== expected) throw new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`);
-  return true;
+  const outcome = await (options.inflater ?? inThreadInflater).inflate(raw, chunkSize, hash, (c) => {
+    if (total + c.length > expected) throw new Error(`too many bytes in the stream: more than the ${expected} the header states`);
+    total += c.length;
+    return consume(onChunk, c);
+  });
+  if (outcome.complete && total !== expected) throw new Error(`not enough bytes in the stream: ${total} of the ${expected} the header states`);
+  return outcome;
 }
 
 function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
@@ -328,6 +376,8 @@ export async function readTransferZip(
 /** An error while inflating, as the failure the reader reports. */
 function inflateFailure(e: unknown): Result<never, ZipError> {
   if (e instanceof ZipFailure) return e.failure;
+  if (e instanceof InflaterFailure) throw e; // not the file's fault: the caller's internal error
+  if (e instanceof ConsumerThrew) throw e.thrown;
   const msg = (e as Error).message;
   if (/too many bytes/i.test(msg)) {
     return fail('zip.too-large', 'Een bestand in de zip is groter dan de zip zelf opgeeft (mogelijk een zip-bom).', msg);
@@ -346,21 +396,31 @@ export interface TransferZipStream {
   readonly emlSize: number;
   /**
    * Inflate the EML, passing each chunk to `onChunk` (awaited; a chunk is not kept after it). `onChunk`
-   * returning false stops early: then ok(false). ok(true) after the last chunk, when the size is exactly
-   * the header's; the failures of `readTransferZip` otherwise.
+   * returning false stops early: then ok({ complete: false }). After the last chunk, when the size is
+   * exactly the header's: ok({ complete: true, sha256 }) with the SHA-256 of all the EML's bytes (taken
+   * where they were inflated); the failures of `readTransferZip` otherwise. Thrown, not a failure of the
+   * file: an `InflaterFailure`, and whatever `onChunk` throws.
    */
-  streamEml(onChunk: (chunk: Buffer) => boolean | Promise<boolean>): Promise<Result<boolean, ZipError>>;
+  streamEml(onChunk: (chunk: Buffer) => boolean | Promise<boolean>): Promise<Result<EmlStreamed, ZipError>>;
   /** The detached signature (inflated whole: at most `maxSignatureBytes`). */
   readSignature(): Promise<Result<Buffer, ZipError>>;
   close(): void;
 }
 
-/** Open a transfer zip for streaming (see TransferZipStream); the same refusals as `readTransferZip`. */
+/** The EML streamed to its end (with the SHA-256 of its bytes), or stopped by the consumer. */
+export type EmlStreamed = { readonly complete: false } | { readonly complete: true; readonly sha256: Buffer };
+
+/**
+ * Open a transfer zip for streaming (see TransferZipStream); the same refusals as `readTransferZip`.
+ * `chunkSize`: bytes per chunk of EML; `inflater`: where the EML is inflated and hashed (this thread's
+ * event loop by default).
+ */
 export async function openTransferZip(
   buf: Buffer,
   limits: TransferZipLimits = DEFAULT_TRANSFER_ZIP_LIMITS,
-  chunkSize: number = INFLATE_CHUNK,
+  options: { readonly chunkSize?: number; readonly inflater?: ChunkInflater } = {},
 ): Promise<Result<TransferZipStream, ZipError>> {
+  const chunkSize = options.chunkSize ?? INFLATE_CHUNK;
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(buf);
@@ -384,7 +444,10 @@ export async function openTransferZip(
     emlSize: eml.entry.uncompressedSize,
     streamEml: async (onChunk) => {
       try {
-        return ok(await streamEntryData(zip, eml.entry, limits.maxEmlBytes, eml.name, chunkSize, onChunk));
+        const outcome = await streamEntryData(zip, eml.entry, limits.maxEmlBytes, eml.name, { chunkSize, hash: true, inflater: options.inflater }, onChunk);
+        if (!outcome.complete) return ok(outcome);
+        if (outcome.sha256 === null) throw new InflaterFailure('the inflater gave no SHA-256 though asked');
+        return ok({ complete: true, sha256: outcome.sha256 });
       } catch (e) {
         return inflateFailure(e);
       }

@@ -3,9 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
-import { openTransferZip, readTransferZip, transferEmlName, transferZipName, writeTransferZip } from '../../src/transfer/zip.ts';
+import { createHash } from 'node:crypto';
+import { ThreadInflater } from '../../src/server/inflateThread.ts';
+import {
+  inThreadInflater,
+  openTransferZip,
+  readTransferZip,
+  transferEmlName,
+  transferZipName,
+  writeTransferZip,
+  type ChunkInflater,
+} from '../../src/transfer/zip.ts';
 import { eml } from '../support/paths.ts';
 import { craftZip, type CraftEntry } from './craft.ts';
 
@@ -180,60 +190,96 @@ describe('readTransferZip', () => {
   });
 });
 
-describe('openTransferZip (streaming the EML, issue 13)', () => {
-  /** The EML through the stream, chunk by chunk, and the signature after it. */
-  async function streamed(zip: Buffer, limits?: { maxEmlBytes: number; maxSignatureBytes: number }, chunkSize = 4096) {
-    const opened = await openTransferZip(zip, limits, chunkSize);
-    if (!opened.ok) return opened;
-    try {
-      const chunks: Buffer[] = [];
-      const r = await opened.value.streamEml((c) => {
-        assert.ok(c.length <= chunkSize, `a chunk of ${c.length} bytes`);
-        chunks.push(Buffer.from(c));
-        return true;
-      });
-      if (!r.ok) return r;
-      const sig = await opened.value.readSignature();
-      if (!sig.ok) return sig;
-      return { ok: true as const, value: { emlName: opened.value.emlName, eml: Buffer.concat(chunks), signature: sig.value } };
-    } finally {
-      opened.value.close();
-    }
-  }
+const inflaters: readonly { readonly name: string; readonly inflater: ChunkInflater }[] = [
+  { name: 'in this thread', inflater: inThreadInflater },
+  { name: "in the import worker's inflate thread", inflater: new ThreadInflater() },
+];
 
-  it('gives the bytes readTransferZip gives, deflated or stored, in chunks of at most the chunk size', async () => {
-    for (const zip of [craftZip(good()), craftZip(good().map((e) => ({ ...e, method: 0 as const })))]) {
-      assert.deepEqual(await streamed(zip), await readTransferZip(zip));
-    }
-  });
-
-  it('refuses exactly what readTransferZip refuses: zip bombs (honest and lying headers), a big signature, a damaged stream', async () => {
-    const limits = { maxEmlBytes: 1024 * 1024, maxSignatureBytes: 1024 };
-    const bomb = Buffer.alloc(20 * 1024 * 1024);
-    const damaged = craftZip(good());
-    damaged.fill(0xff, 200, 260);
-    for (const [zip, l] of [
-      [craftZip([{ name: NAME, data: bomb }, { name: NAME + '.signature', data: signature }]), limits],
-      [craftZip([{ name: NAME, data: bomb, declaredSize: 1000 }, { name: NAME + '.signature', data: signature }]), limits],
-      [craftZip([{ name: NAME, data: bomb, declaredSize: 1000 }, { name: NAME + '.signature', data: signature }]), { maxEmlBytes: 64 * 1024 * 1024, maxSignatureBytes: 1024 }],
-      [craftZip([{ name: NAME, data: content }, { name: NAME + '.signature', data: Buffer.alloc(2048) }]), limits],
-      [craftZip([{ name: NAME, data: content, declaredSize: content.length + 10 }, { name: NAME + '.signature', data: signature }]), undefined],
-      [damaged, undefined],
-      [craftZip([{ name: NAME, data: content }]), undefined],
-    ] as const) {
-      const expected = await readTransferZip(zip, l);
-      assert.equal(expected.ok, false);
-      assert.deepEqual(await streamed(zip, l), expected);
-    }
-  });
-
-  it('stops when the consumer asks: ok(false), and no more chunks', async () => {
-    const opened = await openTransferZip(craftZip(good()), undefined, 1024);
-    assert.ok(opened.ok);
-    let calls = 0;
-    const r = await opened.value.streamEml(() => ++calls < 3);
-    opened.value.close();
-    assert.deepEqual(r, { ok: true, value: false });
-    assert.equal(calls, 3);
-  });
+after(async () => {
+  for (const { inflater } of inflaters) if (inflater instanceof ThreadInflater) await inflater.close();
 });
+
+for (const { name: where, inflater } of inflaters) {
+  describe(`openTransferZip (streaming the EML, issue 13), inflated ${where}`, () => {
+    /** The EML through the stream, chunk by chunk, and the signature after it. */
+    async function streamed(zip: Buffer, limits?: { maxEmlBytes: number; maxSignatureBytes: number }, chunkSize = 4096) {
+      const opened = await openTransferZip(zip, limits, { chunkSize, inflater });
+      if (!opened.ok) return opened;
+      try {
+        const chunks: Buffer[] = [];
+        const r = await opened.value.streamEml((c) => {
+          assert.ok(c.length <= chunkSize, `a chunk of ${c.length} bytes`);
+          chunks.push(Buffer.from(c));
+          return true;
+        });
+        if (!r.ok) return r;
+        assert.ok(r.value.complete);
+        const eml = Buffer.concat(chunks);
+        // The SHA-256 given with the stream is that of the bytes given.
+        assert.equal(r.value.sha256.toString('hex'), createHash('sha256').update(eml).digest('hex'));
+        const sig = await opened.value.readSignature();
+        if (!sig.ok) return sig;
+        return { ok: true as const, value: { emlName: opened.value.emlName, eml, signature: sig.value } };
+      } finally {
+        opened.value.close();
+      }
+    }
+
+    it('gives the bytes readTransferZip gives, deflated or stored, in chunks of at most the chunk size, with their SHA-256', async () => {
+      for (const zip of [craftZip(good()), craftZip(good().map((e) => ({ ...e, method: 0 as const })))]) {
+        assert.deepEqual(await streamed(zip), await readTransferZip(zip));
+      }
+      // A big chunk size too (the import's): fewer, larger chunks, the same bytes.
+      assert.deepEqual(await streamed(craftZip(good()), undefined, 256 << 10), await readTransferZip(craftZip(good())));
+    });
+
+    it('refuses exactly what readTransferZip refuses: zip bombs (honest and lying headers), a big signature, a damaged stream', async () => {
+      const limits = { maxEmlBytes: 1024 * 1024, maxSignatureBytes: 1024 };
+      const bomb = Buffer.alloc(20 * 1024 * 1024);
+      const damaged = craftZip(good());
+      damaged.fill(0xff, 200, 260);
+      for (const [zip, l] of [
+        [craftZip([{ name: NAME, data: bomb }, { name: NAME + '.signature', data: signature }]), limits],
+        [craftZip([{ name: NAME, data: bomb, declaredSize: 1000 }, { name: NAME + '.signature', data: signature }]), limits],
+        [craftZip([{ name: NAME, data: bomb, declaredSize: 1000 }, { name: NAME + '.signature', data: signature }]), { maxEmlBytes: 64 * 1024 * 1024, maxSignatureBytes: 1024 }],
+        [craftZip([{ name: NAME, data: content }, { name: NAME + '.signature', data: Buffer.alloc(2048) }]), limits],
+        [craftZip([{ name: NAME, data: content, declaredSize: content.length + 10 }, { name: NAME + '.signature', data: signature }]), undefined],
+        [damaged, undefined],
+        [craftZip([{ name: NAME, data: content }]), undefined],
+      ] as const) {
+        const expected = await readTransferZip(zip, l);
+        assert.equal(expected.ok, false);
+        assert.deepEqual(await streamed(zip, l), expected);
+      }
+    });
+
+    it('stops when the consumer asks: complete false, and no more chunks', async () => {
+      const opened = await openTransferZip(craftZip(good()), undefined, { chunkSize: 1024, inflater });
+      assert.ok(opened.ok);
+      let calls = 0;
+      const r = await opened.value.streamEml(() => ++calls < 3);
+      opened.value.close();
+      assert.deepEqual(r, { ok: true, value: { complete: false } });
+      assert.equal(calls, 3);
+    });
+
+    it('passes on what the consumer throws, and streams the next file as before', async () => {
+      const opened = await openTransferZip(craftZip(good()), undefined, { chunkSize: 1024, inflater });
+      assert.ok(opened.ok);
+      await assert.rejects(
+        opened.value.streamEml(() => {
+          throw new RangeError('consumer bug');
+        }),
+        RangeError,
+      );
+      opened.value.close();
+      assert.deepEqual(await streamed(craftZip(good())), await readTransferZip(craftZip(good())));
+    });
+
+    it('streams several files at once, each whole and in order', async () => {
+      const zips = [craftZip(good()), craftZip(good().map((e) => ({ ...e, method: 0 as const }))), craftZip(good())];
+      const all = await Promise.all(zips.map((z, i) => streamed(z, undefined, 1024 << i)));
+      for (const [i, zip] of zips.entries()) assert.deepEqual(all[i], await readTransferZip(zip));
+    });
+  });
+}
