@@ -1,7 +1,7 @@
 /**
  * Import speed (issue 3, "Import speed"): a synthetic, signed 510b of ~450 polling stations with
  * Zwolle's 1,099 selections each goes through the real server path: upload → verifying → reading →
- * checking → ready (job polled) → confirm with the two hidden groups (storing). Figures: time per
+ * checking → ready (job followed with `?wait=1`, as the UI does) → confirm with the two hidden groups (storing). Figures: time per
  * stage as seen by polling, total time, peak memory (VmHWM) of the server process, and in the same
  * run `xmllint --stream --noout` and `sha256sum` on the same EML file, as ratios. Meanwhile another
  * client calls GET /api/counts/status to show the server stays responsive.
@@ -148,13 +148,13 @@ export async function benchImport(opts: ImportBenchOptions = {}): Promise<Figure
     expectStatus(up, 202, 'import upload');
     let job = up;
     for (;;) {
-      job = await leader.get(`/api/counts/import/${up.json.jobId}`);
+      // Answered as soon as the job moved on (as the UI asks), so "ready" is seen when it happens.
+      job = await leader.get(`/api/counts/import/${up.json.jobId}?wait=1`);
       expectStatus(job, 200, 'import job');
       const now = performance.now();
       if (!stageFirstSeen.has(job.json.stage)) stageFirstSeen.set(job.json.stage, now);
       if (job.json.stage === 'ready' || job.json.stage === 'failed') break;
       if (now - t0 > 10 * 60_000) throw new Error('import job did not finish in 10 minutes');
-      await sleep(20);
     }
     const tReady = performance.now();
     if (job.json.stage !== 'ready') throw new Error(`import refused: ${JSON.stringify(job.json.error)}`);
@@ -192,7 +192,7 @@ export async function benchImport(opts: ImportBenchOptions = {}): Promise<Figure
     figures.push(
       { bench: B, metric: 'file', value: `${mb(s.eml.length)} EML, zip ${mb(zip.length)}`, note: `${s.stations} polling stations × ${s.selectionsPerBlock} selections` },
       { bench: B, metric: 'upload (POST → 202)', value: ms(tUploaded - t0) },
-      { bench: B, metric: 'upload → ready', value: ms(tReady - t0), note: stageText ? `polled: ${stageText}` : undefined },
+      { bench: B, metric: 'upload → ready', value: ms(tReady - t0), note: stageText ? `followed: ${stageText}` : undefined },
       { bench: B, metric: 'confirm (storing)', value: ms(confirm.ms) },
       { bench: B, metric: 'import total', value: ms(total) },
       { bench: B, metric: 'xmllint --stream --noout', value: ms(xmllint), note: `median of ${runs}` },

@@ -53,6 +53,7 @@ import { actorOf, currentPhase, electionRules, installation, requireElection } f
 import { requireCsb, requireKieskring, requireKieskringLists } from '../csb.ts';
 import { storeImportedCountFile, unitHistory } from '../store/counts.ts';
 import { getMunicipalityKey, listMunicipalityKeys } from '../store/keys.ts';
+import { JOB_WAIT_MS, JobWaitQuery, JobWatch } from '../jobWatch.ts';
 
 /** Largest accepted upload of a count zip (a 510b of ~70 MB compresses to a few MB; generous). */
 export const MAX_COUNT_ZIP_BYTES = 100 * 1024 * 1024;
@@ -208,6 +209,8 @@ interface ImportJob {
   form: EntryForm | null;
   checks: CheckResult[];
   hidden: [number, number] | null;
+  /** Told after every change of the job (`?wait=1`). */
+  readonly watch: JobWatch;
 }
 
 const jobStores = new WeakMap<AppContext, Map<string, ImportJob>>();
@@ -259,7 +262,17 @@ function failJob(ctx: AppContext, j: ImportJob, f: { code: ErrorCode; message: s
   j.zip = null; // a refused file is not kept in memory (issue 9, defect 2)
   j.error = { code: f.code, message: f.message, ...(f.detail !== undefined ? { detail: f.detail } : {}) };
   j.finishedAt = ctx.clock().getTime();
+  j.watch.changed();
   ctx.log.info({ job: j.id, code: f.code, detail: f.detail }, 'import steminvoer geweigerd');
+}
+
+/** A step of progress worth answering a waiting request for (`?wait=1`): the bar moves visibly. */
+const PROGRESS_STEP = 0.1;
+
+/** Resolves when the job is finished, in another stage or a step further, or after `maxMs`. */
+function jobChange(j: ImportJob, maxMs: number): Promise<void> {
+  const { stage, progress } = j;
+  return j.watch.until(() => j.finishedAt !== null || j.stage !== stage || j.progress >= progress + PROGRESS_STEP, maxMs);
 }
 
 async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, user: SessionUser): Promise<void> {
@@ -268,9 +281,11 @@ async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, use
       if (j.stage === 'failed') return;
       j.stage = stage;
       j.progress = Math.max(j.progress, Math.min(progress, 0.99));
+      j.watch.changed();
     });
     if (!r.ok) return failJob(ctx, j, r);
     j.stage = 'checking';
+    j.watch.changed();
     const lists = requireLists(ctx);
     const form = countsToForm(r.value.total, lists);
     const checkCtx = checkContextFor(ctx, r.value.code);
@@ -290,6 +305,7 @@ async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, use
     j.progress = 1;
     j.stage = 'ready';
     j.finishedAt = ctx.clock().getTime();
+    j.watch.changed();
   } catch (err) {
     ctx.log.error({ err }, 'import steminvoer: interne fout');
     failJob(ctx, j, { ...IMPORT_INTERNAL, detail: String(err) });
@@ -584,6 +600,7 @@ export const countRoutes = [
         form: null,
         checks: [],
         hidden: null,
+        watch: new JobWatch(),
       };
       jobs.set(job.id, job);
       void runJob(ctx, job, input, user!);
@@ -595,10 +612,16 @@ export const countRoutes = [
     url: '/api/counts/import/:jobId',
     access: 'counts.import',
     tag: 'steminvoer',
-    summary: 'Voortgang en uitkomst van de controle van een tellingbestand.',
+    summary:
+      'Voortgang en uitkomst van de controle van een tellingbestand. Met ?wait=1 komt het antwoord pas als de controle een stap verder of klaar is (hoogstens na 2 s), zodat het scherm de uitkomst meteen ziet.',
     params: JobParams,
+    query: JobWaitQuery,
     response: ImportJobDto,
-    handler: ({ ctx, user, params }) => jobDto(findJob(ctx, params.jobId, user!)),
+    handler: async ({ ctx, user, params, query }) => {
+      const j = findJob(ctx, params.jobId, user!);
+      if (query.wait === '1') await jobChange(j, JOB_WAIT_MS);
+      return jobDto(j);
+    },
   }),
   route({
     method: 'POST',

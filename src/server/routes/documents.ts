@@ -40,6 +40,7 @@ import { lastArchiveCreate, type DocumentsCreateDetails } from '../store/audit.t
 import { PvDetailsSchema, documentIdOfKind, savePvDetails } from '../store/documents.ts';
 import { getUser, setPhase } from '../store/users.ts';
 import { phaseWorkers } from '../phaseWorkers.ts';
+import { JOB_WAIT_MS, JobWaitQuery, JobWatch } from '../jobWatch.ts';
 import { actorOf, candidateListsFile, currentPhase, electionRow, eligibleVoters, installation, requireElection } from '../state.ts';
 import type { FastifyReply } from 'fastify';
 
@@ -55,13 +56,13 @@ interface DocumentJob {
   error: { code: ErrorCode; message: string } | null;
   setId: number | null;
   finished: boolean;
-  /** Called after every change of the job (see `jobChange`). */
-  readonly waiters: Set<() => void>;
+  /** Told after every change of the job (`?wait=1`, see `jobChange`). */
+  readonly watch: JobWatch;
 }
 
 /** Tell whoever waits on this job (`?wait=1`) that it changed. */
 function notify(j: DocumentJob): void {
-  for (const w of [...j.waiters]) w();
+  j.watch.changed();
 }
 
 const jobsByCtx = new WeakMap<AppContext, Map<string, DocumentJob>>();
@@ -169,27 +170,10 @@ const DestroyResult = z.object({
   lastArchive: LastArchive,
 });
 
-const JobQuery = z.object({ wait: z.enum(['1']).optional() });
-
-/** The longest a `?wait=1` answer is held back. */
-const JOB_WAIT_MS = 2000;
-
-/** Resolves when the job is finished or its stage changed (woken by `notify`), or after `maxMs`. */
+/** Resolves when the job is finished or its stage changed, or after `maxMs`. */
 function jobChange(j: DocumentJob, maxMs: number): Promise<void> {
-  if (j.finished) return Promise.resolve();
   const stage = j.stage;
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      j.waiters.delete(check);
-      resolve();
-    };
-    const check = (): void => {
-      if (j.finished || j.stage !== stage) done();
-    };
-    const timer = setTimeout(done, maxMs);
-    j.waiters.add(check);
-  });
+  return j.watch.until(() => j.finished || j.stage !== stage, maxMs);
 }
 
 function jobDto(j: DocumentJob): z.input<typeof DocumentJobDto> {
@@ -339,7 +323,7 @@ async function startCreation(ctx: AppContext, user: SessionUser, now: Date): Pro
     error: null,
     setId: null,
     finished: false,
-    waiters: new Set(),
+    watch: new JobWatch(),
   };
   jobsOf(ctx).set(job.id, job);
   void (async () => {
@@ -582,7 +566,7 @@ export const documentRoutes = [
       'Voortgang van het aanmaken van de bestanden. Met ?wait=1 komt het antwoord pas als de taak een stap verder of klaar is (hoogstens na 2 s), zodat het scherm "klaar" meteen ziet.',
     params: JobParams,
     response: DocumentJobDto.extend({ stageLabel: z.string() }),
-    query: JobQuery,
+    query: JobWaitQuery,
     handler: async ({ ctx, params, query }) => {
       const j = jobsOf(ctx).get(params.jobId);
       if (!j) throw new ApiError(404, 'documents.job_not_found', 'Deze taak bestaat niet (meer).');

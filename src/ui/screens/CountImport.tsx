@@ -42,27 +42,30 @@ export function CountImport() {
   const { busy, focusFirstGroup } = imp;
   const preview: ImportPreview | null = job?.state.stage === 'ready' ? (job.state.preview ?? null) : null;
 
-  // Poll the background job until it is ready or failed.
+  // Follow the background job until it is ready or failed: the server answers as soon as it moved on
+  // (at most 2 s later), so the outcome shows at once.
   const jobId = job?.id;
   const running = job !== null && job.state.stage !== 'ready' && job.state.stage !== 'failed';
   useEffect(() => {
     if (!jobId || !running) return;
     let live = true;
-    const t = setInterval(async () => {
-      const r = await api.poll(path('/api/counts/import/:jobId', { jobId }));
-      if (!live) return;
-      if (!r.ok) {
-        setRefusal(r);
-        setJob(null);
-        return;
+    void (async () => {
+      for (;;) {
+        const r = await api.poll(path('/api/counts/import/:jobId', { jobId }, { wait: '1' }));
+        if (!live) return;
+        if (!r.ok) {
+          setRefusal(r);
+          setJob(null);
+          return;
+        }
+        setJob({ id: jobId, state: r.value });
+        if (r.value.stage === 'failed') setRefusal(r.value.error ?? { message: 'Het bestand is geweigerd.' });
+        if (r.value.stage === 'ready') focusFirstGroup();
+        if (r.value.stage === 'ready' || r.value.stage === 'failed') return;
       }
-      setJob({ id: jobId, state: r.value });
-      if (r.value.stage === 'failed') setRefusal(r.value.error ?? { message: 'Het bestand is geweigerd.' });
-      if (r.value.stage === 'ready') focusFirstGroup();
-    }, 400);
+    })();
     return () => {
       live = false;
-      clearInterval(t);
     };
   }, [jobId, running, focusFirstGroup]);
 
