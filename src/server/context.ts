@@ -42,6 +42,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
 export interface TestHooks {
   /** Awaited after the final documents are rendered and before they are stored (tests race changes against it). */
   readonly documentsRendered?: () => Promise<void>;
+  /** Awaited after a count file is read (the import worker's result) and before its checks (tests hold an import job there). */
+  readonly countFileRead?: () => Promise<void>;
   /** Every JSON answer of a route with a `response` schema is checked against it; a mismatch is a 500 (a bug). */
   readonly checkResponses?: boolean;
 }

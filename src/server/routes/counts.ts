@@ -283,6 +283,11 @@ async function runJob(ctx: AppContext, j: ImportJob, input: ImportWorkInput, use
       j.progress = Math.max(j.progress, Math.min(progress, 0.99));
       j.watch.changed();
     });
+    try {
+      await ctx.testHooks?.countFileRead?.();
+    } catch {
+      // a test hook never stops the job
+    }
     if (!r.ok) return failJob(ctx, j, r);
     j.stage = 'checking';
     j.watch.changed();
