@@ -1,12 +1,13 @@
 /**
  * The server as compiled JavaScript (issue 13: no tsx at run time): esbuild bundles the command line
- * and the two worker entry points into dist/server/, our own code only (packages stay in
+ * and the three worker entry points into dist/server/, our own code only (packages stay in
  * node_modules). Plain JavaScript, so it runs in an installation without devDependencies
  * (`npm ci --omit=dev && npm start`).
  *
  * Entry points and why:
  * - main.js: src/cli/main.ts (`bin/uitslag`, `npm start`);
  * - countImportWorker.js: started by src/server/countImport.ts as `./countImportWorker.js` beside it;
+ * - electionFileWorkerMain.js: the same for src/server/electionFileWorker.ts (the 110a and 230b of phase 1);
  * - documents.js: the render worker (started with the server and kept) is the module of
  *   src/server/documents.ts itself (`new URL(import.meta.url)`). As an entry point (with code splitting) its code lands in a chunk
  *   shared with main.js, so the worker runs that chunk: documents.ts and what it imports, never the
@@ -28,6 +29,7 @@ await build({
   entryPoints: {
     main: 'src/cli/main.ts',
     countImportWorker: 'src/server/countImportWorker.ts',
+    electionFileWorkerMain: 'src/server/electionFileWorkerMain.ts',
     documents: 'src/server/documents.ts',
   },
   outdir,
