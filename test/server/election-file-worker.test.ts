@@ -3,7 +3,8 @@
  * election-file worker of phase 1 (src/server/electionFileWorker.ts), not in the server's thread. The
  * worker's answer, after the structured clone, is exactly this thread's (`readElectionFile`): for real
  * files of three elections, and for files that are refused; a worker that dies fails its job with the
- * internal error (HTTP 500 over the routes) and the next job gets a new worker.
+ * internal error (HTTP 500 over the routes) and the next job gets a new worker. As a confirm now waits
+ * for the worker, other requests run meanwhile: of two confirms of one upload only one imports it.
  */
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
@@ -119,7 +120,7 @@ describe('the election-file worker', () => {
   });
 });
 
-describe('over the real server: a worker that dies while a definition is previewed', () => {
+describe('over the real server: the definition of TK2021', () => {
   let server: TestServer;
   let admin: ApiClient;
   before(async () => {
@@ -128,7 +129,7 @@ describe('over the real server: a worker that dies while a definition is preview
   });
   after(() => server.close());
 
-  test('is an internal error (500) and stages nothing; the next preview is read by a new worker', async () => {
+  test('a worker that dies during the preview: an internal error (500), nothing staged; the next preview is read by a new worker', async () => {
     const name = 'Verkiezingsdefinitie_TK2021.eml.xml';
     const bytes = file('tk2021', name);
     exitElectionFileWorkerBeforeNextJob();
@@ -140,5 +141,19 @@ describe('over the real server: a worker that dies while a definition is preview
     const preview = await admin.upload('/api/election/definition/preview', name, bytes);
     expectStatus(preview, 200, 'preview');
     assert.equal(preview.json.electionId, 'TK2021');
+  });
+
+  test('two confirms of one definition at once (a double click): one imports it, the other is refused (404); one audit record', async () => {
+    const name = 'Verkiezingsdefinitie_TK2021.eml.xml';
+    const preview = await admin.upload('/api/election/definition/preview', name, file('tk2021', name));
+    expectStatus(preview, 200, 'preview');
+    const body = { uploadId: preview.json.uploadId, hashConfirmed: true, kieskring: 5 };
+    // Both are sent before either is answered: each waits for the worker's read of the file.
+    const answers = await Promise.all([admin.post('/api/election/definition/confirm', body), admin.post('/api/election/definition/confirm', body)]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 404]);
+    assert.equal(answers.find((a) => a.status === 404)?.json.error.code, 'upload.not_found');
+    const audit = await admin.get('/api/audit?limit=200');
+    const actions = (audit.json.records as { action: string }[]).map((r) => r.action).filter((a) => a.startsWith('election.definition.'));
+    assert.deepEqual(actions, ['election.definition.import']);
   });
 });

@@ -65,7 +65,7 @@ import type { DocumentsCreateDetails } from '../store/audit.ts';
 import { documentsOfSet, insertDocumentSet } from '../store/documents.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { storeImportedCountFile } from '../store/counts.ts';
-import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload, takeUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 import { KeyPreview } from './keys.ts';
 import { activeLotsEntered, csbListHash, csbListRows, hsbKey, hsbKeyRows, insertLot, storeCsbLists, storeHsbKey } from '../store/csb.ts';
@@ -316,7 +316,7 @@ export const csbRoutes = [
           hashConfirmed: true,
           ...(previousHash !== undefined ? { previousHash: formatHash(previousHash) } : {}),
         });
-        deleteUpload(ctx, upload.id);
+        takeUpload(ctx, upload.id);
       })();
       void e;
       return overview(ctx);

@@ -23,7 +23,7 @@ import { csbListCount, hsbKeyCount } from '../store/csb.ts';
 import { affiliationRow, candidateOfRow, candidateRowsOfList, listSummaries, replaceCandidateLists, replaceElection } from '../store/election.ts';
 import { hasOwnKey, listMunicipalityKeys, municipalityKeyCodes } from '../store/keys.ts';
 import { anySetupEntered } from '../store/pollingStations.ts';
-import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, findUpload, StagedHashDto, stageUpload, takeUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 
@@ -280,7 +280,7 @@ export const electionRoutes = [
           practice,
           ...(previous ? { previousHash: formatHash(previous.definition_hash) } : {}),
         });
-        deleteUpload(ctx, upload.id);
+        takeUpload(ctx, upload.id);
       })();
       return { election: electionDto(ctx) };
     },
@@ -365,7 +365,7 @@ export const electionRoutes = [
           candidates: countCandidates(lists),
           ...(previous ? { previousHash: formatHash(previous.hash) } : {}),
         });
-        deleteUpload(ctx, upload.id);
+        takeUpload(ctx, upload.id);
       })();
       return { election: electionDto(ctx) };
     },
