@@ -8,6 +8,7 @@ import { checkCandidateListsMatch } from '../domain/imports.ts';
 import { ok, type Failure, type Result } from '../domain/result.ts';
 import type { EmlHash } from '../eml/hash.ts';
 import { ELECTION_FILE_INTERNAL, readElectionFileInWorker, type ElectionFileRead } from './electionFileWorker.ts';
+import type { AppContext } from './context.ts';
 import { ApiError, MAX_EML_BYTES } from './http.ts';
 
 export interface EmlReaders {
@@ -49,8 +50,10 @@ export async function emlReaders(): Promise<EmlReaders> {
 
 /**
  * The answer to a file that cannot be read: 422 with the reader's message, or 500 when the reading
- * itself failed (ELECTION_FILE_INTERNAL: the worker died).
+ * itself failed (ELECTION_FILE_INTERNAL: the worker died, or the reader threw), logged with its detail.
  */
-export function unreadable(failure: Failure): ApiError {
-  return ApiError.from(failure.code === ELECTION_FILE_INTERNAL.code ? 500 : 422, failure);
+export function unreadable(ctx: Pick<AppContext, 'log'>, failure: Failure): ApiError {
+  if (failure.code !== ELECTION_FILE_INTERNAL.code) return ApiError.from(422, failure);
+  ctx.log.error({ detail: failure.detail }, 'verkiezingsbestand niet gelezen door een interne fout');
+  return ApiError.from(500, failure);
 }

@@ -251,7 +251,7 @@ export const csbRoutes = [
       const f = uploaded(file);
       const eml = await emlReaders();
       const read = await eml.readCandidateListsWithHash(f.bytes);
-      if (!read.ok) throw unreadable(read);
+      if (!read.ok) throw unreadable(ctx, read);
       const { value: lists, hash } = read.value;
       const kieskring = Number(lists.contestId);
       const match = eml.checkCandidateListsMatch(definitionOf(e), kieskring, lists);
@@ -293,7 +293,7 @@ export const csbRoutes = [
         now,
       );
       const lists = await (await emlReaders()).readCandidateLists(upload.bytes);
-      if (!lists.ok) throw unreadable(lists);
+      if (!lists.ok) throw unreadable(ctx, lists);
       const kieskring = context.csbKieskring;
       ctx.db.transaction(() => {
         requirePhase1(ctx, 'Kandidatenlijsten importeren');

@@ -175,7 +175,7 @@ export const electionRoutes = [
       const eml = await emlReaders();
       const f = file!;
       const read = await eml.readElectionDefinitionWithHash(f.bytes);
-      if (!read.ok) throw unreadable(read);
+      if (!read.ok) throw unreadable(ctx, read);
       const { value: def, hash } = read.value;
       if (!hash.ok) throw ApiError.from(422, hash);
       const uploadId = stageUpload(ctx, 'definition', user!, f, hash.value.hex, {}, now);
@@ -220,7 +220,7 @@ export const electionRoutes = [
       const upload = findUpload(ctx, body.uploadId, 'definition', user!, now);
       const eml = await emlReaders();
       const parsed = await eml.readElectionDefinition(upload.bytes);
-      if (!parsed.ok) throw unreadable(parsed);
+      if (!parsed.ok) throw unreadable(ctx, parsed);
       const def = parsed.value;
       const chosen = body.stemgebied ?? { category: 'KIESKRING' as const, number: body.kieskring! };
       let municipality: { number: number; name: string } | null = null;
@@ -299,7 +299,7 @@ export const electionRoutes = [
       const eml = await emlReaders();
       const f = file!;
       const read = await eml.readCandidateListsWithHash(f.bytes);
-      if (!read.ok) throw unreadable(read);
+      if (!read.ok) throw unreadable(ctx, read);
       const { value: lists, hash } = read.value;
       const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, lists);
       if (!match.ok) throw ApiError.from(422, match);
@@ -342,7 +342,7 @@ export const electionRoutes = [
       const election = requireElection(ctx);
       const eml = await emlReaders();
       const parsed = await eml.readCandidateLists(upload.bytes);
-      if (!parsed.ok) throw unreadable(parsed);
+      if (!parsed.ok) throw unreadable(ctx, parsed);
       const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, parsed.value);
       if (!match.ok) throw ApiError.from(422, match);
       const lists = parsed.value;
