@@ -339,10 +339,12 @@ export const electionRoutes = [
         now,
       );
       checkListsReplaceable(ctx);
-      const election = requireElection(ctx);
+      requireElection(ctx);
       const eml = await emlReaders();
       const parsed = await eml.readCandidateLists(upload.bytes);
       if (!parsed.ok) throw unreadable(ctx, parsed);
+      // The election as it is now, after the wait for the worker (a definition confirmed meanwhile), up to the transaction.
+      const election = requireElection(ctx);
       const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, parsed.value);
       if (!match.ok) throw ApiError.from(422, match);
       const lists = parsed.value;
