@@ -19,7 +19,7 @@ import { fail, ok, type Result } from '../domain/result.ts';
 import { readElectionDefinition } from '../eml/eml110a.ts';
 import { readCandidateLists } from '../eml/eml230b.ts';
 import { emlHash, type EmlHash } from '../eml/hash.ts';
-import { workerBootstrapUrl } from './worker.ts';
+import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
 
 /** What is read: the value of each kind of file. */
 export interface ElectionFileValues {
@@ -143,7 +143,7 @@ class ElectionFileWorkerHost {
       this.inThisThread = true;
       return null;
     }
-    const worker = new Worker(url, { resourceLimits: RESOURCE_LIMITS });
+    const worker = new Worker(url, { resourceLimits: RESOURCE_LIMITS, execArgv: workerExecArgv() });
     this.worker = worker;
     this.ready = false;
     this.started++;

@@ -3,7 +3,8 @@
  * election-file worker of phase 1 (src/server/electionFileWorker.ts), not in the server's thread. The
  * worker's answer, after the structured clone, is exactly this thread's (`readElectionFile`): for real
  * files of three elections, and for files that are refused; a worker that dies fails its job with the
- * internal error (HTTP 500 over the routes) and the next job gets a new worker. As a confirm now waits
+ * internal error (HTTP 500 over the routes) and the next job gets a new worker. Under `npm test` too
+ * (its preloads are left out of the worker's options: `workerExecArgv`). As a confirm now waits
  * for the worker, other requests run meanwhile: of two confirms of one upload only one imports it.
  */
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ import {
   type ElectionFileKind,
 } from '../../src/server/electionFileWorker.ts';
 import { MAX_EML_BYTES } from '../../src/server/http.ts';
+import { workerExecArgv } from '../../src/server/worker.ts';
 import { expectStatus } from '../support/counts.ts';
 import { eml } from '../support/paths.ts';
 import { adminClient, startTestServer, type ApiClient, type TestServer } from '../support/server.ts';
@@ -118,6 +120,14 @@ describe('the election-file worker', () => {
     assert.ok((await readElectionFileInWorker(job('230b', bytes, false))).ok);
     assert.equal(electionFileWorkersStarted(), started + 1);
   });
+});
+
+test('a worker thread gets the Node options without the preloads (npm test preloads a .ts module the new thread cannot load)', () => {
+  assert.deepEqual(
+    workerExecArgv(['--import', 'tsx', '--import', './test/support/property.ts', '--expose-gc', '--require=x.cjs', '-r', 'y.cjs', '--loader=z.mjs', '--max-old-space-size=512']),
+    ['--expose-gc', '--max-old-space-size=512'],
+  );
+  assert.deepEqual(workerExecArgv([]), []);
 });
 
 describe('over the real server: the definition of TK2021', () => {
