@@ -55,7 +55,7 @@ function procStatus(pid: number, field: string): number | null {
 
 /**
  * The server child as compiled JavaScript, as `npm start` runs the server (scripts/build-server.mjs:
- * no tsx at run time): esbuild bundles bench/serverChild.ts with the two worker entry points into
+ * no tsx at run time): esbuild bundles bench/serverChild.ts with the worker entry points into
  * dist/bench-server/ (two levels below the repository, like src/server, so the paths the server finds
  * from its own location are the same). Built once per process.
  */
@@ -66,7 +66,13 @@ function buildCompiledChild(): Promise<string> {
     const outdir = path.join(ROOT, 'dist', 'bench-server');
     await build({
       absWorkingDir: ROOT,
-      entryPoints: { serverChild: 'bench/serverChild.ts', countImportWorker: 'src/server/countImportWorker.ts', inflateThreadMain: 'src/server/inflateThreadMain.ts', documents: 'src/server/documents.ts' },
+      entryPoints: {
+        serverChild: 'bench/serverChild.ts',
+        countImportWorker: 'src/server/countImportWorker.ts',
+        inflateThreadMain: 'src/server/inflateThreadMain.ts',
+        electionFileWorkerMain: 'src/server/electionFileWorkerMain.ts',
+        documents: 'src/server/documents.ts',
+      },
       outdir,
       bundle: true,
       splitting: true,

@@ -8,6 +8,7 @@
  * - main.js: src/cli/main.ts (`bin/uitslag`, `npm start`);
  * - countImportWorker.js: started by src/server/countImport.ts as `./countImportWorker.js` beside it;
  * - inflateThreadMain.js: the import worker's inflate thread, started by src/server/inflateThread.ts beside it;
+ * - electionFileWorkerMain.js: started by src/server/electionFileWorker.ts beside it (the 110a and 230b of phase 1);
  * - documents.js: the render worker (started with the server and kept) is the module of
  *   src/server/documents.ts itself (`new URL(import.meta.url)`). As an entry point (with code splitting) its code lands in a chunk
  *   shared with main.js, so the worker runs that chunk: documents.ts and what it imports, never the
@@ -30,6 +31,7 @@ await build({
     main: 'src/cli/main.ts',
     countImportWorker: 'src/server/countImportWorker.ts',
     inflateThreadMain: 'src/server/inflateThreadMain.ts',
+    electionFileWorkerMain: 'src/server/electionFileWorkerMain.ts',
     documents: 'src/server/documents.ts',
   },
   outdir,

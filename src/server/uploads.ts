@@ -69,18 +69,29 @@ export function stageUpload<K extends UploadKind>(
   return id;
 }
 
+/** The refusal of an upload that is not (or no longer) staged. */
+const uploadGone = (): ApiError => new ApiError(404, 'upload.not_found', 'Het geüploade bestand is niet (meer) beschikbaar. Upload het bestand opnieuw.');
+
 /** The staged upload of this user and kind (its context parsed), or 404. */
 export function findUpload<K extends UploadKind>(ctx: AppContext, id: string, kind: K, user: SessionUser, now: Date): UploadRow<K> {
   purgeExpiredUploads(ctx, now);
   const row = getUpload(ctx.db, id, kind, user.id);
-  if (!row || row.expires_at < now.toISOString()) {
-    throw new ApiError(404, 'upload.not_found', 'Het geüploade bestand is niet (meer) beschikbaar. Upload het bestand opnieuw.');
-  }
+  if (!row || row.expires_at < now.toISOString()) throw uploadGone();
   return row;
 }
 
 export function deleteUpload(ctx: AppContext, id: string): void {
   deleteUploadRow(ctx.db, id);
+}
+
+/**
+ * Within a confirm's transaction: remove the staged upload it imports, refusing (404, as `findUpload`,
+ * which rolls the transaction back) when it is already gone. A confirm that waits for the file to be
+ * read (in the election-file worker) lets other requests run meanwhile: of two confirms of one upload
+ * at once (a double click), only the first imports the file and writes its audit record.
+ */
+export function takeUpload(ctx: AppContext, id: string): void {
+  if (!deleteUploadRow(ctx.db, id)) throw uploadGone();
 }
 
 /**

@@ -44,6 +44,26 @@ export function workerBootstrapUrl(target: URL): URL | null {
   return new URL('data:text/javascript,' + encodeURIComponent(code));
 }
 
+/** Node options that load a module into every thread before its own code (with their value). */
+const PRELOAD_OPTIONS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The Node options for a worker thread (`execArgv`): this thread's without its preloads. A worker
+ * started from `workerBootstrapUrl` registers tsx itself, and a preloaded `.ts` module (`npm test`'s
+ * `--import ./test/support/property.ts`) fails to load in the new thread before tsx is registered
+ * there, so the worker would never start and its work would run in this thread.
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  let skipValue = false;
+  for (const arg of execArgv) {
+    if (skipValue) skipValue = false;
+    else if (PRELOAD_OPTIONS.has(arg)) skipValue = true;
+    else if (![...PRELOAD_OPTIONS].some((o) => arg.startsWith(`${o}=`))) out.push(arg);
+  }
+  return out;
+}
+
 /**
  * Run in a worker started from `url` with `workerData`, relaying its progress. When `url` is null
  * or the worker cannot load its module (before it sent anything), `fallback` does the work in this

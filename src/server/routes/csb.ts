@@ -16,11 +16,9 @@ import { candidateDisplayName } from '../../domain/election.ts';
 import { emptyForm, SCALAR_FIELDS } from '../../domain/entry.ts';
 import { buildFormShape } from '../../domain/entryStructure.ts';
 import { chooseHiddenGroups, formatHash, maskedHash } from '../../domain/hashcode.ts';
-import { checkCandidateListsMatch } from '../../domain/imports.ts';
 import { hasField } from '../../domain/ruleSets.ts';
-import { readCandidateLists } from '../../eml/eml230b.ts';
 import { listNameFor510 } from '../../eml/eml510write.ts';
-import { emlHash, sha256Hex } from '../../eml/hash.ts';
+import { sha256Hex } from '../../eml/hash.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
 import {
@@ -59,6 +57,7 @@ import {
   type CsbFile,
   type RequiredLot,
 } from '../csb.ts';
+import { emlReaders, unreadable } from '../eml-adapter.ts';
 import { CSB_DOCUMENT_KINDS, localDateTime, renderP22InWorker, validSet, type RenderedFile } from '../documents.ts';
 import { ApiError, MAX_CERTIFICATE_BYTES, MAX_EML_BYTES, route, type SessionUser } from '../http.ts';
 import { anchorAudit, requireIntegrity } from '../integrity.ts';
@@ -66,7 +65,7 @@ import type { DocumentsCreateDetails } from '../store/audit.ts';
 import { documentsOfSet, insertDocumentSet } from '../store/documents.ts';
 import { actorOf, currentPhase, definitionOf, electionRules } from '../state.ts';
 import { storeImportedCountFile } from '../store/counts.ts';
-import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload, takeUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 import { KeyPreview } from './keys.ts';
 import { activeLotsEntered, csbListHash, csbListRows, hsbKey, hsbKeyRows, insertLot, storeCsbLists, storeHsbKey } from '../store/csb.ts';
@@ -246,16 +245,17 @@ export const csbRoutes = [
     summary: 'Upload de kandidatenlijsten (EML 230b) van één kieskring; toont de hashcode met twee verborgen groepen.',
     multipart: { maxBytes: MAX_EML_BYTES },
     response: CsbListsPreview,
-    handler: ({ ctx, user, file, now }) => {
+    handler: async ({ ctx, user, file, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       requirePhase1(ctx, 'Kandidatenlijsten importeren');
       const f = uploaded(file);
-      const lists = readCandidateLists(f.bytes, { maxBytes: MAX_EML_BYTES });
-      if (!lists.ok) throw ApiError.from(422, lists);
-      const kieskring = Number(lists.value.contestId);
-      const match = checkCandidateListsMatch(definitionOf(e), kieskring, lists.value);
+      const eml = await emlReaders();
+      const read = await eml.readCandidateListsWithHash(f.bytes);
+      if (!read.ok) throw unreadable(ctx, read);
+      const { value: lists, hash } = read.value;
+      const kieskring = Number(lists.contestId);
+      const match = eml.checkCandidateListsMatch(definitionOf(e), kieskring, lists);
       if (!match.ok) throw ApiError.from(422, match);
-      const hash = emlHash(f.bytes, { maxBytes: MAX_EML_BYTES });
       if (!hash.ok) throw ApiError.from(422, hash);
       const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
       const uploadId = stageUpload(ctx, 'candidate_lists', signedIn(user), f, hash.value.hex, { hiddenGroups: hidden, csbKieskring: kieskring }, now);
@@ -265,9 +265,9 @@ export const csbRoutes = [
         maskedHash: maskedHash(hash.value.hex, hidden),
         hiddenGroups: hidden,
         kieskring,
-        contestName: lists.value.contestName,
-        lists: lists.value.affiliations.length,
-        candidates: lists.value.affiliations.reduce((n, a) => n + a.candidates.length, 0),
+        contestName: lists.contestName,
+        lists: lists.affiliations.length,
+        candidates: lists.affiliations.reduce((n, a) => n + a.candidates.length, 0),
       };
     },
   }),
@@ -279,7 +279,7 @@ export const csbRoutes = [
     summary: 'Importeer de kandidatenlijsten van een kieskring na het intypen van de twee verborgen hashcode-groepen.',
     body: z.object({ uploadId: UploadId, groups: Groups }),
     response: CsbOverview,
-    handler: ({ ctx, user, body, now }) => {
+    handler: async ({ ctx, user, body, now }) => {
       const e = requireCsb(ctx, 'Kandidatenlijsten per kieskring importeren');
       const upload = findUpload(ctx, body.uploadId, 'candidate_lists', signedIn(user), now);
       const context = upload.context;
@@ -292,8 +292,8 @@ export const csbRoutes = [
         { user: signedIn(user), action: 'election.candidate_lists.hash_mismatch', details: { fileName: upload.file_name, kieskring: context.csbKieskring } },
         now,
       );
-      const lists = readCandidateLists(upload.bytes, { maxBytes: MAX_EML_BYTES });
-      if (!lists.ok) throw ApiError.from(422, lists);
+      const lists = await (await emlReaders()).readCandidateLists(upload.bytes);
+      if (!lists.ok) throw unreadable(ctx, lists);
       const kieskring = context.csbKieskring;
       ctx.db.transaction(() => {
         requirePhase1(ctx, 'Kandidatenlijsten importeren');
@@ -316,7 +316,7 @@ export const csbRoutes = [
           hashConfirmed: true,
           ...(previousHash !== undefined ? { previousHash: formatHash(previousHash) } : {}),
         });
-        deleteUpload(ctx, upload.id);
+        takeUpload(ctx, upload.id);
       })();
       void e;
       return overview(ctx);

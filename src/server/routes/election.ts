@@ -4,7 +4,7 @@ import { chooseHiddenGroups, formatHash, maskedHash } from '../../domain/hashcod
 import { installationOf } from '../../domain/installation.ts';
 import { writeAudit } from '../audit.ts';
 import type { AppContext } from '../context.ts';
-import { emlReaders } from '../eml-adapter.ts';
+import { emlReaders, unreadable } from '../eml-adapter.ts';
 import { ApiError, MAX_EML_BYTES, route } from '../http.ts';
 import { KeyInfo } from './keys.ts';
 import {
@@ -23,7 +23,7 @@ import { csbListCount, hsbKeyCount } from '../store/csb.ts';
 import { affiliationRow, candidateOfRow, candidateRowsOfList, listSummaries, replaceCandidateLists, replaceElection } from '../store/election.ts';
 import { hasOwnKey, listMunicipalityKeys, municipalityKeyCodes } from '../store/keys.ts';
 import { anySetupEntered } from '../store/pollingStations.ts';
-import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload } from '../uploads.ts';
+import { confirmUploadHash, findUpload, StagedHashDto, stageUpload, takeUpload } from '../uploads.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 
@@ -174,31 +174,31 @@ export const electionRoutes = [
       checkDefinitionReplaceable(ctx);
       const eml = await emlReaders();
       const f = file!;
-      const def = eml.readElectionDefinition(f.bytes);
-      if (!def.ok) throw ApiError.from(422, def);
-      const hash = eml.emlHash(f.bytes);
+      const read = await eml.readElectionDefinitionWithHash(f.bytes);
+      if (!read.ok) throw unreadable(ctx, read);
+      const { value: def, hash } = read.value;
       if (!hash.ok) throw ApiError.from(422, hash);
       const uploadId = stageUpload(ctx, 'definition', user!, f, hash.value.hex, {}, now);
       return {
         uploadId,
         fileName: f.fileName,
         hash: formatHash(hash.value.hex),
-        electionId: def.value.id,
-        name: def.value.name,
-        category: def.value.category,
-        electionDate: def.value.electionDate,
-        numberOfSeats: def.value.numberOfSeats,
+        electionId: def.id,
+        name: def.name,
+        category: def.category,
+        electionDate: def.electionDate,
+        numberOfSeats: def.numberOfSeats,
         staat: (() => {
-          const s = def.value.regions.find((r) => r.category === 'STAAT');
+          const s = def.regions.find((r) => r.category === 'STAAT');
           return s ? { number: s.number, name: s.name } : null;
         })(),
-        kieskringen: kieskringen(def.value)
+        kieskringen: kieskringen(def)
           .map((k) => ({ number: k.number, name: k.name }))
           .sort((a, b) => a.number - b.number),
-        municipalities: kieskringen(def.value)
+        municipalities: kieskringen(def)
           .sort((a, b) => a.number - b.number)
           .flatMap((k) =>
-            municipalitiesOf(def.value, k.number).map((m) => ({
+            municipalitiesOf(def, k.number).map((m) => ({
               number: m.number,
               code: municipalityCode(m.number),
               name: m.name,
@@ -219,8 +219,8 @@ export const electionRoutes = [
     handler: async ({ ctx, user, body, now }) => {
       const upload = findUpload(ctx, body.uploadId, 'definition', user!, now);
       const eml = await emlReaders();
-      const parsed = eml.readElectionDefinition(upload.bytes);
-      if (!parsed.ok) throw ApiError.from(422, parsed);
+      const parsed = await eml.readElectionDefinition(upload.bytes);
+      if (!parsed.ok) throw unreadable(ctx, parsed);
       const def = parsed.value;
       const chosen = body.stemgebied ?? { category: 'KIESKRING' as const, number: body.kieskring! };
       let municipality: { number: number; name: string } | null = null;
@@ -280,7 +280,7 @@ export const electionRoutes = [
           practice,
           ...(previous ? { previousHash: formatHash(previous.definition_hash) } : {}),
         });
-        deleteUpload(ctx, upload.id);
+        takeUpload(ctx, upload.id);
       })();
       return { election: electionDto(ctx) };
     },
@@ -298,11 +298,11 @@ export const electionRoutes = [
       const election = requireElection(ctx);
       const eml = await emlReaders();
       const f = file!;
-      const lists = eml.readCandidateLists(f.bytes);
-      if (!lists.ok) throw ApiError.from(422, lists);
-      const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, lists.value);
+      const read = await eml.readCandidateListsWithHash(f.bytes);
+      if (!read.ok) throw unreadable(ctx, read);
+      const { value: lists, hash } = read.value;
+      const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, lists);
       if (!match.ok) throw ApiError.from(422, match);
-      const hash = eml.emlHash(f.bytes);
       if (!hash.ok) throw ApiError.from(422, hash);
       const hidden = chooseHiddenGroups((n) => ctx.random.randomInt(n));
       const uploadId = stageUpload(ctx, 'candidate_lists', user!, f, hash.value.hex, { hiddenGroups: hidden }, now);
@@ -311,11 +311,11 @@ export const electionRoutes = [
         fileName: f.fileName,
         maskedHash: maskedHash(hash.value.hex, hidden),
         hiddenGroups: hidden,
-        electionId: lists.value.electionId,
-        contestId: lists.value.contestId,
-        contestName: lists.value.contestName,
-        lists: lists.value.affiliations.length,
-        candidates: countCandidates(lists.value),
+        electionId: lists.electionId,
+        contestId: lists.contestId,
+        contestName: lists.contestName,
+        lists: lists.affiliations.length,
+        candidates: countCandidates(lists),
       };
     },
   }),
@@ -339,10 +339,12 @@ export const electionRoutes = [
         now,
       );
       checkListsReplaceable(ctx);
-      const election = requireElection(ctx);
+      requireElection(ctx);
       const eml = await emlReaders();
-      const parsed = eml.readCandidateLists(upload.bytes);
-      if (!parsed.ok) throw ApiError.from(422, parsed);
+      const parsed = await eml.readCandidateLists(upload.bytes);
+      if (!parsed.ok) throw unreadable(ctx, parsed);
+      // The election as it is now, after the wait for the worker (a definition confirmed meanwhile), up to the transaction.
+      const election = requireElection(ctx);
       const match = eml.checkCandidateListsMatch(definitionOf(election), election.kieskring_number, parsed.value);
       if (!match.ok) throw ApiError.from(422, match);
       const lists = parsed.value;
@@ -365,7 +367,7 @@ export const electionRoutes = [
           candidates: countCandidates(lists),
           ...(previous ? { previousHash: formatHash(previous.hash) } : {}),
         });
-        deleteUpload(ctx, upload.id);
+        takeUpload(ctx, upload.id);
       })();
       return { election: electionDto(ctx) };
     },

@@ -94,8 +94,9 @@ export function getUpload<K extends UploadKind>(db: Db, id: string, kind: K, use
   return { ...rest, kind, context };
 }
 
-export function deleteUpload(db: Db, id: string): void {
-  db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+/** Remove a staged upload; false when it was not (or no longer) there. */
+export function deleteUpload(db: Db, id: string): boolean {
+  return db.prepare('DELETE FROM uploads WHERE id = ?').run(id).changes > 0;
 }
 
 /** The files of every user's municipality keys staged and not expired at `now` (ISO). */
