@@ -39,7 +39,7 @@ import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
 import { CANONICALIZATION_MARKER, emlHashFromScan, emlHashFromStreamedScan, emlHashGeneral } from '../eml/hash.ts';
 import { openTransferZip, readTransferZip, SIGNATURE_SUFFIX, type ChunkInflater } from '../transfer/zip.ts';
 import { Worker } from 'node:worker_threads';
-import { workerBootstrapUrl } from './worker.ts';
+import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
 
 export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
 
@@ -786,7 +786,7 @@ class ImportWorkerHost {
     // a few MB; a young generation of 4 MB measured +20-27 MiB peak for the bench file against +28 with 8).
     // The general path holds a non-canonical file whole outside the heap (a Buffer); it was run with a
     // 64 MB old generation on the bench file without running out.
-    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 }, execArgv: workerExecArgv() });
     this.worker = worker;
     this.ready = false;
     worker.on('message', (m: ImportWorkerMessage) => {

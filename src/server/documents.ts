@@ -65,7 +65,7 @@ import { unitKinds, unitVersions } from './store/counts.ts';
 import { getOwnKey } from './store/keys.ts';
 import { eligibleVotersVersions, pollingStationVersions } from './store/pollingStations.ts';
 import { userNames } from './store/users.ts';
-import { workerBootstrapUrl } from './worker.ts';
+import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Free-text parts of the PV ("Gegevens proces-verbaal")
@@ -971,7 +971,7 @@ function startWorker(): RenderWorker {
   if (url === null) return inThread();
   let worker: Worker;
   try {
-    worker = new Worker(url, { workerData: { uitslagRenderWorker: true }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    worker = new Worker(url, { workerData: { uitslagRenderWorker: true }, resourceLimits: { maxOldGenerationSizeMb: 1024 }, execArgv: workerExecArgv() });
   } catch {
     return inThread();
   }

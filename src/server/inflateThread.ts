@@ -19,7 +19,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { InflaterFailure, inThreadInflater, type ChunkInflater, type InflateOutcome } from '../transfer/zip.ts';
-import { workerBootstrapUrl } from './worker.ts';
+import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
 
 /** Messages to the inflate thread. */
 export type InflateRequest =
@@ -60,7 +60,7 @@ export class ThreadInflater implements ChunkInflater {
       return null;
     }
     // Its heap holds a few chunks at a time: small limits keep its share of the server's memory small.
-    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 } });
+    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 }, execArgv: workerExecArgv() });
     this.started++;
     this.worker = worker;
     this.ready = false;

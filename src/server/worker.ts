@@ -85,7 +85,7 @@ export function runInWorker<S, T>(options: {
   return new Promise((resolve) => {
     let done = false;
     let started = false;
-    const worker = new Worker(url, { workerData: options.workerData, resourceLimits: options.resourceLimits });
+    const worker = new Worker(url, { workerData: options.workerData, resourceLimits: options.resourceLimits, execArgv: workerExecArgv() });
     worker.on('message', (m: WorkerMessage<S, T>) => {
       started = true;
       if (m.type === 'progress') progress(m.stage, m.progress);
