@@ -38,8 +38,7 @@ import {
 import { ruleSetFor, unknownReasons } from '../domain/ruleSets.ts';
 import { CANONICALIZATION_MARKER, emlHashFromScan, emlHashFromStreamedScan, emlHashGeneral } from '../eml/hash.ts';
 import { openTransferZip, readTransferZip, SIGNATURE_SUFFIX, type ChunkInflater } from '../transfer/zip.ts';
-import { Worker } from 'node:worker_threads';
-import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
+import { JobWorkerHost } from './worker.ts';
 
 export type ImportStage = 'queued' | 'verifying' | 'reading' | 'checking' | 'ready' | 'failed';
 
@@ -717,12 +716,12 @@ export async function runImportStreamed(
 
 /**
  * Run the work off the request path, in the persistent import worker (`countImportWorker.ts`, started
- * once and kept; see ImportWorkerHost), so a 70 MB file never blocks the server and never sits in its
+ * once and kept; see importWorkerHost), so a 70 MB file never blocks the server and never sits in its
  * memory. When no worker can start, in this thread: the streaming path serves the event loop between
  * chunks, the general path every few chunks.
  */
 export function runImportInWorker(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-  return importWorkerHost.run(input, progress);
+  return importWorkerHost.run(input, (p) => progress(p.stage, p.progress));
 }
 
 /** Start the import worker now (when imports become possible), so the first import does not wait for it. */
@@ -739,115 +738,26 @@ export function stopImportWorker(): void {
   importWorkerHost.stop();
 }
 
-/** Messages from the main thread to the import worker. */
-export interface ImportRequest {
-  readonly id: number;
-  readonly input: ImportWorkInput;
-}
-
-/** Messages from the import worker. */
-export type ImportWorkerMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'progress'; readonly id: number; readonly stage: ImportStage; readonly progress: number }
-  | { readonly type: 'result'; readonly id: number; readonly result: Result<ImportWorkValue> };
-
-interface PendingImport {
-  readonly input: ImportWorkInput;
-  readonly progress: ProgressFn;
-  readonly resolve: (r: Result<ImportWorkValue>) => void;
+/** Progress as the import worker reports it. */
+export interface ImportProgress {
+  readonly stage: ImportStage;
+  readonly progress: number;
 }
 
 /**
- * The one import worker of this process: started on first use (or by `prestartImportWorker`) and kept
- * for the next import; referenced only while a job runs, so an idle worker never keeps the process alive. Jobs are sent with an id; the
- * worker streams each (see `runImportStreamed`). A worker that dies fails its jobs as `import.internal`
- * and is started again for the next job; one that cannot load its module at all (no tsx, no build)
- * makes this thread do the work.
+ * The one import worker of this process (see JobWorkerHost): started when phase 2 begins (or on first
+ * use) and kept for the next import; each job streams its file (`runImportStreamed`). A worker that
+ * dies fails its jobs as `import.internal`; one that cannot load its module makes this thread do the
+ * work (the streaming path serves the event loop between chunks, the general path every few chunks).
  */
-class ImportWorkerHost {
-  private worker: Worker | null = null;
-  private ready = false;
-  private inThisThread = false;
-  private nextId = 1;
-  private readonly pending = new Map<number, PendingImport>();
-  /** Stop the worker as soon as its last job has finished (see `stop`). */
-  private stopWhenIdle = false;
-
-  start(): Worker | null {
-    this.stopWhenIdle = false;
-    if (this.worker || this.inThisThread) return this.worker;
-    const file = import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js';
-    const url = workerBootstrapUrl(new URL(file, import.meta.url));
-    if (url === null) {
-      this.inThisThread = true;
-      return null;
-    }
-    // Small heap limits keep the worker's share of the server's memory small (a streamed 70 MB file needs
-    // a few MB). The young generation: 8 MB; with 4 the bench file's reading took ~20 % longer in
-    // scavenges, with 16 or 32 faster still but a few MiB more at the peak.
-    // The general path holds a non-canonical file whole outside the heap (a Buffer); it was run with a
-    // 64 MB old generation on the bench file without running out.
-    const worker = new Worker(url, { resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }, execArgv: workerExecArgv() });
-    this.worker = worker;
-    this.ready = false;
-    worker.on('message', (m: ImportWorkerMessage) => {
-      if (m.type === 'ready') {
-        this.ready = true;
-        return;
-      }
-      const job = this.pending.get(m.id);
-      if (!job) return;
-      if (m.type === 'progress') job.progress(m.stage, m.progress);
-      else {
-        this.pending.delete(m.id);
-        if (this.pending.size === 0) worker.unref();
-        job.resolve(m.result);
-        if (this.pending.size === 0 && this.stopWhenIdle) this.stop();
-      }
-    });
-    const lost = (detail: string, loadFailure: boolean): void => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      const jobs = [...this.pending.values()];
-      this.pending.clear();
-      if (loadFailure) this.inThisThread = true;
-      for (const job of jobs) {
-        if (loadFailure) void runImportStreamed(job.input, job.progress, 4).then(job.resolve, (e: unknown) => job.resolve(fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, String(e))));
-        else job.resolve(fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, detail));
-      }
-    };
-    worker.on('error', (err) => {
-      const loadFailure = !this.ready && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`);
-      lost(err.message, loadFailure);
-    });
-    worker.on('exit', (code) => lost(`worker exited with ${code}`, false));
-    worker.unref();
-    return worker;
-  }
-
-  /** End the worker thread now when idle, else once its running jobs have finished. */
-  stop(): void {
-    const worker = this.worker;
-    if (worker === null) return;
-    if (this.pending.size > 0) {
-      this.stopWhenIdle = true;
-      return;
-    }
-    this.stopWhenIdle = false;
-    this.worker = null;
-    void worker.terminate();
-  }
-
-  run(input: ImportWorkInput, progress: ProgressFn): Promise<Result<ImportWorkValue>> {
-    const worker = this.start();
-    if (worker === null) return runImportStreamed(input, progress, 4);
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, { input, progress, resolve });
-      worker.ref(); // while a job runs, its result keeps the process alive; idle, the worker does not
-      worker.postMessage({ id, input } satisfies ImportRequest);
-    });
-  }
-}
-
-const importWorkerHost = new ImportWorkerHost();
+const importWorkerHost = new JobWorkerHost<ImportWorkInput, ImportProgress, Result<ImportWorkValue>>({
+  module: () => new URL(import.meta.url.endsWith('.ts') ? './countImportWorker.ts' : './countImportWorker.js', import.meta.url),
+  // Small heap limits keep the worker's share of the server's memory small (a streamed 70 MB file needs
+  // a few MB). The young generation: 8 MB; with 4 the bench file's reading took ~20 % longer in
+  // scavenges, with 16 or 32 faster still but a few MiB more at the peak. The general path holds a
+  // non-canonical file whole outside the heap (a Buffer); it was run with a 64 MB old generation on the
+  // bench file without running out.
+  resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 },
+  inThisThread: (input, progress) => runImportStreamed(input, (stage, p) => progress({ stage, progress: p }), 4),
+  lost: (detail) => fail(IMPORT_INTERNAL.code, IMPORT_INTERNAL.message, detail),
+});

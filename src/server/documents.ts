@@ -65,7 +65,7 @@ import { unitKinds, unitVersions } from './store/counts.ts';
 import { getOwnKey } from './store/keys.ts';
 import { eligibleVotersVersions, pollingStationVersions } from './store/pollingStations.ts';
 import { userNames } from './store/users.ts';
-import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
+import { isWorkerLoadFailure, workerBootstrapUrl, workerExecArgv } from './worker.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Free-text parts of the PV ("Gegevens proces-verbaal")
@@ -1006,7 +1006,7 @@ function startWorker(): RenderWorker {
     pending.clear();
     // The module cannot be loaded as a worker (e.g. an unknown file extension): render in this
     // thread, also what was already sent.
-    if (!started && /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) {
+    if (!started && isWorkerLoadFailure(err)) {
       fallback = inThread();
       theWorker = fallback;
       for (const p of waiting) {

@@ -19,7 +19,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { InflaterFailure, inThreadInflater, type ChunkInflater, type InflateOutcome } from '../transfer/zip.ts';
-import { workerBootstrapUrl, workerExecArgv } from './worker.ts';
+import { isWorkerLoadFailure, workerBootstrapUrl, workerExecArgv } from './worker.ts';
 
 /** Messages to the inflate thread. */
 export type InflateRequest =
@@ -36,8 +36,6 @@ export type InflateReply =
 
 /** Chunks the thread may have given before the reader has taken them (memory: window × chunk size). */
 const WINDOW = 8;
-
-const LOAD_FAILURE = /ERR_UNKNOWN_FILE_EXTENSION|Cannot find module|ERR_MODULE_NOT_FOUND/;
 
 export class ThreadInflater implements ChunkInflater {
   private worker: Worker | null = null;
@@ -71,7 +69,7 @@ export class ThreadInflater implements ChunkInflater {
       if (this.worker === worker) this.worker = null;
     };
     worker.on('error', (err) => {
-      if (!this.ready && LOAD_FAILURE.test(`${(err as NodeJS.ErrnoException).code} ${err.message}`)) this.unavailable = true;
+      if (!this.ready && isWorkerLoadFailure(err)) this.unavailable = true;
       gone();
     });
     worker.on('exit', gone);
