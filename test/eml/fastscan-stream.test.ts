@@ -4,7 +4,8 @@
  * algorithm), the read and every event the reader reports are exactly those of one pass over the
  * whole document; and the window the scanner keeps stays small. (A refusal's reason and byte are
  * diagnostics only and may differ: a chunk's end can show a broken tag as "ends in a tag" before the
- * whole document would show it as a mismatch; the verdict never differs.)
+ * whole document would show it as a mismatch; the verdict never differs. Before a refusal a stream may
+ * report fewer blocks than one pass, never other ones.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,7 +89,17 @@ test('property: a real 510b, mutated or not, split at random points: the streame
         if (mutation) bytes[mutation[0]] = mutation[1];
         const chunks = split(bytes, cuts);
         assert.deepEqual(streamedScan(chunks), verdict(scanCanonical(bytes)));
-        assert.deepEqual(readStreamed(chunks), readWhole(bytes));
+        const streamed = readStreamed(chunks);
+        const whole = readWhole(bytes);
+        if ((whole.at(-1) as [string, { scan: FastScanOutcome }])[1].scan.canonical) assert.deepEqual(streamed, whole);
+        else {
+          // Refused: the same outcome (no read). The events before it are not used by anyone (fastscan.ts:
+          // "only meaningful when the whole scan ends canonical"): a stream stops at the chunk where the
+          // problem shows, one pass may report further blocks before its character check at the end;
+          // what the stream reported is what the one pass reported, up to where it stopped.
+          assert.deepEqual(streamed.at(-1), whole.at(-1));
+          assert.deepEqual(streamed.slice(0, -1), whole.slice(0, streamed.length - 1));
+        }
       },
     ),
     { numRuns: 60 },
