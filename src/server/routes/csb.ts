@@ -68,7 +68,8 @@ import { storeImportedCountFile } from '../store/counts.ts';
 import { confirmUploadHash, deleteUpload, findUpload, StagedHashDto, stageUpload, takeUpload } from '../uploads.ts';
 import { MAX_COUNT_ZIP_BYTES } from './counts.ts';
 import { KeyPreview } from './keys.ts';
-import { activeLotsEntered, csbListHash, csbListRows, hsbKey, hsbKeyRows, insertLot, storeCsbLists, storeHsbKey } from '../store/csb.ts';
+import { activeLotsEntered, csbListHash, csbListRows, hsbKey, hsbKeyRows, insertLot, storeCsbLists } from '../store/csb.ts';
+import { storeImportedKey } from '../store/keys.ts';
 
 const UploadId = z.string().regex(/^[0-9a-f]{32}$/, 'Ongeldige upload-id.');
 const KieskringCode = z.object({ code: z.string().regex(/^HSB[1-9]\d{0,2}$/, 'Een kieskring heet HSB gevolgd door zijn nummer (HSB5).') });
@@ -390,7 +391,7 @@ export const csbRoutes = [
         if (existing && existing.fingerprint !== info.value.fingerprint && currentPhase(ctx) !== 1) {
           throw new ApiError(409, 'key.replace_after_phase1', `De publieke sleutel van hoofdstembureau ${k.name} kan alleen in fase 1 worden vervangen.`);
         }
-        storeHsbKey(ctx.db, k.number, info.value, f.fileName, signedIn(user).id, now);
+        storeImportedKey(ctx.db, 'hsb_keys', k.number, { info: info.value, fileName: f.fileName, userId: signedIn(user).id, now });
         writeAudit(ctx.db, now, actorOf(signedIn(user)), existing ? 'key.hsb.replace' : 'key.hsb.import', {
           kieskring: k.number,
           name: k.name,

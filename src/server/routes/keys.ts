@@ -29,7 +29,7 @@ import {
   insertReplaceApproval,
   markReplaceApprovalUsed,
   openReplaceApproval,
-  storeMunicipalityKey,
+  storeImportedKey,
   type OpenApprovalRow,
   type OwnKeyRow,
 } from '../store/keys.ts';
@@ -308,7 +308,7 @@ export const keyRoutes = [
           }
           markReplaceApprovalUsed(ctx.db, approval.id, now.toISOString());
         }
-        storeMunicipalityKey(ctx.db, params.code, info.value, upload.file_name, user!.id, now);
+        storeImportedKey(ctx.db, 'municipality_keys', params.code, { info: info.value, fileName: upload.file_name, userId: user!.id, now });
         writeAudit(ctx.db, now, actorOf(user!), existing ? 'key.municipality.replace' : 'key.municipality.import', {
           code: params.code,
           name: m.name,

@@ -1,7 +1,8 @@
 /**
  * The CSB store (issue 14: one store module per aggregate): every SQL statement on the tables of the
  * centraal stembureau's installation (migration 8) that are not count or upload tables: the 230b of
- * every kieskring (csb_candidate_lists), the hoofdstembureaus' public keys (hsb_keys) and the lots
+ * every kieskring (csb_candidate_lists), the hoofdstembureaus' public keys (hsb_keys; stored by
+ * `storeImportedKey` of store/keys.ts, with the municipalities' keys) and the lots
  * drawn for the result (csb_lots, append-only; voided by a trigger when the phase goes back from 3).
  * The election row itself (election.staat) is in store/election.ts; what these rows mean is in
  * src/server/csb.ts.
@@ -12,7 +13,6 @@
  * Transactions stay with the caller (one user action = one transaction, with its audit record).
  */
 import { z } from 'zod';
-import type { CertificateInfo } from '../../crypto/certificate.ts';
 import type { SeatStage } from '../../domain/seats/allocate.ts';
 import type { CandidateStage } from '../../domain/seats/candidates.ts';
 import { CANDIDATE_STAGE_TEXT, SEAT_STAGE_TEXT } from '../../domain/seats/stages.ts';
@@ -117,30 +117,6 @@ export function hsbKeyFiles(db: Db): { kieskring: number; file_name: string; cer
     file_name: string;
     certificate_pem: string;
   }[];
-}
-
-/**
- * Store the imported public key (certificate) of a kieskring's hoofdstembureau, replacing the one it
- * had; the caller checks whether it may and writes the audit record, in the same transaction.
- */
-export function storeHsbKey(db: Db, kieskring: number, info: CertificateInfo, fileName: string, userId: number, now: Date): void {
-  db.prepare(
-    `INSERT INTO hsb_keys (kieskring, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-     VALUES (@id, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-     ON CONFLICT(kieskring) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
-       not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
-       file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
-  ).run({
-    id: kieskring,
-    subject: info.subjectText,
-    fingerprint: info.fingerprint,
-    nb: info.notBefore.toISOString(),
-    na: info.notAfter.toISOString(),
-    pem: info.pem,
-    fileName,
-    at: now.toISOString(),
-    by: userId,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
  * the data directory's keys folder), the municipalities' imported public keys (`municipality_keys`,
  * an HSB's) and the election leader's approvals of replacing one after phase 1
  * (`key_replace_approvals`). Issue 14: every SQL statement on these tables lives here (see
- * store/json.ts). The hoofdstembureaus' keys of the CSB (`hsb_keys`) belong to the election's store.
+ * store/json.ts), except the reading of the hoofdstembureaus' keys at the CSB (`hsb_keys`, store/csb.ts);
+ * an imported certificate is stored by one statement for both key tables (`storeImportedKey`).
  *
  * The functions run single statements; the transaction around one user action, with its audit
  * record, stays with the caller (house rule 3).
@@ -85,27 +86,40 @@ export function municipalityKeyCodes(db: Db): string[] {
   return db.prepare('SELECT code FROM municipality_keys').pluck().all() as string[];
 }
 
+/** The tables of imported public keys (certificates), by what they are keyed on. */
+const IMPORTED_KEY_TABLES = {
+  municipality_keys: 'code',
+  hsb_keys: 'kieskring',
+} as const;
+
 /**
- * Store a municipality's imported key (certificate), replacing the one it had (as `storeHsbKey` does a
- * hoofdstembureau's at the CSB); the caller checks whether it may and writes the audit record.
+ * Store an imported key (certificate) in `table` under `id`, replacing the one it had: a municipality's
+ * (`municipality_keys`, by 4-digit code) or, at the CSB, a hoofdstembureau's (`hsb_keys`, by kieskring);
+ * the caller checks whether it may and writes the audit record, in the same transaction.
  */
-export function storeMunicipalityKey(db: Db, code: string, info: CertificateInfo, fileName: string, userId: number, now: Date): void {
+export function storeImportedKey<T extends keyof typeof IMPORTED_KEY_TABLES>(
+  db: Db,
+  table: T,
+  id: T extends 'municipality_keys' ? string : number,
+  key: { readonly info: CertificateInfo; readonly fileName: string; readonly userId: number; readonly now: Date },
+): void {
+  const column = IMPORTED_KEY_TABLES[table];
   db.prepare(
-    `INSERT INTO municipality_keys (code, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
-     VALUES (@code, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
-     ON CONFLICT(code) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
+    `INSERT INTO ${table} (${column}, subject, fingerprint, not_before, not_after, certificate_pem, file_name, imported_at, imported_by)
+     VALUES (@id, @subject, @fingerprint, @nb, @na, @pem, @fileName, @at, @by)
+     ON CONFLICT(${column}) DO UPDATE SET subject = excluded.subject, fingerprint = excluded.fingerprint,
        not_before = excluded.not_before, not_after = excluded.not_after, certificate_pem = excluded.certificate_pem,
        file_name = excluded.file_name, imported_at = excluded.imported_at, imported_by = excluded.imported_by`,
   ).run({
-    code,
-    subject: info.subjectText,
-    fingerprint: info.fingerprint,
-    nb: info.notBefore.toISOString(),
-    na: info.notAfter.toISOString(),
-    pem: info.pem,
-    fileName,
-    at: now.toISOString(),
-    by: userId,
+    id,
+    subject: key.info.subjectText,
+    fingerprint: key.info.fingerprint,
+    nb: key.info.notBefore.toISOString(),
+    na: key.info.notAfter.toISOString(),
+    pem: key.info.pem,
+    fileName: key.fileName,
+    at: key.now.toISOString(),
+    by: key.userId,
   });
 }
 
