@@ -48,6 +48,11 @@ export class ThreadInflater implements ChunkInflater {
   /** Threads started (for tests: a dead thread is replaced). */
   started = 0;
 
+  /** Whether the thread could not be started here, so the EML is inflated in the calling thread (for tests). */
+  get inThisThread(): boolean {
+    return this.unavailable;
+  }
+
   /** Start the thread now (so the first job does not wait for it); null when it cannot start. */
   start(): Worker | null {
     if (this.worker !== null || this.unavailable) return this.worker;

@@ -231,6 +231,11 @@ for (const { name: where, inflater } of inflaters) {
       }
       // A big chunk size too (the import's): fewer, larger chunks, the same bytes.
       assert.deepEqual(await streamed(craftZip(good()), undefined, 256 << 10), await readTransferZip(craftZip(good())));
+      // The thread really ran (one that cannot start inflates in this thread, which would pass unseen).
+      if (inflater instanceof ThreadInflater) {
+        assert.equal(inflater.started, 1, 'the inflate thread was started');
+        assert.equal(inflater.inThisThread, false, 'and loaded its module');
+      }
     });
 
     it('refuses exactly what readTransferZip refuses: zip bombs (honest and lying headers), a big signature, a damaged stream', async () => {
